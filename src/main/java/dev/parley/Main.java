@@ -1,0 +1,47 @@
+package dev.parley;
+
+import dev.parley.config.ConfigLoader;
+import dev.parley.config.ParleyConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a Parley node: loads the configuration, starts Vert.x, deploys the verticles of the
+ * node's roles, and on SIGTERM undeploys them in reverse (stop accepting, finish in-flight writes,
+ * close the database).
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    JsonObject config;
+    try {
+      config = ConfigLoader.resolve(ConfigLoader.load(args, System.getenv()));
+    } catch (RuntimeException e) {
+      log.error("cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Node node = new Node(config);
+    try {
+      node.start().await();
+    } catch (Throwable e) {
+      log.error("cannot start: {}", e.getMessage(), e);
+      node.stop().await();
+      System.exit(1);
+    }
+    ParleyConfig typed = ParleyConfig.from(config);
+    log.info("Parley node {} up with roles {} on http://{}:{}/", typed.nodeId(), typed.roles(),
+        typed.http().host(), typed.http().port());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      node.stop().await();
+    }, "parley-shutdown"));
+  }
+
+}

@@ -1,0 +1,95 @@
+package dev.parley;
+
+import dev.parley.api.ApiVerticle;
+import dev.parley.config.ParleyConfig;
+import dev.parley.push.PushVerticle;
+import dev.parley.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * One Parley node: a Vert.x instance and the verticles its roles name. The store comes up first
+ * (it must answer before anyone asks), then push, then the API that accepts requests; shutdown
+ * runs the other way round.
+ */
+public final class Node {
+  public static final Set<String> ROLES = Set.of("api", "push", "store");
+
+  private final JsonObject config;
+  private final ParleyConfig typed;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private Vertx vertx;
+
+  public Node(JsonObject config) {
+    this.config = config;
+    this.typed = ParleyConfig.from(config);
+  }
+
+  public Future<Void> start() {
+    for (String role : typed.roles()) {
+      if (!ROLES.contains(role)) {
+        return Future.failedFuture(new IllegalArgumentException("unknown role '" + role + "'; known roles: " + ROLES));
+      }
+    }
+    VertxOptions options = new VertxOptions();
+    if (typed.metrics()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+          .setJvmMetricsEnabled(true)
+          .setEnabled(true));
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
+    } else {
+      vertx = Vertx.builder().with(options).build();
+    }
+    DeploymentOptions one = new DeploymentOptions().setConfig(config);
+    Future<Void> chain = Future.succeededFuture();
+    if (typed.roles().contains("store")) {
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(StoreVerticle::new, one)));
+    }
+    if (typed.roles().contains("push")) {
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(PushVerticle::new, one)));
+    }
+    if (typed.roles().contains("api")) {
+      DeploymentOptions api = new DeploymentOptions(one).setInstances(Math.max(1, typed.http().instances()));
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(ApiVerticle::new, api)));
+    }
+    return chain;
+  }
+
+  private Future<Void> deploy(Future<String> deployment) {
+    return deployment.map(id -> {
+      deployments.push(id);
+      return null;
+    });
+  }
+
+  /** Undeploys in reverse order, then closes Vert.x. */
+  public Future<Void> stop() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return chain.eventually(() -> vertx.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ParleyConfig config() {
+    return typed;
+  }
+}

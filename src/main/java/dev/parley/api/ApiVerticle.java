@@ -1,0 +1,51 @@
+package dev.parley.api;
+
+import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Passwords;
+import dev.parley.config.ParleyConfig;
+import dev.parley.http.HttpFront;
+import dev.parley.shared.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The REST API ({@code /api/**} except the push endpoints). Stateless: every handler validates
+ * its input, asks the store over the bus and maps the reply or failure to HTTP. Several
+ * instances share the node's port (see {@link HttpFront}).
+ *
+ * <p>Sends the {@code store.*} commands of {@link dev.parley.shared.Address}; consumes nothing.
+ */
+public final class ApiVerticle extends VerticleBase {
+  /** Routes are mounted once per node, whichever instance starts first. */
+  private static final String MOUNTED = "parley.api.mounted";
+
+  @Override
+  public Future<?> start() {
+    ParleyConfig config = ParleyConfig.from(config());
+    HttpFront front = HttpFront.of(vertx, config);
+    if (vertx.sharedData().getLocalMap(MOUNTED).putIfAbsent("routes", true) == null) {
+      mount(front.router(), config);
+    }
+    return front.listen(vertx);
+  }
+
+  private void mount(Router router, ParleyConfig config) {
+    Bus bus = new Bus(vertx, config.busTimeoutMs());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(),
+        config.auth().accessTokenSeconds());
+    Passwords passwords = new Passwords(vertx, config.auth().argon2MemoryKiB(), config.auth().argon2Iterations(),
+        config.auth().argon2Parallelism());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
+    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+        .method(HttpMethod.DELETE).handler(body);
+    new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
+        config.auth().refreshTokenDays()).mount(router);
+    Authn authn = new Authn(tokens);
+    new UserRoutes(bus).mount(router, authn);
+    new ConversationRoutes(bus).mount(router, authn);
+    new MessageRoutes(bus).mount(router, authn);
+  }
+}

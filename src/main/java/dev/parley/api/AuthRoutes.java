@@ -1,0 +1,135 @@
+package dev.parley.api;
+
+import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Passwords;
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** {@code /api/auth/*}: register, login, refresh (rotating), logout. */
+final class AuthRoutes {
+  private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{3,32}");
+  private static final String BAD_CREDENTIALS = "invalid username or password";
+
+  private final Bus bus;
+  private final AccessTokens tokens;
+  private final Passwords passwords;
+  private final RateLimits limits;
+  private final long refreshLifetimeMs;
+
+  AuthRoutes(Bus bus, AccessTokens tokens, Passwords passwords, RateLimits limits, int refreshTokenDays) {
+    this.bus = bus;
+    this.tokens = tokens;
+    this.passwords = passwords;
+    this.limits = limits;
+    this.refreshLifetimeMs = Duration.ofDays(refreshTokenDays).toMillis();
+  }
+
+  void mount(Router router) {
+    router.post("/api/auth/register").handler(Http.guarded(this::register));
+    router.post("/api/auth/login").handler(Http.guarded(this::login));
+    router.post("/api/auth/refresh").handler(Http.guarded(this::refresh));
+    router.post("/api/auth/logout").handler(Http.guarded(this::logout));
+  }
+
+  /** Usernames are case-insensitive: {@code Abc} is {@code abc}. */
+  static String username(JsonObject body) {
+    String username = Json.requiredString(body, "username").trim().toLowerCase(Locale.ROOT);
+    if (!USERNAME.matcher(username).matches()) {
+      throw Failure.invalid("username", "username must be 3-32 characters of a-z, 0-9, _ . -");
+    }
+    return username;
+  }
+
+  static String displayName(JsonObject body, String fallback) {
+    String name = Json.string(body, "displayName");
+    if (name == null) {
+      return fallback;
+    }
+    name = name.strip();
+    if (name.isEmpty() || name.codePointCount(0, name.length()) > 64 || name.chars().anyMatch(Character::isISOControl)) {
+      throw Failure.invalid("displayName", "displayName must be 1-64 characters without control characters");
+    }
+    return name;
+  }
+
+  private void register(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String username = username(body);
+    String password = Json.requiredString(body, "password");
+    if (password.length() < 8 || password.length() > 256) {
+      throw Failure.invalid("password", "password must be 8-256 characters");
+    }
+    String displayName = displayName(body, username);
+    throttle(ctx, "register:" + ctx.request().remoteAddress().hostAddress());
+    Http.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
+        new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName))));
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String username = Json.requiredString(body, "username").trim().toLowerCase(Locale.ROOT);
+    String password = Json.requiredString(body, "password");
+    if (password.length() > 256 || username.length() > 64) {
+      throw new Failure(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+    }
+    throttle(ctx, "login:" + ctx.request().remoteAddress().hostAddress() + ":" + username);
+    Future<JsonObject> session = bus.request(Address.USER_CREDENTIALS, new JsonObject().put("username", username))
+        .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
+            ? Future.succeededFuture(new JsonObject())
+            : Future.failedFuture(cause))
+        .compose(found -> passwords.verify(password, found.getString("passwordHash")).compose(ok -> ok
+            ? Future.succeededFuture(found.getString("userId"))
+            : Failure.future(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS)))
+        .compose(userId -> {
+          String refresh = Secrets.token(32);
+          return bus.request(Address.TOKEN_ISSUE, new JsonObject().put("userId", userId)
+                  .put("tokenHash", Secrets.sha256(refresh)).put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
+              .compose(v -> session(userId, refresh));
+        });
+    Http.ok(ctx, session);
+  }
+
+  private void refresh(RoutingContext ctx) {
+    String presented = Json.requiredString(Http.body(ctx), "refreshToken");
+    String next = Secrets.token(32);
+    Http.ok(ctx, bus.request(Address.TOKEN_ROTATE, new JsonObject()
+            .put("tokenHash", Secrets.sha256(presented))
+            .put("newTokenHash", Secrets.sha256(next))
+            .put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
+        .compose(rotated -> session(rotated.getString("userId"), next)));
+  }
+
+  private void logout(RoutingContext ctx) {
+    String presented = Json.requiredString(Http.body(ctx), "refreshToken");
+    Http.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new JsonObject().put("tokenHash", Secrets.sha256(presented))));
+  }
+
+  private Future<JsonObject> session(String userId, String refreshToken) {
+    return bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
+        .map(found -> new JsonObject()
+            .put("accessToken", tokens.issue(userId))
+            .put("refreshToken", refreshToken)
+            .put("expiresIn", tokens.lifetimeSeconds())
+            .put("tokenType", "Bearer")
+            .put("user", found.getJsonObject("user")));
+  }
+
+  private void throttle(RoutingContext ctx, String key) {
+    long wait = limits.tryTake(key);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(wait));
+      throw new Failure(ErrorCode.RATE_LIMITED, "too many attempts, try again in " + wait + " s");
+    }
+  }
+}

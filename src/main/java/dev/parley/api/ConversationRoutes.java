@@ -1,0 +1,119 @@
+package dev.parley.api;
+
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** {@code /api/conversations} and their members. Non-members get 404 from the store on every path. */
+final class ConversationRoutes {
+  private static final int MAX_GROUP_MEMBERS = 1000;
+  private static final Set<String> ROLES = Set.of("owner", "admin", "member");
+
+  private final Bus bus;
+
+  ConversationRoutes(Bus bus) {
+    this.bus = bus;
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.post("/api/conversations").handler(authn).handler(Http.guarded(this::create));
+    router.get("/api/conversations").handler(authn).handler(Http.guarded(this::list));
+    router.get("/api/conversations/:id").handler(authn).handler(Http.guarded(this::get));
+    router.patch("/api/conversations/:id").handler(authn).handler(Http.guarded(this::rename));
+    router.get("/api/conversations/:id/members").handler(authn).handler(Http.guarded(this::members));
+    router.post("/api/conversations/:id/members").handler(authn).handler(Http.guarded(this::addMember));
+    router.patch("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::changeRole));
+    router.delete("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::removeMember));
+    router.put("/api/conversations/:id/mute").handler(authn).handler(Http.guarded(this::mute));
+  }
+
+  /** The caller and the conversation of the path: the start of every store command here. */
+  static JsonObject scoped(RoutingContext ctx) {
+    return new JsonObject().put("userId", Http.userId(ctx)).put("conversationId", ctx.pathParam("id"));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String type = Json.requiredString(body, "type");
+    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx)).put("type", type);
+    if ("direct".equals(type)) {
+      cmd.put("peerId", Json.requiredString(body, "userId"));
+    } else if ("group".equals(type)) {
+      cmd.put("title", title(body));
+      Object members = body.getValue("memberIds", new JsonArray());
+      if (!(members instanceof JsonArray ids) || ids.size() > MAX_GROUP_MEMBERS
+          || !ids.stream().allMatch(id -> id instanceof String s && !s.isEmpty() && s.length() <= 64)) {
+        throw Failure.invalid("memberIds", "memberIds must be an array of at most " + MAX_GROUP_MEMBERS + " user ids");
+      }
+      cmd.put("memberIds", ids);
+    } else {
+      throw Failure.invalid("type", "type must be direct or group");
+    }
+    bus.request(Address.CONVERSATION_CREATE, cmd).onComplete(ar -> {
+      boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
+      Http.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+    });
+  }
+
+  static String title(JsonObject body) {
+    String title = Json.requiredString(body, "title").strip();
+    if (title.isEmpty() || title.codePointCount(0, title.length()) > 100 || title.chars().anyMatch(Character::isISOControl)) {
+      throw Failure.invalid("title", "title must be 1-100 characters without control characters");
+    }
+    return title;
+  }
+
+  private void list(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.CONVERSATION_LIST, new JsonObject()
+        .put("userId", Http.userId(ctx))
+        .put("limit", Json.limit(ctx.request().getParam("limit")))
+        .put("cursor", ctx.request().getParam("cursor"))));
+  }
+
+  private void get(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.CONVERSATION_GET, scoped(ctx)));
+  }
+
+  private void rename(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.CONVERSATION_RENAME, scoped(ctx).put("title", title(Http.body(ctx)))));
+  }
+
+  private void members(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.MEMBER_LIST, scoped(ctx)
+        .put("limit", Json.limit(ctx.request().getParam("limit")))
+        .put("cursor", ctx.request().getParam("cursor"))));
+  }
+
+  private void addMember(RoutingContext ctx) {
+    String memberId = Json.requiredString(Http.body(ctx), "userId");
+    Http.respond(ctx, 201, bus.request(Address.MEMBER_ADD, scoped(ctx).put("memberId", memberId)));
+  }
+
+  private void changeRole(RoutingContext ctx) {
+    String role = Json.requiredString(Http.body(ctx), "role");
+    if (!ROLES.contains(role)) {
+      throw Failure.invalid("role", "role must be owner, admin or member");
+    }
+    Http.noContent(ctx, bus.request(Address.MEMBER_ROLE, scoped(ctx).put("memberId", ctx.pathParam("userId")).put("role", role)));
+  }
+
+  private void removeMember(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.MEMBER_REMOVE, scoped(ctx).put("memberId", ctx.pathParam("userId"))));
+  }
+
+  private void mute(RoutingContext ctx) {
+    Boolean muted = Json.bool(Http.body(ctx), "muted");
+    if (muted == null) {
+      throw Failure.invalid("muted", "muted must be true or false");
+    }
+    Http.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
+  }
+}

@@ -1,0 +1,82 @@
+package dev.parley.api;
+
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import dev.parley.shared.SendRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** Messages of a conversation: send, history, recall, read pointer, typing; and search. */
+final class MessageRoutes {
+  private final Bus bus;
+
+  MessageRoutes(Bus bus) {
+    this.bus = bus;
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.post("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::send));
+    router.get("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::history));
+    router.delete("/api/conversations/:id/messages/:messageId").handler(authn).handler(Http.guarded(this::recall));
+    router.post("/api/conversations/:id/read").handler(authn).handler(Http.guarded(this::read));
+    router.post("/api/conversations/:id/typing").handler(authn).handler(Http.guarded(this::typing));
+    router.get("/api/search").handler(authn).handler(Http.guarded(this::search));
+  }
+
+  /** 201 with the new message, or 200 with the stored one when the clientId was seen before. */
+  private void send(RoutingContext ctx) {
+    SendRequest request = SendRequest.parse(ctx.pathParam("id"), Http.body(ctx), "type");
+    bus.request(Address.MESSAGE_SEND, request.toJson(Http.userId(ctx))).onComplete(ar -> {
+      if (ar.failed()) {
+        Http.ok(ctx, Future.failedFuture(ar.cause()));
+      } else {
+        Http.respond(ctx, ar.result().getBoolean("created") ? 201 : 200,
+            Future.succeededFuture(new JsonObject().put("message", ar.result().getJsonObject("message"))));
+      }
+    });
+  }
+
+  private void history(RoutingContext ctx) {
+    Long before = Json.queryLong(ctx.request().getParam("before"), "before");
+    Long after = Json.queryLong(ctx.request().getParam("after"), "after");
+    if (before != null && after != null) {
+      throw Failure.invalid("before", "give before or after, not both");
+    }
+    Http.ok(ctx, bus.request(Address.MESSAGE_HISTORY, ConversationRoutes.scoped(ctx)
+        .put("before", before)
+        .put("after", after)
+        .put("limit", Json.limit(ctx.request().getParam("limit")))));
+  }
+
+  private void recall(RoutingContext ctx) {
+    Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
+    Http.noContent(ctx, bus.request(Address.MESSAGE_RECALL, ConversationRoutes.scoped(ctx).put("messageId", messageId)));
+  }
+
+  private void read(RoutingContext ctx) {
+    long seq = Json.nonNegativeLong(Http.body(ctx), "seq");
+    Http.noContent(ctx, bus.request(Address.CONVERSATION_READ, ConversationRoutes.scoped(ctx).put("seq", seq)));
+  }
+
+  private void typing(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.CONVERSATION_TYPING, ConversationRoutes.scoped(ctx)));
+  }
+
+  private void search(RoutingContext ctx) {
+    String q = ctx.request().getParam("q", "").trim();
+    if (q.isEmpty() || q.length() > 200) {
+      throw Failure.invalid("q", "q must be 1-200 characters");
+    }
+    Http.ok(ctx, bus.request(Address.MESSAGE_SEARCH, new JsonObject()
+        .put("userId", Http.userId(ctx))
+        .put("q", q)
+        .put("conversationId", ctx.request().getParam("conversationId"))
+        .put("limit", Json.limit(ctx.request().getParam("limit")))
+        .put("before", Json.queryLong(ctx.request().getParam("cursor"), "cursor"))));
+  }
+}

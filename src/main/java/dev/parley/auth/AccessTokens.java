@@ -1,0 +1,76 @@
+package dev.parley.auth;
+
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+/**
+ * Signs and verifies the short-lived JWT access tokens ({@code sub} = user id). The key always
+ * comes from configuration (never a constant): without one vertx-auth-jwt would accept unsigned
+ * {@code alg: none} tokens, so an empty key refuses to construct. A token without {@code exp} is
+ * refused too, because vertx-auth-jwt would accept it forever.
+ */
+public final class AccessTokens {
+  private static final String TYPE_CLAIM = "typ";
+  private static final String ACCESS = "access";
+
+  private final JWTAuth jwt;
+  private final String algorithm;
+  private final int lifetimeSeconds;
+
+  public AccessTokens(Vertx vertx, String algorithm, String secret, int lifetimeSeconds) {
+    if (secret == null || secret.length() < 32) {
+      throw new IllegalArgumentException("auth.jwtSecret must be at least 32 characters");
+    }
+    if (!algorithm.startsWith("HS")) {
+      throw new IllegalArgumentException("auth.jwtAlgorithm must be HS256, HS384 or HS512");
+    }
+    this.algorithm = algorithm;
+    this.lifetimeSeconds = lifetimeSeconds;
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(secret))
+        .setJWTOptions(new JWTOptions().setLeeway(5)));
+  }
+
+  public int lifetimeSeconds() {
+    return lifetimeSeconds;
+  }
+
+  public String issue(String userId) {
+    return jwt.generateToken(new JsonObject().put(TYPE_CLAIM, ACCESS),
+        new JWTOptions().setAlgorithm(algorithm).setSubject(userId).setExpiresInSeconds(lifetimeSeconds));
+  }
+
+  /** The user id of a valid access token, or a 401 {@link Failure}. */
+  public Future<String> verify(String token) {
+    if (token == null || token.isEmpty() || token.length() > 4096) {
+      return Failure.future(ErrorCode.UNAUTHORIZED, "a valid access token is required");
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(cause -> Failure.future(ErrorCode.UNAUTHORIZED, "invalid or expired access token"))
+        .compose(user -> {
+          // vertx-auth keeps the decoded payload, exp and iat included, under attributes.accessToken
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+          String subject = claims.getString("sub");
+          if (!claims.containsKey("exp") || subject == null || !ACCESS.equals(claims.getString(TYPE_CLAIM))) {
+            return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or expired access token");
+          }
+          return Future.succeededFuture(subject);
+        });
+  }
+
+  /** The token of an {@code Authorization: Bearer …} header, or null. */
+  public static String bearer(String header) {
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return header.substring(7).trim();
+  }
+}

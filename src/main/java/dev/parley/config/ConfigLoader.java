@@ -1,0 +1,164 @@
+package dev.parley.config;
+
+import dev.parley.auth.Secrets;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds the node's configuration, each layer overriding the one before: the defaults shipped in
+ * the jar, {@code conf/config.json} (Vert.x's default location) when present, the file or inline
+ * JSON given with {@code -conf}, then {@code PARLEY_*} environment variables. Runs in {@code main}
+ * before Vert.x starts, so its file I/O blocks no event loop.
+ */
+public final class ConfigLoader {
+  /** Environment variable → JSON path, and how its text is read. */
+  private record Env(String name, String path, Kind kind) {
+  }
+
+  private enum Kind { STRING, INT, BOOL, LIST }
+
+  private static final List<Env> ENV = List.of(
+      new Env("PARLEY_NODE_ID", "node.id", Kind.STRING),
+      new Env("PARLEY_ROLES", "node.roles", Kind.LIST),
+      new Env("PARLEY_HTTP_HOST", "http.host", Kind.STRING),
+      new Env("PARLEY_HTTP_PORT", "http.port", Kind.INT),
+      new Env("PARLEY_HTTP_INSTANCES", "http.instances", Kind.INT),
+      new Env("PARLEY_WEBROOT", "http.webroot", Kind.STRING),
+      new Env("PARLEY_ALLOWED_ORIGINS", "http.allowedOrigins", Kind.LIST),
+      new Env("PARLEY_DATA_DIR", "store.dataDir", Kind.STRING),
+      new Env("PARLEY_JWT_SECRET", "auth.jwtSecret", Kind.STRING),
+      new Env("PARLEY_ACCESS_TOKEN_SECONDS", "auth.accessTokenSeconds", Kind.INT),
+      new Env("PARLEY_REFRESH_TOKEN_DAYS", "auth.refreshTokenDays", Kind.INT),
+      new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
+      new Env("PARLEY_BUS_TIMEOUT_MS", "bus.requestTimeoutMs", Kind.INT),
+      new Env("PARLEY_PING_SECONDS", "push.pingSeconds", Kind.INT),
+      new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL));
+
+  private ConfigLoader() {
+  }
+
+  /** The merged configuration for a node started with {@code args}, reading {@code env}. */
+  public static JsonObject load(String[] args, Map<String, String> env) {
+    JsonObject config = classpathDefaults();
+    Path conventional = Path.of("conf", "config.json");
+    if (Files.isRegularFile(conventional)) {
+      merge(config, readFile(conventional));
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (("-conf".equals(args[i]) || "--conf".equals(args[i])) && i + 1 < args.length) {
+        String value = args[++i].trim();
+        merge(config, value.startsWith("{") ? new JsonObject(value) : readFile(Path.of(value)));
+      }
+    }
+    applyEnv(config, env);
+    return config;
+  }
+
+  public static JsonObject classpathDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/parley-defaults.json")) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Fills in what a node derives on first start: a node id, and the JWT signing secret, which is
+   * generated once and kept in the data directory (readable by the owner only) unless configured.
+   */
+  public static JsonObject resolve(JsonObject config) {
+    JsonObject node = config.getJsonObject("node");
+    if (node.getString("id") == null) {
+      node.put("id", "node-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+    JsonObject auth = config.getJsonObject("auth");
+    if (auth.getString("jwtSecret") == null) {
+      Path dataDir = Path.of(config.getJsonObject("store").getString("dataDir"));
+      auth.put("jwtSecret", keptSecret(dataDir.resolve("jwt-secret")));
+    }
+    return config;
+  }
+
+  private static String keptSecret(Path file) {
+    try {
+      if (Files.isRegularFile(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+      }
+      Files.createDirectories(file.getParent());
+      String secret = Secrets.token(48);
+      Files.writeString(file, secret, StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // best effort on file systems without POSIX permissions
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the JWT secret at " + file, e);
+    }
+  }
+
+  private static JsonObject readFile(Path path) {
+    try {
+      return new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read configuration " + path, e);
+    }
+  }
+
+  /** Deep merge: objects merge key by key, anything else replaces. */
+  static void merge(JsonObject target, JsonObject source) {
+    for (Map.Entry<String, Object> entry : source) {
+      Object existing = target.getValue(entry.getKey());
+      if (existing instanceof JsonObject into && entry.getValue() instanceof JsonObject from) {
+        merge(into, from);
+      } else {
+        target.put(entry.getKey(), entry.getValue());
+      }
+    }
+  }
+
+  private static void applyEnv(JsonObject config, Map<String, String> env) {
+    for (Env e : ENV) {
+      String raw = env.get(e.name());
+      if (raw == null || raw.isBlank()) {
+        continue;
+      }
+      Object value = switch (e.kind()) {
+        case STRING -> raw.trim();
+        case INT -> parseInt(e.name(), raw);
+        case BOOL -> Boolean.parseBoolean(raw.trim());
+        case LIST -> new JsonArray(List.of(raw.trim().split("\\s*,\\s*")));
+      };
+      String[] keys = e.path().split("\\.");
+      JsonObject at = config;
+      for (int i = 0; i < keys.length - 1; i++) {
+        JsonObject next = at.getJsonObject(keys[i]);
+        if (next == null) {
+          next = new JsonObject();
+          at.put(keys[i], next);
+        }
+        at = next;
+      }
+      at.put(keys[keys.length - 1], value);
+    }
+  }
+
+  private static int parseInt(String name, String raw) {
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not '" + raw + "'");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.parley.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The node's configuration as typed records, read from the merged JSON that {@link ConfigLoader}
+ * builds. Every verticle is deployed with the whole JSON and reads its own section through this
+ * class, so the JSON shape is written down once. docs/configuration.md documents each key.
+ */
+public record ParleyConfig(
+    String nodeId,
+    Set<String> roles,
+    Http http,
+    Auth auth,
+    Store store,
+    Push push,
+    long busTimeoutMs,
+    boolean metrics) {
+
+  public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
+                     List<String> allowedOrigins) {
+  }
+
+  public record Auth(String jwtAlgorithm, String jwtSecret, int accessTokenSeconds, int refreshTokenDays,
+                     int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute) {
+  }
+
+  public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs) {
+  }
+
+  public record Push(int pingSeconds, int replayLimit, int maxFrameBytes, int writeQueueMaxBytes) {
+  }
+
+  public static ParleyConfig from(JsonObject json) {
+    JsonObject node = section(json, "node");
+    JsonObject http = section(json, "http");
+    JsonObject auth = section(json, "auth");
+    JsonObject argon2 = auth.getJsonObject("argon2", new JsonObject());
+    JsonObject store = section(json, "store");
+    JsonObject push = section(json, "push");
+    Set<String> roles = new LinkedHashSet<>();
+    node.getJsonArray("roles", new JsonArray()).forEach(role -> roles.add(role.toString().trim()));
+    return new ParleyConfig(
+        node.getString("id"),
+        roles,
+        new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 8080), http.getInteger("instances", 2),
+            http.getString("webroot", "webroot"), http.getLong("bodyLimitBytes", 1_048_576L),
+            strings(http.getJsonArray("allowedOrigins"))),
+        new Auth(auth.getString("jwtAlgorithm", "HS256"), auth.getString("jwtSecret"),
+            auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),
+            argon2.getInteger("memoryKiB", 19456), argon2.getInteger("iterations", 2),
+            argon2.getInteger("parallelism", 1),
+            auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20)),
+        new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
+            store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L)),
+        new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
+            push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144)),
+        section(json, "bus").getLong("requestTimeoutMs", 5000L),
+        section(json, "metrics").getBoolean("enabled", true));
+  }
+
+  private static JsonObject section(JsonObject json, String name) {
+    JsonObject section = json.getJsonObject(name);
+    return section == null ? new JsonObject() : section;
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(Object::toString).toList();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.parley.http;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The node's one HTTP port. Every HTTP-facing verticle (api, push, later bridge) mounts its
+ * routes on this node-wide router and opens its own server on the shared port, so Vert.x spreads
+ * connections over all their event loops, and a request reaches the right handler whichever
+ * server accepted it. Handlers that keep state hop to their own verticle's context.
+ *
+ * <p>It also owns what every path shares: security headers, the contract's JSON errors for 404,
+ * 405, 413 and anything unexpected, and the browser client from {@code webroot/}.
+ */
+public final class HttpFront implements Shareable {
+  /** Content-Security-Policy for everything served: no inline script, no foreign origin. */
+  public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
+      + " media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none';"
+      + " form-action 'self'";
+
+  private final Router router;
+  private final ParleyConfig config;
+
+  private HttpFront(Vertx vertx, ParleyConfig config) {
+    this.config = config;
+    this.router = Router.router(vertx);
+    router.route().order(-1000).handler(HttpFront::securityHeaders);
+    router.route().pathRegex("^/(?!api/|health$|metrics$).*").order(10_000)
+        .handler(StaticHandler.create(config.http().webroot()).setIncludeHidden(false).setDirectoryListing(false));
+    for (ErrorCode code : new ErrorCode[] {ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.NOT_FOUND,
+        ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.TOO_LARGE, ErrorCode.UNSUPPORTED_MEDIA_TYPE}) {
+      router.errorHandler(code.status(), ctx -> error(ctx, new Failure(code, defaultMessage(code))));
+    }
+    router.errorHandler(500, ctx -> error(ctx, Failure.from(ctx.failure())));
+    OpsRoutes.mount(router, new Bus(vertx, Math.min(config.busTimeoutMs(), 2000)), config.nodeId(), config.metrics());
+  }
+
+  /** The node's front, created by whichever verticle asks first. */
+  public static HttpFront of(Vertx vertx, ParleyConfig config) {
+    LocalMap<String, HttpFront> fronts = vertx.sharedData().getLocalMap("parley.http.front");
+    HttpFront mine = new HttpFront(vertx, config);
+    HttpFront existing = fronts.putIfAbsent("front", mine);
+    return existing != null ? existing : mine;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** Opens a server on the node's port; each verticle instance calls this once from its start. */
+  public Future<HttpServer> listen(Vertx vertx) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setCompressionSupported(true)
+        .setMaxWebSocketFrameSize(config.push().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.push().maxFrameBytes())
+        .setMaxFormAttributeSize(8192);
+    return vertx.createHttpServer(options).requestHandler(router).listen();
+  }
+
+  /** Writes the contract's error JSON, whatever the route. */
+  public static void error(RoutingContext ctx, Failure failure) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().end();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(failure.code().status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(failure.toJson().encode());
+  }
+
+  private static String defaultMessage(ErrorCode code) {
+    return switch (code) {
+      case NOT_FOUND -> "no such path";
+      case METHOD_NOT_ALLOWED -> "method not allowed on this path";
+      case TOO_LARGE -> "the body is too large";
+      case UNAUTHORIZED -> "a valid access token is required";
+      case UNSUPPORTED_MEDIA_TYPE -> "unsupported media type";
+      default -> "the request is not valid";
+    };
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("X-Content-Type-Options", "nosniff")
+        .set("Content-Security-Policy", CSP)
+        .set("Referrer-Policy", "no-referrer")
+        .set("X-Frame-Options", "DENY");
+    ctx.next();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.parley.push;
+
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import dev.parley.shared.Json;
+import dev.parley.shared.SendRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Frames a WebSocket client sends: {@code send} (answered by {@code ack} or {@code error}),
+ * {@code read}, {@code typing} and {@code ping}. Each is validated like its REST twin and goes to
+ * the store over the bus; a bad frame gets an {@code error} frame and changes nothing.
+ */
+final class ClientFrames {
+  private static final String PONG = "{\"type\":\"pong\"}";
+
+  private final Bus bus;
+
+  ClientFrames(Bus bus) {
+    this.bus = bus;
+  }
+
+  void handle(WsSession session, String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      session.reply(Frames.error(null, Failure.invalid(null, "a frame must be a JSON object")).encode());
+      return;
+    }
+    String clientId = frame.getValue("clientId") instanceof String s ? s : null;
+    try {
+      String type = Json.requiredString(frame, "type");
+      switch (type) {
+        case "ping" -> session.reply(PONG);
+        case "send" -> send(session, frame, clientId);
+        case "read" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_READ, scoped(session, frame)
+            .put("seq", Json.nonNegativeLong(frame, "seq"))));
+        case "typing" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_TYPING, scoped(session, frame)));
+        default -> throw Failure.invalid("type", "unknown frame type " + type);
+      }
+    } catch (RuntimeException e) {
+      session.reply(Frames.error(clientId, Failure.from(e)).encode());
+    }
+  }
+
+  private void send(WsSession session, JsonObject frame, String clientId) {
+    SendRequest request = SendRequest.parse(Json.requiredString(frame, "conversationId"), frame, "msgType");
+    bus.request(Address.MESSAGE_SEND, request.toJson(session.userId))
+        .onSuccess(reply -> {
+          JsonObject message = reply.getJsonObject("message");
+          session.reply(Frames.ephemeral(Frames.ACK, new JsonObject()
+              .put("clientId", request.clientId())
+              .put("id", message.getLong("id"))
+              .put("seq", message.getLong("seq"))).encode());
+        })
+        .onFailure(cause -> session.reply(Frames.error(clientId, Failure.from(cause)).encode()));
+  }
+
+  private static JsonObject scoped(WsSession session, JsonObject frame) {
+    return new JsonObject().put("userId", session.userId).put("conversationId", Json.requiredString(frame, "conversationId"));
+  }
+
+  private static void answerOnlyErrors(WsSession session, Future<JsonObject> result) {
+    result.onFailure(cause -> session.reply(Frames.error(null, Failure.from(cause)).encode()));
+  }
+}

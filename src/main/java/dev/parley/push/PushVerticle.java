@@ -1,0 +1,165 @@
+package dev.parley.push;
+
+import dev.parley.auth.AccessTokens;
+import dev.parley.config.ParleyConfig;
+import dev.parley.http.HttpFront;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import dev.parley.shared.Meters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Push: {@code GET /api/events} (SSE) and {@code GET /api/ws} (WebSocket), resumable with
+ * {@code Last-Event-ID} / {@code ?since=}. One instance per node.
+ *
+ * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
+ * per user, see {@link Registry}). Sends {@code store.events.since} (replay),
+ * {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
+ * {@code store.conversation.read}, {@code store.conversation.typing}.
+ */
+public final class PushVerticle extends VerticleBase {
+  private ParleyConfig config;
+  private Registry registry;
+  private Bus bus;
+  private AccessTokens tokens;
+  private ClientFrames clientFrames;
+  private Counter delivered;
+
+  @Override
+  public Future<?> start() {
+    config = ParleyConfig.from(config());
+    bus = new Bus(vertx, config.busTimeoutMs());
+    tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(), config.auth().accessTokenSeconds());
+    clientFrames = new ClientFrames(bus);
+    delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
+        .register(Meters.registry());
+    registry = new Registry(vertx, bus, config.nodeId(), delivered::increment);
+    Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
+        .register(Meters.registry());
+    vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));
+    HttpFront front = HttpFront.of(vertx, config);
+    front.router().get("/api/events").handler(this::openSse);
+    front.router().get("/api/ws").handler(this::openWebSocket);
+    return front.listen(vertx);
+  }
+
+  /** Closes every connection so clients resume on another node; their presence goes with them. */
+  @Override
+  public Future<?> stop() {
+    return Future.future(promise -> context.runOnContext(v -> {
+      List<Session> all = registry.all();
+      all.forEach(session -> {
+        registry.detach(session);
+        session.context.runOnContext(x -> session.close());
+      });
+      promise.complete();
+    }));
+  }
+
+  private void openSse(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    Long since;
+    try {
+      String lastEventId = request.getHeader("Last-Event-ID");
+      since = Json.queryLong(lastEventId != null && !lastEventId.isBlank() ? lastEventId.trim() : request.getParam("since"), "since");
+    } catch (Failure failure) {
+      HttpFront.error(ctx, failure);
+      return;
+    }
+    Context connection = Vertx.currentContext();
+    authenticate(request).onFailure(cause -> HttpFront.error(ctx, Failure.from(cause))).onSuccess(userId -> {
+      HttpServerResponse response = ctx.response()
+          .setChunked(true)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-store")
+          .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
+          .putHeader("X-Accel-Buffering", "no");
+      response.write("retry: 2000\n: connected\n\n");
+      SseSession session = new SseSession(userId, connection, since, response, config.push().writeQueueMaxBytes());
+      response.closeHandler(v -> leave(session));
+      join(session);
+    });
+  }
+
+  private void openWebSocket(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!originAllowed(request)) {
+      HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
+      return;
+    }
+    Long since;
+    try {
+      since = Json.queryLong(request.getParam("since"), "since");
+    } catch (Failure failure) {
+      HttpFront.error(ctx, failure);
+      return;
+    }
+    request.pause();
+    authenticate(request)
+        .onFailure(cause -> {
+          request.resume();
+          HttpFront.error(ctx, Failure.from(cause));
+        })
+        .onSuccess(userId -> request.toWebSocket().onFailure(cause -> request.connection().close()).onSuccess(ws -> {
+          WsSession session = new WsSession(userId, Vertx.currentContext(), since, ws, config.push().writeQueueMaxBytes());
+          ws.textMessageHandler(text -> clientFrames.handle(session, text));
+          ws.binaryMessageHandler(binary -> session.reply(
+              dev.parley.shared.Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));
+          ws.closeHandler(v -> leave(session));
+          ws.exceptionHandler(cause -> ws.close());
+          join(session);
+        }));
+  }
+
+  private Future<String> authenticate(HttpServerRequest request) {
+    String token = AccessTokens.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
+    return tokens.verify(token != null ? token : request.getParam("access_token"));
+  }
+
+  private void join(Session session) {
+    context.runOnContext(v -> registry.attach(session)
+        .onSuccess(ready -> session.start(bus, config.push().replayLimit()))
+        .onFailure(cause -> session.context.runOnContext(x -> session.close())));
+  }
+
+  private void leave(Session session) {
+    context.runOnContext(v -> registry.detach(session));
+  }
+
+  /**
+   * Browsers send {@code Origin} with every WebSocket: only the page's own origin and the
+   * configured ones may open a socket with a user's token (cross-site WebSocket hijacking).
+   * Clients that are not browsers send no Origin.
+   */
+  private boolean originAllowed(HttpServerRequest request) {
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin == null) {
+      return true;
+    }
+    if (config.http().allowedOrigins().contains(origin)) {
+      return true;
+    }
+    try {
+      URI uri = URI.create(origin);
+      String host = request.getHeader(HttpHeaders.HOST);
+      String forwarded = request.getHeader("X-Forwarded-Host");
+      String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      return authority.equalsIgnoreCase(host) || authority.equalsIgnoreCase(forwarded);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return false;
+    }
+  }
+}

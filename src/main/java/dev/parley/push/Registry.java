@@ -1,0 +1,112 @@
+package dev.parley.push;
+
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's connections by user, and one {@code chat.user.<id>} consumer per user with at
+ * least one connection here, never one per socket: registrations travel through the cluster
+ * manager, deliveries are dispatched locally. Runs on the push verticle's context only.
+ */
+final class Registry {
+  private static final Logger log = LoggerFactory.getLogger(Registry.class);
+
+  private static final class UserSlot {
+    final Set<Session> sessions = new LinkedHashSet<>();
+    MessageConsumer<JsonObject> consumer;
+    Future<Void> ready;
+  }
+
+  private final Vertx vertx;
+  private final Bus bus;
+  private final String nodeId;
+  private final Map<String, UserSlot> users = new HashMap<>();
+  private final Runnable onDelivered;
+  /** The last durable event encoded here: every member's copy of one message is encoded once. */
+  private Encoded lastDurable;
+  private int connections;
+
+  Registry(Vertx vertx, Bus bus, String nodeId, Runnable onDelivered) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.nodeId = nodeId;
+    this.onDelivered = onDelivered;
+  }
+
+  /** Adds a session; the returned future completes once the user's address is registered. */
+  Future<Void> attach(Session session) {
+    connections++;
+    UserSlot slot = users.get(session.userId);
+    if (slot == null) {
+      UserSlot fresh = new UserSlot();
+      users.put(session.userId, fresh);
+      fresh.consumer = vertx.eventBus().consumer(Address.user(session.userId), message -> dispatch(fresh, message.body()));
+      fresh.ready = fresh.consumer.completion();
+      presence(session.userId, true);
+      slot = fresh;
+    }
+    slot.sessions.add(session);
+    return slot.ready;
+  }
+
+  void detach(Session session) {
+    UserSlot slot = users.get(session.userId);
+    if (slot == null || !slot.sessions.remove(session)) {
+      return;
+    }
+    connections--;
+    if (slot.sessions.isEmpty()) {
+      users.remove(session.userId);
+      slot.consumer.unregister();
+      presence(session.userId, false);
+    }
+  }
+
+  private void dispatch(UserSlot slot, JsonObject frame) {
+    Encoded event = encode(frame);
+    for (Session session : slot.sessions) {
+      session.deliver(event);
+      onDelivered.run();
+    }
+  }
+
+  private Encoded encode(JsonObject frame) {
+    Long id = frame.getLong("id");
+    Encoded last = lastDurable;
+    if (id != null && last != null && id.equals(last.id) && last.type.equals(frame.getString("type"))) {
+      return last;
+    }
+    Encoded event = Encoded.of(frame);
+    if (id != null) {
+      lastDurable = event;
+    }
+    return event;
+  }
+
+  private void presence(String userId, boolean online) {
+    bus.request(Address.PRESENCE_UPDATE, new JsonObject().put("nodeId", nodeId).put("userId", userId).put("online", online))
+        .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
+  }
+
+  int connections() {
+    return connections;
+  }
+
+  List<Session> all() {
+    List<Session> all = new ArrayList<>();
+    users.values().forEach(slot -> all.addAll(slot.sessions));
+    return all;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.parley.push;
+
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+
+/** A server-sent-events stream: {@code event:}, {@code id:} (durable only), {@code data:}. */
+final class SseSession extends Session {
+  private final HttpServerResponse response;
+
+  SseSession(String userId, Context context, Long since, HttpServerResponse response, int writeQueueMaxBytes) {
+    super(userId, context, since);
+    this.response = response;
+    response.setWriteQueueMaxSize(writeQueueMaxBytes);
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  protected void write(Encoded event) {
+    response.write(event.sse());
+  }
+
+  @Override
+  protected void ping() {
+    response.write(": ping\n\n");
+  }
+
+  @Override
+  protected void closeConnection() {
+    if (!response.ended() && !response.closed()) {
+      response.end();
+    }
+  }
+}

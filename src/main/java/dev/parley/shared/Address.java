@@ -1,0 +1,103 @@
+package dev.parley.shared;
+
+/**
+ * Every event-bus address Parley uses, in one place. Nothing outside this package spells an
+ * address as a string literal.
+ *
+ * <p>Commands are request/reply and named for their receiver ({@code store.*}); every request
+ * carries an explicit timeout ({@code bus.requestTimeoutMs}). A failed reply is a
+ * {@link io.vertx.core.eventbus.ReplyException} whose failure code is an HTTP status and whose
+ * message is encoded by {@link Failure}. Bodies are {@link io.vertx.core.json.JsonObject}s so the
+ * same code runs on a clustered bus.
+ */
+public final class Address {
+  private Address() {
+  }
+
+  // ---- Users and credentials: sent by api, consumed by store -------------------------------
+
+  /** api → store. {@code {username, passwordHash, displayName, bot?}} → {@code {user}}; 409 if taken. */
+  public static final String USER_CREATE = "store.user.create";
+  /** api → store. {@code {username}} → {@code {userId, passwordHash}}; 404 if unknown. */
+  public static final String USER_CREDENTIALS = "store.user.credentials";
+  /** api → store. {@code {userId, viewerId}} → {@code {user}}; 404 if unknown. */
+  public static final String USER_GET = "store.user.get";
+  /** api → store. {@code {userId, displayName?, readReceipts?, avatarMediaId?}} → {@code {user}}. */
+  public static final String USER_UPDATE = "store.user.update";
+  /** api → store. {@code {viewerId, q, limit, cursor?}} → {@code {users, nextCursor}}. */
+  public static final String USER_SEARCH = "store.user.search";
+
+  /** api → store. {@code {userId, tokenHash, expiresAt}} → {@code {}}: starts a new refresh-token family. */
+  public static final String TOKEN_ISSUE = "store.token.issue";
+  /**
+   * api → store. {@code {tokenHash, newTokenHash, expiresAt}} → {@code {userId}}; 401 if unknown,
+   * expired or revoked; reuse of an already rotated token revokes its whole family, then 401.
+   */
+  public static final String TOKEN_ROTATE = "store.token.rotate";
+  /** api → store. {@code {tokenHash}} → {@code {}}: revokes the token's family (logout). */
+  public static final String TOKEN_REVOKE = "store.token.revoke";
+
+  // ---- Conversations: sent by api (and push for typing/read), consumed by store ------------
+
+  /** api → store. {@code {userId, type: direct, peerId}} or {@code {userId, type: group, title, memberIds}} → {@code {conversation, created}}. */
+  public static final String CONVERSATION_CREATE = "store.conversation.create";
+  /** api → store. {@code {userId, limit, cursor?}} → {@code {conversations, nextCursor}}, newest activity first. */
+  public static final String CONVERSATION_LIST = "store.conversation.list";
+  /** api → store. {@code {userId, conversationId}} → {@code {conversation}}; 404 for non-members. */
+  public static final String CONVERSATION_GET = "store.conversation.get";
+  /** api → store. {@code {userId, conversationId, title}} → {@code {conversation}}; owner/admin of a group. */
+  public static final String CONVERSATION_RENAME = "store.conversation.rename";
+  /** api → store. {@code {userId, conversationId, muted}} → {@code {}}. */
+  public static final String CONVERSATION_MUTE = "store.conversation.mute";
+  /** api → store. {@code {userId, conversationId, limit, cursor?}} → {@code {members, nextCursor}}. */
+  public static final String MEMBER_LIST = "store.member.list";
+  /** api → store. {@code {userId, conversationId, memberId}} → {@code {member}}; owner/admin. */
+  public static final String MEMBER_ADD = "store.member.add";
+  /** api → store. {@code {userId, conversationId, memberId, role}} → {@code {}}; owner only. */
+  public static final String MEMBER_ROLE = "store.member.role";
+  /** api → store. {@code {userId, conversationId, memberId}} → {@code {}}; owner/admin, or self (leave). */
+  public static final String MEMBER_REMOVE = "store.member.remove";
+
+  /** api, push → store. {@code {userId, conversationId}} → {@code {}}; publishes {@code typing} to the other members. */
+  public static final String CONVERSATION_TYPING = "store.conversation.typing";
+  /** api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}}; moves the read pointer forward, publishes {@code read}. */
+  public static final String CONVERSATION_READ = "store.conversation.read";
+
+  // ---- Messages -----------------------------------------------------------------------------
+
+  /**
+   * api, push → store. A {@link SendRequest} as JSON plus {@code senderId} → {@code {message, created}}.
+   * After the group commit the store publishes the {@code message} event to every member.
+   */
+  public static final String MESSAGE_SEND = "store.message.send";
+  /** api → store. {@code {userId, conversationId, before?, after?, limit}} → {@code {messages, hasMore}}. */
+  public static final String MESSAGE_HISTORY = "store.message.history";
+  /** api → store. {@code {userId, conversationId, messageId}} → {@code {}}; publishes the recalled message with a new event id. */
+  public static final String MESSAGE_RECALL = "store.message.recall";
+  /** api → store. {@code {userId, q, conversationId?, limit, before?}} → {@code {messages, nextCursor}}. */
+  public static final String MESSAGE_SEARCH = "store.message.search";
+
+  // ---- Push support --------------------------------------------------------------------------
+
+  /** push → store. {@code {userId, since, limit}} → {@code {events: [frame], resync}} in event-id order. */
+  public static final String EVENTS_SINCE = "store.events.since";
+  /** push → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes {@code presence} on a change. */
+  public static final String PRESENCE_UPDATE = "store.presence.update";
+  /** api (/health) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
+  public static final String STORE_HEALTH = "store.health";
+
+  // ---- Events --------------------------------------------------------------------------------
+
+  /**
+   * Per-user delivery. Published by the store (and only after the change is durable for
+   * {@code message} events); consumed by the push verticle of every node that holds a
+   * connection of that user (one consumer per user per node), later by bridged bots.
+   * Body: an event frame {@code {type, id?, data}} exactly as the WebSocket carries it.
+   */
+  public static String user(String userId) {
+    return USER_PREFIX + userId;
+  }
+
+  /** The prefix of {@link #user(String)} addresses, for bridges that check a registration. */
+  public static final String USER_PREFIX = "chat.user.";
+}

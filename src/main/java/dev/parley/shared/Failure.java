@@ -1,0 +1,104 @@
+package dev.parley.shared;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A contract error as an exception, and its round trip over the event bus: the failure code of
+ * a {@link ReplyException} is the HTTP status, its message a small JSON text with the human
+ * message and the field at fault. {@link #from(Throwable)} maps anything back to an error the
+ * edge can answer with, so no stack trace ever reaches a client.
+ */
+public final class Failure extends RuntimeException {
+  private final ErrorCode code;
+  private final String field;
+
+  public Failure(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  public Failure(ErrorCode code, String message, String field) {
+    super(message, null, false, false);
+    this.code = code;
+    this.field = field;
+  }
+
+  public static Failure invalid(String field, String message) {
+    return new Failure(ErrorCode.INVALID_REQUEST, message, field);
+  }
+
+  public static Failure notFound(String what) {
+    return new Failure(ErrorCode.NOT_FOUND, what + " not found");
+  }
+
+  public static Failure forbidden(String message) {
+    return new Failure(ErrorCode.FORBIDDEN, message);
+  }
+
+  public static Failure conflict(String message) {
+    return new Failure(ErrorCode.CONFLICT, message);
+  }
+
+  public static <T> Future<T> future(ErrorCode code, String message) {
+    return Future.failedFuture(new Failure(code, message));
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public String field() {
+    return field;
+  }
+
+  /** The contract's error body: {@code {"error": {"code", "message", "field"?}}}. */
+  public JsonObject toJson() {
+    JsonObject error = new JsonObject().put("code", code.wire()).put("message", getMessage());
+    if (field != null) {
+      error.put("field", field);
+    }
+    return new JsonObject().put("error", error);
+  }
+
+  /** Fails a bus request with this error (or a 500 for anything unexpected). */
+  public static void reply(Message<?> message, Throwable cause) {
+    Failure failure = from(cause);
+    JsonObject text = new JsonObject().put("message", failure.getMessage());
+    if (failure.field != null) {
+      text.put("field", failure.field);
+    }
+    message.fail(failure.code.status(), text.encode());
+  }
+
+  /** Maps any failure, local or from a bus reply, to a contract error. */
+  public static Failure from(Throwable cause) {
+    if (cause instanceof Failure failure) {
+      return failure;
+    }
+    if (cause instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.TIMEOUT || reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new Failure(ErrorCode.UNAVAILABLE, "the service is unavailable, try again");
+      }
+      String message = reply.getMessage();
+      String field = null;
+      if (message != null && message.startsWith("{")) {
+        try {
+          JsonObject parsed = new JsonObject(message);
+          message = parsed.getString("message");
+          field = parsed.getString("field");
+        } catch (RuntimeException notJson) {
+          // a foreign failure text: keep it as it is
+        }
+      }
+      ErrorCode code = ErrorCode.fromStatus(reply.failureCode());
+      if (code == ErrorCode.INTERNAL) {
+        message = "internal error";
+      }
+      return new Failure(code, message == null ? code.wire() : message, field);
+    }
+    return new Failure(ErrorCode.INTERNAL, "internal error");
+  }
+}

@@ -1,0 +1,299 @@
+package dev.parley.store;
+
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Conversations: creation, the caller's list and views, rename, mute, typing and read pointers. */
+final class Conversations {
+  static final int SHOWN_MEMBERS = 20;
+  private static final String VIEW = "SELECT c.id AS conv_id, c.last_activity_id AS conv_activity,"
+      + " mb.last_read_seq AS my_read, mb.muted AS my_muted,"
+      + " (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > mb.last_read_seq"
+      + "   AND x.sender_id <> mb.user_id) AS my_unread, " + Views.MESSAGE_COLUMNS
+      + " FROM members mb JOIN conversations c ON c.id = mb.conversation_id"
+      + " LEFT JOIN messages m ON m.id = c.last_message_id WHERE mb.user_id = ?";
+
+  private final State state;
+  private final Views views;
+  private final WriteQueue writes;
+  private final Pool reader;
+  private final Fanout fanout;
+  private final Messages messages;
+
+  Conversations(State state, Views views, WriteQueue writes, Pool reader, Fanout fanout, Messages messages) {
+    this.state = state;
+    this.views = views;
+    this.writes = writes;
+    this.reader = reader;
+    this.fanout = fanout;
+    this.messages = messages;
+  }
+
+  Future<JsonObject> create(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    return "direct".equals(cmd.getString("type")) ? createDirect(userId, cmd.getString("peerId")) : createGroup(userId, cmd);
+  }
+
+  private Future<JsonObject> createDirect(String userId, String peerId) {
+    return writes.submit(tx -> {
+      if (userId.equals(peerId)) {
+        return Future.<String[]>failedFuture(Failure.invalid("userId", "a direct conversation needs another user"));
+      }
+      if (!state.users.containsKey(peerId)) {
+        return Future.<String[]>failedFuture(Failure.notFound("user"));
+      }
+      for (String id : state.conversationsOfUser.getOrDefault(userId, Set.of())) {
+        State.Conversation c = state.conversations.get(id);
+        if (!c.isGroup() && c.roles.containsKey(peerId)) {
+          return Future.succeededFuture(new String[] {c.id, "existing"});
+        }
+      }
+      State.Conversation c = newConversation("direct", null);
+      String key = userId.compareTo(peerId) < 0 ? userId + ":" + peerId : peerId + ":" + userId;
+      long activity = state.nextEventId();
+      return tx.conn.preparedQuery("INSERT INTO conversations (id, type, direct_key, last_activity_id, created_at)"
+              + " VALUES (?, 'direct', ?, ?, ?)")
+          .execute(Tuple.of(c.id, key, activity, c.createdAt))
+          .compose(v -> insertMember(tx, c, userId, "member"))
+          .compose(v -> insertMember(tx, c, peerId, "member"))
+          .map(v -> {
+            state.conversations.put(c.id, c);
+            tx.afterCommit(() -> announce(c, state.memberIds(c)));
+            return new String[] {c.id, "created"};
+          });
+    }).compose(result -> view(result[0], userId).map(view -> view.put("created", "created".equals(result[1]))));
+  }
+
+  private Future<JsonObject> createGroup(String userId, JsonObject cmd) {
+    Set<String> memberIds = new LinkedHashSet<>();
+    cmd.getJsonArray("memberIds", new JsonArray()).forEach(id -> memberIds.add((String) id));
+    memberIds.remove(userId);
+    return writes.submit(tx -> {
+      for (String id : memberIds) {
+        if (!state.users.containsKey(id)) {
+          return Future.<String>failedFuture(Failure.invalid("memberIds", "unknown user " + id));
+        }
+      }
+      State.Conversation c = newConversation("group", cmd.getString("title"));
+      Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, created_at)"
+              + " VALUES (?, 'group', ?, ?)")
+          .execute(Tuple.of(c.id, c.title, c.createdAt)).mapEmpty();
+      chain = chain.compose(v -> insertMember(tx, c, userId, "owner"));
+      for (String id : memberIds) {
+        chain = chain.compose(v -> insertMember(tx, c, id, "member"));
+      }
+      return chain.compose(v -> {
+        state.conversations.put(c.id, c);
+        return messages.appendSystem(tx, c, "created", userId, userId, state.memberIds(c));
+      }).map(v -> {
+        tx.afterCommit(() -> announce(c, state.memberIds(c)));
+        return c.id;
+      });
+    }).compose(id -> view(id, userId).map(view -> view.put("created", true)));
+  }
+
+  private State.Conversation newConversation(String type, String title) {
+    State.Conversation c = new State.Conversation();
+    c.id = "c" + Secrets.token(12);
+    c.type = type;
+    c.title = title;
+    c.createdAt = Views.now();
+    return c;
+  }
+
+  /** Inserts a member row; its read pointer starts at the current end, so old history is not unread. */
+  Future<Void> insertMember(WriteQueue.Tx tx, State.Conversation c, String userId, String role) {
+    String joinedAt = Views.now();
+    return tx.conn.preparedQuery("INSERT INTO members (conversation_id, user_id, role, joined_at, joined_seq,"
+            + " last_read_seq, delivered_seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.of(c.id, userId, role, joinedAt, state.nextEventId(), c.lastSeq, c.lastSeq))
+        .map(v -> {
+          state.addMember(c, userId, role);
+          return null;
+        });
+  }
+
+  /** Sends each user a {@code conversation} event with their own view of it. */
+  void announce(State.Conversation c, Collection<String> userIds) {
+    for (String userId : new ArrayList<>(userIds)) {
+      view(c.id, userId).onSuccess(view -> fanout.toUser(userId,
+          Frames.ephemeral(Frames.CONVERSATION, new JsonObject().put("conversation", view.getJsonObject("conversation")))));
+    }
+  }
+
+  Future<JsonObject> list(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    int limit = cmd.getInteger("limit", 50);
+    String cursor = cmd.getString("cursor");
+    List<Object> params = new ArrayList<>(List.of(userId));
+    String sql = VIEW;
+    if (cursor != null) {
+      String[] parts = cursor.split(":", 2);
+      try {
+        long activity = Long.parseLong(parts[0]);
+        sql += " AND (c.last_activity_id < ? OR (c.last_activity_id = ? AND c.id < ?))";
+        params.addAll(List.of(activity, activity, parts.length > 1 ? parts[1] : ""));
+      } catch (NumberFormatException e) {
+        return Future.failedFuture(Failure.invalid("cursor", "cursor is not one this server gave out"));
+      }
+    }
+    sql += " ORDER BY c.last_activity_id DESC, c.id DESC LIMIT ?";
+    params.add(limit + 1);
+    return reader.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+      JsonArray list = new JsonArray();
+      String next = null;
+      for (Row row : rows) {
+        if (list.size() == limit) {
+          break;
+        }
+        list.add(conversation(row, userId));
+        next = row.getLong("conv_activity") + ":" + row.getString("conv_id");
+      }
+      return new JsonObject().put("conversations", list).put("nextCursor", rows.size() > limit ? next : null);
+    });
+  }
+
+  Future<JsonObject> get(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    if (state.membership(cmd.getString("conversationId"), userId) == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    return view(cmd.getString("conversationId"), userId);
+  }
+
+  /** {@code {conversation}} as {@code userId} sees it; for a former member, what they may still know. */
+  Future<JsonObject> view(String conversationId, String userId) {
+    return reader.preparedQuery(VIEW + " AND c.id = ?").execute(Tuple.of(userId, conversationId)).map(rows -> {
+      State.Conversation c = state.conversations.get(conversationId);
+      JsonObject view = rows.size() > 0 ? conversation(rows.iterator().next(), userId) : outsider(c);
+      return new JsonObject().put("conversation", view);
+    });
+  }
+
+  private JsonObject conversation(Row row, String userId) {
+    State.Conversation c = state.conversations.get(row.getString("conv_id"));
+    JsonObject json = outsider(c)
+        .put("lastReadSeq", row.getLong("my_read"))
+        .put("unread", row.getLong("my_unread"))
+        .put("muted", row.getInteger("my_muted") == 1)
+        .put("myRole", c.roles.get(userId));
+    if (row.getValue("seq") != null) {
+      json.put("lastMessage", Views.message(row));
+    }
+    JsonArray members = new JsonArray();
+    for (String memberId : state.firstMembers(c, SHOWN_MEMBERS)) {
+      members.add(views.user(memberId, userId));
+    }
+    return json.put("members", members);
+  }
+
+  private JsonObject outsider(State.Conversation c) {
+    return new JsonObject()
+        .put("id", c.id)
+        .put("type", c.type)
+        .put("title", c.title)
+        .put("members", new JsonArray())
+        .put("memberCount", c.roles.size())
+        .put("lastSeq", c.lastSeq)
+        .put("lastReadSeq", 0L)
+        .put("unread", 0L)
+        .put("muted", false)
+        .put("myRole", null)
+        .put("createdAt", c.createdAt);
+  }
+
+  Future<JsonObject> rename(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    String title = cmd.getString("title");
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.<String>failedFuture(Failure.notFound("conversation"));
+      }
+      if (!c.isGroup()) {
+        return Future.<String>failedFuture(Failure.invalid("title", "a direct conversation has no title"));
+      }
+      if ("member".equals(c.roles.get(userId))) {
+        return Future.<String>failedFuture(Failure.forbidden("only the owner or an admin may rename the group"));
+      }
+      return tx.conn.preparedQuery("UPDATE conversations SET title = ? WHERE id = ?").execute(Tuple.of(title, c.id))
+          .compose(v -> {
+            c.title = title;
+            return messages.appendSystem(tx, c, "renamed", userId, userId, state.memberIds(c));
+          })
+          .map(v -> {
+            tx.afterCommit(() -> announce(c, state.memberIds(c)));
+            return c.id;
+          });
+    }).compose(id -> view(id, userId));
+  }
+
+  Future<JsonObject> mute(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.failedFuture(Failure.notFound("conversation"));
+      }
+      return tx.conn.preparedQuery("UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?")
+          .execute(Tuple.of(cmd.getBoolean("muted") ? 1 : 0, c.id, userId))
+          .map(v -> new JsonObject());
+    });
+  }
+
+  /** Typing is ephemeral: checked and fanned out, never written. */
+  Future<JsonObject> typing(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    if (c == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    JsonObject frame = Frames.ephemeral(Frames.TYPING, new JsonObject().put("conversationId", c.id).put("userId", userId));
+    for (String memberId : c.roles.keySet()) {
+      if (!memberId.equals(userId)) {
+        fanout.toUser(memberId, frame);
+      }
+    }
+    return Future.succeededFuture(new JsonObject());
+  }
+
+  /**
+   * Moves the read pointer forward (never back; past the end is clamped) and with it the
+   * delivery pointer. Others see a {@code read} event unless the reader turned receipts off;
+   * the reader's own connections always do, so every tab clears its badge.
+   */
+  Future<JsonObject> read(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.failedFuture(Failure.notFound("conversation"));
+      }
+      long seq = Math.min(cmd.getLong("seq"), c.lastSeq);
+      return tx.conn.preparedQuery("UPDATE members SET last_read_seq = ?, delivered_seq = MAX(delivered_seq, ?)"
+              + " WHERE conversation_id = ? AND user_id = ? AND last_read_seq < ?")
+          .execute(Tuple.of(seq, seq, c.id, userId, seq))
+          .map(rows -> {
+            if (rows.rowCount() > 0) {
+              JsonObject frame = Frames.ephemeral(Frames.READ,
+                  new JsonObject().put("conversationId", c.id).put("userId", userId).put("seq", seq));
+              boolean receipts = state.users.get(userId).readReceipts;
+              tx.afterCommit(() -> fanout.toUsers(receipts ? state.memberIds(c) : List.of(userId), frame));
+            }
+            return new JsonObject().put("seq", seq);
+          });
+    });
+  }
+}

@@ -1,0 +1,379 @@
+package dev.parley.store;
+
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import dev.parley.shared.SendRequest;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Messages: the group-committed append path, system messages, history, recall and resume.
+ * Ids and seqs are handed out here, by the single writer, from {@link State}: the message id and
+ * its event id come from the server-wide counter, the seq from the conversation's own.
+ */
+final class Messages {
+  static final Duration RECALL_WINDOW = Duration.ofMinutes(2);
+  private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
+      + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String TOUCH = "UPDATE conversations SET last_seq = ?, last_message_id = ?, last_activity_id = ?"
+      + " WHERE id = ?";
+
+  private final State state;
+  private final WriteQueue writes;
+  private final Pool reader;
+  private final Fanout fanout;
+  private final Counter stored;
+  private final WriteQueue.Bulk<JsonObject, JsonObject> append = this::appendAll;
+
+  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, Counter stored) {
+    this.state = state;
+    this.writes = writes;
+    this.reader = reader;
+    this.fanout = fanout;
+    this.stored = stored;
+  }
+
+  /** {@code store.message.send}: queued into the next group commit. */
+  Future<JsonObject> send(JsonObject cmd) {
+    return writes.submit(append, cmd);
+  }
+
+  /** One batch of sends: one duplicate check, one reply check, one multi-row insert. */
+  private Future<List<AsyncResult<JsonObject>>> appendAll(WriteQueue.Tx tx, List<JsonObject> cmds) {
+    List<AsyncResult<JsonObject>> outcomes = new ArrayList<>(cmds.size());
+    List<SendRequest> requests = new ArrayList<>(cmds.size());
+    for (JsonObject cmd : cmds) {
+      SendRequest request = SendRequest.fromJson(cmd);
+      requests.add(request);
+      outcomes.add(validate(cmd.getString("senderId"), request));
+    }
+    return existing(tx, cmds, outcomes)
+        .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
+          List<Tuple> rows = new ArrayList<>();
+          List<JsonObject> created = new ArrayList<>();
+          Map<String, State.Conversation> touched = new LinkedHashMap<>();
+          Map<String, JsonObject> inBatch = new HashMap<>();
+          for (int i = 0; i < cmds.size(); i++) {
+            if (outcomes.get(i) != null) {
+              continue;
+            }
+            String senderId = cmds.get(i).getString("senderId");
+            SendRequest r = requests.get(i);
+            String key = senderId + '\u0000' + r.clientId();
+            JsonObject earlier = duplicates.containsKey(key) ? duplicates.get(key) : inBatch.get(key);
+            if (earlier != null) {
+              outcomes.set(i, sameConversation(earlier, r));
+              continue;
+            }
+            if (r.replyTo() != null && !r.conversationId().equals(targets.get(r.replyTo()))) {
+              outcomes.set(i, Future.failedFuture(Failure.invalid("replyTo", "replyTo is not a message of this conversation")));
+              continue;
+            }
+            State.Conversation c = state.conversations.get(r.conversationId());
+            long id = state.nextEventId();
+            long seq = ++c.lastSeq;
+            String at = Views.now();
+            JsonArray mentions = new JsonArray(new ArrayList<>(r.mentions()));
+            rows.add(Tuple.from(new Object[] {id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
+                mentions.encode(), r.clientId(), at, null}));
+            JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
+            created.add(message);
+            touched.put(c.id, c);
+            inBatch.put(key, message);
+            outcomes.set(i, Future.succeededFuture(new JsonObject().put("message", message).put("created", true)));
+          }
+          if (rows.isEmpty()) {
+            return Future.succeededFuture(outcomes);
+          }
+          List<Tuple> touches = new ArrayList<>();
+          touched.values().forEach(c -> touches.add(Tuple.of(c.lastSeq, lastIdOf(created, c.id), lastIdOf(created, c.id), c.id)));
+          tx.afterCommit(() -> {
+            stored.increment(created.size());
+            for (JsonObject message : created) {
+              State.Conversation c = state.conversations.get(message.getString("conversationId"));
+              fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
+            }
+          });
+          return tx.conn.preparedQuery(INSERT).executeBatch(rows)
+              .compose(v -> tx.conn.preparedQuery(TOUCH).executeBatch(touches))
+              .map(v -> outcomes);
+        }));
+  }
+
+  private AsyncResult<JsonObject> validate(String senderId, SendRequest r) {
+    State.Conversation c = state.membership(r.conversationId(), senderId);
+    if (c == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    for (String mentioned : r.mentions()) {
+      if (!c.roles.containsKey(mentioned)) {
+        return Future.failedFuture(Failure.invalid("mentions", "mentions must be members of the conversation"));
+      }
+    }
+    if (r.mediaId() != null) {
+      return Future.failedFuture(Failure.invalid("mediaId", "no such media"));
+    }
+    return null;
+  }
+
+  private static AsyncResult<JsonObject> sameConversation(JsonObject earlier, SendRequest r) {
+    if (!earlier.getString("conversationId").equals(r.conversationId())) {
+      return Future.failedFuture(Failure.conflict("clientId was already used for another conversation"));
+    }
+    return Future.succeededFuture(new JsonObject().put("message", earlier).put("created", false));
+  }
+
+  /** Already stored messages with the same (sender, clientId), keyed by sender + NUL + clientId. */
+  private Future<Map<String, JsonObject>> existing(WriteQueue.Tx tx, List<JsonObject> cmds,
+                                                   List<AsyncResult<JsonObject>> outcomes) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder pairs = new StringBuilder();
+    for (int i = 0; i < cmds.size(); i++) {
+      if (outcomes.get(i) == null) {
+        pairs.append(pairs.length() == 0 ? "(?, ?)" : ", (?, ?)");
+        params.add(cmds.get(i).getString("senderId"));
+        params.add(cmds.get(i).getString("clientId"));
+      }
+    }
+    Map<String, JsonObject> found = new HashMap<>();
+    if (params.isEmpty()) {
+      return Future.succeededFuture(found);
+    }
+    return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE (m.sender_id, m.client_id)"
+            + " IN (VALUES " + pairs + ")")
+        .execute(Tuple.from(params))
+        .map(rows -> {
+          for (Row row : rows) {
+            found.put(row.getString("sender_id") + '\u0000' + row.getString("client_id"), Views.message(row));
+          }
+          return found;
+        });
+  }
+
+  /** The conversation of every message replied to, by message id. */
+  private Future<Map<Long, String>> replyTargets(WriteQueue.Tx tx, List<SendRequest> requests,
+                                                 List<AsyncResult<JsonObject>> outcomes) {
+    List<Object> ids = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      if (outcomes.get(i) == null && requests.get(i).replyTo() != null) {
+        ids.add(requests.get(i).replyTo());
+      }
+    }
+    Map<Long, String> targets = new HashMap<>();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(targets);
+    }
+    String marks = "?" + ", ?".repeat(ids.size() - 1);
+    return tx.conn.preparedQuery("SELECT id, conversation_id FROM messages WHERE id IN (" + marks + ")")
+        .execute(Tuple.from(ids))
+        .map(rows -> {
+          rows.forEach(row -> targets.put(row.getLong("id"), row.getString("conversation_id")));
+          return targets;
+        });
+  }
+
+  private static long lastIdOf(List<JsonObject> created, String conversationId) {
+    long last = 0;
+    for (JsonObject m : created) {
+      if (m.getString("conversationId").equals(conversationId)) {
+        last = m.getLong("id");
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Appends a system message inside a running job and publishes it to {@code audience} after
+   * the commit. The caller holds the conversation's state already changed.
+   */
+  Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, String action, String userId, String by,
+                                  Iterable<String> audience) {
+    long id = state.nextEventId();
+    long seq = ++c.lastSeq;
+    String at = Views.now();
+    JsonObject system = new JsonObject().put("action", action).put("userId", userId).put("by", by);
+    JsonObject message = message(id, c.id, seq, by, "system", null, null, new JsonArray(), null, at).put("system", system);
+    List<String> recipients = new ArrayList<>();
+    audience.forEach(recipients::add);
+    tx.afterCommit(() -> fanout.toUsers(recipients, Frames.message(id, message)));
+    return tx.conn.preparedQuery(INSERT)
+        .execute(Tuple.from(new Object[] {id, c.id, seq, id, by, "system", null, null, null, "[]", null, at, system.encode()}))
+        .compose(v -> tx.conn.preparedQuery(TOUCH).execute(Tuple.of(seq, id, id, c.id)))
+        .map(v -> message);
+  }
+
+  private static JsonObject message(long id, String conversationId, long seq, String senderId, String type, String text,
+                                    Long replyTo, JsonArray mentions, String clientId, String at) {
+    JsonObject m = new JsonObject().put("id", id).put("conversationId", conversationId).put("seq", seq)
+        .put("senderId", senderId).put("type", type);
+    if (text != null) {
+      m.put("text", text);
+    }
+    if (replyTo != null) {
+      m.put("replyTo", replyTo);
+    }
+    m.put("mentions", mentions);
+    if (clientId != null) {
+      m.put("clientId", clientId);
+    }
+    return m.put("createdAt", at).put("edited", false).put("recalled", false).put("reactions", new JsonArray());
+  }
+
+  /** {@code store.message.history}: a page ascending by seq, newest page when no cursor. */
+  Future<JsonObject> history(JsonObject cmd) {
+    State.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+    if (c == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    int limit = cmd.getInteger("limit");
+    Long after = cmd.getLong("after");
+    Long before = cmd.getLong("before");
+    String sql = "SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ? AND "
+        + (after != null ? "m.seq > ? ORDER BY m.seq ASC" : "m.seq < ? ORDER BY m.seq DESC") + " LIMIT ?";
+    long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
+    return reader.preparedQuery(sql).execute(Tuple.of(c.id, cursor, limit + 1)).map(rows -> {
+      List<JsonObject> page = new ArrayList<>();
+      rows.forEach(row -> page.add(Views.message(row)));
+      boolean hasMore = page.size() > limit;
+      if (hasMore) {
+        page.remove(page.size() - 1);
+      }
+      if (after == null) {
+        java.util.Collections.reverse(page);
+      }
+      return new JsonObject().put("messages", new JsonArray(new ArrayList<>(page))).put("hasMore", hasMore);
+    });
+  }
+
+  /**
+   * {@code store.message.recall}: the sender within two minutes, a group's owner or admin any
+   * time. The message keeps id and seq, loses text and media, and is published again under a
+   * new event id so that clients resuming past the recall learn of it.
+   */
+  Future<JsonObject> recall(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    long messageId = cmd.getLong("messageId");
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.failedFuture(Failure.notFound("conversation"));
+      }
+      return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
+          .execute(Tuple.of(messageId, c.id))
+          .compose(rows -> {
+            if (rows.size() == 0) {
+              return Future.failedFuture(Failure.notFound("message"));
+            }
+            JsonObject message = Views.message(rows.iterator().next());
+            if ("system".equals(message.getString("type"))) {
+              return Future.failedFuture(Failure.invalid(null, "system messages cannot be recalled"));
+            }
+            if (message.getBoolean("recalled")) {
+              return Future.succeededFuture(new JsonObject());
+            }
+            String role = c.roles.get(userId);
+            boolean moderator = c.isGroup() && ("owner".equals(role) || "admin".equals(role));
+            boolean ownRecent = userId.equals(message.getString("senderId"))
+                && Instant.parse(message.getString("createdAt")).plus(RECALL_WINDOW).isAfter(Instant.now());
+            if (!moderator && !ownRecent) {
+              return Future.failedFuture(Failure.forbidden(userId.equals(message.getString("senderId"))
+                  ? "the recall window of 2 minutes has passed" : "only the sender or a group owner/admin may recall"));
+            }
+            long eventId = state.nextEventId();
+            message.remove("text");
+            message.put("recalled", true);
+            tx.afterCommit(() -> fanout.toUsers(state.memberIds(c), Frames.message(eventId, message)));
+            return tx.conn.preparedQuery("UPDATE messages SET recalled = 1, text = NULL, media_id = NULL, event_id = ?"
+                    + " WHERE id = ?")
+                .execute(Tuple.of(eventId, messageId))
+                .map(v -> new JsonObject());
+          });
+    });
+  }
+
+  /** {@code store.events.since}: durable events after a cursor in the user's conversations. */
+  Future<JsonObject> since(JsonObject cmd) {
+    int limit = cmd.getInteger("limit", 1000);
+    return reader.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m JOIN members mb"
+            + " ON mb.conversation_id = m.conversation_id AND mb.user_id = ? WHERE m.event_id > ?"
+            + " ORDER BY m.event_id LIMIT ?")
+        .execute(Tuple.of(cmd.getString("userId"), cmd.getLong("since"), limit + 1))
+        .map(rows -> {
+          if (rows.size() > limit) {
+            return new JsonObject().put("events", new JsonArray()).put("resync", true);
+          }
+          JsonArray events = new JsonArray();
+          rows.forEach(row -> events.add(Frames.message(row.getLong("event_id"), Views.message(row))));
+          return new JsonObject().put("events", events).put("resync", false);
+        });
+  }
+
+  /** {@code store.message.search}: FTS5 over the caller's conversations, newest first. */
+  Future<JsonObject> search(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    String conversationId = cmd.getString("conversationId");
+    if (conversationId != null && state.membership(conversationId, userId) == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    String match = ftsQuery(cmd.getString("q"));
+    if (match == null) {
+      return Future.failedFuture(Failure.invalid("q", "q must contain at least one letter or digit"));
+    }
+    int limit = cmd.getInteger("limit", 50);
+    Long before = cmd.getLong("before");
+    List<Object> params = new ArrayList<>(List.of(userId, match));
+    StringBuilder sql = new StringBuilder("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages_fts f"
+        + " JOIN messages m ON m.id = f.rowid"
+        + " JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?"
+        + " WHERE messages_fts MATCH ? AND m.recalled = 0");
+    if (conversationId != null) {
+      sql.append(" AND m.conversation_id = ?");
+      params.add(conversationId);
+    }
+    if (before != null) {
+      sql.append(" AND m.id < ?");
+      params.add(before);
+    }
+    sql.append(" ORDER BY m.id DESC LIMIT ?");
+    params.add(limit + 1);
+    return reader.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+      JsonArray messages = new JsonArray();
+      Long last = null;
+      for (Row row : rows) {
+        if (messages.size() == limit) {
+          return new JsonObject().put("messages", messages).put("nextCursor", String.valueOf(last));
+        }
+        messages.add(Views.message(row));
+        last = row.getLong("id");
+      }
+      return new JsonObject().put("messages", messages).putNull("nextCursor");
+    });
+  }
+
+  /** Words become quoted prefix terms, all required: user text can never be FTS5 syntax. */
+  static String ftsQuery(String q) {
+    if (q == null) {
+      return null;
+    }
+    StringBuilder match = new StringBuilder();
+    for (String word : q.split("[^\\p{L}\\p{N}]+")) {
+      if (!word.isEmpty()) {
+        match.append(match.length() == 0 ? "" : " ").append('"').append(word).append("\"*");
+      }
+    }
+    return match.length() == 0 ? null : match.toString();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.parley.store;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who is online, cluster-wide: a user is online while at least one node reports at least one
+ * connection of theirs. Push nodes report per node (first connection opened, last one closed),
+ * so a user connected to two nodes stays online until both connections are gone.
+ */
+final class Presence {
+  private final Map<String, Set<String>> nodesOfUser = new HashMap<>();
+
+  /** Records a node's report; true when the user's overall online state changed. */
+  boolean update(String userId, String nodeId, boolean online) {
+    boolean wasOnline = isOnline(userId);
+    if (online) {
+      nodesOfUser.computeIfAbsent(userId, k -> new HashSet<>()).add(nodeId);
+    } else {
+      Set<String> nodes = nodesOfUser.get(userId);
+      if (nodes != null) {
+        nodes.remove(nodeId);
+        if (nodes.isEmpty()) {
+          nodesOfUser.remove(userId);
+        }
+      }
+    }
+    return wasOnline != isOnline(userId);
+  }
+
+  /** Forgets a node (it left the cluster); returns the users who went offline with it. */
+  Set<String> forgetNode(String nodeId) {
+    Set<String> offline = new HashSet<>();
+    nodesOfUser.entrySet().removeIf(entry -> {
+      entry.getValue().remove(nodeId);
+      if (entry.getValue().isEmpty()) {
+        offline.add(entry.getKey());
+        return true;
+      }
+      return false;
+    });
+    return offline;
+  }
+
+  boolean isOnline(String userId) {
+    return nodesOfUser.containsKey(userId);
+  }
+}

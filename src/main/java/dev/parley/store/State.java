@@ -1,0 +1,166 @@
+package dev.parley.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the single writer knows by heart: users, conversations with their members and last seq,
+ * and the server-wide event counter. Only the store verticle touches it, on its own event loop,
+ * and only the writer changes it, so it is always at least as new as the database. If a batch
+ * rolls back, {@link #load} reads it all again. A small team's whole membership fits in memory.
+ */
+final class State {
+  static final class User {
+    String id;
+    String username;
+    String displayName;
+    String avatarMediaId;
+    boolean bot;
+    boolean readReceipts;
+    String createdAt;
+    String lastSeenAt;
+  }
+
+  static final class Conversation {
+    String id;
+    String type;
+    String title;
+    String createdAt;
+    long lastSeq;
+    /** Join order is kept: the first 20 members are the ones a conversation shows. */
+    final Map<String, String> roles = new LinkedHashMap<>();
+
+    boolean isGroup() {
+      return "group".equals(type);
+    }
+  }
+
+  final Map<String, User> users = new HashMap<>();
+  final Map<String, User> usersByName = new HashMap<>();
+  final Map<String, Conversation> conversations = new HashMap<>();
+  final Map<String, Set<String>> conversationsOfUser = new HashMap<>();
+  long lastEventId;
+
+  Future<Void> load(SqlClient db) {
+    users.clear();
+    usersByName.clear();
+    conversations.clear();
+    conversationsOfUser.clear();
+    return db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts, created_at, last_seen_at"
+            + " FROM users").execute()
+        .compose(rows -> {
+          rows.forEach(this::putUser);
+          return db.query("SELECT id, type, title, created_at, last_seq FROM conversations").execute();
+        })
+        .compose(rows -> {
+          for (Row row : rows) {
+            Conversation c = new Conversation();
+            c.id = row.getString("id");
+            c.type = row.getString("type");
+            c.title = row.getString("title");
+            c.createdAt = row.getString("created_at");
+            c.lastSeq = row.getLong("last_seq");
+            conversations.put(c.id, c);
+          }
+          return db.query("SELECT conversation_id, user_id, role FROM members ORDER BY joined_seq, joined_at").execute();
+        })
+        .compose(rows -> {
+          for (Row row : rows) {
+            addMember(conversations.get(row.getString("conversation_id")), row.getString("user_id"), row.getString("role"));
+          }
+          return db.query("SELECT COALESCE(MAX(event_id), 0) AS last FROM messages").execute();
+        })
+        .map(rows -> {
+          lastEventId = rows.iterator().next().getLong("last");
+          return null;
+        });
+  }
+
+  private void putUser(Row row) {
+    User u = new User();
+    u.id = row.getString("id");
+    u.username = row.getString("username");
+    u.displayName = row.getString("display_name");
+    u.avatarMediaId = row.getString("avatar_media_id");
+    u.bot = row.getInteger("bot") == 1;
+    u.readReceipts = row.getInteger("read_receipts") == 1;
+    u.createdAt = row.getString("created_at");
+    u.lastSeenAt = row.getString("last_seen_at");
+    putUser(u);
+  }
+
+  void putUser(User u) {
+    users.put(u.id, u);
+    usersByName.put(u.username, u);
+  }
+
+  long nextEventId() {
+    return ++lastEventId;
+  }
+
+  void addMember(Conversation c, String userId, String role) {
+    c.roles.put(userId, role);
+    conversationsOfUser.computeIfAbsent(userId, k -> new HashSet<>()).add(c.id);
+  }
+
+  void removeMember(Conversation c, String userId) {
+    c.roles.remove(userId);
+    Set<String> mine = conversationsOfUser.get(userId);
+    if (mine != null) {
+      mine.remove(c.id);
+    }
+  }
+
+  /** The conversation if {@code userId} is a member; otherwise null (callers answer 404). */
+  Conversation membership(String conversationId, String userId) {
+    Conversation c = conversationId == null ? null : conversations.get(conversationId);
+    return c != null && c.roles.containsKey(userId) ? c : null;
+  }
+
+  Collection<String> memberIds(Conversation c) {
+    return c.roles.keySet();
+  }
+
+  /** Everyone who shares at least one conversation with {@code userId} (not the user). */
+  Set<String> contacts(String userId) {
+    Set<String> contacts = new HashSet<>();
+    for (String conversationId : conversationsOfUser.getOrDefault(userId, Set.of())) {
+      contacts.addAll(conversations.get(conversationId).roles.keySet());
+    }
+    contacts.remove(userId);
+    return contacts;
+  }
+
+  boolean sharesConversation(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    Set<String> mine = conversationsOfUser.getOrDefault(a, Set.of());
+    for (String conversationId : conversationsOfUser.getOrDefault(b, Set.of())) {
+      if (mine.contains(conversationId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  List<String> firstMembers(Conversation c, int max) {
+    List<String> ids = new ArrayList<>(Math.min(max, c.roles.size()));
+    for (String id : c.roles.keySet()) {
+      if (ids.size() == max) {
+        break;
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.parley.store;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Frames;
+import dev.parley.shared.Meters;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store: the only code that touches the database. One instance per node that has the
+ * {@code store} role (exactly one per SQLite deployment).
+ *
+ * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
+ * events after the change they describe has committed: {@code message}, {@code conversation},
+ * {@code typing}, {@code read}, {@code presence}.
+ */
+public final class StoreVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private Database database;
+  private WriteQueue writes;
+
+  @Override
+  public Future<?> start() {
+    ParleyConfig config = ParleyConfig.from(config());
+    database = new Database(vertx, Path.of(config.store().dataDir()), config.store().readPoolSize());
+    State state = new State();
+    Presence presence = new Presence();
+    Fanout fanout = new Fanout(vertx.eventBus());
+    return database.open()
+        .compose(v -> state.load(database.writer()))
+        .compose(v -> {
+          writes = new WriteQueue(vertx, database.writer(), () -> state.load(database.writer()),
+              config.store().batchMaxSize(), config.store().batchLingerMs(), Meters.registry());
+          Views views = new Views(state, presence);
+          Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
+          Users users = new Users(state, views, writes, database.reader());
+          Tokens tokens = new Tokens(writes);
+          Messages messages = new Messages(state, writes, database.reader(), fanout, stored);
+          Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
+          Members members = new Members(state, views, writes, database.reader(), messages, conversations);
+          Function<JsonObject, Future<JsonObject>> presenceUpdate = cmd -> {
+            String userId = cmd.getString("userId");
+            boolean online = cmd.getBoolean("online");
+            if (presence.update(userId, cmd.getString("nodeId"), online)) {
+              fanout.toUsers(state.contacts(userId), Frames.ephemeral(Frames.PRESENCE,
+                  new JsonObject().put("userId", userId).put("online", online)));
+              if (!online) {
+                return users.seen(userId).map(new JsonObject());
+              }
+            }
+            return Future.succeededFuture(new JsonObject());
+          };
+          return Future.all(List.of(
+              Bus.serve(vertx, Address.USER_CREATE, users::create),
+              Bus.serve(vertx, Address.USER_CREDENTIALS, users::credentials),
+              Bus.serve(vertx, Address.USER_GET, users::get),
+              Bus.serve(vertx, Address.USER_UPDATE, users::update),
+              Bus.serve(vertx, Address.USER_SEARCH, users::search),
+              Bus.serve(vertx, Address.TOKEN_ISSUE, tokens::issue),
+              Bus.serve(vertx, Address.TOKEN_ROTATE, tokens::rotate),
+              Bus.serve(vertx, Address.TOKEN_REVOKE, tokens::revoke),
+              Bus.serve(vertx, Address.CONVERSATION_CREATE, conversations::create),
+              Bus.serve(vertx, Address.CONVERSATION_LIST, conversations::list),
+              Bus.serve(vertx, Address.CONVERSATION_GET, conversations::get),
+              Bus.serve(vertx, Address.CONVERSATION_RENAME, conversations::rename),
+              Bus.serve(vertx, Address.CONVERSATION_MUTE, conversations::mute),
+              Bus.serve(vertx, Address.CONVERSATION_TYPING, conversations::typing),
+              Bus.serve(vertx, Address.CONVERSATION_READ, conversations::read),
+              Bus.serve(vertx, Address.MEMBER_LIST, members::list),
+              Bus.serve(vertx, Address.MEMBER_ADD, members::add),
+              Bus.serve(vertx, Address.MEMBER_ROLE, members::role),
+              Bus.serve(vertx, Address.MEMBER_REMOVE, members::remove),
+              Bus.serve(vertx, Address.MESSAGE_SEND, messages::send),
+              Bus.serve(vertx, Address.MESSAGE_HISTORY, messages::history),
+              Bus.serve(vertx, Address.MESSAGE_RECALL, messages::recall),
+              Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
+              Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
+              Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceUpdate),
+              Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
+                  new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
+        })
+        .onSuccess(v -> log.info("store ready: {} users, {} conversations, last event id {}",
+            state.users.size(), state.conversations.size(), state.lastEventId));
+  }
+
+  /** Finishes every queued write (an acknowledged message is never lost), then closes the database. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
+    return drained.eventually(() -> database.close())
+        .onComplete(ar -> log.info("store stopped, database closed"));
+  }
+}

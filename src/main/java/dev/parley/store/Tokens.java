@@ -1,0 +1,75 @@
+package dev.parley.store;
+
+import dev.parley.auth.Secrets;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Refresh tokens, stored only as hashes. Each login starts a family; each refresh rotates the
+ * token within its family. Presenting a token that was already rotated means it was stolen or
+ * replayed: the whole family is revoked, which logs out the thief and the owner alike.
+ */
+final class Tokens {
+  private static final String REFUSED = "invalid or expired refresh token";
+
+  private final WriteQueue writes;
+
+  Tokens(WriteQueue writes) {
+    this.writes = writes;
+  }
+
+  Future<JsonObject> issue(JsonObject cmd) {
+    return writes.submit(tx -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
+            + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        .execute(Tuple.of(cmd.getString("tokenHash"), Secrets.token(12), cmd.getString("userId"),
+            cmd.getLong("expiresAt"), Views.now()))
+        .map(rows -> new JsonObject()));
+  }
+
+  Future<JsonObject> rotate(JsonObject cmd) {
+    return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id, user_id, expires_at, rotated, revoked"
+            + " FROM refresh_tokens WHERE token_hash = ?")
+        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .compose(rows -> {
+          RowIterator<Row> it = rows.iterator();
+          if (!it.hasNext()) {
+            return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
+          }
+          Row row = it.next();
+          String family = row.getString("family_id");
+          if (row.getInteger("rotated") == 1 && row.getInteger("revoked") == 0) {
+            // Reuse of a rotated token: revoke the family. A rejection does not roll back, so this sticks.
+            return revokeFamily(tx, family).compose(v -> Failure.future(ErrorCode.UNAUTHORIZED, REFUSED));
+          }
+          if (row.getInteger("revoked") == 1 || row.getLong("expires_at") < System.currentTimeMillis()) {
+            return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
+          }
+          String userId = row.getString("user_id");
+          return tx.conn.preparedQuery("UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?")
+              .execute(Tuple.of(cmd.getString("tokenHash")))
+              .compose(v -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
+                      + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
+                  .execute(Tuple.of(cmd.getString("newTokenHash"), family, userId, cmd.getLong("expiresAt"), Views.now())))
+              .map(v -> new JsonObject().put("userId", userId));
+        }));
+  }
+
+  Future<JsonObject> revoke(JsonObject cmd) {
+    return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture()
+            : revokeFamily(tx, rows.iterator().next().getString("family_id")))
+        .map(v -> new JsonObject()));
+  }
+
+  private static Future<Void> revokeFamily(WriteQueue.Tx tx, String family) {
+    return tx.conn.preparedQuery("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?")
+        .execute(Tuple.of(family)).mapEmpty();
+  }
+}

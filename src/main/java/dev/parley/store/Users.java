@@ -1,0 +1,127 @@
+package dev.parley.store;
+
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** Accounts: creation, credentials lookup, profile reads and changes, search by prefix. */
+final class Users {
+  private final State state;
+  private final Views views;
+  private final WriteQueue writes;
+  private final Pool reader;
+
+  Users(State state, Views views, WriteQueue writes, Pool reader) {
+    this.state = state;
+    this.views = views;
+    this.writes = writes;
+    this.reader = reader;
+  }
+
+  Future<JsonObject> create(JsonObject cmd) {
+    String username = cmd.getString("username");
+    return writes.submit(tx -> {
+      if (state.usersByName.containsKey(username)) {
+        return Future.failedFuture(Failure.conflict("the username is taken"));
+      }
+      State.User u = new State.User();
+      u.id = "u" + Secrets.token(12);
+      u.username = username;
+      u.displayName = cmd.getString("displayName");
+      u.bot = cmd.getBoolean("bot", false);
+      u.readReceipts = true;
+      u.createdAt = Views.now();
+      return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, read_receipts,"
+              + " created_at) VALUES (?, ?, ?, ?, ?, 1, ?)")
+          .execute(Tuple.of(u.id, u.username, u.displayName, cmd.getString("passwordHash"), u.bot ? 1 : 0, u.createdAt))
+          .map(rows -> {
+            state.putUser(u);
+            return new JsonObject().put("user", views.me(u));
+          });
+    });
+  }
+
+  Future<JsonObject> credentials(JsonObject cmd) {
+    State.User u = state.usersByName.get(cmd.getString("username"));
+    if (u == null || u.bot) {
+      return Future.failedFuture(Failure.notFound("user"));
+    }
+    return reader.preparedQuery("SELECT password_hash FROM users WHERE id = ?").execute(Tuple.of(u.id))
+        .map(rows -> new JsonObject()
+            .put("userId", u.id)
+            .put("passwordHash", rows.iterator().next().getString("password_hash")));
+  }
+
+  Future<JsonObject> get(JsonObject cmd) {
+    State.User u = state.users.get(cmd.getString("userId"));
+    if (u == null) {
+      return Future.failedFuture(Failure.notFound("user"));
+    }
+    String viewerId = cmd.getString("viewerId");
+    return Future.succeededFuture(new JsonObject().put("user", u.id.equals(viewerId) ? views.me(u) : views.user(u, viewerId)));
+  }
+
+  Future<JsonObject> update(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    return writes.submit(tx -> {
+      State.User u = state.users.get(userId);
+      if (u == null) {
+        return Future.failedFuture(Failure.notFound("user"));
+      }
+      if (cmd.getString("avatarMediaId") != null) {
+        return Future.failedFuture(Failure.invalid("avatarMediaId", "no such media"));
+      }
+      String displayName = cmd.getString("displayName", u.displayName);
+      boolean readReceipts = cmd.getBoolean("readReceipts", u.readReceipts);
+      boolean clearAvatar = cmd.containsKey("avatarMediaId");
+      String avatar = clearAvatar ? null : u.avatarMediaId;
+      return tx.conn.preparedQuery("UPDATE users SET display_name = ?, read_receipts = ?, avatar_media_id = ? WHERE id = ?")
+          .execute(Tuple.of(displayName, readReceipts ? 1 : 0, avatar, userId))
+          .map(rows -> {
+            u.displayName = displayName;
+            u.readReceipts = readReceipts;
+            u.avatarMediaId = avatar;
+            return new JsonObject().put("user", views.me(u));
+          });
+    });
+  }
+
+  /** Prefix search over username and display name, ordered by username; the cursor is the last username. */
+  Future<JsonObject> search(JsonObject cmd) {
+    String viewerId = cmd.getString("viewerId");
+    String q = cmd.getString("q", "").toLowerCase(Locale.ROOT);
+    String after = cmd.getString("cursor", "");
+    int limit = cmd.getInteger("limit", 50);
+    List<State.User> found = state.users.values().stream()
+        .filter(u -> u.username.compareTo(after) > 0)
+        .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
+        .sorted(Comparator.comparing(u -> u.username))
+        .limit(limit + 1L)
+        .toList();
+    JsonArray users = new JsonArray();
+    found.stream().limit(limit).forEach(u -> users.add(views.user(u, viewerId)));
+    String next = found.size() > limit ? found.get(limit - 1).username : null;
+    return Future.succeededFuture(new JsonObject().put("users", users).put("nextCursor", next));
+  }
+
+  /** Records when a user was last seen (they just went offline). */
+  Future<Void> seen(String userId) {
+    String at = Views.now();
+    return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET last_seen_at = ? WHERE id = ?")
+        .execute(Tuple.of(at, userId))
+        .map(rows -> {
+          State.User u = state.users.get(userId);
+          if (u != null) {
+            u.lastSeenAt = at;
+          }
+          return null;
+        }));
+  }
+}

@@ -1,0 +1,94 @@
+package dev.parley.store;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The wire shapes of users and messages (CONTRACT.md), built from the state and from rows. */
+final class Views {
+  /** Columns every message query selects, in the order {@link #message(Row)} reads them. */
+  static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
+      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system";
+
+  private final State state;
+  private final Presence presence;
+
+  Views(State state, Presence presence) {
+    this.state = state;
+    this.presence = presence;
+  }
+
+  static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
+  /**
+   * A user as {@code viewerId} may see them: presence and last-seen only for people who share a
+   * conversation with the viewer (and for the viewer themself).
+   */
+  JsonObject user(State.User u, String viewerId) {
+    JsonObject json = new JsonObject()
+        .put("id", u.id)
+        .put("username", u.username)
+        .put("displayName", u.displayName)
+        .put("bot", u.bot);
+    if (u.avatarMediaId != null) {
+      json.put("avatarUrl", "/api/media/" + u.avatarMediaId);
+    }
+    boolean visible = viewerId == null || state.sharesConversation(viewerId, u.id);
+    json.put("online", visible && presence.isOnline(u.id));
+    if (visible && u.lastSeenAt != null) {
+      json.put("lastSeenAt", u.lastSeenAt);
+    }
+    return json;
+  }
+
+  JsonObject user(String userId, String viewerId) {
+    State.User u = state.users.get(userId);
+    return u == null ? null : user(u, viewerId);
+  }
+
+  /** The user's own view, with their settings. */
+  JsonObject me(State.User u) {
+    return user(u, u.id).put("readReceipts", u.readReceipts).put("createdAt", u.createdAt);
+  }
+
+  static JsonObject message(Row row) {
+    boolean recalled = row.getInteger("recalled") == 1;
+    JsonObject json = new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("conversationId", row.getString("conversation_id"))
+        .put("seq", row.getLong("seq"))
+        .put("senderId", row.getString("sender_id"))
+        .put("type", row.getString("type"));
+    String text = row.getString("text");
+    if (text != null && !recalled) {
+      json.put("text", text);
+    }
+    Long replyTo = row.getLong("reply_to");
+    if (replyTo != null) {
+      json.put("replyTo", replyTo);
+    }
+    String mentions = row.getString("mentions");
+    json.put("mentions", mentions == null ? new JsonArray() : new JsonArray(mentions));
+    String clientId = row.getString("client_id");
+    if (clientId != null) {
+      json.put("clientId", clientId);
+    }
+    json.put("createdAt", row.getString("created_at"));
+    String editedAt = row.getString("edited_at");
+    json.put("edited", editedAt != null);
+    if (editedAt != null) {
+      json.put("editedAt", editedAt);
+    }
+    json.put("recalled", recalled);
+    json.put("reactions", new JsonArray());
+    String system = row.getString("system");
+    if (system != null) {
+      json.put("system", new JsonObject(system));
+    }
+    return json;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.parley.store;
+
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer: every change to the database is a {@link Job} queued here and run on the one
+ * writer connection. While a transaction is in flight new jobs wait; when it commits, everything
+ * that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
+ * pays for many messages under load and none waits for a timer when idle.
+ *
+ * <p>A job checks its input before it writes anything and fails with a 4xx {@link Failure} that
+ * leaves the batch intact. Any other failure rolls the whole batch back; the in-memory
+ * {@link State} is then reloaded and each job of that batch is run again on its own, so one bad
+ * job cannot sink its neighbours. Effects registered with {@link Tx#afterCommit} (publishing
+ * events) run only once the data is durable.
+ */
+final class WriteQueue {
+  private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
+
+  /** One unit of work on the writer connection. */
+  interface Job<T> {
+    Future<T> run(Tx tx);
+  }
+
+  /**
+   * Work that is cheaper done for many items at once (a batch of messages: one duplicate check,
+   * one multi-row insert). All items of one batch go to one call, after the batch's plain jobs.
+   * The call yields one outcome per item, in order; a rejection fails only its item.
+   */
+  interface Bulk<I, T> {
+    Future<List<AsyncResult<T>>> run(Tx tx, List<I> items);
+  }
+
+  /** The transaction a batch runs in. */
+  static final class Tx {
+    final SqlConnection conn;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    Tx(SqlConnection conn) {
+      this.conn = conn;
+    }
+
+    void afterCommit(Runnable effect) {
+      afterCommit.add(effect);
+    }
+  }
+
+  private static final class Pending<T> {
+    final Job<T> job;
+    final Bulk<Object, T> bulk;
+    final Object item;
+    final Promise<T> promise = Promise.promise();
+    AsyncResult<T> outcome;
+
+    Pending(Job<T> job, Bulk<Object, T> bulk, Object item) {
+      this.job = job;
+      this.bulk = bulk;
+      this.item = item;
+    }
+
+    Future<Void> run(Tx tx) {
+      Future<T> result;
+      try {
+        result = job.run(tx);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      return result.transform(ar -> {
+        if (ar.failed() && !isRejection(ar.cause())) {
+          return Future.failedFuture(ar.cause());
+        }
+        outcome = ar;
+        return Future.succeededFuture();
+      });
+    }
+
+    void settle() {
+      promise.handle(outcome);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Supplier<Future<Void>> reloadState;
+  private final int maxBatch;
+  private final long lingerMs;
+  private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+  private final Timer commitTimer;
+  private final DistributionSummary batchSizes;
+  private boolean running;
+  private boolean closed;
+  private Promise<Void> drained;
+
+  WriteQueue(Vertx vertx, Pool pool, Supplier<Future<Void>> reloadState, int maxBatch, long lingerMs,
+             MeterRegistry meters) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.reloadState = reloadState;
+    this.maxBatch = maxBatch;
+    this.lingerMs = lingerMs;
+    this.commitTimer = Timer.builder("parley.store.commit").description("Time to run and commit one write batch")
+        .publishPercentileHistogram().register(meters);
+    this.batchSizes = DistributionSummary.builder("parley.store.batch.size").description("Jobs per write transaction")
+        .register(meters);
+  }
+
+  <T> Future<T> submit(Job<T> job) {
+    return enqueue(new Pending<>(job, null, null));
+  }
+
+  @SuppressWarnings("unchecked")
+  <I, T> Future<T> submit(Bulk<I, T> bulk, I item) {
+    return enqueue(new Pending<>(null, (Bulk<Object, T>) bulk, item));
+  }
+
+  private <T> Future<T> enqueue(Pending<T> pending) {
+    if (closed) {
+      return Future.failedFuture(new Failure(ErrorCode.UNAVAILABLE, "the store is shutting down"));
+    }
+    queue.add(pending);
+    if (!running) {
+      running = true;
+      if (lingerMs > 0 && queue.size() < maxBatch) {
+        vertx.setTimer(lingerMs, t -> next());
+      } else {
+        next();
+      }
+    }
+    return pending.promise.future();
+  }
+
+  /** Refuses new jobs and completes once every queued job has been committed or failed. */
+  Future<Void> drain() {
+    closed = true;
+    if (!running && queue.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    return drained.future();
+  }
+
+  private void next() {
+    if (queue.isEmpty()) {
+      running = false;
+      if (drained != null) {
+        drained.tryComplete();
+      }
+      return;
+    }
+    List<Pending<?>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+    while (!queue.isEmpty() && batch.size() < maxBatch) {
+      batch.add(queue.poll());
+    }
+    runBatch(batch).onComplete(done -> next());
+  }
+
+  private Future<Void> runBatch(List<Pending<?>> batch) {
+    long started = System.nanoTime();
+    List<Runnable> effects = new ArrayList<>();
+    return pool.withTransaction(conn -> {
+          Tx tx = new Tx(conn);
+          Future<Void> chain = Future.succeededFuture();
+          Map<Bulk<Object, ?>, List<Pending<?>>> bulks = new LinkedHashMap<>();
+          for (Pending<?> pending : batch) {
+            if (pending.bulk != null) {
+              bulks.computeIfAbsent(pending.bulk, b -> new ArrayList<>()).add(pending);
+            } else {
+              chain = chain.compose(v -> pending.run(tx));
+            }
+          }
+          for (Map.Entry<Bulk<Object, ?>, List<Pending<?>>> entry : bulks.entrySet()) {
+            chain = chain.compose(v -> runBulk(tx, entry.getKey(), entry.getValue()));
+          }
+          return chain.map(v -> {
+            effects.addAll(tx.afterCommit);
+            return null;
+          });
+        })
+        .compose(v -> {
+          commitTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          batchSizes.record(batch.size());
+          batch.forEach(Pending::settle);
+          for (Runnable effect : effects) {
+            try {
+              effect.run();
+            } catch (RuntimeException e) {
+              log.warn("an after-commit effect failed", e);
+            }
+          }
+          return Future.<Void>succeededFuture();
+        })
+        .recover(cause -> {
+          log.warn("write batch of {} rolled back: {}", batch.size(), cause.toString());
+          return reloadState.get().compose(v -> {
+            if (batch.size() == 1) {
+              batch.get(0).promise.tryFail(cause);
+              return Future.succeededFuture();
+            }
+            Future<Void> alone = Future.succeededFuture();
+            for (Pending<?> pending : batch) {
+              alone = alone.compose(v2 -> runBatch(List.of(pending)));
+            }
+            return alone;
+          }, reloadFailed -> {
+            log.error("cannot reload the store state after a rollback", reloadFailed);
+            batch.forEach(p -> p.promise.tryFail(cause));
+            return Future.succeededFuture();
+          });
+        });
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Future<Void> runBulk(Tx tx, Bulk<Object, ?> bulk, List<Pending<?>> pendings) {
+    List<Object> items = new ArrayList<>(pendings.size());
+    pendings.forEach(p -> items.add(p.item));
+    Future<? extends List<? extends AsyncResult<?>>> outcomes;
+    try {
+      outcomes = bulk.run(tx, items);
+    } catch (RuntimeException e) {
+      outcomes = Future.failedFuture(e);
+    }
+    return outcomes.compose(results -> {
+      for (int i = 0; i < pendings.size(); i++) {
+        AsyncResult result = results.get(i);
+        if (result.failed() && !isRejection(result.cause())) {
+          return Future.failedFuture(result.cause());
+        }
+        ((Pending) pendings.get(i)).outcome = result;
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A job's own refusal (bad input, not found, forbidden…): the batch goes on without it. */
+  private static boolean isRejection(Throwable cause) {
+    return cause instanceof Failure failure && failure.code().status() < 500;
+  }
+}

@@ -1,0 +1,87 @@
+-- Parley core schema. Portable SQL except the FTS5 search index at the end.
+-- Ids of users and conversations are opaque text; message ids and event ids come from one
+-- server-wide counter owned by the single writer; seq is per conversation and gap-free.
+
+CREATE TABLE users (
+  id              TEXT PRIMARY KEY,
+  username        TEXT NOT NULL UNIQUE,
+  display_name    TEXT NOT NULL,
+  password_hash   TEXT,
+  bot             INTEGER NOT NULL DEFAULT 0,
+  avatar_media_id TEXT,
+  read_receipts   INTEGER NOT NULL DEFAULT 1,
+  created_at      TEXT NOT NULL,
+  last_seen_at    TEXT
+);
+
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id  TEXT NOT NULL,
+  user_id    TEXT NOT NULL REFERENCES users (id),
+  expires_at BIGINT NOT NULL,
+  rotated    INTEGER NOT NULL DEFAULT 0,
+  revoked    INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+
+CREATE TABLE conversations (
+  id               TEXT PRIMARY KEY,
+  type             TEXT NOT NULL CHECK (type IN ('direct', 'group')),
+  title            TEXT,
+  direct_key       TEXT UNIQUE,
+  last_seq         BIGINT NOT NULL DEFAULT 0,
+  last_message_id  BIGINT,
+  last_activity_id BIGINT NOT NULL DEFAULT 0,
+  created_at       TEXT NOT NULL
+);
+CREATE INDEX conversations_activity ON conversations (last_activity_id);
+
+CREATE TABLE members (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id),
+  user_id         TEXT NOT NULL REFERENCES users (id),
+  role            TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+  joined_at       TEXT NOT NULL,
+  joined_seq      BIGINT NOT NULL DEFAULT 0,
+  last_read_seq   BIGINT NOT NULL DEFAULT 0,
+  delivered_seq   BIGINT NOT NULL DEFAULT 0,
+  muted           INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (conversation_id, user_id)
+);
+CREATE INDEX members_user ON members (user_id);
+
+CREATE TABLE messages (
+  id              BIGINT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id),
+  seq             BIGINT NOT NULL,
+  event_id        BIGINT NOT NULL,
+  sender_id       TEXT NOT NULL REFERENCES users (id),
+  type            TEXT NOT NULL CHECK (type IN ('text', 'image', 'voice', 'file', 'system')),
+  text            TEXT,
+  media_id        TEXT,
+  reply_to        BIGINT,
+  mentions        TEXT,
+  client_id       TEXT,
+  created_at      TEXT NOT NULL,
+  edited_at       TEXT,
+  recalled        INTEGER NOT NULL DEFAULT 0,
+  system          TEXT,
+  UNIQUE (conversation_id, seq),
+  UNIQUE (sender_id, client_id)
+);
+-- Resume: every event of a conversation after a cursor.
+CREATE INDEX messages_events ON messages (conversation_id, event_id);
+
+-- Full-text search over message text (SQLite FTS5, external content = messages).
+CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
+  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, text)
+    SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;
+  INSERT INTO messages_fts (rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;
+END;
