@@ -39,8 +39,15 @@ public final class ApiVerticle extends VerticleBase {
     Passwords passwords = new Passwords(vertx, config.auth().argon2MemoryKiB(), config.auth().argon2Iterations(),
         config.auth().argon2Parallelism());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
-    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-        .method(HttpMethod.DELETE).handler(body);
+    // Not a method-restricted route: that would turn a GET of an unknown /api path into a 405.
+    router.route("/api/*").handler(ctx -> {
+      HttpMethod method = ctx.request().method();
+      if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+        ctx.next();
+      } else {
+        body.handle(ctx);
+      }
+    });
     new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
         config.auth().refreshTokenDays()).mount(router);
     Authn authn = new Authn(tokens);

@@ -74,10 +74,16 @@ final class Database {
     }));
   }
 
+  /**
+   * WAL: readers never block the writer. FULL: an acknowledged commit survives power loss.
+   * DEFERRED rather than IMMEDIATE: vertx-jdbc-client 5.0.8 leaves autocommit off after a commit,
+   * and sqlite-jdbc then begins the next transaction at once; an IMMEDIATE one would hold the
+   * write lock while the writer idles (locking out backups and maintenance). With exactly one
+   * writer connection a deferred transaction never loses a lock upgrade race.
+   */
   private String writerUrl() {
-    // WAL: readers never block the writer. FULL: an acknowledged commit survives power loss.
     return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&foreign_keys=on"
-        + "&busy_timeout=5000&transaction_mode=IMMEDIATE";
+        + "&busy_timeout=5000&transaction_mode=DEFERRED";
   }
 
   private String readerUrl() {

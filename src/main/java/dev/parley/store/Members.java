@@ -42,7 +42,8 @@ final class Members {
     int limit = cmd.getInteger("limit", 50);
     long after;
     try {
-      after = Long.parseLong(cmd.getString("cursor", "0"));
+      String cursor = cmd.getString("cursor");
+      after = cursor == null ? 0 : Long.parseLong(cursor);
     } catch (NumberFormatException e) {
       return Future.failedFuture(Failure.invalid("cursor", "cursor is not one this server gave out"));
     }

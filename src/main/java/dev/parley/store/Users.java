@@ -97,7 +97,7 @@ final class Users {
   Future<JsonObject> search(JsonObject cmd) {
     String viewerId = cmd.getString("viewerId");
     String q = cmd.getString("q", "").toLowerCase(Locale.ROOT);
-    String after = cmd.getString("cursor", "");
+    String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
     int limit = cmd.getInteger("limit", 50);
     List<State.User> found = state.users.values().stream()
         .filter(u -> u.username.compareTo(after) > 0)

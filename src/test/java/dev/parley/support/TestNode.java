@@ -1,0 +1,95 @@
+package dev.parley.support;
+
+import dev.parley.Node;
+import dev.parley.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A real Parley node for a test: every role, a real SQLite file in a temp folder, a free port,
+ * and cheap password hashing (the real cost only slows tests down).
+ */
+public final class TestNode implements AutoCloseable {
+  private final Path dataDir;
+  private final JsonObject config;
+  private Node node;
+
+  private TestNode(Path dataDir, JsonObject config) {
+    this.dataDir = dataDir;
+    this.config = config;
+  }
+
+  public static TestNode start() {
+    return start(c -> { });
+  }
+
+  /** Starts a node; {@code tweak} may change the configuration first. */
+  public static TestNode start(Consumer<JsonObject> tweak) {
+    try {
+      return startIn(Files.createTempDirectory("parley-test"), tweak);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static TestNode startIn(Path dataDir, Consumer<JsonObject> tweak) {
+    JsonObject config = ConfigLoader.classpathDefaults();
+    config.getJsonObject("http").put("port", freePort()).put("host", "127.0.0.1");
+    config.getJsonObject("store").put("dataDir", dataDir.toString());
+    config.getJsonObject("auth").put("argon2", new JsonObject().put("memoryKiB", 1024).put("iterations", 1).put("parallelism", 1));
+    // Tests sign many users up from one address; RateLimitTest turns the limit back on.
+    config.getJsonObject("auth").put("rateLimit", new JsonObject().put("attemptsPerMinute", 0));
+    config.getJsonObject("metrics").put("enabled", false);
+    tweak.accept(config);
+    TestNode test = new TestNode(dataDir, ConfigLoader.resolve(config));
+    test.node = new Node(test.config);
+    test.node.start().await();
+    return test;
+  }
+
+  /** Stops this node and starts a new one on the same data directory and port. */
+  public TestNode restart() {
+    node.stop().await();
+    return startIn(dataDir, c -> {
+      c.getJsonObject("http").put("port", port());
+      c.getJsonObject("store").put("dataDir", dataDir.toString());
+      c.getJsonObject("auth").mergeIn(config.getJsonObject("auth"));
+    });
+  }
+
+  public int port() {
+    return config.getJsonObject("http").getInteger("port");
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  @Override
+  public void close() {
+    if (node != null) {
+      node.stop().await();
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
