@@ -22,6 +22,7 @@ public final class SseClient implements AutoCloseable {
   private final HttpClientRequest request;
   public final HttpClientResponse response;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final List<Event> aside = new ArrayList<>();
   private String type;
   private Long id;
   private StringBuilder data = new StringBuilder();
@@ -39,8 +40,8 @@ public final class SseClient implements AutoCloseable {
       options.putHeader("Last-Event-ID", String.valueOf(lastEventId));
     }
     HttpClientRequest request = http.request(options).await();
-    HttpClientResponse response = request.send().await();
-    return new SseClient(request, response);
+    // Built on the event loop as the response arrives, so no early chunk is missed.
+    return request.send().map(response -> new SseClient(request, response)).await();
   }
 
   private void onLine(String line) {
@@ -62,24 +63,38 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
+  /** The next event of {@code wanted}; events of other types stay queued for later. Fails after 5 s. */
   public Event next(String wanted) {
+    for (Event event : aside) {
+      if (wanted.equals(event.type())) {
+        aside.remove(event);
+        return event;
+      }
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
       Event event = poll(deadline - System.nanoTime());
       if (event != null && wanted.equals(event.type())) {
         return event;
       }
+      if (event != null) {
+        aside.add(event);
+      }
     }
     throw new AssertionError("no " + wanted + " event within 5 s");
   }
 
+  /** Every event of {@code wanted} queued or arriving within {@code millis}. */
   public List<Event> collect(String wanted, long millis) {
     List<Event> found = new ArrayList<>();
+    aside.removeIf(event -> wanted.equals(event.type()) && found.add(event));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < deadline) {
       Event event = poll(deadline - System.nanoTime());
       if (event != null && wanted.equals(event.type())) {
         found.add(event);
+      } else if (event != null) {
+        aside.add(event);
       }
     }
     return found;

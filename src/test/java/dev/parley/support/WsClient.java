@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final List<JsonObject> aside = new ArrayList<>();
   private volatile boolean closed;
 
   private WsClient(WebSocket socket) {
@@ -23,33 +24,46 @@ public final class WsClient implements AutoCloseable {
   }
 
   static WsClient connect(WebSocketClient client, int port, String uri) {
-    return new WsClient(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await());
+    // Built on the event loop as the socket opens, so no early frame is missed.
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(WsClient::new).await();
   }
 
   public void send(JsonObject frame) {
     socket.writeTextMessage(frame.encode()).await();
   }
 
-  /** The next frame of {@code type}, skipping others; fails after 5 s. */
+  /** The next frame of {@code type}; frames of other types stay queued for later. Fails after 5 s. */
   public JsonObject next(String type) {
+    for (JsonObject frame : aside) {
+      if (type.equals(frame.getString("type"))) {
+        aside.remove(frame);
+        return frame;
+      }
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
       JsonObject frame = poll(deadline - System.nanoTime());
       if (frame != null && type.equals(frame.getString("type"))) {
         return frame;
       }
+      if (frame != null) {
+        aside.add(frame);
+      }
     }
     throw new AssertionError("no " + type + " frame within 5 s");
   }
 
-  /** Every frame of {@code type} that arrives within {@code millis}. */
+  /** Every frame of {@code type} queued or arriving within {@code millis}. */
   public List<JsonObject> collect(String type, long millis) {
     List<JsonObject> found = new ArrayList<>();
+    aside.removeIf(frame -> type.equals(frame.getString("type")) && found.add(frame));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < deadline) {
       JsonObject frame = poll(deadline - System.nanoTime());
       if (frame != null && type.equals(frame.getString("type"))) {
         found.add(frame);
+      } else if (frame != null) {
+        aside.add(frame);
       }
     }
     return found;
@@ -71,7 +85,7 @@ public final class WsClient implements AutoCloseable {
   @Override
   public void close() {
     if (!closed) {
-      socket.close().await();
+      socket.close().otherwiseEmpty().await();
     }
   }
 }
