@@ -1,0 +1,74 @@
+package dev.parley.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.Api;
+import dev.parley.support.Api.Account;
+import dev.parley.support.Api.Reply;
+import dev.parley.support.TestNode;
+import dev.parley.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class OpsTest {
+  @Test
+  void healthAndMetricsDescribeTheNode(Vertx vertx) {
+    try (TestNode node = TestNode.start(c -> {
+      c.getJsonObject("metrics").put("enabled", true);
+      c.getJsonObject("node").put("id", "ops-node");
+    }); Api api = new Api(vertx, node.port())) {
+      Reply health = api.get("/health", null);
+      assertEquals(200, health.status());
+      JsonObject body = health.json();
+      assertEquals("UP", body.getString("status"));
+      assertEquals("ops-node", body.getString("node"));
+      assertEquals("UP", body.getJsonObject("checks").getJsonObject("store").getString("status"));
+
+      Account a = api.signUp("metered");
+      Account b = api.signUp("metered");
+      try (WsClient ws = api.webSocket(b, null)) {
+        api.send(a, api.direct(a, b), "count me");
+        ws.next("message");
+        String metrics = api.get("/metrics", null).raw();
+        assertTrue(metrics.contains("parley_messages_stored_total 1.0"), metrics);
+        assertTrue(metrics.contains("parley_connections 1.0"));
+        assertTrue(metrics.contains("parley_events_delivered_total"));
+        assertTrue(metrics.contains("parley_store_commit_seconds"));
+        assertTrue(metrics.contains("vertx_http_server_requests_total"));
+        assertTrue(metrics.contains("vertx_eventbus_"));
+      }
+    }
+  }
+
+  @Test
+  void healthSaysDownWhenTheStoreCannotBeReached(Vertx vertx) {
+    try (TestNode node = TestNode.start(c -> {
+      c.getJsonObject("node").put("roles", new io.vertx.core.json.JsonArray().add("api").add("push"));
+      c.getJsonObject("bus").put("requestTimeoutMs", 500);
+    }); Api api = new Api(vertx, node.port())) {
+      Reply health = api.get("/health", null);
+      assertEquals(503, health.status());
+      assertEquals("DOWN", health.json().getString("status"));
+      Reply register = api.post("/api/auth/register", null, new JsonObject().put("username", "nobody").put("password", "password1"));
+      assertEquals(503, register.status());
+      assertEquals("unavailable", register.errorCode());
+    }
+  }
+
+  @Test
+  void theBrowserClientIsServedWithASecurityPolicyAndNoDotfiles(Vertx vertx) {
+    try (TestNode node = TestNode.start(); Api api = new Api(vertx, node.port())) {
+      Reply index = api.get("/", null);
+      assertEquals(200, index.status());
+      assertTrue(index.headers().get("content-type").startsWith("text/html"));
+      assertTrue(index.headers().get("content-security-policy").contains("script-src 'self'"));
+      assertEquals("nosniff", index.headers().get("x-content-type-options"));
+      assertEquals(404, api.get("/.git/config", null).status());
+    }
+  }
+}

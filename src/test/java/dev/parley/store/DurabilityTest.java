@@ -1,0 +1,98 @@
+package dev.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.Api;
+import dev.parley.support.Api.Account;
+import dev.parley.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class DurabilityTest {
+  @Test
+  void aRestartOnTheSameDataDirectoryKeepsHistoryTokensAndCounters(Vertx vertx) {
+    TestNode node = TestNode.start();
+    Account alice;
+    Account bob;
+    String id;
+    long lastId;
+    try (Api api = new Api(vertx, node.port())) {
+      alice = api.signUp("alice");
+      bob = api.signUp("bob");
+      id = api.direct(alice, bob);
+      for (int i = 1; i <= 10; i++) {
+        api.send(i % 2 == 0 ? alice : bob, id, "before restart " + i);
+      }
+      lastId = api.send(alice, id, "last words").getLong("id");
+    }
+
+    node = node.restart();
+    try (Api api = new Api(vertx, node.port())) {
+      JsonArray history = api.get("/api/conversations/" + id + "/messages", bob.token()).json().getJsonArray("messages");
+      assertEquals(11, history.size(), "the access token signed before the restart still works: the key is kept in data/");
+      assertEquals("last words", history.getJsonObject(10).getString("text"));
+      JsonObject next = api.send(bob, id, "after restart");
+      assertEquals(12, next.getLong("seq"), "seq continues without a gap");
+      assertTrue(next.getLong("id") > lastId, "ids keep increasing");
+      assertEquals(200, api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", alice.refreshToken())).status());
+    } finally {
+      node.close();
+    }
+  }
+
+  @Test
+  void everyAcknowledgedMessageSurvivesAShutdownUnderLoad(Vertx vertx) {
+    TestNode node = TestNode.start();
+    Account alice;
+    String id;
+    List<Long> acknowledged = new ArrayList<>();
+    try (Api api = new Api(vertx, node.port())) {
+      alice = api.signUp("alice");
+      id = api.direct(alice, api.signUp("bob"));
+      List<Future<Integer>> sends = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        JsonObject body = new JsonObject().put("clientId", "load-" + i).put("type", "text").put("text", "m" + i);
+        sends.add(api.http().request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/conversations/" + id + "/messages")
+                .putHeader("Authorization", "Bearer " + alice.token()).putHeader("Content-Type", "application/json"))
+            .compose(req -> req.send(body.encode()))
+            .compose(res -> res.body().map(buf -> {
+              if (res.statusCode() == 201) {
+                synchronized (acknowledged) {
+                  acknowledged.add(new JsonObject(buf.toString()).getJsonObject("message").getLong("seq"));
+                }
+              }
+              return res.statusCode();
+            }))
+            .otherwise(-1));
+      }
+      // Stop while the sends are in flight: whatever was acknowledged must be there afterwards.
+      node.node().stop().await();
+      Future.join(sends).otherwiseEmpty().await();
+    }
+    node = TestNode.startIn(node.dataDir(), c -> { });
+    try (Api api = new Api(vertx, node.port())) {
+      Account again = api.login(alice.username(), "correct horse");
+      JsonArray stored = api.get("/api/conversations/" + id + "/messages?limit=200", again.token()).json().getJsonArray("messages");
+      List<Long> seqs = stored.stream().map(m -> ((JsonObject) m).getLong("seq")).toList();
+      for (Long seq : acknowledged) {
+        assertTrue(seqs.contains(seq), "acknowledged seq " + seq + " was lost");
+      }
+      for (int i = 0; i < seqs.size(); i++) {
+        assertEquals(i + 1, seqs.get(i), "no gap");
+      }
+    } finally {
+      node.close();
+    }
+  }
+}
