@@ -38,7 +38,13 @@ public final class HttpFront implements Shareable {
     this.router = Router.router(vertx);
     router.route().order(-1000).handler(HttpFront::securityHeaders);
     router.route().pathRegex("^/(?!api/|health$|metrics$).*").order(10_000)
-        .handler(StaticHandler.create(config.http().webroot()).setIncludeHidden(false).setDirectoryListing(false));
+        .handler(ctx -> {
+          // Revalidate the client on every load: its file names do not change between releases.
+          ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+          ctx.next();
+        })
+        .handler(StaticHandler.create(config.http().webroot()).setIncludeHidden(false).setDirectoryListing(false)
+            .setCachingEnabled(false));
     for (ErrorCode code : new ErrorCode[] {ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.NOT_FOUND,
         ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.TOO_LARGE, ErrorCode.UNSUPPORTED_MEDIA_TYPE}) {
       router.errorHandler(code.status(), ctx -> error(ctx, new Failure(code, defaultMessage(code))));
@@ -79,6 +85,10 @@ public final class HttpFront implements Shareable {
     if (ctx.response().headWritten()) {
       ctx.response().end();
       return;
+    }
+    if (failure.code() == ErrorCode.TOO_LARGE) {
+      // The rest of the oversized body is still on the wire: this connection cannot be reused.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     ctx.response()
         .setStatusCode(failure.code().status())

@@ -59,7 +59,7 @@ public final class Api implements AutoCloseable {
       }
       request.putHeader("Content-Type", "application/json");
       return request.send(body instanceof Buffer buffer ? buffer : Buffer.buffer(body.toString()));
-    }).compose(response -> response.body().map(buffer -> reply(response, buffer))).await();
+    }).compose(response -> response.body().map(buffer -> reply(response, buffer))).timeout(15, java.util.concurrent.TimeUnit.SECONDS).await();
   }
 
   private static Reply reply(HttpClientResponse response, Buffer body) {

@@ -1,0 +1,221 @@
+// REST client: base URL, tokens, one refresh-and-retry on 401.
+// The access token lives only in memory; the refresh token in localStorage so
+// a reload (or another tab) can sign in again without the password.
+
+import * as tokens from './tokenstore.js';
+
+// The app may be mounted under a sub-path behind a proxy (/chat/): every URL is
+// resolved against the directory of the page, never against the host root.
+export const BASE = new URL('.', document.baseURI);
+
+export function apiUrl(path, params) {
+  const url = new URL(path, BASE);
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  return url;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field, retryAfter) {
+    super(message || code);
+    this.status = status; // 0 = the request never got an answer
+    this.code = code;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+}
+
+let accessToken = null;
+let accessExpiresAt = 0;
+let refreshing = null; // one refresh in flight per tab
+const listeners = { signedOut: [] };
+
+export function on(event, fn) { listeners[event].push(fn); }
+function emit(event, arg) { for (const fn of listeners[event]) fn(arg); }
+
+export const hasRefreshToken = () => !!tokens.peek();
+
+let lifetimeMs = 900000;
+async function setSession(body) {
+  accessToken = body.accessToken;
+  lifetimeMs = (Number(body.expiresIn) || 900) * 1000;
+  accessExpiresAt = Date.now() + lifetimeMs;
+  if (body.refreshToken) await tokens.write(body.refreshToken);
+}
+
+export function clearSession() {
+  accessToken = null;
+  accessExpiresAt = 0;
+  return tokens.clear();
+}
+
+async function rawFetch(method, path, { body, token, params } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(apiUrl(path, params), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin', cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', 'Cannot reach the server');
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: handled below */ }
+  if (!res.ok) {
+    const err = json?.error || {};
+    const retryAfter = Number(res.headers.get('Retry-After')) || undefined;
+    throw new ApiError(res.status, err.code || `http_${res.status}`,
+      err.message || res.statusText || 'Request failed', err.field, retryAfter);
+  }
+  return json;
+}
+
+/**
+ * Trade the stored refresh token for a new pair. Tabs share the refresh
+ * token, and reusing a rotated one revokes the whole family, so refreshes
+ * are serialised across tabs with a Web Lock and the token is re-read
+ * inside the lock (another tab may have rotated it a moment ago).
+ */
+export function refresh() {
+  if (refreshing) return refreshing;
+  const run = async () => {
+    const token = await tokens.read();
+    if (!token) throw new ApiError(401, 'unauthorized', 'Not signed in');
+    try {
+      // setSession resolves after the new token is committed: only then is the lock released.
+      await setSession(await rawFetch('POST', 'api/auth/refresh', { body: { refreshToken: token } }));
+    } catch (e) {
+      // Only a definite "no" ends the session; a network blip keeps the token.
+      if (e.status === 401 || e.status === 403 || e.status === 400) {
+        if ((await tokens.read()) === token) await clearSession();
+      }
+      throw e;
+    }
+  };
+  const locked = navigator.locks?.request ? () => navigator.locks.request('parley-refresh', run) : run;
+  refreshing = locked().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+/** A token valid for a while yet (push URLs need one that lasts past the handshake). */
+export async function freshToken(minValidityMs = 60000) {
+  const margin = Math.min(minValidityMs, lifetimeMs / 4);
+  if (!accessToken || Date.now() > accessExpiresAt - margin) await refresh();
+  return accessToken;
+}
+
+/** Authenticated JSON request; on 401 refresh once and retry, then give up. */
+export async function request(method, path, body, params) {
+  if (!accessToken) await refreshOrSignOut();
+  try {
+    return await rawFetch(method, path, { body, token: accessToken, params });
+  } catch (e) {
+    if (e.status !== 401) throw e;
+  }
+  await refreshOrSignOut();
+  try {
+    return await rawFetch(method, path, { body, token: accessToken, params });
+  } catch (e) {
+    if (e.status === 401) { await clearSession(); emit('signedOut'); }
+    throw e;
+  }
+}
+
+async function refreshOrSignOut() {
+  try {
+    await refresh();
+  } catch (e) {
+    if (e.status !== 0) emit('signedOut');
+    throw e;
+  }
+}
+
+export const get = (path, params) => request('GET', path, undefined, params);
+export const post = (path, body) => request('POST', path, body ?? {});
+export const patch = (path, body) => request('PATCH', path, body);
+export const put = (path, body) => request('PUT', path, body);
+export const del = (path) => request('DELETE', path);
+
+// ---- auth --------------------------------------------------------------
+
+export async function register(username, password, displayName) {
+  const body = { username, password };
+  if (displayName) body.displayName = displayName;
+  return rawFetch('POST', 'api/auth/register', { body });
+}
+
+export async function login(username, password) {
+  const body = await rawFetch('POST', 'api/auth/login', { body: { username, password } });
+  await setSession(body);
+  return body.user;
+}
+
+/** Resume a session from the stored refresh token; returns the user. */
+export async function resume() {
+  await refresh();
+  return (await get('api/me')).user;
+}
+
+export async function logout() {
+  const token = await tokens.read();
+  const bearer = accessToken;
+  await clearSession();
+  if (token) {
+    try { await rawFetch('POST', 'api/auth/logout', { body: { refreshToken: token }, token: bearer }); }
+    catch { /* signing out locally is what matters */ }
+  }
+}
+
+// Another tab signed out (it removed the shared refresh token): follow it.
+window.addEventListener('storage', (e) => {
+  if (e.key === tokens.STORAGE_KEY && !e.newValue && accessToken) {
+    accessToken = null;
+    emit('signedOut');
+  }
+});
+
+// ---- resources ----------------------------------------------------------
+
+const enc = encodeURIComponent;
+export const convPath = (id, rest = '') => `api/conversations/${enc(id)}${rest}`;
+
+/** Follow nextCursor for lists that may be long, up to maxPages. */
+export async function getAll(path, key, params = {}, maxPages = 10) {
+  const out = [];
+  let cursor;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await get(path, { ...params, cursor });
+    out.push(...(page?.[key] || []));
+    cursor = page?.nextCursor;
+    if (!cursor) break;
+  }
+  return out;
+}
+
+export const searchUsers = async (q) => (await get('api/users', { q }))?.users || [];
+export const getUser = async (id) => (await get(`api/users/${enc(id)}`)).user;
+export const listConversations = () => getAll('api/conversations', 'conversations');
+export const getConversation = async (id) => (await get(convPath(id))).conversation;
+export const createDirect = async (userId) => (await post('api/conversations', { type: 'direct', userId })).conversation;
+export const createGroup = async (title, memberIds) =>
+  (await post('api/conversations', { type: 'group', title, memberIds })).conversation;
+export const renameConversation = async (id, title) => (await patch(convPath(id), { title })).conversation;
+export const listMembers = (id) => getAll(convPath(id, '/members'), 'members');
+export const addMember = (id, userId) => post(convPath(id, '/members'), { userId });
+export const setRole = (id, userId, role) => patch(convPath(id, `/members/${enc(userId)}`), { role });
+export const removeMember = (id, userId) => del(convPath(id, `/members/${enc(userId)}`));
+export const getMessages = (id, params) => get(convPath(id, '/messages'), { limit: 50, ...params });
+export const sendMessage = async (id, body) => (await post(convPath(id, '/messages'), body)).message;
+export const recallMessage = (id, messageId) => del(convPath(id, `/messages/${enc(messageId)}`));
+export const markRead = (id, seq) => post(convPath(id, '/read'), { seq });
+export const markDelivered = (id, seq) => post(convPath(id, '/delivered'), { seq });
+export const getReceipts = async (id) => (await get(convPath(id, '/receipts')))?.receipts || [];
+export const sendTyping = (id) => post(convPath(id, '/typing'));
+export const searchMessages = async (q, conversationId) =>
+  (await get('api/search', { q, conversationId }))?.messages || [];

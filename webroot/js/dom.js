@@ -1,0 +1,112 @@
+// Tiny DOM helpers. Every piece of user text goes through textContent or
+// createTextNode here: there is deliberately no way to pass HTML in, so a
+// message can never become markup (the CSP is the second line of defence).
+
+/**
+ * h('button', {class: 'x', testid: 'send', onclick: fn, attrs...}, child, ...)
+ * Children may be nodes, strings (become text nodes), arrays, null/false (skipped).
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = String(value);
+    else if (key === 'testid') el.dataset.testid = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2), value);
+    } else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const byTestId = (id, root = document) => root.querySelector(`[data-testid="${id}"]`);
+
+/** Up to two letters for an avatar: "Ada Lovelace" → "AL", "bob" → "B". */
+export function initials(name) {
+  // First letter or digit of the first and last word that has one ("<b>" has none).
+  const firsts = String(name || '').split(/\s+/).map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]).filter(Boolean);
+  const letters = firsts.length > 1 ? [firsts[0], firsts[firsts.length - 1]] : firsts;
+  return letters.join('').toUpperCase() || '?';
+}
+
+/** A colour derived from the id so the same person keeps the same avatar colour. */
+export function avatar(user, extraClass = '') {
+  const id = String(user?.id || user?.username || '');
+  let hash = 0;
+  for (const ch of id) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  const el = h('span', { class: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true' },
+    initials(user?.displayName || user?.username));
+  el.dataset.hue = String(hash % 8); // CSS maps 0..7 to accessible colours
+  return el;
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const shortDayFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
+export function formatTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : timeFmt.format(d);
+}
+
+export function dayKey(iso) {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function formatDay(iso) {
+  const d = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(Date.now() - 86400000);
+  if (dayKey(d) === dayKey(today)) return 'Today';
+  if (dayKey(d) === dayKey(yesterday)) return 'Yesterday';
+  return dayFmt.format(d);
+}
+
+/** Compact stamp for the conversation list: time today, otherwise the date. */
+export function formatListStamp(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return dayKey(d) === dayKey(new Date()) ? timeFmt.format(d) : shortDayFmt.format(d);
+}
+
+let toastTimer = 0;
+/** Short, non-blocking notice; read out by screen readers through aria-live. */
+export function toast(text, kind = 'info') {
+  const el = document.getElementById('toast');
+  if (!el) return;
+  // A modal dialog sits in the top layer, above everything else: show the
+  // notice inside it so it is not hidden behind the backdrop.
+  const host = document.querySelector('dialog[open]') || document.body;
+  if (el.parentNode !== host) host.appendChild(el);
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+export function debounce(fn, ms) {
+  let t = 0;
+  return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+}

@@ -1,0 +1,172 @@
+// Entry point: session start/stop, hash routing (#/c/<id>), the one-pane /
+// two-pane layout, the connection banner, and wiring between the views.
+
+import * as api from './api.js';
+import * as store from './store.js';
+import * as sync from './sync.js';
+import { h, clear, avatar, toast } from './dom.js';
+import * as auth from './views/auth.js';
+import * as list from './views/list.js';
+import * as chat from './views/chat.js';
+import * as dialogs from './views/dialogs.js';
+import { openMembers } from './views/members.js';
+
+const { state } = store;
+const appEl = document.getElementById('app');
+const banner = document.getElementById('connection-banner');
+const wide = window.matchMedia('(min-width: 768px)');
+let signedIn = false;
+let pendingJump = null;
+
+// ---- session -----------------------------------------------------------------------
+
+async function boot() {
+  if (!api.hasRefreshToken()) { auth.show(); return; }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await enterApp(await api.resume());
+      return;
+    } catch (e) {
+      if (e.status !== 0) { auth.show(); return; }
+      // Server unreachable: keep the stored session and try again shortly.
+      showBanner('Cannot reach the server. Retrying…');
+      await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** attempt)));
+    }
+  }
+}
+
+async function enterApp(user) {
+  signedIn = true;
+  auth.hide();
+  appEl.hidden = false;
+  renderMe(user);
+  try {
+    await sync.startSession(user, { onSignedOut: () => signOut('Your session has ended. Please sign in again.') });
+  } catch (e) {
+    if (e.status === 401) return; // api already signalled signedOut
+    toast(e.message || 'Could not load your conversations', 'error');
+  }
+  route();
+}
+
+function signOut(message) {
+  if (!signedIn) return;
+  signedIn = false;
+  sync.stopSession();
+  dialogs.closeDialog();
+  chat.hide();
+  chat.forgetDrafts();
+  appEl.hidden = true;
+  hideBanner();
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  auth.show(message);
+}
+
+api.on('signedOut', () => signOut('Your session has ended. Please sign in again.'));
+store.on('me', renderMe);
+
+function renderMe(user) {
+  const el = clear(document.getElementById('me'));
+  if (user) el.append(avatar(user), h('span', { class: 'me-name', testid: 'me-name' }, user.displayName || user.username));
+}
+
+// ---- routing and layout ------------------------------------------------------------------
+
+function routeId() {
+  const m = /^#\/c\/(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+export function openConversation(id, jump) {
+  pendingJump = jump || null;
+  const target = `#/c/${encodeURIComponent(id)}`;
+  cameFromList = !routeId();
+  if (location.hash === target) route(); else location.hash = target;
+}
+
+async function route() {
+  if (!signedIn) return;
+  const id = routeId();
+  if (id && state.conversations.has(id)) {
+    state.openId = id;
+    appEl.classList.add('show-chat');
+    updateChatShown();
+    list.render();
+    await chat.show(id);
+    if (pendingJump && chat.openId() === id) {
+      const { messageId, seq } = pendingJump;
+      pendingJump = null;
+      await chat.jumpToMessage(messageId, seq);
+    }
+  } else {
+    if (id) history.replaceState(null, '', location.pathname + location.search);
+    state.openId = null;
+    appEl.classList.remove('show-chat');
+    updateChatShown();
+    chat.hide();
+    list.render();
+  }
+}
+
+/** On a phone the chat pane is only "shown" when it replaced the list; read marks depend on it. */
+function updateChatShown() {
+  state.chatShown = !!state.openId && (wide.matches || appEl.classList.contains('show-chat'));
+  if (state.chatShown) sync.markReadSoon();
+}
+
+window.addEventListener('hashchange', route);
+wide.addEventListener('change', updateChatShown);
+
+let cameFromList = false;
+function back() {
+  // Pop the history entry when the list is right behind it, so the phone's
+  // own back gesture and this button agree; otherwise go to the list.
+  if (cameFromList) { cameFromList = false; history.back(); } else location.hash = '#/';
+}
+
+// ---- banner ---------------------------------------------------------------------------
+
+let bannerTimer = 0;
+store.on('connection', (s) => {
+  clearTimeout(bannerTimer);
+  if (s === 'reconnecting') {
+    // A blip shorter than a moment is not worth a flashing banner.
+    bannerTimer = setTimeout(() => showBanner('Reconnecting…'), 700);
+  } else hideBanner();
+});
+
+function showBanner(text) {
+  banner.textContent = text;
+  banner.hidden = false;
+}
+function hideBanner() { banner.hidden = true; }
+
+// ---- wiring -----------------------------------------------------------------------------
+
+auth.init({ onSignedIn: (user) => enterApp(user) });
+dialogs.init();
+list.init({ onOpen: (id) => openConversation(id) });
+chat.init({
+  onBack: back,
+  onMembers: (id) => openMembers(id, { onLeft: () => { location.hash = '#/'; toast('You left the group'); } }),
+  onSearch: (id) => dialogs.openSearch({ conversationId: id, onResult: jumpToResult }),
+});
+
+function jumpToResult(m) { openConversation(m.conversationId, { messageId: m.id, seq: m.seq }); }
+
+document.getElementById('btn-new-direct').addEventListener('click', () => dialogs.openNewDirect(openConversation));
+document.getElementById('btn-new-group').addEventListener('click', () => dialogs.openNewGroup(openConversation));
+document.getElementById('btn-search').addEventListener('click', () => dialogs.openSearch({ onResult: jumpToResult }));
+document.getElementById('btn-logout').addEventListener('click', async () => {
+  await api.logout();
+  signOut();
+});
+
+// The open conversation disappeared (left, removed): go back to the list.
+store.on('closed', () => { if (routeId()) location.hash = '#/'; });
+store.on('conversations', () => {
+  const id = routeId();
+  if (signedIn && id && state.openId === id && !state.conversations.has(id)) location.hash = '#/';
+});
+
+boot();

@@ -1,0 +1,250 @@
+// The chat pane: header, message history with paging, typing line. Renders
+// by reconciling a keyed list, so an unchanged message keeps its element
+// (focus, selection and scroll position survive live updates).
+
+import { h, clear, avatar, dayKey, formatDay, formatTime, toast } from '../dom.js';
+import * as store from '../store.js';
+import * as sync from '../sync.js';
+import * as outbox from '../outbox.js';
+import * as api from '../api.js';
+import { renderMessage, signature, previewText } from './message.js';
+import * as composer from './composer.js';
+
+const { state } = store;
+const els = {};
+let currentId = null;
+let queued = false;
+let scrollToEnd = false;
+
+export function init({ onBack, onMembers, onSearch }) {
+  for (const id of ['chat-view', 'chat-empty', 'chat-title', 'chat-subtitle', 'chat-avatar', 'messages',
+    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'announcer']) {
+    els[id] = document.getElementById(id);
+  }
+  els['btn-back'].addEventListener('click', onBack);
+  els['btn-members'].addEventListener('click', () => currentId && onMembers(currentId));
+  els['btn-chat-search'].addEventListener('click', () => currentId && onSearch(currentId));
+  els['jump-latest'].addEventListener('click', () => { scrollBottom(); els['jump-latest'].hidden = true; });
+  els.messages.addEventListener('scroll', onScroll, { passive: true });
+
+  const mine = (id) => id === currentId;
+  store.on('messages', ({ convId, kind, message }) => {
+    if (!mine(convId)) return;
+    if (kind === 'append') announce(message);
+    queueRender();
+  });
+  for (const topic of ['pending', 'receipts', 'members']) store.on(topic, (id) => mine(id) && queueRender());
+  store.on('users', () => { if (currentId) { renderHeader(); queueRender(); } });
+  store.on('conversations', () => { if (currentId) { renderHeader(); queueRender(); } });
+  store.on('typing', (id) => mine(id) && renderTyping());
+  // Sender-only recall rights run out after two minutes.
+  setInterval(() => {
+    for (const b of els.messages.querySelectorAll('[data-testid="recall"][data-until]')) {
+      if (Number(b.dataset.until) < Date.now()) b.remove();
+    }
+  }, 5000);
+  composer.init({ onSent: () => { scrollToEnd = true; queueRender(); } });
+}
+
+export const openId = () => currentId;
+
+export async function show(convId) {
+  if (currentId !== convId) {
+    currentId = convId;
+    scrollToEnd = true;
+    clear(els.messages);
+    els['jump-latest'].hidden = true;
+    composer.setConversation(convId);
+  }
+  els['chat-empty'].hidden = true;
+  els['chat-view'].hidden = false;
+  renderHeader();
+  renderTyping();
+  render();
+  try {
+    await sync.openConversation(convId);
+  } catch (e) {
+    if (currentId === convId) toast(e.message || 'Could not load messages', 'error');
+  }
+  if (currentId === convId) { render(); fillViewport(); }
+}
+
+export function forgetDrafts() { composer.clearDrafts(); }
+
+export function hide() {
+  currentId = null;
+  composer.setConversation(null);
+  els['chat-view'].hidden = true;
+  els['chat-empty'].hidden = false;
+}
+
+function renderHeader() {
+  const conv = state.conversations.get(currentId);
+  if (!conv) return;
+  els['chat-title'].textContent = store.conversationTitle(conv);
+  clear(els['chat-avatar']);
+  const peer = store.directPeer(conv);
+  els['chat-avatar'].appendChild(avatar(peer || { id: conv.id, displayName: store.conversationTitle(conv) }));
+  let sub = '';
+  if (conv.type === 'group') sub = `${conv.memberCount || conv.members?.length || 0} members`;
+  else if (peer && peer.id !== state.me?.id) {
+    sub = peer.online ? 'online' : peer.lastSeenAt ? `last seen ${formatDay(peer.lastSeenAt).toLowerCase()} ${formatTime(peer.lastSeenAt)}` : '';
+  }
+  els['chat-subtitle'].textContent = sub;
+  els['btn-members'].hidden = conv.type !== 'group';
+}
+
+function renderTyping() {
+  const c = state.chats.get(currentId);
+  const names = c ? [...c.typing.keys()].filter((id) => id !== state.me?.id).map((id) => store.displayName(id)) : [];
+  let text = '';
+  if (names.length === 1) text = `${names[0]} is typing…`;
+  else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
+  else if (names.length > 2) text = 'Several people are typing…';
+  els.typing.textContent = text;
+}
+
+function announce(msg) {
+  if (!msg || msg.senderId === state.me?.id) return;
+  els.announcer.textContent = msg.type === 'system' ? previewText(msg) : `${store.displayName(msg.senderId)}: ${previewText(msg)}`;
+  if (!atBottom()) els['jump-latest'].hidden = false;
+}
+
+// ---- rendering ------------------------------------------------------------------
+
+function queueRender() {
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(() => { queued = false; render(); });
+}
+
+const handlers = {
+  onReply: (msg) => composer.setReply(msg),
+  onRecall: (msg) => recall(msg),
+  onRetry: (p) => outbox.retry(p),
+  onDiscard: (p) => outbox.discard(p),
+  onJump: (target) => jumpToMessage(target.id, target.seq),
+};
+
+function render() {
+  const list = els.messages;
+  const conv = state.conversations.get(currentId);
+  const c = currentId && state.chats.get(currentId);
+  if (!conv || !c?.loaded) {
+    if (!list.querySelector('.history-edge')) list.appendChild(h('div', { class: 'history-edge', dataset: { key: 'loading' } }, 'Loading…'));
+    return;
+  }
+  const anchor = captureScroll();
+  const items = [{
+    key: 'top', sig: String(c.hasMore),
+    build: () => h('div', { class: 'history-edge' }, c.hasMore ? 'Loading earlier messages…' : 'This is the beginning of the conversation.'),
+  }];
+  let prev = null;
+  let day = null;
+  for (const m of [...c.messages, ...c.pending]) {
+    const dk = dayKey(m.createdAt);
+    if (dk !== day) {
+      const label = formatDay(m.createdAt);
+      items.push({ key: `d-${dk}`, sig: label, build: () => h('div', { class: 'day', role: 'separator' }, h('span', {}, label)) });
+      day = dk;
+      prev = null;
+    }
+    const showSender = !prev || prev.senderId !== m.senderId || prev.type === 'system'
+      || Date.parse(m.createdAt) - Date.parse(prev.createdAt) > 5 * 60000;
+    const ctx = { conv, chat: c, showSender, ...handlers };
+    items.push({ key: m.pending ? `p-${m.clientId}` : `m-${m.id}`, sig: signature(m, ctx), build: () => renderMessage(m, ctx) });
+    prev = m;
+  }
+  reconcile(list, items);
+  if (scrollToEnd || anchor.atBottom) {
+    scrollBottom();
+    scrollToEnd = false;
+  } else if (anchor.key) {
+    // By key: the element itself may have been rebuilt (e.g. it lost its sender line).
+    const node = [...list.children].find((n) => n.dataset.key === anchor.key);
+    if (node) list.scrollTop = node.offsetTop - anchor.offset;
+  }
+}
+
+/** Make `container`'s children match `items` in order, reusing elements whose key and signature match. */
+function reconcile(container, items) {
+  const old = new Map();
+  for (const n of container.children) old.set(n.dataset.key, n);
+  let cursor = container.firstElementChild;
+  for (const item of items) {
+    let node = old.get(item.key);
+    if (node && node.sig === item.sig) old.delete(item.key);
+    else { node = item.build(); node.dataset.key = item.key; node.sig = item.sig; }
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else container.insertBefore(node, cursor);
+  }
+  for (const n of old.values()) n.remove();
+}
+
+const atBottom = () => {
+  const l = els.messages;
+  return l.scrollHeight - l.scrollTop - l.clientHeight < 60;
+};
+
+function scrollBottom() { els.messages.scrollTop = els.messages.scrollHeight; }
+
+/** Remember the first visible element and its offset, to keep it still while content changes above it. */
+function captureScroll() {
+  const l = els.messages;
+  if (atBottom()) return { atBottom: true };
+  for (const node of l.children) {
+    // Only messages: the "loading earlier" edge and day separators move
+    // when older messages are inserted, so they cannot hold the place.
+    if (node.dataset.testid !== 'message') continue;
+    if (node.offsetTop + node.offsetHeight > l.scrollTop) return { key: node.dataset.key, offset: node.offsetTop - l.scrollTop };
+  }
+  return {};
+}
+
+async function onScroll() {
+  if (atBottom()) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
+  if (els.messages.scrollTop < 200 && currentId) {
+    const id = currentId;
+    try { await sync.loadOlder(id); } catch { /* retried on the next scroll */ }
+  }
+}
+
+/** Keep paging back while the history does not fill the pane (there is nothing to scroll yet). */
+async function fillViewport() {
+  const id = currentId;
+  for (let i = 0; i < 10 && id === currentId; i++) {
+    const c = state.chats.get(id);
+    const l = els.messages;
+    if (!c?.hasMore || l.scrollHeight > l.clientHeight + 50) break;
+    try { if (!(await sync.loadOlder(id))) break; } catch { break; }
+    render();
+  }
+}
+
+/** Scroll to a message and flash it, paging back to it first if needed (search results, quotes). */
+export async function jumpToMessage(messageId, seq) {
+  const id = currentId;
+  const c = state.chats.get(id);
+  if (!c) return;
+  if (seq && !c.messages.some((m) => m.seq === seq)) {
+    try { await sync.ensureLoaded(id, seq); } catch { /* fall through */ }
+  }
+  if (id !== currentId) return;
+  render();
+  const sel = messageId ? `[data-message-id="${CSS.escape(String(messageId))}"]` : `[data-seq="${CSS.escape(String(seq))}"]`;
+  const node = els.messages.querySelector(sel);
+  if (!node) { toast('That message is not available any more.'); return; }
+  node.scrollIntoView({ block: 'center' });
+  node.classList.add('flash');
+  setTimeout(() => node.classList.remove('flash'), 2000);
+}
+
+async function recall(msg) {
+  try {
+    await api.recallMessage(msg.conversationId, msg.id);
+    // The `message` event with the recalled copy follows; show it at once anyway.
+    store.applyMessage({ ...msg, recalled: true, text: null, media: null });
+  } catch (e) {
+    toast(e.status === 403 ? 'This message can no longer be recalled.' : (e.message || 'Recall failed'), 'error');
+  }
+}

@@ -1,0 +1,205 @@
+// Rendering of one message (stored or pending) and the helpers that describe
+// messages in words (system lines, list previews, reply quotes). Pure
+// functions of their input: the chat view decides when to call them.
+
+import { h, avatar, formatTime } from '../dom.js';
+import * as store from '../store.js';
+
+export const RECALL_WINDOW_MS = 2 * 60 * 1000;
+
+/** "Alice added Bob", "Bob left" … for system messages. */
+export function systemText(msg) {
+  const s = msg.system || {};
+  const who = store.displayName(s.userId);
+  const by = store.displayName(s.by || s.userId);
+  switch (s.action) {
+    case 'created': return `${by} created the group`;
+    case 'joined': return s.by && s.by !== s.userId ? `${by} added ${who}` : `${who} joined`;
+    case 'left': return `${who} left`;
+    case 'removed': return `${by} removed ${who}`;
+    case 'renamed': return msg.text ? `${by} renamed the group to “${msg.text}”` : `${by} renamed the group`;
+    default: return msg.text || 'Conversation updated';
+  }
+}
+
+/** One line summary for the conversation list and reply quotes. */
+export function previewText(msg, { withSender = false } = {}) {
+  if (!msg) return '';
+  if (msg.type === 'system') return systemText(msg);
+  let body;
+  if (msg.recalled) body = 'Message recalled';
+  else if (msg.type === 'text') body = msg.text || '';
+  else body = attachmentLabel(msg);
+  if (!withSender) return body;
+  return `${store.displayName(msg.senderId)}: ${body}`;
+}
+
+function attachmentLabel(msg) {
+  const name = msg.media?.name ? ` ${msg.media.name}` : '';
+  return { image: `Photo${name}`, voice: 'Voice message', file: `File${name}` }[msg.type] || 'Attachment';
+}
+
+/** May the current user recall this message right now? (the server has the final word) */
+export function canRecall(msg, conv) {
+  if (msg.pending || msg.recalled || msg.type === 'system') return false;
+  if (conv?.type === 'group' && (conv.myRole === 'owner' || conv.myRole === 'admin')) return true;
+  return msg.senderId === store.state.me?.id && recallDeadline(msg) > Date.now();
+}
+
+export const recallDeadline = (msg) => (Date.parse(msg.createdAt) || 0) + RECALL_WINDOW_MS;
+
+/** "Sending…", "Sent", "Delivered", "Read", "Read by 3", "Not sent". */
+export function deliveryText(msg, conv, chat) {
+  if (msg.pending) return { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' }[msg.state];
+  const me = store.state.me?.id;
+  if (conv?.type === 'direct') {
+    const peer = store.directPeer(conv);
+    const r = peer && peer.id !== me ? chat.receipts.get(peer.id) : null;
+    if (r && r.readSeq >= msg.seq) return 'Read';
+    if (r && r.deliveredSeq >= msg.seq) return 'Delivered';
+    return 'Sent';
+  }
+  let readers = 0;
+  for (const [userId, r] of chat.receipts) if (userId !== me && r.readSeq >= msg.seq) readers++;
+  return readers ? `Read by ${readers}` : 'Sent';
+}
+
+/**
+ * Split text into text nodes, @mention spans and safe links. Links only for
+ * http(s) URLs, opened without an opener; everything else stays plain text.
+ */
+export function richText(text, mentionNames) {
+  const out = [];
+  const re = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(@[a-z0-9_.-]+)/gi;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[1]) {
+      let href = null;
+      try { const u = new URL(m[1]); if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href; } catch { /* not a URL */ }
+      out.push(href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow' }, m[1]) : m[1]);
+    } else if (mentionNames.has(m[2].slice(1).toLowerCase())) {
+      out.push(h('span', { class: 'mention' }, m[2]));
+    } else {
+      out.push(m[2]);
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+/**
+ * Everything the rendered element depends on, as a string: the chat view
+ * reuses an existing element while this stays the same (keeps focus and
+ * selection stable when other messages change).
+ */
+export function signature(msg, ctx) {
+  return JSON.stringify([
+    msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type,
+    ctx.showSender, msg.senderId && store.displayName(msg.senderId),
+    msg.senderId === store.state.me?.id ? deliveryText(msg, ctx.conv, ctx.chat) : '',
+    canRecall(msg, ctx.conv), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
+    (msg.mentions || []).map((id) => store.state.users.get(id)?.username || id).join(','), msg.system?.action, JSON.stringify(msg.reactions || []),
+  ]);
+}
+
+function replyTarget(msg, chat) {
+  if (!msg.replyTo) return null;
+  const id = typeof msg.replyTo === 'object' ? msg.replyTo.id : msg.replyTo;
+  return chat.byId.get(id) || (typeof msg.replyTo === 'object' ? msg.replyTo : { id });
+}
+
+function quoteText(msg, chat) {
+  const target = replyTarget(msg, chat);
+  if (!target) return '';
+  if (!target.seq && !target.text) return 'Earlier message';
+  return previewText(target, { withSender: true });
+}
+
+/**
+ * Build the element. ctx = {conv, chat, showSender, onReply, onRecall,
+ * onRetry, onDiscard, onJump}.
+ */
+export function renderMessage(msg, ctx) {
+  const me = store.state.me?.id;
+  const base = {
+    testid: 'message',
+    dataset: { seq: msg.seq ?? '', type: msg.type, senderId: msg.senderId || '' },
+  };
+  if (msg.id) base.dataset.messageId = msg.id;
+  if (msg.clientId) base.dataset.clientId = msg.clientId;
+
+  if (msg.type === 'system') {
+    return h('div', { ...base, class: 'msg system', dataset: { ...base.dataset, state: 'sent' } },
+      h('span', { testid: 'message-text' }, systemText(msg)));
+  }
+
+  const own = msg.senderId === me;
+  const state = msg.pending ? msg.state : 'sent';
+  const mentionsMe = (msg.mentions || []).includes(me);
+  const el = h('div', {
+    ...base,
+    class: `msg ${own ? 'own' : 'other'}${msg.recalled ? ' recalled' : ''}${mentionsMe ? ' mentions-me' : ''}`,
+    dataset: { ...base.dataset, state },
+  });
+
+  const sender = store.state.users.get(msg.senderId) || { id: msg.senderId };
+  const isGroup = ctx.conv?.type === 'group';
+  if (isGroup && !own) {
+    el.appendChild(ctx.showSender ? avatar(sender, 'msg-avatar') : h('span', { class: 'msg-avatar-gap' }));
+  }
+
+  const bubble = h('div', { class: 'bubble' });
+  if (isGroup && !own && ctx.showSender) {
+    bubble.appendChild(h('div', { class: 'sender' }, store.displayName(msg.senderId)));
+  }
+  const target = replyTarget(msg, ctx.chat);
+  if (target && !msg.recalled) {
+    bubble.appendChild(h('button', {
+      type: 'button', class: 'quote', testid: 'reply-quote',
+      'aria-label': `Replying to: ${quoteText(msg, ctx.chat)}. Show it`,
+      onclick: () => ctx.onJump?.(target),
+    }, quoteText(msg, ctx.chat)));
+  }
+  bubble.appendChild(renderBody(msg, ctx));
+
+  const meta = h('div', { class: 'meta' },
+    h('time', { datetime: msg.createdAt }, formatTime(msg.createdAt)),
+    msg.edited && !msg.recalled ? h('span', { class: 'edited' }, 'edited') : null);
+  if (own) meta.appendChild(h('span', { class: `delivery ${state}`, testid: 'read-state' }, deliveryText(msg, ctx.conv, ctx.chat)));
+  if (msg.pending && msg.state === 'failed' && msg.error) meta.appendChild(h('span', { class: 'fail-reason', role: 'alert' }, msg.error));
+  bubble.appendChild(meta);
+  el.appendChild(bubble);
+
+  const actions = h('div', { class: 'actions' });
+  if (!msg.pending && !msg.recalled) {
+    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'reply', onclick: () => ctx.onReply?.(msg) }, 'Reply'));
+  }
+  if (canRecall(msg, ctx.conv)) {
+    const rb = h('button', { type: 'button', class: 'act', testid: 'recall', onclick: () => ctx.onRecall?.(msg) }, 'Recall');
+    // Sender-only rights expire: the chat view removes the button at this time.
+    if (!(isGroup && ['owner', 'admin'].includes(ctx.conv.myRole))) rb.dataset.until = String(recallDeadline(msg));
+    actions.appendChild(rb);
+  }
+  if (msg.pending && msg.state === 'failed') {
+    actions.appendChild(h('button', { type: 'button', class: 'act retry', testid: 'retry', onclick: () => ctx.onRetry?.(msg) }, 'Retry'));
+    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'discard', onclick: () => ctx.onDiscard?.(msg) }, 'Delete'));
+  }
+  if (actions.childNodes.length) el.appendChild(actions);
+  return el;
+}
+
+/** The message content by type. Image/voice/file players plug in here later. */
+function renderBody(msg, ctx) {
+  if (msg.recalled) return h('div', { class: 'text recalled-text', testid: 'message-text' }, 'This message was recalled');
+  if (msg.type !== 'text') {
+    return h('div', { class: 'text attachment', testid: 'message-text' }, attachmentLabel(msg), msg.text ? ` — ${msg.text}` : '');
+  }
+  const names = new Set();
+  for (const id of msg.mentions || []) {
+    const u = store.state.users.get(id);
+    if (u?.username) names.add(u.username.toLowerCase());
+  }
+  return h('div', { class: 'text', testid: 'message-text', dir: 'auto' }, richText(msg.text || '', names));
+}
