@@ -9,11 +9,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import dev.parley.shared.Event;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -45,11 +48,16 @@ public final class Node {
       options.setMetricsOptions(new MicrometerMetricsOptions()
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
           .setJvmMetricsEnabled(true)
+          // No per-address label: one series per user address would grow with the user count and
+          // cost a lookup per message. Event-bus totals stay; our own meters say what matters.
+          .setLabels(EnumSet.of(Label.EB_FAILURE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+          .setMeterCacheEnabled(true)
           .setEnabled(true));
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
     } else {
       vertx = Vertx.builder().with(options).build();
     }
+    vertx.eventBus().registerDefaultCodec(Event.class, new Event.Codec());
     DeploymentOptions one = new DeploymentOptions().setConfig(config);
     Future<Void> chain = Future.succeededFuture();
     if (typed.roles().contains("store")) {

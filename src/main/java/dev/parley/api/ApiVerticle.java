@@ -5,8 +5,11 @@ import dev.parley.auth.Passwords;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -32,6 +35,12 @@ public final class ApiVerticle extends VerticleBase {
     return front.listen(vertx);
   }
 
+  /** The API speaks JSON; a form body would be parsed (and size-limited) as form fields instead. */
+  private static boolean isForm(String contentType) {
+    return contentType != null && (contentType.startsWith("application/x-www-form-urlencoded")
+        || contentType.startsWith("multipart/"));
+  }
+
   private void mount(Router router, ParleyConfig config) {
     Bus bus = new Bus(vertx, config.busTimeoutMs());
     AccessTokens tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(),
@@ -44,6 +53,8 @@ public final class ApiVerticle extends VerticleBase {
       HttpMethod method = ctx.request().method();
       if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
         ctx.next();
+      } else if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+        HttpFront.error(ctx, new Failure(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json"));
       } else {
         body.handle(ctx);
       }

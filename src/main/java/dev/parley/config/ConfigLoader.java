@@ -96,12 +96,13 @@ public final class ConfigLoader {
       }
       Files.createDirectories(file.getParent());
       String secret = Secrets.token(48);
-      Files.writeString(file, secret, StandardCharsets.UTF_8);
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        // Created owner-only from the start, so the secret is never readable by others.
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
-        // best effort on file systems without POSIX permissions
+        Files.createFile(file);
       }
+      Files.writeString(file, secret, StandardCharsets.UTF_8);
       return secret;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the JWT secret at " + file, e);

@@ -13,6 +13,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
@@ -43,14 +44,21 @@ public final class HttpFront implements Shareable {
           ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
           ctx.next();
         })
-        .handler(StaticHandler.create(config.http().webroot()).setIncludeHidden(false).setDirectoryListing(false)
-            .setCachingEnabled(false));
+        .handler(staticFiles(config.http().webroot()));
     for (ErrorCode code : new ErrorCode[] {ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.NOT_FOUND,
         ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.TOO_LARGE, ErrorCode.UNSUPPORTED_MEDIA_TYPE}) {
       router.errorHandler(code.status(), ctx -> error(ctx, new Failure(code, defaultMessage(code))));
     }
     router.errorHandler(500, ctx -> error(ctx, Failure.from(ctx.failure())));
     OpsRoutes.mount(router, new Bus(vertx, Math.min(config.busTimeoutMs(), 2000)), config.nodeId(), config.metrics());
+  }
+
+  /** webroot/ relative to the working directory (or inside the jar), or an absolute folder. */
+  private static StaticHandler staticFiles(String webroot) {
+    StaticHandler handler = webroot.startsWith("/")
+        ? StaticHandler.create(FileSystemAccess.ROOT, webroot)
+        : StaticHandler.create(webroot);
+    return handler.setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(false);
   }
 
   /** The node's front, created by whichever verticle asks first. */

@@ -89,13 +89,19 @@ public final class PushVerticle extends VerticleBase {
           .putHeader("X-Accel-Buffering", "no");
       response.write("retry: 2000\n: connected\n\n");
       SseSession session = new SseSession(userId, connection, since, response, config.push().writeQueueMaxBytes());
-      response.closeHandler(v -> leave(session));
-      join(session);
+      response.closeHandler(v -> session.closed());
+      if (!response.closed()) {
+        join(session);
+      }
     });
   }
 
   private void openWebSocket(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+      HttpFront.error(ctx, Failure.invalid(null, "this path takes a WebSocket upgrade"));
+      return;
+    }
     if (!originAllowed(request)) {
       HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
       return;
@@ -118,7 +124,7 @@ public final class PushVerticle extends VerticleBase {
           ws.textMessageHandler(text -> clientFrames.handle(session, text));
           ws.binaryMessageHandler(binary -> session.reply(
               dev.parley.shared.Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));
-          ws.closeHandler(v -> leave(session));
+          ws.closeHandler(v -> session.closed());
           ws.exceptionHandler(cause -> ws.close());
           join(session);
         }));
@@ -130,6 +136,7 @@ public final class PushVerticle extends VerticleBase {
   }
 
   private void join(Session session) {
+    session.onClose(() -> leave(session));
     context.runOnContext(v -> registry.attach(session)
         .onSuccess(ready -> session.start(bus, config.push().replayLimit()))
         .onFailure(cause -> session.context.runOnContext(x -> session.close())));

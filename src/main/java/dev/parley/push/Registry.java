@@ -2,6 +2,7 @@ package dev.parley.push;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,7 +26,7 @@ final class Registry {
 
   private static final class UserSlot {
     final Set<Session> sessions = new LinkedHashSet<>();
-    MessageConsumer<JsonObject> consumer;
+    MessageConsumer<Event> consumer;
     Future<Void> ready;
   }
 
@@ -34,8 +35,6 @@ final class Registry {
   private final String nodeId;
   private final Map<String, UserSlot> users = new HashMap<>();
   private final Runnable onDelivered;
-  /** The last durable event encoded here: every member's copy of one message is encoded once. */
-  private Encoded lastDurable;
   private int connections;
 
   Registry(Vertx vertx, Bus bus, String nodeId, Runnable onDelivered) {
@@ -74,25 +73,11 @@ final class Registry {
     }
   }
 
-  private void dispatch(UserSlot slot, JsonObject frame) {
-    Encoded event = encode(frame);
+  private void dispatch(UserSlot slot, Event event) {
     for (Session session : slot.sessions) {
       session.deliver(event);
       onDelivered.run();
     }
-  }
-
-  private Encoded encode(JsonObject frame) {
-    Long id = frame.getLong("id");
-    Encoded last = lastDurable;
-    if (id != null && last != null && id.equals(last.id) && last.type.equals(frame.getString("type"))) {
-      return last;
-    }
-    Encoded event = Encoded.of(frame);
-    if (id != null) {
-      lastDurable = event;
-    }
-    return event;
   }
 
   private void presence(String userId, boolean online) {

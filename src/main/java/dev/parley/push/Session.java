@@ -2,6 +2,7 @@ package dev.parley.push;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.Event;
 import dev.parley.shared.Frames;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +35,8 @@ abstract class Session {
   private boolean live;
   private boolean closed;
   private long lastDurableId;
-  private List<Encoded> buffered = new ArrayList<>();
+  private List<Event> buffered = new ArrayList<>();
+  private Runnable onClose = () -> { };
 
   Session(String userId, Context context, Long since) {
     this.userId = userId;
@@ -43,10 +45,15 @@ abstract class Session {
     this.lastDurableId = since == null ? 0 : since;
   }
 
+  /** Called once when the session ends, whoever ends it (the registry forgets it then). */
+  void onClose(Runnable onClose) {
+    this.onClose = onClose;
+  }
+
   /** Writes one encoded event; false when the write queue is full. */
   protected abstract boolean writeQueueFull();
 
-  protected abstract void write(Encoded event);
+  protected abstract void write(Event event);
 
   /** Sends a keep-alive (SSE comment, WebSocket ping). */
   protected abstract void ping();
@@ -64,12 +71,12 @@ abstract class Session {
       bus.request(Address.EVENTS_SINCE, new JsonObject().put("userId", userId).put("since", since).put("limit", replayLimit))
           .onSuccess(reply -> {
             if (reply.getBoolean("resync", false)) {
-              write(Encoded.of(Frames.ephemeral(Frames.RESYNC, new JsonObject())));
+              write(Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject())));
               goLive(List.of());
             } else {
               JsonArray events = reply.getJsonArray("events");
-              List<Encoded> replay = new ArrayList<>(events.size());
-              events.forEach(frame -> replay.add(Encoded.of((JsonObject) frame)));
+              List<Event> replay = new ArrayList<>(events.size());
+              events.forEach(frame -> replay.add(Event.of((JsonObject) frame)));
               goLive(replay);
             }
           })
@@ -80,19 +87,19 @@ abstract class Session {
     });
   }
 
-  private void goLive(List<Encoded> replay) {
+  private void goLive(List<Event> replay) {
     if (closed) {
       return;
     }
     replay.forEach(this::send);
-    List<Encoded> waiting = buffered;
+    List<Event> waiting = buffered;
     buffered = null;
     live = true;
     waiting.forEach(this::send);
   }
 
   /** Delivers an event from any thread. */
-  void deliver(Encoded event) {
+  void deliver(Event event) {
     if (context.isEventLoopContext() && Context.isOnEventLoopThread() && io.vertx.core.Vertx.currentContext() == context) {
       deliverHere(event);
     } else {
@@ -100,7 +107,7 @@ abstract class Session {
     }
   }
 
-  private void deliverHere(Encoded event) {
+  private void deliverHere(Event event) {
     if (closed) {
       return;
     }
@@ -115,15 +122,15 @@ abstract class Session {
     send(event);
   }
 
-  private void send(Encoded event) {
+  private void send(Event event) {
     if (closed) {
       return;
     }
     if (event.durable()) {
-      if (event.id <= lastDurableId) {
+      if (event.id() <= lastDurableId) {
         return;
       }
-      lastDurableId = event.id;
+      lastDurableId = event.id();
     }
     if (writeQueueFull()) {
       if (event.durable()) {
@@ -143,10 +150,20 @@ abstract class Session {
     });
   }
 
+  /** Ends the session from this side; the peer's close ends up in {@link #closed()} instead. */
   void close() {
     if (!closed) {
       closed = true;
       closeConnection();
+      onClose.run();
+    }
+  }
+
+  /** The connection is gone (closed by the peer or the network). */
+  void closed() {
+    if (!closed) {
+      closed = true;
+      onClose.run();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -19,8 +20,8 @@ final class SseSession extends Session {
   }
 
   @Override
-  protected void write(Encoded event) {
-    response.write(event.sse());
+  protected void write(Event event) {
+    response.write(event.sseText());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -21,8 +22,8 @@ final class WsSession extends Session {
   }
 
   @Override
-  protected void write(Encoded event) {
-    ws.writeTextMessage(event.ws());
+  protected void write(Event event) {
+    ws.writeTextMessage(event.webSocketText());
   }
 
   /** Sends a frame that is not an event (ack, error, pong) on the connection's own loop. */

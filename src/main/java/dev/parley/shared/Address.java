@@ -83,7 +83,7 @@ public final class Address {
   public static final String EVENTS_SINCE = "store.events.since";
   /** push → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes {@code presence} on a change. */
   public static final String PRESENCE_UPDATE = "store.presence.update";
-  /** api (/health) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
+  /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
   public static final String STORE_HEALTH = "store.health";
 
   // ---- Events --------------------------------------------------------------------------------
@@ -92,7 +92,8 @@ public final class Address {
    * Per-user delivery. Published by the store (and only after the change is durable for
    * {@code message} events); consumed by the push verticle of every node that holds a
    * connection of that user (one consumer per user per node), later by bridged bots.
-   * Body: an event frame {@code {type, id?, data}} exactly as the WebSocket carries it.
+   * Body: an {@link Event} (codec {@link Event.Codec}) holding the frame {@code {type, id?, data}}
+   * exactly as the WebSocket carries it.
    */
   public static String user(String userId) {
     return USER_PREFIX + userId;

@@ -16,7 +16,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The SQLite file and its two pools. SQLite has one writer, so writes go through a pool of
- * exactly one connection (IMMEDIATE transactions, fed by {@link WriteQueue}); queries run on a
+ * exactly one connection (fed by {@link WriteQueue}); queries run on a
  * separate read-only pool in parallel under WAL. Agroal owns the physical connections (pragmas
  * in the URL, validation, lifetime); vertx-jdbc-client wraps each data source in a pool of the
  * same size.

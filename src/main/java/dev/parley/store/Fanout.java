@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Event;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -18,12 +19,14 @@ final class Fanout {
   }
 
   void toUser(String userId, JsonObject frame) {
-    bus.publish(Address.user(userId), frame);
+    bus.publish(Address.user(userId), Event.of(frame));
   }
 
+  /** One event, shared by every recipient: no copy and one encoding per node. */
   void toUsers(Collection<String> userIds, JsonObject frame) {
+    Event event = Event.of(frame);
     for (String userId : userIds) {
-      bus.publish(Address.user(userId), frame);
+      bus.publish(Address.user(userId), event);
     }
   }
 }

@@ -64,7 +64,7 @@ final class Messages {
         .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
           List<Tuple> rows = new ArrayList<>();
           List<JsonObject> created = new ArrayList<>();
-          Map<String, State.Conversation> touched = new LinkedHashMap<>();
+          Map<String, Long> lastIdOf = new LinkedHashMap<>();
           Map<String, JsonObject> inBatch = new HashMap<>();
           for (int i = 0; i < cmds.size(); i++) {
             if (outcomes.get(i) != null) {
@@ -91,15 +91,16 @@ final class Messages {
                 mentions.encode(), r.clientId(), at, null}));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
             created.add(message);
-            touched.put(c.id, c);
+            lastIdOf.put(c.id, id);
             inBatch.put(key, message);
             outcomes.set(i, Future.succeededFuture(new JsonObject().put("message", message).put("created", true)));
           }
           if (rows.isEmpty()) {
             return Future.succeededFuture(outcomes);
           }
-          List<Tuple> touches = new ArrayList<>();
-          touched.values().forEach(c -> touches.add(Tuple.of(c.lastSeq, lastIdOf(created, c.id), lastIdOf(created, c.id), c.id)));
+          List<Tuple> touches = new ArrayList<>(lastIdOf.size());
+          lastIdOf.forEach((conversationId, lastId) -> touches.add(
+              Tuple.of(state.conversations.get(conversationId).lastSeq, lastId, lastId, conversationId)));
           tx.afterCommit(() -> {
             stored.increment(created.size());
             for (JsonObject message : created) {
@@ -183,16 +184,6 @@ final class Messages {
           rows.forEach(row -> targets.put(row.getLong("id"), row.getString("conversation_id")));
           return targets;
         });
-  }
-
-  private static long lastIdOf(List<JsonObject> created, String conversationId) {
-    long last = 0;
-    for (JsonObject m : created) {
-      if (m.getString("conversationId").equals(conversationId)) {
-        last = m.getLong("id");
-      }
-    }
-    return last;
   }
 
   /**
@@ -281,9 +272,6 @@ final class Messages {
             if ("system".equals(message.getString("type"))) {
               return Future.failedFuture(Failure.invalid(null, "system messages cannot be recalled"));
             }
-            if (message.getBoolean("recalled")) {
-              return Future.succeededFuture(new JsonObject());
-            }
             String role = c.roles.get(userId);
             boolean moderator = c.isGroup() && ("owner".equals(role) || "admin".equals(role));
             boolean ownRecent = userId.equals(message.getString("senderId"))
@@ -291,6 +279,9 @@ final class Messages {
             if (!moderator && !ownRecent) {
               return Future.failedFuture(Failure.forbidden(userId.equals(message.getString("senderId"))
                   ? "the recall window of 2 minutes has passed" : "only the sender or a group owner/admin may recall"));
+            }
+            if (message.getBoolean("recalled")) {
+              return Future.succeededFuture(new JsonObject());
             }
             long eventId = state.nextEventId();
             message.remove("text");

@@ -77,7 +77,10 @@ final class State {
           for (Row row : rows) {
             addMember(conversations.get(row.getString("conversation_id")), row.getString("user_id"), row.getString("role"));
           }
-          return db.query("SELECT COALESCE(MAX(event_id), 0) AS last FROM messages").execute();
+          // The counter also numbers join order and conversation activity: resume past all of them.
+          return db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
+              + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
+              + " COALESCE((SELECT MAX(last_activity_id) FROM conversations), 0)) AS last").execute();
         })
         .map(rows -> {
           lastEventId = rows.iterator().next().getLong("last");

@@ -201,6 +201,7 @@ class MessageTest {
     assertEquals(403, api.delete(base + fresh, bob.token()).status(), "a member cannot recall another's message");
     assertEquals(204, api.delete(base + fresh, alice.token()).status());
     assertEquals(204, api.delete(base + fresh, alice.token()).status(), "recalling again changes nothing");
+    assertEquals(403, api.delete(base + fresh, bob.token()).status(), "and is still not anyone's to do");
     assertEquals(403, api.delete(base + old, alice.token()).status(), "past the 2-minute window");
     assertEquals(204, api.delete(base + old, owner.token()).status(), "the owner recalls any time");
     assertEquals(204, api.delete(base + another, owner.token()).status());
@@ -291,6 +292,16 @@ class MessageTest {
     assertEquals(413, tooLarge.status());
     assertEquals("too_large", tooLarge.errorCode());
     assertEquals(0, lastSeq(a, id));
+
+    Reply form = api.call(HttpMethod.POST, "/api/conversations/" + id + "/messages", a.token(), null);
+    assertEquals(400, form.status(), "no body at all");
+    io.vertx.core.buffer.Buffer formBody = io.vertx.core.buffer.Buffer.buffer("clientId=x&type=text");
+    Reply asForm = api.http().request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/conversations/" + id + "/messages")
+            .putHeader("Authorization", "Bearer " + a.token()).putHeader("Content-Type", "application/x-www-form-urlencoded"))
+        .compose(req -> req.send(formBody))
+        .compose(res -> res.body().map(buf -> new Reply(res.statusCode(), java.util.Map.of(), buf.toString()))).await();
+    assertEquals(415, asForm.status());
+    assertEquals("unsupported_media_type", asForm.errorCode());
 
     Reply unknown = api.get("/api/nothing-here", a.token());
     assertEquals(404, unknown.status());

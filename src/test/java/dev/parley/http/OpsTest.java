@@ -61,6 +61,23 @@ class OpsTest {
   }
 
   @Test
+  void aStreamTheServerEndsIsForgotten(Vertx vertx) throws Exception {
+    try (TestNode node = TestNode.start(c -> {
+      c.getJsonObject("node").put("roles", new io.vertx.core.json.JsonArray().add("api").add("push"));
+      c.getJsonObject("bus").put("requestTimeoutMs", 300);
+      c.getJsonObject("metrics").put("enabled", true);
+    }); Api api = new Api(vertx, node.port())) {
+      String token = new dev.parley.auth.AccessTokens(vertx, "HS256", node.config().getJsonObject("auth").getString("jwtSecret"), 60)
+          .issue("u-someone");
+      // The replay cannot reach a store, so the server ends the stream itself.
+      try (dev.parley.support.SseClient sse = dev.parley.support.SseClient.connect(api.http(), token, 5L)) {
+        Thread.sleep(1500);
+        assertTrue(api.get("/metrics", null).raw().contains("parley_connections 0.0"), "the closed stream is not counted");
+      }
+    }
+  }
+
+  @Test
   void theBrowserClientIsServedWithASecurityPolicyAndNoDotfiles(Vertx vertx) {
     try (TestNode node = TestNode.start(); Api api = new Api(vertx, node.port())) {
       Reply index = api.get("/", null);

@@ -288,6 +288,10 @@ class PushTest {
     assertEquals("unauthorized", api.get("/api/events?access_token=forged", null).errorCode());
     assertEquals(400, api.get("/api/events?access_token=" + alice.token() + "&since=abc", null).status());
 
+    Api.Reply plainGet = api.get("/api/ws?access_token=" + alice.token(), null);
+    assertEquals(400, plainGet.status());
+    assertEquals("invalid_request", plainGet.errorCode());
+
     UpgradeRejectedException noToken = assertThrows(UpgradeRejectedException.class,
         () -> api.webSockets().connect(node.port(), "127.0.0.1", "/api/ws").await());
     assertEquals(401, noToken.getStatus());

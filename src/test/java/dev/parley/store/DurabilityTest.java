@@ -35,6 +35,7 @@ class DurabilityTest {
         api.send(i % 2 == 0 ? alice : bob, id, "before restart " + i);
       }
       lastId = api.send(alice, id, "last words").getLong("id");
+      api.direct(alice, api.signUp("carol"));
     }
 
     node = node.restart();
@@ -46,6 +47,9 @@ class DurabilityTest {
       assertEquals(12, next.getLong("seq"), "seq continues without a gap");
       assertTrue(next.getLong("id") > lastId, "ids keep increasing");
       assertEquals(200, api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", alice.refreshToken())).status());
+      String newest = api.direct(alice, api.signUp("dave"));
+      assertEquals(newest, api.get("/api/conversations", alice.token()).json().getJsonArray("conversations").getJsonObject(0)
+          .getString("id"), "activity ordering continues past the restart too");
     } finally {
       node.close();
     }

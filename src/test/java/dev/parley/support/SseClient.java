@@ -34,7 +34,7 @@ public final class SseClient implements AutoCloseable {
     response.handler(lines);
   }
 
-  static SseClient connect(HttpClient http, String token, Long lastEventId) {
+  public static SseClient connect(HttpClient http, String token, Long lastEventId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/events?access_token=" + token);
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", String.valueOf(lastEventId));

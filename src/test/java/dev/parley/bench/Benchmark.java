@@ -1,0 +1,354 @@
+package dev.parley.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Parley's benchmark: starts {@code target/parley.jar} as its own process on loopback and drives
+ * it with simulated WebSocket clients from this JVM (both share the machine's cores, so the
+ * figures include the clients' cost). It measures
+ * <ol>
+ *   <li>direct 1:1 messages stored and delivered per second, with send-to-delivery latency;</li>
+ *   <li>group fan-out deliveries per second (groups × members);</li>
+ *   <li>server memory per idle authenticated WebSocket connection.</li>
+ * </ol>
+ * Options: {@code -Dbench.seconds=10 -Dbench.pairs=200 -Dbench.groups=20 -Dbench.members=50
+ * -Dbench.idle=5000 -Dbench.window=8}.
+ */
+public final class Benchmark {
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 3);
+  private static final int PAIRS = Integer.getInteger("bench.pairs", 200);
+  private static final int GROUPS = Integer.getInteger("bench.groups", 20);
+  private static final int MEMBERS = Integer.getInteger("bench.members", 50);
+  private static final int IDLE = Integer.getInteger("bench.idle", 5000);
+  private static final int WINDOW = Integer.getInteger("bench.window", 8);
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final WebSocketClient ws;
+  private final int port;
+  private final AtomicLong names = new AtomicLong();
+
+  private Benchmark(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(64));
+    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.out.println("Parley benchmark — " + machine());
+    System.out.printf("settings: %d s measured after %d s warm-up, %d pairs, %d groups x %d members, %d idle, window %d%n",
+        SECONDS, WARMUP_SECONDS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (ServerProcess server = ServerProcess.start(port, "1g")) {
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      Benchmark bench = new Benchmark(vertx, port);
+      try {
+        bench.direct(server);
+        bench.fanout(server);
+        bench.idle(server);
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  static String machine() throws Exception {
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
+    String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + mem + ", Java "
+        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+  }
+
+  // ---- scenarios -------------------------------------------------------------------------
+
+  private void direct(ServerProcess server) throws Exception {
+    List<User> users = signUp("pair", PAIRS * 2);
+    List<Future<String>> created = new ArrayList<>();
+    for (int i = 0; i < PAIRS; i++) {
+      created.add(direct(users.get(2 * i), users.get(2 * i + 1)));
+    }
+    List<String> conversations = Future.all(created).await().list();
+    Run run = new Run();
+    List<Connection> connections = connectAll(users, run);
+    for (int i = 0; i < PAIRS; i++) {
+      connections.get(2 * i).startSending(conversations.get(i), run);
+      connections.get(2 * i + 1).startSending(conversations.get(i), run);
+    }
+    Map<String, Double> before = storeFigures();
+    run.measure(server);
+    String store = storeSummary(before, storeFigures());
+    System.out.printf("direct 1:1   : %,.0f messages/s stored and delivered (%d connections, %d senders); latency %s%n",
+        run.rate(), connections.size(), connections.size(), run.latency.summary());
+    System.out.println("               " + store + "; " + run.cpu());
+    closeAll(connections);
+  }
+
+  private void fanout(ServerProcess server) throws Exception {
+    List<User> users = signUp("member", GROUPS * MEMBERS);
+    List<Future<String>> created = new ArrayList<>();
+    for (int g = 0; g < GROUPS; g++) {
+      created.add(group(users.subList(g * MEMBERS, (g + 1) * MEMBERS)));
+    }
+    List<String> groups = Future.all(created).await().list();
+    Run run = new Run();
+    run.countAll = true;
+    List<Connection> connections = connectAll(users, run);
+    for (int g = 0; g < GROUPS; g++) {
+      connections.get(g * MEMBERS).startSending(groups.get(g), run);
+    }
+    Map<String, Double> before = storeFigures();
+    run.measure(server);
+    String store = storeSummary(before, storeFigures());
+    System.out.printf("group fan-out: %,.0f deliveries/s (%d groups x %d members, %,.0f messages/s); latency %s%n",
+        run.rate(), GROUPS, MEMBERS, run.rate() / MEMBERS, run.latency.summary());
+    System.out.println("               " + store + "; " + run.cpu());
+    closeAll(connections);
+  }
+
+  private void idle(ServerProcess server) throws Exception {
+    List<User> users = signUp("idle", IDLE);
+    Thread.sleep(2000);
+    long heapBefore = server.heapAfterGcBytes();
+    long rssBefore = server.rssBytes();
+    Run run = new Run();
+    List<Connection> connections = connectAll(users, run);
+    Thread.sleep(3000);
+    long heapAfter = server.heapAfterGcBytes();
+    long rssAfter = server.rssBytes();
+    System.out.printf("idle memory  : %d authenticated WebSocket connections: heap %+,.1f KiB/connection,"
+            + " RSS %+,.1f KiB/connection (heap %,d → %,d KiB)%n",
+        connections.size(), (heapAfter - heapBefore) / 1024.0 / connections.size(),
+        (rssAfter - rssBefore) / 1024.0 / connections.size(), heapBefore / 1024, heapAfter / 1024);
+    closeAll(connections);
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  private record User(String id, String token) {
+  }
+
+  /** Counts and latencies of one scenario; only the measured interval counts. */
+  private static final class Run {
+    final Histogram latency = new Histogram();
+    final AtomicLong delivered = new AtomicLong();
+    final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    volatile boolean measuring;
+    volatile boolean stopped;
+    boolean countAll;
+    long measuredNanos;
+
+    double serverCpuSeconds;
+    double clientCpuSeconds;
+
+    void measure(ServerProcess server) throws Exception {
+      Thread.sleep(WARMUP_SECONDS * 1000L);
+      delivered.set(0);
+      double serverCpu = server.cpuSeconds();
+      double clientCpu = clientCpuSeconds();
+      measuring = true;
+      long start = System.nanoTime();
+      Thread.sleep(SECONDS * 1000L);
+      measuring = false;
+      measuredNanos = System.nanoTime() - start;
+      serverCpuSeconds = server.cpuSeconds() - serverCpu;
+      clientCpuSeconds = clientCpuSeconds() - clientCpu;
+      stopped = true;
+      Thread.sleep(500);
+    }
+
+    double rate() {
+      return delivered.get() / (measuredNanos / 1e9);
+    }
+
+    /** Where the cores went: server and client CPU as a share of one core. */
+    String cpu() {
+      double seconds = measuredNanos / 1e9;
+      return String.format("CPU: server %.0f%%, benchmark clients %.0f%% of one core (%d cores in all)",
+          serverCpuSeconds / seconds * 100, clientCpuSeconds / seconds * 100, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static double clientCpuSeconds() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime() / 1e9;
+    }
+  }
+
+  /** One WebSocket of one user: sends with a window of unacknowledged messages, times deliveries. */
+  private final class Connection {
+    final User user;
+    final WebSocket socket;
+    final String prefix;
+    long counter;
+    String conversationId;
+
+    Connection(User user, WebSocket socket, Run run) {
+      this.user = user;
+      this.socket = socket;
+      this.prefix = user.id() + "-";
+      socket.textMessageHandler(text -> onFrame(text, run));
+    }
+
+    void startSending(String conversationId, Run run) {
+      this.conversationId = conversationId;
+      vertx.runOnContext(v -> {
+        for (int i = 0; i < WINDOW; i++) {
+          sendNext(run);
+        }
+      });
+    }
+
+    private void sendNext(Run run) {
+      if (run.stopped) {
+        return;
+      }
+      String clientId = prefix + (counter++);
+      run.sentAt.put(clientId, System.nanoTime());
+      socket.writeTextMessage("{\"type\":\"send\",\"clientId\":\"" + clientId + "\",\"conversationId\":\"" + conversationId
+          + "\",\"msgType\":\"text\",\"text\":\"benchmark message " + counter + "\"}");
+    }
+
+    private void onFrame(String text, Run run) {
+      if (text.startsWith("{\"type\":\"ack\"")) {
+        sendNext(run);
+        return;
+      }
+      if (!text.startsWith("{\"type\":\"message\"")) {
+        return;
+      }
+      String clientId = field(text, "\"clientId\":\"");
+      if (clientId == null || (!run.countAll && clientId.startsWith(prefix))) {
+        return;
+      }
+      Long sent = run.countAll ? run.sentAt.get(clientId) : run.sentAt.remove(clientId);
+      if (run.measuring) {
+        run.delivered.incrementAndGet();
+        if (sent != null) {
+          run.latency.record((System.nanoTime() - sent) / 1000);
+        }
+      }
+    }
+  }
+
+  /** The store's own counters from /metrics: write batches, their sizes and commit times. */
+  private Map<String, Double> storeFigures() {
+    String text = http.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
+        .compose(res -> res.body()).await().toString();
+    Map<String, Double> figures = new java.util.HashMap<>();
+    for (String line : text.split("\n")) {
+      for (String name : List.of("parley_store_batch_size_sum", "parley_store_batch_size_count",
+          "parley_store_commit_seconds_sum", "parley_store_commit_seconds_count")) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+          figures.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+        }
+      }
+    }
+    return figures;
+  }
+
+  private static String storeSummary(Map<String, Double> before, Map<String, Double> after) {
+    Function<String, Double> delta = key -> after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+    double batches = delta.apply("parley_store_batch_size_count");
+    if (batches == 0) {
+      return "store: no batches seen (metrics off?)";
+    }
+    return String.format("store: %,.0f write batches, %.1f jobs per batch, %.2f ms per batch (run + commit)",
+        batches, delta.apply("parley_store_batch_size_sum") / batches,
+        delta.apply("parley_store_commit_seconds_sum") / delta.apply("parley_store_commit_seconds_count") * 1000);
+  }
+
+  private static String field(String text, String key) {
+    int at = text.indexOf(key);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + key.length();
+    return text.substring(start, text.indexOf('"', start));
+  }
+
+  private List<User> signUp(String prefix, int count) {
+    return inBatches(count, 32, i -> {
+      String username = prefix + "-" + names.incrementAndGet();
+      JsonObject credentials = new JsonObject().put("username", username).put("password", "benchmark-password");
+      return post("/api/auth/register", null, credentials)
+          .compose(v -> post("/api/auth/login", null, credentials))
+          .map(login -> new User(login.getJsonObject("user").getString("id"), login.getString("accessToken")));
+    });
+  }
+
+  private Future<String> direct(User a, User b) {
+    return post("/api/conversations", a.token(), new JsonObject().put("type", "direct").put("userId", b.id()))
+        .map(reply -> reply.getJsonObject("conversation").getString("id"));
+  }
+
+  private Future<String> group(List<User> members) {
+    JsonArray ids = new JsonArray();
+    members.subList(1, members.size()).forEach(m -> ids.add(m.id()));
+    return post("/api/conversations", members.get(0).token(),
+        new JsonObject().put("type", "group").put("title", "bench").put("memberIds", ids))
+        .map(reply -> reply.getJsonObject("conversation").getString("id"));
+  }
+
+  private List<Connection> connectAll(List<User> users, Run run) {
+    return inBatches(users.size(), 100, i -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI("/api/ws?access_token=" + users.get(i).token()))
+        .map(socket -> new Connection(users.get(i), socket, run)));
+  }
+
+  private void closeAll(List<Connection> connections) {
+    Future.join(connections.stream().map(c -> c.socket.close()).toList()).otherwiseEmpty().await();
+  }
+
+  private Future<JsonObject> post(String path, String token, JsonObject body) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+        .putHeader("Content-Type", "application/json");
+    if (token != null) {
+      options.putHeader("Authorization", "Bearer " + token);
+    }
+    return http.request(options).compose(req -> req.send(body.encode()))
+        .compose(res -> res.body().compose(buf -> res.statusCode() < 300
+            ? Future.succeededFuture(new JsonObject(buf.toString()))
+            : Future.failedFuture(path + " answered " + res.statusCode() + ": " + buf)));
+  }
+
+  /** Runs {@code count} operations, {@code parallel} at a time, and returns their results in order. */
+  private static <T> List<T> inBatches(int count, int parallel, Function<Integer, Future<T>> operation) {
+    List<T> results = new ArrayList<>(count);
+    for (int start = 0; start < count; start += parallel) {
+      List<Future<T>> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(count, start + parallel); i++) {
+        batch.add(operation.apply(i));
+      }
+      results.addAll(Future.all(batch).await().list());
+    }
+    return results;
+  }
+}

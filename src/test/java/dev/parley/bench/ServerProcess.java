@@ -1,0 +1,101 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The server under test: {@code target/parley.jar} in its own JVM, so its memory is its own. */
+final class ServerProcess implements AutoCloseable {
+  final int port;
+  final Process process;
+  final Path dataDir;
+
+  private ServerProcess(int port, Process process, Path dataDir) {
+    this.port = port;
+    this.process = process;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts a node. Password hashing is made cheap (argon2id with 1 MiB, 1 pass) because the
+   * benchmark signs up thousands of users and hashing is not what it measures.
+   */
+  static ServerProcess start(int port, String heap) throws IOException, InterruptedException {
+    Path jar = Path.of("target", "parley.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("build first: mvn -q package -DskipTests");
+    }
+    Path dataDir = Files.createTempDirectory("parley-bench");
+    String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
+        + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\"},"
+        + "\"push\":{\"writeQueueMaxBytes\":4194304}}";
+    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+    String extra = System.getProperty("bench.serverJvm", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("server.log").toFile());
+    builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(port));
+    builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
+    builder.environment().put("PARLEY_LOG_LEVEL", "WARN");
+    Process process = builder.start();
+    ServerProcess server = new ServerProcess(port, process, dataDir);
+    server.awaitHealthy();
+    return server;
+  }
+
+  private void awaitHealthy() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IllegalStateException("server did not start; see " + dataDir.resolve("server.log"));
+  }
+
+  /** CPU time the server process has used, user + system, in seconds (Linux, 100 ticks/s). */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /** Resident memory of the server process in bytes (Linux). */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  /** Heap in use after a full GC, through jcmd (ships with the JDK). */
+  long heapAfterGcBytes() throws IOException, InterruptedException {
+    run("jcmd", String.valueOf(process.pid()), "GC.run");
+    String info = run("jcmd", String.valueOf(process.pid()), "GC.heap_info");
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+}
