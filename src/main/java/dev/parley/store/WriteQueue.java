@@ -169,10 +169,18 @@ final class WriteQueue {
     while (!queue.isEmpty() && batch.size() < maxBatch) {
       batch.add(queue.poll());
     }
-    runBatch(batch).onComplete(done -> next());
+    runBatch(batch).onComplete(done -> {
+      // Start the next transaction first: its SQL runs on a worker while this event loop answers
+      // the committed batch and publishes its events, which still go out in commit order.
+      next();
+      if (done.succeeded()) {
+        done.result().run();
+      }
+    });
   }
 
-  private Future<Void> runBatch(List<Pending<?>> batch) {
+  /** Runs one transaction; its value is what to do once it has committed (answer, publish). */
+  private Future<Runnable> runBatch(List<Pending<?>> batch) {
     long started = System.nanoTime();
     List<Runnable> effects = new ArrayList<>();
     return pool.withTransaction(conn -> {
@@ -194,35 +202,40 @@ final class WriteQueue {
             return null;
           });
         })
-        .compose(v -> {
+        .<Runnable>map(v -> {
           commitTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
           batchSizes.record(batch.size());
-          batch.forEach(Pending::settle);
-          for (Runnable effect : effects) {
-            try {
-              effect.run();
-            } catch (RuntimeException e) {
-              log.warn("an after-commit effect failed", e);
+          return () -> {
+            batch.forEach(Pending::settle);
+            for (Runnable effect : effects) {
+              try {
+                effect.run();
+              } catch (RuntimeException e) {
+                log.warn("an after-commit effect failed", e);
+              }
             }
-          }
-          return Future.<Void>succeededFuture();
+          };
         })
         .recover(cause -> {
           log.warn("write batch of {} rolled back: {}", batch.size(), cause.toString());
+          Runnable nothingLeft = () -> { };
           return reloadState.get().compose(v -> {
             if (batch.size() == 1) {
               batch.get(0).promise.tryFail(cause);
-              return Future.succeededFuture();
+              return Future.succeededFuture(nothingLeft);
             }
             Future<Void> alone = Future.succeededFuture();
             for (Pending<?> pending : batch) {
-              alone = alone.compose(v2 -> runBatch(List.of(pending)));
+              alone = alone.compose(v2 -> runBatch(List.of(pending)).map(deliver -> {
+                deliver.run();
+                return null;
+              }));
             }
-            return alone;
+            return alone.map(nothingLeft);
           }, reloadFailed -> {
             log.error("cannot reload the store state after a rollback", reloadFailed);
             batch.forEach(p -> p.promise.tryFail(cause));
-            return Future.succeededFuture();
+            return Future.succeededFuture(nothingLeft);
           });
         });
   }

@@ -34,7 +34,7 @@ import java.util.function.Function;
  *   <li>server memory per idle authenticated WebSocket connection.</li>
  * </ol>
  * Options: {@code -Dbench.seconds=10 -Dbench.pairs=200 -Dbench.groups=20 -Dbench.members=50
- * -Dbench.idle=5000 -Dbench.window=8}.
+ * -Dbench.idle=5000 -Dbench.window=2}.
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
@@ -43,7 +43,7 @@ public final class Benchmark {
   private static final int GROUPS = Integer.getInteger("bench.groups", 20);
   private static final int MEMBERS = Integer.getInteger("bench.members", 50);
   private static final int IDLE = Integer.getInteger("bench.idle", 5000);
-  private static final int WINDOW = Integer.getInteger("bench.window", 8);
+  private static final int WINDOW = Integer.getInteger("bench.window", 2);
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -148,6 +148,9 @@ public final class Benchmark {
             + " RSS %+,.1f KiB/connection (heap %,d → %,d KiB)%n",
         connections.size(), (heapAfter - heapBefore) / 1024.0 / connections.size(),
         (rssAfter - rssBefore) / 1024.0 / connections.size(), heapBefore / 1024, heapAfter / 1024);
+    if (Boolean.getBoolean("bench.histogram")) {
+      System.out.println(server.histogram(40));
+    }
     closeAll(connections);
   }
 

@@ -86,6 +86,12 @@ final class ServerProcess implements AutoCloseable {
     return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
   }
 
+  /** The server's largest heap users (for -Dbench.histogram=true). */
+  String histogram(int lines) throws IOException, InterruptedException {
+    String[] all = run("jcmd", String.valueOf(process.pid()), "GC.class_histogram").split("\n");
+    return String.join("\n", java.util.Arrays.copyOfRange(all, 0, Math.min(all.length, lines)));
+  }
+
   private static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
