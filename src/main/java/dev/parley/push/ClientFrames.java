@@ -50,7 +50,7 @@ final class ClientFrames {
 
   private void send(WsSession session, JsonObject frame, String clientId) {
     SendRequest request = SendRequest.parse(Json.requiredString(frame, "conversationId"), frame, "msgType");
-    bus.request(Address.MESSAGE_SEND, request.toJson(session.userId))
+    bus.request(Address.MESSAGE_SEND, request.toJson(session.userId).put("reply", "ack"))
         .onSuccess(reply -> {
           JsonObject message = reply.getJsonObject("message");
           session.reply(Frames.ephemeral(Frames.ACK, new JsonObject()

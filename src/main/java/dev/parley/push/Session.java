@@ -50,9 +50,13 @@ abstract class Session {
     this.onClose = onClose;
   }
 
-  /** Writes one encoded event; false when the write queue is full. */
+  /** True once the peer or the network has closed the connection (its close handler may still be due). */
+  protected abstract boolean connectionClosed();
+
+  /** True when the connection's write queue is past its bound. */
   protected abstract boolean writeQueueFull();
 
+  /** Writes one event as this transport frames it. */
   protected abstract void write(Event event);
 
   /** Sends a keep-alive (SSE comment, WebSocket ping). */
@@ -124,6 +128,10 @@ abstract class Session {
 
   private void send(Event event) {
     if (closed) {
+      return;
+    }
+    if (connectionClosed()) {
+      closed();
       return;
     }
     if (event.durable()) {

@@ -15,6 +15,11 @@ final class SseSession extends Session {
   }
 
   @Override
+  protected boolean connectionClosed() {
+    return response.closed() || response.ended();
+  }
+
+  @Override
   protected boolean writeQueueFull() {
     return response.writeQueueFull();
   }

@@ -17,6 +17,11 @@ final class WsSession extends Session {
   }
 
   @Override
+  protected boolean connectionClosed() {
+    return ws.isClosed();
+  }
+
+  @Override
   protected boolean writeQueueFull() {
     return ws.writeQueueFull();
   }

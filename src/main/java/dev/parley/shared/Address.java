@@ -66,7 +66,8 @@ public final class Address {
   // ---- Messages -----------------------------------------------------------------------------
 
   /**
-   * api, push → store. A {@link SendRequest} as JSON plus {@code senderId} → {@code {message, created}}.
+   * api, push → store. A {@link SendRequest} as JSON plus {@code senderId} → {@code {message, created}};
+   * with {@code reply: "ack"} (push) the message in the reply is only {@code {id, seq}}.
    * After the group commit the store publishes the {@code message} event to every member.
    */
   public static final String MESSAGE_SEND = "store.message.send";

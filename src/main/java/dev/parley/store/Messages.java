@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +25,10 @@ import java.util.Map;
  */
 final class Messages {
   static final Duration RECALL_WINDOW = Duration.ofMinutes(2);
-  private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
-      + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String TOUCH = "UPDATE conversations SET last_seq = ?, last_message_id = ?, last_activity_id = ?"
       + " WHERE id = ?";
+  private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
+      + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final State state;
   private final WriteQueue writes;
@@ -64,7 +63,8 @@ final class Messages {
         .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
           List<Tuple> rows = new ArrayList<>();
           List<JsonObject> created = new ArrayList<>();
-          Map<String, Long> lastIdOf = new LinkedHashMap<>();
+          Map<String, Long> lastIdOf = new HashMap<>();
+
           Map<String, JsonObject> inBatch = new HashMap<>();
           for (int i = 0; i < cmds.size(); i++) {
             if (outcomes.get(i) != null) {
@@ -75,7 +75,7 @@ final class Messages {
             String key = senderId + '\u0000' + r.clientId();
             JsonObject earlier = duplicates.containsKey(key) ? duplicates.get(key) : inBatch.get(key);
             if (earlier != null) {
-              outcomes.set(i, sameConversation(earlier, r));
+              outcomes.set(i, sameConversation(cmds.get(i), earlier, r));
               continue;
             }
             if (r.replyTo() != null && !r.conversationId().equals(targets.get(r.replyTo()))) {
@@ -93,14 +93,12 @@ final class Messages {
             created.add(message);
             lastIdOf.put(c.id, id);
             inBatch.put(key, message);
-            outcomes.set(i, Future.succeededFuture(new JsonObject().put("message", message).put("created", true)));
+            state.clientIds.add(senderId, r.clientId());
+            outcomes.set(i, Future.succeededFuture(reply(cmds.get(i), message, true)));
           }
           if (rows.isEmpty()) {
             return Future.succeededFuture(outcomes);
           }
-          List<Tuple> touches = new ArrayList<>(lastIdOf.size());
-          lastIdOf.forEach((conversationId, lastId) -> touches.add(
-              Tuple.of(state.conversations.get(conversationId).lastSeq, lastId, lastId, conversationId)));
           tx.afterCommit(() -> {
             stored.increment(created.size());
             for (JsonObject message : created) {
@@ -108,6 +106,9 @@ final class Messages {
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
             }
           });
+          List<Tuple> touches = new ArrayList<>(lastIdOf.size());
+          lastIdOf.forEach((conversationId, lastId) -> touches.add(
+              Tuple.of(state.conversations.get(conversationId).lastSeq, lastId, lastId, conversationId)));
           return tx.conn.preparedQuery(INSERT).executeBatch(rows)
               .compose(v -> tx.conn.preparedQuery(TOUCH).executeBatch(touches))
               .map(v -> outcomes);
@@ -130,11 +131,22 @@ final class Messages {
     return null;
   }
 
-  private static AsyncResult<JsonObject> sameConversation(JsonObject earlier, SendRequest r) {
+  private static AsyncResult<JsonObject> sameConversation(JsonObject cmd, JsonObject earlier, SendRequest r) {
     if (!earlier.getString("conversationId").equals(r.conversationId())) {
       return Future.failedFuture(Failure.conflict("clientId was already used for another conversation"));
     }
-    return Future.succeededFuture(new JsonObject().put("message", earlier).put("created", false));
+    return Future.succeededFuture(reply(cmd, earlier, false));
+  }
+
+  /**
+   * {@code {message, created}}; a WebSocket send only needs the ack's id and seq, so it asks for
+   * {@code reply: "ack"} and is spared a copy of the whole message on the bus.
+   */
+  private static JsonObject reply(JsonObject cmd, JsonObject message, boolean created) {
+    JsonObject body = "ack".equals(cmd.getString("reply"))
+        ? new JsonObject().put("id", message.getLong("id")).put("seq", message.getLong("seq"))
+        : message;
+    return new JsonObject().put("message", body).put("created", created);
   }
 
   /** Already stored messages with the same (sender, clientId), keyed by sender + NUL + clientId. */
@@ -143,7 +155,8 @@ final class Messages {
     List<Object> params = new ArrayList<>();
     StringBuilder pairs = new StringBuilder();
     for (int i = 0; i < cmds.size(); i++) {
-      if (outcomes.get(i) == null) {
+      JsonObject cmd = cmds.get(i);
+      if (outcomes.get(i) == null && state.clientIds.mightContain(cmd.getString("senderId"), cmd.getString("clientId"))) {
         pairs.append(pairs.length() == 0 ? "(?, ?)" : ", (?, ?)");
         params.add(cmds.get(i).getString("senderId"));
         params.add(cmds.get(i).getString("clientId"));

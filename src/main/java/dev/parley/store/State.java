@@ -49,6 +49,8 @@ final class State {
   final Map<String, Conversation> conversations = new HashMap<>();
   final Map<String, Set<String>> conversationsOfUser = new HashMap<>();
   long lastEventId;
+  /** Every (sender, clientId) stored, as a Bloom filter; built once, only ever added to. */
+  ClientIdFilter clientIds;
 
   Future<Void> load(SqlClient db) {
     users.clear();
@@ -82,10 +84,18 @@ final class State {
               + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
               + " COALESCE((SELECT MAX(last_activity_id) FROM conversations), 0)) AS last").execute();
         })
-        .map(rows -> {
+        .compose(rows -> {
           lastEventId = rows.iterator().next().getLong("last");
-          return null;
+          return clientIds != null ? Future.succeededFuture() : loadClientIds(db);
         });
+  }
+
+  private Future<Void> loadClientIds(SqlClient db) {
+    return db.query("SELECT sender_id, client_id FROM messages WHERE client_id IS NOT NULL").execute().map(rows -> {
+      clientIds = new ClientIdFilter(rows.size());
+      rows.forEach(row -> clientIds.add(row.getString("sender_id"), row.getString("client_id")));
+      return null;
+    });
   }
 
   private void putUser(Row row) {

@@ -52,11 +52,10 @@ public final class StoreVerticle extends VerticleBase {
             String userId = cmd.getString("userId");
             boolean online = cmd.getBoolean("online");
             if (presence.update(userId, cmd.getString("nodeId"), online)) {
+              Future<Void> seen = online ? Future.succeededFuture() : users.seen(userId);
               fanout.toUsers(state.contacts(userId), Frames.ephemeral(Frames.PRESENCE,
                   new JsonObject().put("userId", userId).put("online", online)));
-              if (!online) {
-                return users.seen(userId).map(new JsonObject());
-              }
+              return seen.map(new JsonObject());
             }
             return Future.succeededFuture(new JsonObject());
           };

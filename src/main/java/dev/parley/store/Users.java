@@ -111,17 +111,18 @@ final class Users {
     return Future.succeededFuture(new JsonObject().put("users", users).put("nextCursor", next));
   }
 
-  /** Records when a user was last seen (they just went offline). */
+  /**
+   * Records when a user was last seen (they just went offline). Known at once to readers, who
+   * may ask the moment the {@code presence} event reaches them; written to the database next.
+   */
   Future<Void> seen(String userId) {
     String at = Views.now();
+    State.User u = state.users.get(userId);
+    if (u != null) {
+      u.lastSeenAt = at;
+    }
     return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET last_seen_at = ? WHERE id = ?")
         .execute(Tuple.of(at, userId))
-        .map(rows -> {
-          State.User u = state.users.get(userId);
-          if (u != null) {
-            u.lastSeenAt = at;
-          }
-          return null;
-        }));
+        .mapEmpty());
   }
 }

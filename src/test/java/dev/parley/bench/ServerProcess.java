@@ -30,7 +30,7 @@ final class ServerProcess implements AutoCloseable {
     Path dataDir = Files.createTempDirectory("parley-bench");
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
         + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\"},"
-        + "\"push\":{\"writeQueueMaxBytes\":4194304}}";
+        + "\"push\":{\"writeQueueMaxBytes\":4194304}" + System.getProperty("bench.serverConf", "") + "}";
     List<String> command = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
     String extra = System.getProperty("bench.serverJvm", "").trim();
     if (!extra.isEmpty()) {

@@ -70,7 +70,7 @@ class OpsTest {
       String token = new dev.parley.auth.AccessTokens(vertx, "HS256", node.config().getJsonObject("auth").getString("jwtSecret"), 60)
           .issue("u-someone");
       // The replay cannot reach a store, so the server ends the stream itself.
-      try (dev.parley.support.SseClient sse = dev.parley.support.SseClient.connect(api.http(), token, 5L)) {
+      try (dev.parley.support.SseClient sse = dev.parley.support.SseClient.connect(vertx, api.http(), token, 5L)) {
         Thread.sleep(1500);
         assertTrue(api.get("/metrics", null).raw().contains("parley_connections 0.0"), "the closed stream is not counted");
       }

@@ -59,7 +59,10 @@ public final class Api implements AutoCloseable {
       }
       request.putHeader("Content-Type", "application/json");
       return request.send(body instanceof Buffer buffer ? buffer : Buffer.buffer(body.toString()));
-    }).compose(response -> response.body().map(buffer -> reply(response, buffer))).timeout(15, java.util.concurrent.TimeUnit.SECONDS).await();
+    }).compose(response -> response.body().map(buffer -> reply(response, buffer)))
+        .timeout(15, java.util.concurrent.TimeUnit.SECONDS)
+        .recover(cause -> io.vertx.core.Future.failedFuture(new AssertionError(method + " " + path + ": " + cause, cause)))
+        .await();
   }
 
   private static Reply reply(HttpClientResponse response, Buffer body) {
@@ -137,11 +140,11 @@ public final class Api implements AutoCloseable {
   }
 
   public WsClient webSocket(Account account, Long since) {
-    return WsClient.connect(ws, port, "/api/ws?access_token=" + account.token() + (since == null ? "" : "&since=" + since));
+    return WsClient.connect(vertx, ws, port, "/api/ws?access_token=" + account.token() + (since == null ? "" : "&since=" + since));
   }
 
   public SseClient events(Account account, Long lastEventId) {
-    return SseClient.connect(http, account.token(), lastEventId);
+    return SseClient.connect(vertx, http, account.token(), lastEventId);
   }
 
   public HttpClient http() {

@@ -34,14 +34,17 @@ public final class SseClient implements AutoCloseable {
     response.handler(lines);
   }
 
-  public static SseClient connect(HttpClient http, String token, Long lastEventId) {
+  public static SseClient connect(io.vertx.core.Vertx vertx, HttpClient http, String token, Long lastEventId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/events?access_token=" + token);
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", String.valueOf(lastEventId));
     }
-    HttpClientRequest request = http.request(options).await();
-    // Built on the event loop as the response arrives, so no early chunk is missed.
-    return request.send().map(response -> new SseClient(request, response)).await();
+    // Sent from a Vert.x context, so the body handler is set before any chunk can arrive.
+    io.vertx.core.Promise<SseClient> opened = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> http.request(options)
+        .compose(request -> request.send().map(response -> new SseClient(request, response)))
+        .onComplete(opened));
+    return opened.future().await();
   }
 
   private void onLine(String line) {

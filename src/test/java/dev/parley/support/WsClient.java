@@ -23,9 +23,12 @@ public final class WsClient implements AutoCloseable {
     socket.closeHandler(v -> closed = true);
   }
 
-  static WsClient connect(WebSocketClient client, int port, String uri) {
-    // Built on the event loop as the socket opens, so no early frame is missed.
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(WsClient::new).await();
+  static WsClient connect(io.vertx.core.Vertx vertx, WebSocketClient client, int port, String uri) {
+    // Connected from a Vert.x context, so the frame handler is set before any frame can arrive.
+    io.vertx.core.Promise<WsClient> connected = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        .map(WsClient::new).onComplete(connected));
+    return connected.future().await();
   }
 
   public void send(JsonObject frame) {
