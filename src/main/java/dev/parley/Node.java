@@ -44,6 +44,9 @@ public final class Node {
       }
     }
     VertxOptions options = new VertxOptions();
+    if (typed.eventLoops() > 0) {
+      options.setEventLoopPoolSize(typed.eventLoops());
+    }
     if (typed.metrics()) {
       options.setMetricsOptions(new MicrometerMetricsOptions()
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))

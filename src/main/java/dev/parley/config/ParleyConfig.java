@@ -19,7 +19,8 @@ public record ParleyConfig(
     Store store,
     Push push,
     long busTimeoutMs,
-    boolean metrics) {
+    boolean metrics,
+    int eventLoops) {
 
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
                      List<String> allowedOrigins) {
@@ -60,7 +61,8 @@ public record ParleyConfig(
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144)),
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
-        section(json, "metrics").getBoolean("enabled", true));
+        section(json, "metrics").getBoolean("enabled", true),
+        node.getInteger("eventLoops", 0));
   }
 
   private static JsonObject section(JsonObject json, String name) {
