@@ -9,44 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
+import dev.parley.support.NodeTestBase;
 import dev.parley.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class AuthTest {
-  static TestNode node;
-  Api api;
-
+class AuthTest extends NodeTestBase {
   @BeforeAll
   static void startNode() {
     node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void connect(Vertx vertx) {
-    api = new Api(vertx, node.port());
-  }
-
-  @AfterEach
-  void disconnect() {
-    api.close();
   }
 
   private Reply register(String username, String password) {

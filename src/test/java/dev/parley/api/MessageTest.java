@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
+import dev.parley.support.NodeTestBase;
 import dev.parley.support.TestNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,36 +22,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class MessageTest {
-  static TestNode node;
-  Api api;
-
+class MessageTest extends NodeTestBase {
   @BeforeAll
   static void startNode() {
     node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void connect(Vertx vertx) {
-    api = new Api(vertx, node.port());
-  }
-
-  @AfterEach
-  void disconnect() {
-    api.close();
   }
 
   private Reply send(Account from, String conversationId, JsonObject body) {

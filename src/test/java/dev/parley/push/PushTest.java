@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
+import dev.parley.support.NodeTestBase;
 import dev.parley.support.SseClient;
 import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
@@ -15,38 +16,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class PushTest {
-  static TestNode node;
-  Api api;
-
+class PushTest extends NodeTestBase {
   @BeforeAll
   static void startNode() {
     node = TestNode.start(c -> c.getJsonObject("push").put("pingSeconds", 1));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void connect(Vertx vertx) {
-    api = new Api(vertx, node.port());
-  }
-
-  @AfterEach
-  void disconnect() {
-    api.close();
   }
 
   @Test
@@ -279,6 +256,21 @@ class PushTest {
       JsonObject after = joinerWs.next("conversation").getJsonObject("data").getJsonObject("conversation");
       assertEquals(null, after.getString("myRole"), "the leaver learns they are out");
     }
+  }
+
+  @Test
+  void aFrameOverTheLimitClosesTheSocketAndChangesNothing() throws InterruptedException {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String id = api.direct(alice, bob);
+    WsClient ws = api.webSocket(alice, null);
+    ws.send(new JsonObject().put("type", "send").put("clientId", "huge").put("conversationId", id).put("msgType", "text")
+        .put("text", "x".repeat(70_000)));
+    for (int i = 0; i < 50 && !ws.isClosed(); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(ws.isClosed(), "a frame over push.maxFrameBytes (64 KiB) closes the connection");
+    assertEquals(0, api.get("/api/conversations/" + id, alice.token()).json().getJsonObject("conversation").getLong("lastSeq"));
   }
 
   @Test
