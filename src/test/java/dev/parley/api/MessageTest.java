@@ -109,11 +109,11 @@ class MessageTest extends NodeTestBase {
     for (int i = 0; i < 50; i++) {
       Account from = i % 2 == 0 ? a : b;
       JsonObject body = text("burst-" + i, "message " + i);
-      sends.add(api.http().request(new RequestOptions().setMethod(HttpMethod.POST)
+      sends.add(api.onContext(() -> api.http().request(new RequestOptions().setMethod(HttpMethod.POST)
               .setURI("/api/conversations/" + id + "/messages").putHeader("Authorization", "Bearer " + from.token())
               .putHeader("Content-Type", "application/json"))
           .compose(req -> req.send(body.encode()))
-          .compose(res -> res.body().map(buf -> new JsonObject(buf.toString()).getJsonObject("message"))));
+          .compose(res -> res.body().map(buf -> new JsonObject(buf.toString()).getJsonObject("message")))));
     }
     Future.all(sends).await();
     List<Long> seqs = sends.stream().map(f -> f.result().getLong("seq")).sorted().toList();
@@ -272,10 +272,11 @@ class MessageTest extends NodeTestBase {
     Reply form = api.call(HttpMethod.POST, "/api/conversations/" + id + "/messages", a.token(), null);
     assertEquals(400, form.status(), "no body at all");
     io.vertx.core.buffer.Buffer formBody = io.vertx.core.buffer.Buffer.buffer("clientId=x&type=text");
-    Reply asForm = api.http().request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/conversations/" + id + "/messages")
+    Reply asForm = api.onContext(() -> api.http().request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/api/conversations/" + id + "/messages")
             .putHeader("Authorization", "Bearer " + a.token()).putHeader("Content-Type", "application/x-www-form-urlencoded"))
         .compose(req -> req.send(formBody))
-        .compose(res -> res.body().map(buf -> new Reply(res.statusCode(), java.util.Map.of(), buf.toString()))).await();
+        .compose(res -> res.body().map(buf -> new Reply(res.statusCode(), java.util.Map.of(), buf.toString())))).await();
     assertEquals(415, asForm.status());
     assertEquals("unsupported_media_type", asForm.errorCode());
 

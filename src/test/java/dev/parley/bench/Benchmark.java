@@ -263,8 +263,8 @@ public final class Benchmark {
 
   /** The store's own counters from /metrics: write batches, their sizes and commit times. */
   private Map<String, Double> storeFigures() {
-    String text = http.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
-        .compose(res -> res.body()).await().toString();
+    String text = onContext(() -> http.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
+        .compose(res -> res.body())).await().toString();
     Map<String, Double> figures = new java.util.HashMap<>();
     for (String line : text.split("\n")) {
       for (String name : List.of("parley_store_batch_size_sum", "parley_store_batch_size_count",
@@ -321,9 +321,9 @@ public final class Benchmark {
   }
 
   private List<Connection> connectAll(List<User> users, Run run) {
-    return inBatches(users.size(), 100, i -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/api/ws?access_token=" + users.get(i).token()))
-        .map(socket -> new Connection(users.get(i), socket, run)));
+    return inBatches(users.size(), 100, i -> onContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+            .setPort(port).setURI("/api/ws?access_token=" + users.get(i).token()))
+        .map(socket -> new Connection(users.get(i), socket, run))));
   }
 
   private void closeAll(List<Connection> connections) {
@@ -336,10 +336,17 @@ public final class Benchmark {
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
-    return http.request(options).compose(req -> req.send(body.encode()))
+    return onContext(() -> http.request(options).compose(req -> req.send(body.encode()))
         .compose(res -> res.body().compose(buf -> res.statusCode() < 300
             ? Future.succeededFuture(new JsonObject(buf.toString()))
-            : Future.failedFuture(path + " answered " + res.statusCode() + ": " + buf)));
+            : Future.failedFuture(path + " answered " + res.statusCode() + ": " + buf))));
+  }
+
+  /** Starts an exchange on a Vert.x context, so its handlers are in place before any answer arrives. */
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> exchange) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> exchange.get().onComplete(done));
+    return done.future();
   }
 
   /** Runs {@code count} operations, {@code parallel} at a time, and returns their results in order. */

@@ -67,7 +67,7 @@ class DurabilityTest {
       List<Future<Integer>> sends = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         JsonObject body = new JsonObject().put("clientId", "load-" + i).put("type", "text").put("text", "m" + i);
-        sends.add(api.http().request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/conversations/" + id + "/messages")
+        sends.add(api.onContext(() -> api.http().request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/conversations/" + id + "/messages")
                 .putHeader("Authorization", "Bearer " + alice.token()).putHeader("Content-Type", "application/json"))
             .compose(req -> req.send(body.encode()))
             .compose(res -> res.body().map(buf -> {
@@ -78,7 +78,7 @@ class DurabilityTest {
               }
               return res.statusCode();
             }))
-            .otherwise(-1));
+            .otherwise(-1)));
       }
       // Stop while the sends are in flight: whatever was acknowledged must be there afterwards.
       node.node().stop().await();

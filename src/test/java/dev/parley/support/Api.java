@@ -49,20 +49,35 @@ public final class Api implements AutoCloseable {
   }
 
   public Reply call(HttpMethod method, String path, String token, Object body) {
+    // Where the call was made, for a failure that surfaces on an event loop.
+    AssertionError caller = new AssertionError(method + " " + path + " did not complete");
     RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
-    return http.request(options).compose(request -> {
+    return onContext(() -> http.request(options).compose(request -> {
       if (body == null) {
         return request.send();
       }
       request.putHeader("Content-Type", "application/json");
       return request.send(body instanceof Buffer buffer ? buffer : Buffer.buffer(body.toString()));
-    }).compose(response -> response.body().map(buffer -> reply(response, buffer)))
+    }).compose(response -> response.body().map(buffer -> reply(response, buffer))))
         .timeout(15, java.util.concurrent.TimeUnit.SECONDS)
-        .recover(cause -> io.vertx.core.Future.failedFuture(new AssertionError(method + " " + path + ": " + cause, cause)))
+        .recover(cause -> {
+          caller.initCause(cause);
+          return io.vertx.core.Future.failedFuture(caller);
+        })
         .await();
+  }
+
+  /**
+   * Runs an asynchronous exchange from a Vert.x context. Started from the test's own thread, a
+   * response could be complete before the test thread asks for its body, and the body is lost.
+   */
+  public <T> io.vertx.core.Future<T> onContext(java.util.function.Supplier<io.vertx.core.Future<T>> exchange) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> exchange.get().onComplete(done));
+    return done.future();
   }
 
   private static Reply reply(HttpClientResponse response, Buffer body) {
