@@ -31,8 +31,11 @@ final class ServerProcess implements AutoCloseable {
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
         + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\"},"
         + "\"push\":{\"writeQueueMaxBytes\":4194304}" + System.getProperty("bench.serverConf", "") + "}";
-    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
     String extra = System.getProperty("bench.serverJvm", "").trim();
+    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap));
+    if (!extra.contains("GC")) {
+      command.add("-XX:+UseG1GC");
+    }
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }
