@@ -2,6 +2,7 @@ package dev.parley;
 
 import dev.parley.api.ApiVerticle;
 import dev.parley.config.ParleyConfig;
+import dev.parley.http.HttpFront;
 import dev.parley.push.PushVerticle;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -83,12 +84,12 @@ public final class Node {
     });
   }
 
-  /** Undeploys in reverse order, then closes Vert.x. */
+  /** Stops accepting, undeploys in reverse order (push, then the store drains), closes Vert.x. */
   public Future<Void> stop() {
     if (vertx == null) {
       return Future.succeededFuture();
     }
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = HttpFront.stopAccepting(vertx).otherwiseEmpty();
     while (!deployments.isEmpty()) {
       String id = deployments.pop();
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));

@@ -33,6 +33,7 @@ public final class HttpFront implements Shareable {
 
   private final Router router;
   private final ParleyConfig config;
+  private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private HttpFront(Vertx vertx, ParleyConfig config) {
     this.config = config;
@@ -82,7 +83,20 @@ public final class HttpFront implements Shareable {
         .setMaxWebSocketFrameSize(config.push().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.push().maxFrameBytes())
         .setMaxFormAttributeSize(8192);
-    return vertx.createHttpServer(options).requestHandler(router).listen();
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+  }
+
+  /**
+   * Stops accepting on the node's port: closes every server of every verticle at once, because
+   * they share one router and any of them would otherwise keep answering every path.
+   */
+  public static Future<Void> stopAccepting(Vertx vertx) {
+    LocalMap<String, HttpFront> fronts = vertx.sharedData().getLocalMap("parley.http.front");
+    HttpFront front = fronts.get("front");
+    if (front == null) {
+      return Future.succeededFuture();
+    }
+    return Future.join(front.servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
   /** Writes the contract's error JSON, whatever the route. */

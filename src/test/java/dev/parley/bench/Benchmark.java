@@ -149,7 +149,7 @@ public final class Benchmark {
         connections.size(), (heapAfter - heapBefore) / 1024.0 / connections.size(),
         (rssAfter - rssBefore) / 1024.0 / connections.size(), heapBefore / 1024, heapAfter / 1024);
     if (Boolean.getBoolean("bench.histogram")) {
-      System.out.println(server.histogram(40));
+      System.out.println(server.histogram(400));
     }
     closeAll(connections);
   }
