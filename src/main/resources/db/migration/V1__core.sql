@@ -72,16 +72,5 @@ CREATE TABLE messages (
 -- Resume: every event of a conversation after a cursor.
 CREATE INDEX messages_events ON messages (conversation_id, event_id);
 
--- Full-text search over message text (SQLite FTS5, external content = messages).
-CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'id',
-  tokenize = 'unicode61 remove_diacritics 2');
-
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
-  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
-END;
-
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, text)
-    SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;
-  INSERT INTO messages_fts (rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;
-END;
+-- Full-text search lives in its own file (search.db, see db/search): its index is written by
+-- its own connection beside this database's single writer, never inside a message batch.

@@ -15,38 +15,50 @@ import java.time.Duration;
 import org.flywaydb.core.Flyway;
 
 /**
- * The SQLite file and its two pools. SQLite has one writer, so writes go through a pool of
- * exactly one connection (fed by {@link WriteQueue}); queries run on a
- * separate read-only pool in parallel under WAL. Agroal owns the physical connections (pragmas
- * in the URL, validation, lifetime); vertx-jdbc-client wraps each data source in a pool of the
- * same size.
+ * The SQLite files and their pools. SQLite has one writer per file, so changes to
+ * {@code parley.db} go through a pool of exactly one connection (fed by {@link WriteQueue}), and
+ * the full-text index lives in {@code search.db} with a writer of its own ({@link SearchIndex}),
+ * so indexing never lengthens a message batch. Queries run on a separate read-only pool in
+ * parallel under WAL, with {@code search.db} attached. Agroal owns the physical connections
+ * (pragmas in the URL, validation, lifetime); vertx-jdbc-client wraps each data source in a
+ * pool of the same size.
  */
 final class Database {
   private final Vertx vertx;
   private final Path file;
+  private final Path searchFile;
   private final int readPoolSize;
   private AgroalDataSource writerSource;
   private AgroalDataSource readerSource;
+  private AgroalDataSource searchSource;
   private Pool writer;
   private Pool reader;
+  private Pool search;
 
   Database(Vertx vertx, Path dataDir, int readPoolSize) {
     this.vertx = vertx;
     this.file = dataDir.toAbsolutePath().resolve("parley.db");
+    this.searchFile = dataDir.toAbsolutePath().resolve("search.db");
     this.readPoolSize = readPoolSize;
   }
 
-  /** Creates the file if needed, migrates it (Flyway), then opens both pools. */
+  /** Creates the files if needed, migrates them (Flyway), then opens the pools. */
   Future<Void> open() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(file.getParent());
-      writerSource = dataSource(writerUrl(), 1);
+      writerSource = dataSource(writerUrl(), 1, null);
       Flyway.configure().dataSource(writerSource).locations("classpath:db/migration").load().migrate();
-      readerSource = dataSource(readerUrl(), readPoolSize);
+      searchSource = dataSource(searchUrl(), 1, null);
+      Flyway.configure().dataSource(searchSource).locations("classpath:db/search").table("flyway_search_history")
+          .load().migrate();
+      // Readers see the search index as the schema "search", for queries that join both files.
+      readerSource = dataSource(readerUrl(), readPoolSize,
+          "ATTACH DATABASE '" + searchFile.toString().replace("'", "''") + "' AS search");
       return null;
     }).map(v -> {
       writer = JDBCPool.pool(vertx, writerSource, new PoolOptions().setMaxSize(1).setName("parley-writer"));
       reader = JDBCPool.pool(vertx, readerSource, new PoolOptions().setMaxSize(readPoolSize).setName("parley-reader"));
+      search = JDBCPool.pool(vertx, searchSource, new PoolOptions().setMaxSize(1).setName("parley-search"));
       return null;
     });
   }
@@ -59,16 +71,21 @@ final class Database {
     return reader;
   }
 
+  /** The one connection that writes the search index (search.db). */
+  Pool search() {
+    return search;
+  }
+
   Future<Void> close() {
     Future<Void> pools = Future.join(
         writer == null ? Future.succeededFuture() : writer.close(),
-        reader == null ? Future.succeededFuture() : reader.close()).mapEmpty();
+        reader == null ? Future.succeededFuture() : reader.close(),
+        search == null ? Future.succeededFuture() : search.close()).mapEmpty();
     return pools.eventually(() -> vertx.executeBlocking(() -> {
-      if (readerSource != null) {
-        readerSource.close();
-      }
-      if (writerSource != null) {
-        writerSource.close();
+      for (AgroalDataSource source : new AgroalDataSource[] {readerSource, searchSource, writerSource}) {
+        if (source != null) {
+          source.close();
+        }
       }
       return null;
     }));
@@ -86,11 +103,17 @@ final class Database {
         + "&busy_timeout=5000&transaction_mode=DEFERRED";
   }
 
+  /** The index is derived from parley.db and rebuilt from it, so NORMAL durability is enough. */
+  private String searchUrl() {
+    return "jdbc:sqlite:" + searchFile + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000"
+        + "&transaction_mode=DEFERRED";
+  }
+
   private String readerUrl() {
     return "jdbc:sqlite:" + file + "?open_mode=1&foreign_keys=on&busy_timeout=5000";
   }
 
-  private static AgroalDataSource dataSource(String url, int size) throws SQLException {
+  private static AgroalDataSource dataSource(String url, int size, String initialSql) throws SQLException {
     return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
         .connectionPoolConfiguration(pool -> pool
             .initialSize(1)
@@ -99,6 +122,8 @@ final class Database {
             .acquisitionTimeout(Duration.ofSeconds(10))
             .maxLifetime(Duration.ofHours(1))
             .connectionValidator(ConnectionValidator.defaultValidator())
-            .connectionFactoryConfiguration(factory -> factory.jdbcUrl(url))));
+            .connectionFactoryConfiguration(factory -> initialSql == null
+                ? factory.jdbcUrl(url)
+                : factory.jdbcUrl(url).initialSql(initialSql))));
   }
 }

@@ -34,14 +34,16 @@ final class Messages {
   private final WriteQueue writes;
   private final Pool reader;
   private final Fanout fanout;
+  private final SearchIndex search;
   private final Counter stored;
   private final WriteQueue.Bulk<JsonObject, JsonObject> append = this::appendAll;
 
-  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, Counter stored) {
+  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, SearchIndex search, Counter stored) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
     this.fanout = fanout;
+    this.search = search;
     this.stored = stored;
   }
 
@@ -104,6 +106,7 @@ final class Messages {
             for (JsonObject message : created) {
               State.Conversation c = state.conversations.get(message.getString("conversationId"));
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
+              search.add(message.getLong("id"), message.getString("text"));
             }
           });
           List<Tuple> touches = new ArrayList<>(lastIdOf.size());
@@ -299,7 +302,10 @@ final class Messages {
             long eventId = state.nextEventId();
             message.remove("text");
             message.put("recalled", true);
-            tx.afterCommit(() -> fanout.toUsers(state.memberIds(c), Frames.message(eventId, message)));
+            tx.afterCommit(() -> {
+              fanout.toUsers(state.memberIds(c), Frames.message(eventId, message));
+              search.remove(messageId);
+            });
             return tx.conn.preparedQuery("UPDATE messages SET recalled = 1, text = NULL, media_id = NULL, event_id = ?"
                     + " WHERE id = ?")
                 .execute(Tuple.of(eventId, messageId))
@@ -325,7 +331,11 @@ final class Messages {
         });
   }
 
-  /** {@code store.message.search}: FTS5 over the caller's conversations, newest first. */
+  /**
+   * {@code store.message.search}: FTS5 (search.db) over the caller's conversations, newest
+   * first; recalled messages are filtered in parley.db, so they never show, even before the
+   * index has forgotten them.
+   */
   Future<JsonObject> search(JsonObject cmd) {
     String userId = cmd.getString("userId");
     String conversationId = cmd.getString("conversationId");
@@ -338,11 +348,11 @@ final class Messages {
     }
     int limit = cmd.getInteger("limit", 50);
     Long before = cmd.getLong("before");
-    List<Object> params = new ArrayList<>(List.of(userId, match));
-    StringBuilder sql = new StringBuilder("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages_fts f"
+    List<Object> params = new ArrayList<>(List.of(match, userId));
+    StringBuilder sql = new StringBuilder("SELECT " + Views.MESSAGE_COLUMNS + " FROM search.messages_fts(?) f"
         + " JOIN messages m ON m.id = f.rowid"
         + " JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?"
-        + " WHERE messages_fts MATCH ? AND m.recalled = 0");
+        + " WHERE m.recalled = 0");
     if (conversationId != null) {
       sql.append(" AND m.conversation_id = ?");
       params.add(conversationId);

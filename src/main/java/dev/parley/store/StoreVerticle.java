@@ -28,6 +28,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Database database;
   private WriteQueue writes;
+  private SearchIndex search;
 
   @Override
   public Future<?> start() {
@@ -45,7 +46,8 @@ public final class StoreVerticle extends VerticleBase {
           Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
           Users users = new Users(state, views, writes, database.reader());
           Tokens tokens = new Tokens(writes);
-          Messages messages = new Messages(state, writes, database.reader(), fanout, stored);
+          search = new SearchIndex(database.search(), database.reader());
+          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
           Function<JsonObject, Future<JsonObject>> presenceUpdate = cmd -> {
@@ -88,8 +90,12 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
         })
-        .onSuccess(v -> log.info("store ready: {} users, {} conversations, last event id {}",
-            state.users.size(), state.conversations.size(), state.lastEventId));
+        .onSuccess(v -> {
+          log.info("store ready: {} users, {} conversations, last event id {}",
+              state.users.size(), state.conversations.size(), state.lastEventId);
+          // Catching up may take a while on a large database; search lags until it is done.
+          search.catchUp().onFailure(cause -> log.error("search index catch-up failed", cause));
+        });
   }
 
   /** Finishes every queued write (an acknowledged message is never lost), then closes the database. */

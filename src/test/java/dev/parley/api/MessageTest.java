@@ -170,6 +170,7 @@ class MessageTest extends NodeTestBase {
     String id = api.group(owner, "Recalls", alice, bob);
     String base = "/api/conversations/" + id + "/messages/";
     long fresh = api.send(alice, id, "oops").getLong("id");
+    awaitIndexed(bob, "oops", 1);
     long old = api.send(alice, id, "from long ago").getLong("id");
     long another = api.send(alice, id, "moderate me").getLong("id");
     ageMessage(old, 180);
@@ -242,6 +243,7 @@ class MessageTest extends NodeTestBase {
     api.send(a, ab, "The quarterly report is ready");
     api.send(b, ab, "Great, send the Report over");
     api.send(b, bc, "secret report for c only");
+    awaitIndexed(b, "report", 3);
 
     JsonArray found = api.get("/api/search?q=repor", a.token()).json().getJsonArray("messages");
     assertEquals(2, found.size());
@@ -257,6 +259,21 @@ class MessageTest extends NodeTestBase {
     assertEquals(200, api.get("/api/search?q=%22report%22%20OR%20NEAR(", a.token()).status(), "FTS syntax in q is just words");
     assertEquals("q", api.get("/api/search?q=", a.token()).errorField());
     assertEquals("q", api.get("/api/search?q=%21%21%21", a.token()).errorField());
+  }
+
+  /** The index is written beside the message writer: a new message is searchable a moment later. */
+  private void awaitIndexed(Account viewer, String q, int expected) {
+    for (int i = 0; i < 50; i++) {
+      if (api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size() >= expected) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    throw new AssertionError("the search index did not catch up");
   }
 
   @Test

@@ -38,7 +38,7 @@ import java.util.function.Function;
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 3);
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 15);
   private static final int PAIRS = Integer.getInteger("bench.pairs", 200);
   private static final int GROUPS = Integer.getInteger("bench.groups", 20);
   private static final int MEMBERS = Integer.getInteger("bench.members", 50);

@@ -56,6 +56,36 @@ class DurabilityTest {
   }
 
   @Test
+  void aLostSearchIndexIsRebuiltFromTheMessages(Vertx vertx) throws Exception {
+    TestNode node = TestNode.start();
+    Account alice;
+    try (Api api = new Api(vertx, node.port())) {
+      alice = api.signUp("alice");
+      String id = api.direct(alice, api.signUp("bob"));
+      for (int i = 0; i < 30; i++) {
+        api.send(alice, id, "findable number " + i);
+      }
+      api.send(alice, id, "gone soon");
+    }
+    node.node().stop().await();
+    for (String file : new String[] {"search.db", "search.db-wal", "search.db-shm"}) {
+      java.nio.file.Files.deleteIfExists(node.dataDir().resolve(file));
+    }
+    node = TestNode.startIn(node.dataDir(), c -> { });
+    try (Api api = new Api(vertx, node.port())) {
+      Account again = api.login(alice.username(), "correct horse");
+      int found = 0;
+      for (int i = 0; i < 50 && found < 30; i++) {
+        found = api.get("/api/search?q=findable&limit=200", again.token()).json().getJsonArray("messages").size();
+        Thread.sleep(50);
+      }
+      assertEquals(30, found, "every message is searchable again");
+    } finally {
+      node.close();
+    }
+  }
+
+  @Test
   void everyAcknowledgedMessageSurvivesAShutdownUnderLoad(Vertx vertx) {
     TestNode node = TestNode.start();
     Account alice;
