@@ -82,7 +82,11 @@ public final class HttpFront implements Shareable {
         .setCompressionSupported(true)
         .setMaxWebSocketFrameSize(config.push().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.push().maxFrameBytes())
-        .setMaxFormAttributeSize(8192);
+        .setMaxFormAttributeSize(8192)
+        // Every write happens on the connection's own event loop (sessions hop there, replies
+        // complete there), so Vert.x can skip the cross-thread outbound queue it otherwise keeps
+        // for each connection: about 8 KiB per idle WebSocket, and a hop per write.
+        .setStrictThreadMode(true);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
   }
 
