@@ -2,7 +2,6 @@ package dev.parley;
 
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,5 +42,4 @@ public final class Main {
       node.stop().await();
     }, "parley-shutdown"));
   }
-
 }

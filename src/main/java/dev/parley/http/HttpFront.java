@@ -31,6 +31,8 @@ public final class HttpFront implements Shareable {
       + " media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none';"
       + " form-action 'self'";
 
+  private static final String FRONTS = "parley.http.front";
+
   private final Router router;
   private final ParleyConfig config;
   private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -64,10 +66,14 @@ public final class HttpFront implements Shareable {
 
   /** The node's front, created by whichever verticle asks first. */
   public static HttpFront of(Vertx vertx, ParleyConfig config) {
-    LocalMap<String, HttpFront> fronts = vertx.sharedData().getLocalMap("parley.http.front");
-    HttpFront mine = new HttpFront(vertx, config);
-    HttpFront existing = fronts.putIfAbsent("front", mine);
-    return existing != null ? existing : mine;
+    LocalMap<String, HttpFront> fronts = vertx.sharedData().getLocalMap(FRONTS);
+    HttpFront front = fronts.get("front");
+    if (front == null) {
+      HttpFront mine = new HttpFront(vertx, config);
+      front = fronts.putIfAbsent("front", mine);
+      front = front != null ? front : mine;
+    }
+    return front;
   }
 
   public Router router() {
@@ -95,8 +101,7 @@ public final class HttpFront implements Shareable {
    * they share one router and any of them would otherwise keep answering every path.
    */
   public static Future<Void> stopAccepting(Vertx vertx) {
-    LocalMap<String, HttpFront> fronts = vertx.sharedData().getLocalMap("parley.http.front");
-    HttpFront front = fronts.get("front");
+    HttpFront front = vertx.sharedData().<String, HttpFront>getLocalMap(FRONTS).get("front");
     if (front == null) {
       return Future.succeededFuture();
     }
