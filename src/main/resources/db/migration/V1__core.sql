@@ -30,12 +30,11 @@ CREATE TABLE conversations (
   type             TEXT NOT NULL CHECK (type IN ('direct', 'group')),
   title            TEXT,
   direct_key       TEXT UNIQUE,
-  last_seq         BIGINT NOT NULL DEFAULT 0,
-  last_message_id  BIGINT,
-  last_activity_id BIGINT NOT NULL DEFAULT 0,
+  -- The counter value at creation. A conversation's activity is the newer of this and its
+  -- last message id; nothing here changes per message, so a send touches no conversation row.
+  activity_id      BIGINT NOT NULL DEFAULT 0,
   created_at       TEXT NOT NULL
 );
-CREATE INDEX conversations_activity ON conversations (last_activity_id);
 
 CREATE TABLE members (
   conversation_id TEXT NOT NULL REFERENCES conversations (id),
@@ -69,8 +68,9 @@ CREATE TABLE messages (
   UNIQUE (conversation_id, seq),
   UNIQUE (sender_id, client_id)
 );
--- Resume: every event of a conversation after a cursor.
-CREATE INDEX messages_events ON messages (conversation_id, event_id);
+-- Resume: every event after a cursor. Event ids only grow, so this index is appended to, not
+-- rewritten at random places like a per-conversation one would be on every write batch.
+CREATE INDEX messages_event ON messages (event_id);
 
 -- Full-text search lives in its own file (search.db, see db/search): its index is written by
 -- its own connection beside this database's single writer, never inside a message batch.

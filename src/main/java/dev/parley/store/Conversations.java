@@ -18,12 +18,24 @@ import java.util.Set;
 /** Conversations: creation, the caller's list and views, rename, mute, typing and read pointers. */
 final class Conversations {
   static final int SHOWN_MEMBERS = 20;
-  private static final String VIEW = "SELECT c.id AS conv_id, c.last_activity_id AS conv_activity,"
-      + " mb.last_read_seq AS my_read, mb.muted AS my_muted,"
-      + " (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > mb.last_read_seq"
-      + "   AND x.sender_id <> mb.user_id) AS my_unread, " + Views.MESSAGE_COLUMNS
-      + " FROM members mb JOIN conversations c ON c.id = mb.conversation_id"
-      + " LEFT JOIN messages m ON m.id = c.last_message_id WHERE mb.user_id = ?";
+  /**
+   * The caller's conversations with their last message (the highest seq, found through the
+   * (conversation, seq) index) and activity: the newer of the creation and the last message.
+   */
+  private static String viewSql(String where) {
+    return "SELECT * FROM (SELECT c.id AS conv_id,"
+        + " MAX(c.activity_id, COALESCE(m.id, 0)) AS conv_activity,"
+        + " mb.last_read_seq AS my_read, mb.muted AS my_muted,"
+        + " (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > mb.last_read_seq"
+        + "   AND x.sender_id <> mb.user_id) AS my_unread, " + Views.MESSAGE_COLUMNS
+        + " FROM members mb JOIN conversations c ON c.id = mb.conversation_id"
+        + " LEFT JOIN messages m ON m.conversation_id = c.id"
+        + "   AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = c.id)"
+        + " WHERE " + where + ")";
+  }
+
+  private static final String LIST = viewSql("mb.user_id = ?") + " WHERE 1 = 1";
+  private static final String ONE = viewSql("mb.user_id = ? AND c.id = ?");
 
   private final State state;
   private final Views views;
@@ -63,7 +75,7 @@ final class Conversations {
       State.Conversation c = newConversation("direct", null);
       String key = userId.compareTo(peerId) < 0 ? userId + ":" + peerId : peerId + ":" + userId;
       long activity = state.nextEventId();
-      return tx.conn.preparedQuery("INSERT INTO conversations (id, type, direct_key, last_activity_id, created_at)"
+      return tx.conn.preparedQuery("INSERT INTO conversations (id, type, direct_key, activity_id, created_at)"
               + " VALUES (?, 'direct', ?, ?, ?)")
           .execute(Tuple.of(c.id, key, activity, c.createdAt))
           .compose(v -> insertMember(tx, c, userId, "member"))
@@ -87,9 +99,9 @@ final class Conversations {
         }
       }
       State.Conversation c = newConversation("group", cmd.getString("title"));
-      Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, created_at)"
-              + " VALUES (?, 'group', ?, ?)")
-          .execute(Tuple.of(c.id, c.title, c.createdAt)).mapEmpty();
+      Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, activity_id, created_at)"
+              + " VALUES (?, 'group', ?, ?, ?)")
+          .execute(Tuple.of(c.id, c.title, state.nextEventId(), c.createdAt)).mapEmpty();
       chain = chain.compose(v -> insertMember(tx, c, userId, "owner"));
       for (String id : memberIds) {
         chain = chain.compose(v -> insertMember(tx, c, id, "member"));
@@ -138,18 +150,18 @@ final class Conversations {
     int limit = cmd.getInteger("limit", 50);
     String cursor = cmd.getString("cursor");
     List<Object> params = new ArrayList<>(List.of(userId));
-    String sql = VIEW;
+    String sql = LIST;
     if (cursor != null) {
       String[] parts = cursor.split(":", 2);
       try {
         long activity = Long.parseLong(parts[0]);
-        sql += " AND (c.last_activity_id < ? OR (c.last_activity_id = ? AND c.id < ?))";
+        sql += " AND (conv_activity < ? OR (conv_activity = ? AND conv_id < ?))";
         params.addAll(List.of(activity, activity, parts.length > 1 ? parts[1] : ""));
       } catch (NumberFormatException e) {
         return Future.failedFuture(Failure.invalid("cursor", "cursor is not one this server gave out"));
       }
     }
-    sql += " ORDER BY c.last_activity_id DESC, c.id DESC LIMIT ?";
+    sql += " ORDER BY conv_activity DESC, conv_id DESC LIMIT ?";
     params.add(limit + 1);
     return reader.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
       JsonArray list = new JsonArray();
@@ -175,7 +187,7 @@ final class Conversations {
 
   /** {@code {conversation}} as {@code userId} sees it; for a former member, what they may still know. */
   Future<JsonObject> view(String conversationId, String userId) {
-    return reader.preparedQuery(VIEW + " AND c.id = ?").execute(Tuple.of(userId, conversationId)).map(rows -> {
+    return reader.preparedQuery(ONE).execute(Tuple.of(userId, conversationId)).map(rows -> {
       State.Conversation c = state.conversations.get(conversationId);
       JsonObject view = rows.size() > 0 ? conversation(rows.iterator().next(), userId) : outsider(c);
       return new JsonObject().put("conversation", view);

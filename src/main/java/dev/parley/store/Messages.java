@@ -25,8 +25,6 @@ import java.util.Map;
  */
 final class Messages {
   static final Duration RECALL_WINDOW = Duration.ofMinutes(2);
-  private static final String TOUCH = "UPDATE conversations SET last_seq = ?, last_message_id = ?, last_activity_id = ?"
-      + " WHERE id = ?";
   private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
       + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -65,7 +63,6 @@ final class Messages {
         .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
           List<Tuple> rows = new ArrayList<>();
           List<JsonObject> created = new ArrayList<>();
-          Map<String, Long> lastIdOf = new HashMap<>();
 
           Map<String, JsonObject> inBatch = new HashMap<>();
           for (int i = 0; i < cmds.size(); i++) {
@@ -93,7 +90,6 @@ final class Messages {
                 mentions.encode(), r.clientId(), at, null}));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
             created.add(message);
-            lastIdOf.put(c.id, id);
             inBatch.put(key, message);
             state.clientIds.add(senderId, r.clientId());
             outcomes.set(i, Future.succeededFuture(reply(cmds.get(i), message, true)));
@@ -109,12 +105,8 @@ final class Messages {
               search.add(message.getLong("id"), message.getString("text"));
             }
           });
-          List<Tuple> touches = new ArrayList<>(lastIdOf.size());
-          lastIdOf.forEach((conversationId, lastId) -> touches.add(
-              Tuple.of(state.conversations.get(conversationId).lastSeq, lastId, lastId, conversationId)));
-          return tx.conn.preparedQuery(INSERT).executeBatch(rows)
-              .compose(v -> tx.conn.preparedQuery(TOUCH).executeBatch(touches))
-              .map(v -> outcomes);
+          // One statement: a conversation's last seq and activity are read from its messages.
+          return tx.conn.preparedQuery(INSERT).executeBatch(rows).map(v -> outcomes);
         }));
   }
 
@@ -218,7 +210,6 @@ final class Messages {
     tx.afterCommit(() -> fanout.toUsers(recipients, Frames.message(id, message)));
     return tx.conn.preparedQuery(INSERT)
         .execute(Tuple.from(new Object[] {id, c.id, seq, id, by, "system", null, null, null, "[]", null, at, system.encode()}))
-        .compose(v -> tx.conn.preparedQuery(TOUCH).execute(Tuple.of(seq, id, id, c.id)))
         .map(v -> message);
   }
 
@@ -317,10 +308,11 @@ final class Messages {
   /** {@code store.events.since}: durable events after a cursor in the user's conversations. */
   Future<JsonObject> since(JsonObject cmd) {
     int limit = cmd.getInteger("limit", 1000);
-    return reader.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m JOIN members mb"
-            + " ON mb.conversation_id = m.conversation_id AND mb.user_id = ? WHERE m.event_id > ?"
+    // Walks the event index from the cursor (recent events only) and keeps the caller's.
+    return reader.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m INDEXED BY messages_event"
+            + " WHERE m.event_id > ? AND m.conversation_id IN (SELECT conversation_id FROM members WHERE user_id = ?)"
             + " ORDER BY m.event_id LIMIT ?")
-        .execute(Tuple.of(cmd.getString("userId"), cmd.getLong("since"), limit + 1))
+        .execute(Tuple.of(cmd.getLong("since"), cmd.getString("userId"), limit + 1))
         .map(rows -> {
           if (rows.size() > limit) {
             return new JsonObject().put("events", new JsonArray()).put("resync", true);

@@ -61,7 +61,9 @@ final class State {
             + " FROM users").execute()
         .compose(rows -> {
           rows.forEach(this::putUser);
-          return db.query("SELECT id, type, title, created_at, last_seq FROM conversations").execute();
+          return db.query("SELECT c.id, c.type, c.title, c.created_at,"
+              + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
+              + " FROM conversations c").execute();
         })
         .compose(rows -> {
           for (Row row : rows) {
@@ -82,7 +84,7 @@ final class State {
           // The counter also numbers join order and conversation activity: resume past all of them.
           return db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
               + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
-              + " COALESCE((SELECT MAX(last_activity_id) FROM conversations), 0)) AS last").execute();
+              + " COALESCE((SELECT MAX(activity_id) FROM conversations), 0)) AS last").execute();
         })
         .compose(rows -> {
           lastEventId = rows.iterator().next().getLong("last");
