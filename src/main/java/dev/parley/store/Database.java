@@ -100,7 +100,7 @@ final class Database {
    */
   private String writerUrl() {
     return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&foreign_keys=on"
-        + "&busy_timeout=5000&transaction_mode=DEFERRED";
+        + "&busy_timeout=5000&transaction_mode=DEFERRED&cache_size=-65536";
   }
 
   /** The index is derived from parley.db and rebuilt from it, so NORMAL durability is enough. */
