@@ -92,11 +92,12 @@ final class Database {
   }
 
   /**
-   * WAL: readers never block the writer. FULL: an acknowledged commit survives power loss.
-   * DEFERRED rather than IMMEDIATE: vertx-jdbc-client 5.0.8 leaves autocommit off after a commit,
-   * and sqlite-jdbc then begins the next transaction at once; an IMMEDIATE one would hold the
-   * write lock while the writer idles (locking out backups and maintenance). With exactly one
-   * writer connection a deferred transaction never loses a lock upgrade race.
+   * WAL: readers never block the writer. FULL: an acknowledged commit survives power loss. The
+   * writer keeps autocommit on and {@link WriteQueue} opens each transaction itself with
+   * {@code BEGIN IMMEDIATE}, pipelined with the batch's statements; so no driver-opened
+   * transaction ever holds the write lock while the writer idles (vertx-jdbc-client 5.0.8 would
+   * leave autocommit off after a commit, and sqlite-jdbc would then begin the next one at once).
+   * A 64 MiB page cache keeps the index pages that every batch touches in memory.
    */
   private String writerUrl() {
     return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&foreign_keys=on"

@@ -28,6 +28,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Database database;
   private WriteQueue writes;
+  private io.vertx.sqlclient.SqlConnection writer;
   private SearchIndex search;
 
   @Override
@@ -38,9 +39,14 @@ public final class StoreVerticle extends VerticleBase {
     Presence presence = new Presence();
     Fanout fanout = new Fanout(vertx.eventBus());
     return database.open()
-        .compose(v -> state.load(database.writer()))
+        .compose(v -> database.writer().getConnection())
+        .compose(conn -> {
+          // The writer connection is held for the node's life: the queue owns its transactions.
+          writer = conn;
+          return state.load(conn);
+        })
         .compose(v -> {
-          writes = new WriteQueue(vertx, database.writer(), () -> state.load(database.writer()),
+          writes = new WriteQueue(vertx, writer, () -> state.load(writer),
               config.store().batchMaxSize(), config.store().batchLingerMs(), Meters.registry());
           Views views = new Views(state, presence);
           Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
@@ -102,7 +108,9 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
-    return drained.eventually(() -> database.close())
+    return drained
+        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
+        .eventually(() -> database.close())
         .onComplete(ar -> log.info("store stopped, database closed"));
   }
 }

@@ -9,7 +9,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: every change to the database is a {@link Job} queued here and run on the one
- * writer connection. While a transaction is in flight new jobs wait; when it commits, everything
+ * writer connection, which the queue holds for the node's life and whose transactions it opens
+ * and ends itself ({@code BEGIN IMMEDIATE} … {@code COMMIT} or {@code ROLLBACK}). While a transaction is in flight new jobs wait; when it commits, everything
  * that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
  * pays for many messages under load and none waits for a timer when idle.
  *
@@ -98,7 +98,7 @@ final class WriteQueue {
   }
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final SqlConnection conn;
   private final Supplier<Future<Void>> reloadState;
   private final int maxBatch;
   private final long lingerMs;
@@ -109,10 +109,10 @@ final class WriteQueue {
   private boolean closed;
   private Promise<Void> drained;
 
-  WriteQueue(Vertx vertx, Pool pool, Supplier<Future<Void>> reloadState, int maxBatch, long lingerMs,
+  WriteQueue(Vertx vertx, SqlConnection conn, Supplier<Future<Void>> reloadState, int maxBatch, long lingerMs,
              MeterRegistry meters) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.conn = conn;
     this.reloadState = reloadState;
     this.maxBatch = maxBatch;
     this.lingerMs = lingerMs;
@@ -183,7 +183,10 @@ final class WriteQueue {
   private Future<Runnable> runBatch(List<Pending<?>> batch) {
     long started = System.nanoTime();
     List<Runnable> effects = new ArrayList<>();
-    return pool.withTransaction(conn -> {
+    // BEGIN is queued on the connection and the batch's statements right behind it: the worker
+    // runs them back to back instead of waiting for the event loop between BEGIN and the rest.
+    Future<Void> begun = conn.query("BEGIN IMMEDIATE").execute().mapEmpty();
+    Future<Void> body = Future.<Void>succeededFuture().compose(ignored -> {
           Tx tx = new Tx(conn);
           Future<Void> chain = Future.succeededFuture();
           Map<Bulk<Object, ?>, List<Pending<?>>> bulks = new LinkedHashMap<>();
@@ -201,7 +204,12 @@ final class WriteQueue {
             effects.addAll(tx.afterCommit);
             return null;
           });
-        })
+        });
+    return Future.all(begun, body)
+        .compose(v -> conn.query("COMMIT").execute(),
+            cause -> conn.query("ROLLBACK").execute().transform(ar -> Future.failedFuture(begun.failed()
+                ? new IllegalStateException("BEGIN failed; statements may have run outside a transaction", begun.cause())
+                : cause)))
         .<Runnable>map(v -> {
           commitTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
           batchSizes.record(batch.size());

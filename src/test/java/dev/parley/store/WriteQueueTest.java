@@ -1,0 +1,128 @@
+package dev.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.shared.Failure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The single writer's group commit, on a real SQLite file. */
+@ExtendWith(VertxExtension.class)
+class WriteQueueTest {
+  Vertx vertx;
+  Database database;
+  SqlConnection conn;
+  WriteQueue queue;
+  AtomicInteger reloads = new AtomicInteger();
+
+  @BeforeEach
+  void open(Vertx vertx, @TempDir Path dir) {
+    this.vertx = vertx;
+    database = new Database(vertx, dir, 2);
+    database.open().await();
+    conn = database.writer().getConnection().await();
+    conn.query("CREATE TABLE t (k TEXT PRIMARY KEY)").execute().await();
+    queue = new WriteQueue(vertx, conn, () -> {
+      reloads.incrementAndGet();
+      return Future.succeededFuture();
+    }, 100, 0, new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void close() {
+    conn.close().await();
+    database.close().await();
+  }
+
+  private WriteQueue.Job<String> insert(String key) {
+    return tx -> tx.conn.preparedQuery("INSERT INTO t (k) VALUES (?)").execute(Tuple.of(key)).map(key);
+  }
+
+  /** Submits from the queue's context (as the store verticle does) and hands back the futures. */
+  private List<Future<String>> submit(java.util.function.Consumer<List<Future<String>>> submits) {
+    return Future.<List<Future<String>>>future(p -> vertx.runOnContext(v -> {
+      List<Future<String>> done = new ArrayList<>();
+      submits.accept(done);
+      p.complete(done);
+    })).await();
+  }
+
+  private long count() {
+    return database.reader().query("SELECT COUNT(*) AS n FROM t").execute().await().iterator().next().getLong("n");
+  }
+
+  @Test
+  void concurrentJobsShareTransactionsAndAllCommit() {
+    List<Future<String>> done = submit(d -> {
+      for (int i = 0; i < 250; i++) {
+        d.add(queue.submit(insert("k" + i)));
+      }
+    });
+    Future.all(done).await();
+    assertEquals(250, count());
+  }
+
+  @Test
+  void aRejectedJobLeavesItsNeighboursInTheBatch() {
+    List<Future<String>> done = submit(d -> {
+      d.add(queue.submit(insert("a")));
+      d.add(queue.submit(tx -> Future.failedFuture(Failure.invalid("k", "no"))));
+      d.add(queue.submit(insert("b")));
+    });
+    Future.join(done).otherwiseEmpty().await();
+    assertTrue(done.get(0).succeeded());
+    assertTrue(done.get(1).failed());
+    assertTrue(done.get(2).succeeded());
+    assertEquals(2, count());
+    assertEquals(0, reloads.get(), "a rejection is not a rollback");
+  }
+
+  @Test
+  void aFailingJobRollsBackItsBatchThenTheOthersCommitAlone() {
+    List<Future<String>> done = submit(d -> {
+      d.add(queue.submit(insert("x")));
+      d.add(queue.submit(insert("y")));
+      d.add(queue.submit(insert("x")));  // a primary-key violation: not a rejection, a real failure
+      d.add(queue.submit(insert("z")));
+    });
+    Future.join(done).otherwiseEmpty().await();
+    assertTrue(done.get(0).succeeded());
+    assertTrue(done.get(1).succeeded());
+    assertTrue(done.get(2).failed());
+    assertEquals(dev.parley.shared.ErrorCode.INTERNAL, Failure.from(done.get(2).cause()).code());
+    assertTrue(done.get(3).succeeded());
+    assertEquals(3, count(), "x, y and z once each; nothing half-written");
+    assertTrue(reloads.get() >= 1, "the writer's state is reloaded after a rollback");
+  }
+
+  @Test
+  void drainFinishesQueuedWorkAndRefusesNewJobs() {
+    List<Future<String>> done = submit(d -> {
+      for (int i = 0; i < 50; i++) {
+        d.add(queue.submit(insert("d" + i)));
+      }
+    });
+    Future<Void> drained = Future.future(p -> vertx.runOnContext(v -> queue.drain().onComplete(p)));
+    drained.await();
+    Future.all(done).await();
+    assertEquals(50, count());
+    Future<String> late = Future.<Future<String>>future(p -> vertx.runOnContext(v -> p.complete(queue.submit(insert("late")))))
+        .await();
+    assertTrue(late.failed());
+    assertEquals(dev.parley.shared.ErrorCode.UNAVAILABLE, Failure.from(late.cause()).code());
+  }
+}
