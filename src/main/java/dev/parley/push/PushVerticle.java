@@ -46,7 +46,7 @@ public final class PushVerticle extends VerticleBase {
     clientFrames = new ClientFrames(bus);
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
-    registry = new Registry(vertx, bus, config.nodeId(), delivered::increment);
+    registry = new Registry(vertx, context, bus, config.nodeId(), delivered::increment);
     Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
         .register(Meters.registry());
     vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));

@@ -111,7 +111,8 @@ abstract class Session {
     }
   }
 
-  private void deliverHere(Event event) {
+  /** Delivers an event; the caller is on this session's event loop. */
+  void deliverHere(Event event) {
     if (closed) {
       return;
     }
