@@ -33,13 +33,14 @@ import java.util.function.Function;
  *   <li>group fan-out deliveries per second (groups × members);</li>
  *   <li>server memory per idle authenticated WebSocket connection.</li>
  * </ol>
- * Options: {@code -Dbench.seconds=10 -Dbench.pairs=200 -Dbench.groups=20 -Dbench.members=50
- * -Dbench.idle=5000 -Dbench.window=2}.
+ * Options: {@code -Dbench.seconds=10 -Dbench.lightPairs=20 -Dbench.pairs=200 -Dbench.groups=20
+ * -Dbench.members=50 -Dbench.idle=5000 -Dbench.window=2}.
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 15);
   private static final int PAIRS = Integer.getInteger("bench.pairs", 200);
+  private static final int LIGHT_PAIRS = Integer.getInteger("bench.lightPairs", 20);
   private static final int GROUPS = Integer.getInteger("bench.groups", 20);
   private static final int MEMBERS = Integer.getInteger("bench.members", 50);
   private static final int IDLE = Integer.getInteger("bench.idle", 5000);
@@ -61,8 +62,8 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     System.out.println("Parley benchmark — " + machine());
-    System.out.printf("settings: %d s measured after %d s warm-up, %d pairs, %d groups x %d members, %d idle, window %d%n",
-        SECONDS, WARMUP_SECONDS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
+    System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
+        SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -71,7 +72,10 @@ public final class Benchmark {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       Benchmark bench = new Benchmark(vertx, port);
       try {
-        bench.direct(server);
+        if (LIGHT_PAIRS > 0) {
+          bench.direct(server, LIGHT_PAIRS, "direct light ");
+        }
+        bench.direct(server, PAIRS, "direct heavy ");
         bench.fanout(server);
         bench.idle(server);
       } finally {
@@ -90,24 +94,24 @@ public final class Benchmark {
 
   // ---- scenarios -------------------------------------------------------------------------
 
-  private void direct(ServerProcess server) throws Exception {
-    List<User> users = signUp("pair", PAIRS * 2);
+  private void direct(ServerProcess server, int pairs, String label) throws Exception {
+    List<User> users = signUp("pair", pairs * 2);
     List<Future<String>> created = new ArrayList<>();
-    for (int i = 0; i < PAIRS; i++) {
+    for (int i = 0; i < pairs; i++) {
       created.add(direct(users.get(2 * i), users.get(2 * i + 1)));
     }
     List<String> conversations = Future.all(created).await().list();
     Run run = new Run();
     List<Connection> connections = connectAll(users, run);
-    for (int i = 0; i < PAIRS; i++) {
+    for (int i = 0; i < pairs; i++) {
       connections.get(2 * i).startSending(conversations.get(i), run);
       connections.get(2 * i + 1).startSending(conversations.get(i), run);
     }
     Map<String, Double> before = storeFigures();
     run.measure(server);
     String store = storeSummary(before, storeFigures());
-    System.out.printf("direct 1:1   : %,.0f messages/s stored and delivered (%d connections, %d senders); latency %s%n",
-        run.rate(), connections.size(), connections.size(), run.latency.summary());
+    System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %d in flight); latency %s%n",
+        label, run.rate(), connections.size(), connections.size() * WINDOW, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
   }
