@@ -6,6 +6,7 @@ import dev.parley.http.HttpFront;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
@@ -123,7 +124,7 @@ public final class PushVerticle extends VerticleBase {
           WsSession session = new WsSession(userId, Vertx.currentContext(), since, ws, config.push().writeQueueMaxBytes());
           ws.textMessageHandler(text -> clientFrames.handle(session, text));
           ws.binaryMessageHandler(binary -> session.reply(
-              dev.parley.shared.Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));
+              Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));
           ws.closeHandler(v -> session.closed());
           ws.exceptionHandler(cause -> ws.close());
           join(session);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One push connection (SSE or WebSocket) of one user. Its state lives on the connection's own
- * event loop: {@link #deliver} may be called from anywhere and hops there.
+ * event loop, and everything here runs there ({@link Registry} hops to it).
  *
  * <p>Resume: live events are buffered while the durable events after the client's cursor are
  * replayed from the store; then the buffer is flushed, skipping durable events already sent, so
@@ -100,15 +100,6 @@ abstract class Session {
     buffered = null;
     live = true;
     waiting.forEach(this::send);
-  }
-
-  /** Delivers an event from any thread. */
-  void deliver(Event event) {
-    if (context.isEventLoopContext() && Context.isOnEventLoopThread() && io.vertx.core.Vertx.currentContext() == context) {
-      deliverHere(event);
-    } else {
-      context.runOnContext(v -> deliverHere(event));
-    }
   }
 
   /** Delivers an event; the caller is on this session's event loop. */

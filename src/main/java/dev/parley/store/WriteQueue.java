@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -211,7 +212,7 @@ final class WriteQueue {
                 ? new IllegalStateException("BEGIN failed; statements may have run outside a transaction", begun.cause())
                 : cause)))
         .<Runnable>map(v -> {
-          commitTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           batchSizes.record(batch.size());
           return () -> {
             batch.forEach(Pending::settle);

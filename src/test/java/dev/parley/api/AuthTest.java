@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
 import dev.parley.support.NodeTestBase;

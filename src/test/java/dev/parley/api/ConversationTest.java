@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
 import dev.parley.support.NodeTestBase;
