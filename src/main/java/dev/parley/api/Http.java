@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +63,7 @@ final class Http {
   }
 
   /** Runs a handler, turning a thrown validation {@link Failure} into its error answer. */
-  static io.vertx.core.Handler<RoutingContext> guarded(io.vertx.core.Handler<RoutingContext> handler) {
+  static Handler<RoutingContext> guarded(Handler<RoutingContext> handler) {
     return ctx -> {
       try {
         handler.handle(ctx);

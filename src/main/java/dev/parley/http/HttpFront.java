@@ -15,6 +15,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The node's one HTTP port. Every HTTP-facing verticle (api, push, later bridge) mounts its
@@ -35,7 +37,7 @@ public final class HttpFront implements Shareable {
 
   private final Router router;
   private final ParleyConfig config;
-  private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   private HttpFront(Vertx vertx, ParleyConfig config) {
     this.config = config;

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,7 +251,7 @@ final class Messages {
         page.remove(page.size() - 1);
       }
       if (after == null) {
-        java.util.Collections.reverse(page);
+        Collections.reverse(page);
       }
       return new JsonObject().put("messages", new JsonArray(new ArrayList<>(page))).put("hasMore", hasMore);
     });

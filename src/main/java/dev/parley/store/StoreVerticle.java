@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -28,7 +29,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Database database;
   private WriteQueue writes;
-  private io.vertx.sqlclient.SqlConnection writer;
+  private SqlConnection writer;
   private SearchIndex search;
 
   @Override
