@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 abstract class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int MAX_BUFFERED = 10_000;
+  private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
 
   final String userId;
   final Context context;
@@ -96,6 +97,8 @@ abstract class Session {
       return;
     }
     replay.forEach(this::send);
+    // From here on nothing is missed: clients (and tests) may rely on what they sent after this.
+    write(READY);
     List<Event> waiting = buffered;
     buffered = null;
     live = true;

@@ -17,6 +17,8 @@ public final class Frames {
   public static final String PRESENCE = "presence";
   public static final String CONVERSATION = "conversation";
   public static final String RESYNC = "resync";
+  /** Sent once per connection when it is live: replay done, every later event will arrive. */
+  public static final String READY = "ready";
   public static final String ACK = "ack";
   public static final String ERROR = "error";
   public static final String PONG = "pong";

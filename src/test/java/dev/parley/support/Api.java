@@ -154,12 +154,14 @@ public final class Api implements AutoCloseable {
     return sent.json().getJsonObject("message");
   }
 
+  /** A WebSocket of {@code account}, returned once the server says it is live ({@code ready}). */
   public WsClient webSocket(Account account, Long since) {
-    return WsClient.connect(vertx, ws, port, "/api/ws?access_token=" + account.token() + (since == null ? "" : "&since=" + since));
+    return WsClient.connect(vertx, ws, port, "/api/ws?access_token=" + account.token() + (since == null ? "" : "&since=" + since)).ready();
   }
 
+  /** An SSE stream of {@code account}, returned once the server says it is live ({@code ready}). */
   public SseClient events(Account account, Long lastEventId) {
-    return SseClient.connect(vertx, http, account.token(), lastEventId);
+    return SseClient.connect(vertx, http, account.token(), lastEventId).ready();
   }
 
   public HttpClient http() {

@@ -61,6 +61,12 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
+  /** Waits for the server's {@code ready} event: from then on no event is missed. */
+  public SseClient ready() {
+    inbox.next("ready");
+    return this;
+  }
+
   /** The next event of {@code wanted}; events of other types stay queued for later. Fails after 5 s. */
   public Event next(String wanted) {
     return inbox.next(wanted);

@@ -40,6 +40,12 @@ public final class WsClient implements AutoCloseable {
     return inbox.collect(type, millis);
   }
 
+  /** Waits for the server's {@code ready} frame: from then on no event is missed. */
+  public WsClient ready() {
+    inbox.next("ready");
+    return this;
+  }
+
   public boolean isClosed() {
     return closed;
   }
