@@ -29,6 +29,7 @@ abstract class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int MAX_BUFFERED = 10_000;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
+  private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
 
   final String userId;
   final Context context;
@@ -76,7 +77,7 @@ abstract class Session {
       bus.request(Address.EVENTS_SINCE, new JsonObject().put("userId", userId).put("since", since).put("limit", replayLimit))
           .onSuccess(reply -> {
             if (reply.getBoolean("resync", false)) {
-              write(Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject())));
+              send(RESYNC);
               goLive(List.of());
             } else {
               JsonArray events = reply.getJsonArray("events");
@@ -98,7 +99,7 @@ abstract class Session {
     }
     replay.forEach(this::send);
     // From here on nothing is missed: clients (and tests) may rely on what they sent after this.
-    write(READY);
+    send(READY);
     List<Event> waiting = buffered;
     buffered = null;
     live = true;

@@ -64,7 +64,6 @@ final class Messages {
         .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
           List<Tuple> rows = new ArrayList<>();
           List<JsonObject> created = new ArrayList<>();
-
           Map<String, JsonObject> inBatch = new HashMap<>();
           for (int i = 0; i < cmds.size(); i++) {
             if (outcomes.get(i) != null) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer: every change to the database is a {@link Job} queued here and run on the one
  * writer connection, which the queue holds for the node's life and whose transactions it opens
- * and ends itself ({@code BEGIN IMMEDIATE} … {@code COMMIT} or {@code ROLLBACK}). While a transaction is in flight new jobs wait; when it commits, everything
- * that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
+ * and ends itself ({@code BEGIN IMMEDIATE} … {@code COMMIT} or {@code ROLLBACK}). While a
+ * transaction is in flight new jobs wait; when it commits, everything that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
  * pays for many messages under load and none waits for a timer when idle.
  *
  * <p>A job checks its input before it writes anything and fails with a 4xx {@link Failure} that
@@ -207,10 +207,7 @@ final class WriteQueue {
           });
         });
     return Future.all(begun, body)
-        .compose(v -> conn.query("COMMIT").execute(),
-            cause -> conn.query("ROLLBACK").execute().transform(ar -> Future.failedFuture(begun.failed()
-                ? new IllegalStateException("BEGIN failed; statements may have run outside a transaction", begun.cause())
-                : cause)))
+        .compose(v -> conn.query("COMMIT").execute())
         .<Runnable>map(v -> {
           commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           batchSizes.record(batch.size());
@@ -225,7 +222,9 @@ final class WriteQueue {
             }
           };
         })
-        .recover(cause -> {
+        // Whatever failed (a statement, BEGIN or COMMIT itself), end the transaction; a ROLLBACK
+        // with none open fails harmlessly.
+        .recover(cause -> conn.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty().compose(rolledBack -> {
           log.warn("write batch of {} rolled back: {}", batch.size(), cause.toString());
           Runnable nothingLeft = () -> { };
           return reloadState.get().compose(v -> {
@@ -246,7 +245,7 @@ final class WriteQueue {
             batch.forEach(p -> p.promise.tryFail(cause));
             return Future.succeededFuture(nothingLeft);
           });
-        });
+        }));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
