@@ -3,9 +3,11 @@ package dev.parley;
 import dev.parley.api.ApiVerticle;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
+import dev.parley.media.MediaVerticle;
 import dev.parley.push.PushVerticle;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,11 +24,11 @@ import java.util.Set;
 
 /**
  * One Parley node: a Vert.x instance and the verticles its roles name. The store comes up first
- * (it must answer before anyone asks), then push, then the API that accepts requests; shutdown
- * runs the other way round.
+ * (it must answer before anyone asks), then media, push, and the API that accepts requests;
+ * shutdown runs the other way round.
  */
 public final class Node {
-  public static final Set<String> ROLES = Set.of("api", "push", "store");
+  public static final Set<String> ROLES = Set.of("api", "push", "store", "media");
 
   private final JsonObject config;
   private final ParleyConfig typed;
@@ -66,6 +68,14 @@ public final class Node {
     Future<Void> chain = Future.succeededFuture();
     if (typed.roles().contains("store")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(StoreVerticle::new, one)));
+    }
+    if (typed.roles().contains("media")) {
+      // A worker verticle on its own pool: image decoding never holds an event loop or a thread
+      // the database needs. One instance per thread, since a worker instance runs one job at a time.
+      int workers = typed.media().workers();
+      DeploymentOptions media = new DeploymentOptions(one).setThreadingModel(ThreadingModel.WORKER)
+          .setWorkerPoolName(MediaVerticle.POOL).setWorkerPoolSize(workers).setInstances(workers);
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(MediaVerticle::new, media)));
     }
     if (typed.roles().contains("push")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(PushVerticle::new, one)));

@@ -7,6 +7,7 @@ import dev.parley.http.HttpFront;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -19,7 +20,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * its input, asks the store over the bus and maps the reply or failure to HTTP. Several
  * instances share the node's port (see {@link HttpFront}).
  *
- * <p>Sends the {@code store.*} commands of {@link dev.parley.shared.Address}; consumes nothing.
+ * <p>Sends the {@code store.*} commands of {@link dev.parley.shared.Address} and {@code media.ingest}
+ * (uploads); consumes nothing.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Routes are mounted once per node, whichever instance starts first. */
@@ -51,7 +53,8 @@ public final class ApiVerticle extends VerticleBase {
     // Not a method-restricted route: that would turn a GET of an unknown /api path into a 405.
     router.route("/api/*").handler(ctx -> {
       HttpMethod method = ctx.request().method();
-      if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+          || MediaRoutes.isUpload(ctx)) {
         ctx.next();
       } else if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
         HttpFront.error(ctx, new Failure(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json"));
@@ -65,5 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     new UserRoutes(bus).mount(router, authn);
     new ConversationRoutes(bus).mount(router, authn);
     new MessageRoutes(bus).mount(router, authn);
+    new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()), new MediaFiles(config.media().dir()),
+        config.media().maxUploadBytes()).mount(router, authn);
   }
 }

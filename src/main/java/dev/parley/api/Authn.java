@@ -3,26 +3,50 @@ package dev.parley.api;
 import dev.parley.auth.AccessTokens;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Failure;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
-/** Requires {@code Authorization: Bearer <access token>} and puts the caller's id in the context. */
+/**
+ * Requires {@code Authorization: Bearer <access token>} and puts the caller's id in the context.
+ * The {@link #orQueryToken} variant also takes {@code ?access_token=}, for the media GETs that a
+ * browser makes from {@code <img src>} and {@code <audio src>}, which cannot carry a header.
+ */
 final class Authn implements Handler<RoutingContext> {
   private final AccessTokens tokens;
+  private final boolean queryToken;
 
   Authn(AccessTokens tokens) {
+    this(tokens, false);
+  }
+
+  private Authn(AccessTokens tokens, boolean queryToken) {
     this.tokens = tokens;
+    this.queryToken = queryToken;
+  }
+
+  Authn orQueryToken() {
+    return new Authn(tokens, true);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    tokens.verify(AccessTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
+    user(ctx)
         .onSuccess(userId -> {
           ctx.put(Http.USER_ID, userId);
           ctx.next();
         })
         .onFailure(cause -> HttpFront.error(ctx, Failure.from(cause)));
+  }
+
+  /** The caller's user id, or a 401 {@link Failure}; for handlers that must check it themselves. */
+  Future<String> user(RoutingContext ctx) {
+    String token = AccessTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (token == null && queryToken) {
+      token = ctx.request().getParam("access_token");
+    }
+    return tokens.verify(token);
   }
 
 }

@@ -21,6 +21,13 @@ public final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
+  /** {@code bytes} random bytes as lower-case hex: for names that must survive case-insensitive file systems. */
+  public static String hex(int bytes) {
+    byte[] raw = new byte[bytes];
+    RANDOM.nextBytes(raw);
+    return HexFormat.of().formatHex(raw);
+  }
+
   /** SHA-256 in hex: refresh tokens are high-entropy, so a fast hash is the right one. */
   public static String sha256(String token) {
     try {

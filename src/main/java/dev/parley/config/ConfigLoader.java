@@ -42,7 +42,10 @@ public final class ConfigLoader {
       new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
       new Env("PARLEY_BUS_TIMEOUT_MS", "bus.requestTimeoutMs", Kind.INT),
       new Env("PARLEY_PING_SECONDS", "push.pingSeconds", Kind.INT),
-      new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL));
+      new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL),
+      new Env("PARLEY_MEDIA_DIR", "media.dir", Kind.STRING),
+      new Env("PARLEY_MEDIA_MAX_UPLOAD_BYTES", "media.maxUploadBytes", Kind.INT),
+      new Env("PARLEY_MEDIA_WORKERS", "media.workers", Kind.INT));
 
   private ConfigLoader() {
   }

@@ -2,6 +2,7 @@ package dev.parley.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,8 @@ public record ParleyConfig(
     Push push,
     long busTimeoutMs,
     boolean metrics,
-    int eventLoops) {
+    int eventLoops,
+    Media media) {
 
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
                      List<String> allowedOrigins) {
@@ -34,6 +36,15 @@ public record ParleyConfig(
   }
 
   public record Push(int pingSeconds, int replayLimit, int maxFrameBytes, int writeQueueMaxBytes) {
+  }
+
+  /**
+   * Uploads and the media verticle. {@code dir} is where the bytes live (a folder every node with
+   * the api or media role sees at the same path); {@code fileTypes} names the document types
+   * accepted beside images and voice.
+   */
+  public record Media(String dir, long maxUploadBytes, long maxPixels, int workers, long processTimeoutMs,
+                      List<String> fileTypes, long unreferencedMaxAgeSeconds, long cleanupIntervalSeconds) {
   }
 
   public static ParleyConfig from(JsonObject json) {
@@ -62,7 +73,18 @@ public record ParleyConfig(
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144)),
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
         section(json, "metrics").getBoolean("enabled", true),
-        node.getInteger("eventLoops", 0));
+        node.getInteger("eventLoops", 0),
+        media(section(json, "media"), store.getString("dataDir", "data")));
+  }
+
+  private static Media media(JsonObject media, String dataDir) {
+    String dir = media.getString("dir");
+    JsonObject cleanup = media.getJsonObject("cleanup", new JsonObject());
+    return new Media(dir == null || dir.isBlank() ? Path.of(dataDir, "media").toString() : dir,
+        media.getLong("maxUploadBytes", 10_485_760L), media.getLong("maxPixels", 50_000_000L),
+        Math.max(1, media.getInteger("workers", 1)), media.getLong("processTimeoutMs", 60_000L),
+        media.containsKey("fileTypes") ? strings(media.getJsonArray("fileTypes")) : List.of("pdf", "zip", "text"),
+        cleanup.getLong("unreferencedMaxAgeSeconds", 86_400L), Math.max(1, cleanup.getLong("intervalSeconds", 3_600L)));
   }
 
   private static JsonObject section(JsonObject json, String name) {

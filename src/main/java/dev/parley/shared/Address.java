@@ -87,6 +87,34 @@ public final class Address {
   /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
   public static final String STORE_HEALTH = "store.health";
 
+  // ---- Media -------------------------------------------------------------------------------
+
+  /**
+   * api → media. {@code {upload, ownerId, name, declaredType?}}: {@code upload} is the name of a
+   * finished upload in the media folder's {@code uploads/} ({@link MediaFiles}). The media verticle
+   * decides the type from the bytes, probes and thumbnails, files the bytes under a new media id,
+   * records them with {@link #MEDIA_CREATE} and replies {@code {media}}; 400, 413, 415. The upload
+   * is gone afterwards, whatever the outcome. Timeout {@code media.processTimeoutMs}.
+   */
+  public static final String MEDIA_INGEST = "media.ingest";
+  /**
+   * media → store. {@code {id, ownerId, kind, mime, size, name, width?, height?, durationMs?, thumbnail}}
+   * → {@code {media}}: records a filed upload.
+   */
+  public static final String MEDIA_CREATE = "store.media.create";
+  /**
+   * api → store. {@code {userId, mediaId}} → {@code {media}} when the user may read it: the
+   * uploader, a member of a conversation with a (not recalled) message carrying it, or anyone
+   * signed in for a user's avatar; 404 otherwise (whether or not it exists).
+   */
+  public static final String MEDIA_GET = "store.media.get";
+  /**
+   * media (periodic cleanup) → store. {@code {before, limit}} → {@code {ids}}: deletes the records
+   * of media created before {@code before} (ISO time) that no message and no avatar uses, and
+   * names them so the caller removes their files.
+   */
+  public static final String MEDIA_SWEEP = "store.media.sweep";
+
   // ---- Events --------------------------------------------------------------------------------
 
   /**

@@ -10,6 +10,8 @@ public enum ErrorCode {
   CONFLICT(409),
   TOO_LARGE(413),
   UNSUPPORTED_MEDIA_TYPE(415),
+  /** A {@code Range} outside the file (media GETs). */
+  RANGE_NOT_SATISFIABLE(416),
   RATE_LIMITED(429),
   INTERNAL(500),
   UNAVAILABLE(503);

@@ -16,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Messages: the group-committed append path, system messages, history, recall and resume.
@@ -35,15 +37,18 @@ final class Messages {
   private final Fanout fanout;
   private final SearchIndex search;
   private final Counter stored;
+  private final MediaRecords media;
   private final WriteQueue.Bulk<JsonObject, JsonObject> append = this::appendAll;
 
-  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, SearchIndex search, Counter stored) {
+  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, SearchIndex search, Counter stored,
+           MediaRecords media) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
     this.fanout = fanout;
     this.search = search;
     this.stored = stored;
+    this.media = media;
   }
 
   /** {@code store.message.send}: queued into the next group commit. */
@@ -60,8 +65,10 @@ final class Messages {
       requests.add(request);
       outcomes.add(validate(cmd.getString("senderId"), request));
     }
+    // Only a batch that carries media looks any up: text sends never pay for it.
+    Future<Map<String, MediaRecords.Found>> attachable = media.find(tx.conn, mediaIds(requests, outcomes));
     return existing(tx, cmds, outcomes)
-        .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> {
+        .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> attachable.compose(found -> {
           List<Tuple> rows = new ArrayList<>();
           List<JsonObject> created = new ArrayList<>();
           Map<String, JsonObject> inBatch = new HashMap<>();
@@ -81,6 +88,11 @@ final class Messages {
               outcomes.set(i, Future.failedFuture(Failure.invalid("replyTo", "replyTo is not a message of this conversation")));
               continue;
             }
+            Failure refused = r.mediaId() == null ? null : media.refusal(found.get(r.mediaId()), senderId, r.type());
+            if (refused != null) {
+              outcomes.set(i, Future.failedFuture(refused));
+              continue;
+            }
             State.Conversation c = state.conversations.get(r.conversationId());
             long id = state.nextEventId();
             long seq = ++c.lastSeq;
@@ -89,6 +101,9 @@ final class Messages {
             rows.add(Tuple.from(new Object[] {id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
                 mentions.encode(), r.clientId(), at, null}));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
+            if (r.mediaId() != null) {
+              message.put("media", found.get(r.mediaId()).wire().copy());
+            }
             created.add(message);
             inBatch.put(key, message);
             state.clientIds.add(senderId, r.clientId());
@@ -107,7 +122,17 @@ final class Messages {
           });
           // One statement: a conversation's last seq and activity are read from its messages.
           return tx.conn.preparedQuery(INSERT).executeBatch(rows).map(v -> outcomes);
-        }));
+        })));
+  }
+
+  private static Set<String> mediaIds(List<SendRequest> requests, List<AsyncResult<JsonObject>> outcomes) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < requests.size(); i++) {
+      if (outcomes.get(i) == null && requests.get(i).mediaId() != null) {
+        ids.add(requests.get(i).mediaId());
+      }
+    }
+    return ids;
   }
 
   private AsyncResult<JsonObject> validate(String senderId, SendRequest r) {
@@ -119,9 +144,6 @@ final class Messages {
       if (!c.roles.containsKey(mentioned)) {
         return Future.failedFuture(Failure.invalid("mentions", "mentions must be members of the conversation"));
       }
-    }
-    if (r.mediaId() != null) {
-      return Future.failedFuture(Failure.invalid("mediaId", "no such media"));
     }
     return null;
   }
@@ -292,6 +314,7 @@ final class Messages {
             }
             long eventId = state.nextEventId();
             message.remove("text");
+            message.remove("media");
             message.put("recalled", true);
             tx.afterCommit(() -> {
               fanout.toUsers(state.memberIds(c), Frames.message(eventId, message));

@@ -54,7 +54,8 @@ public final class StoreVerticle extends VerticleBase {
           Users users = new Users(state, views, writes, database.reader());
           Tokens tokens = new Tokens(writes);
           search = new SearchIndex(database.search(), database.reader());
-          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored);
+          MediaRecords media = new MediaRecords(state, writes, database.reader());
+          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
           Function<JsonObject, Future<JsonObject>> presenceUpdate = cmd -> {
@@ -94,6 +95,9 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
               Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceUpdate),
+              Bus.serve(vertx, Address.MEDIA_CREATE, media::create),
+              Bus.serve(vertx, Address.MEDIA_GET, media::get),
+              Bus.serve(vertx, Address.MEDIA_SWEEP, media::sweep),
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
         })

@@ -10,7 +10,10 @@ import java.time.temporal.ChronoUnit;
 final class Views {
   /** Columns every message query selects, in the order {@link #message(Row)} reads them. */
   static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
-      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system";
+      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system"
+      // A message with media carries it whole; a text message skips the lookup.
+      + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + MediaRecords.JSON
+      + " FROM media md WHERE md.id = m.media_id) END AS media_json";
 
   private final State state;
   private final Presence presence;
@@ -55,6 +58,27 @@ final class Views {
     return user(u, u.id).put("readReceipts", u.readReceipts).put("createdAt", u.createdAt);
   }
 
+  /**
+   * The contract's {@code media}: {@code {id, kind, mime, size, name, width?, height?, durationMs?,
+   * url, thumbnailUrl?}}, from a media record ({@link MediaRecords#JSON} or a create command).
+   */
+  static JsonObject media(JsonObject record) {
+    String id = record.getString("id");
+    JsonObject json = new JsonObject().put("id", id).put("kind", record.getString("kind"))
+        .put("mime", record.getString("mime")).put("size", record.getLong("size")).put("name", record.getString("name"));
+    for (String optional : new String[] {"width", "height", "durationMs"}) {
+      if (record.getValue(optional) != null) {
+        json.put(optional, record.getLong(optional));
+      }
+    }
+    json.put("url", "/api/media/" + id);
+    Object thumbnail = record.getValue("thumbnail");
+    if (Boolean.TRUE.equals(thumbnail) || (thumbnail instanceof Number n && n.intValue() == 1)) {
+      json.put("thumbnailUrl", "/api/media/" + id + "/thumbnail");
+    }
+    return json;
+  }
+
   static JsonObject message(Row row) {
     boolean recalled = row.getInteger("recalled") == 1;
     JsonObject json = new JsonObject()
@@ -66,6 +90,10 @@ final class Views {
     String text = row.getString("text");
     if (text != null && !recalled) {
       json.put("text", text);
+    }
+    String media = row.getString("media_json");
+    if (media != null && !recalled) {
+      json.put("media", media(new JsonObject(media)));
     }
     Long replyTo = row.getLong("reply_to");
     if (replyTo != null) {

@@ -1,0 +1,143 @@
+package dev.parley.store;
+
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the store knows about media: one row per filed upload (the bytes are the media verticle's).
+ * It answers who may read an item (the uploader; members of a conversation where a message that
+ * is not recalled carries it; anyone signed in for a user's avatar, since every user can see every
+ * profile) and what a message may carry, and it forgets items nothing uses any more.
+ */
+final class MediaRecords {
+  /** A media row as the JSON {@link Views#media} builds the wire shape from. */
+  static final String JSON = "json_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size,"
+      + " 'name', md.name, 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)";
+  private static final String READERS = "md.owner_id, " + JSON + " AS media_json,"
+      + " EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) AS avatar,"
+      + " (SELECT group_concat(DISTINCT m.conversation_id) FROM messages m WHERE m.media_id = md.id AND m.recalled = 0)"
+      + " AS conversations";
+
+  /** One item with what decides who may read or send it. */
+  record Found(String ownerId, String kind, boolean avatar, Set<String> conversations, JsonObject wire) {
+  }
+
+  private final State state;
+  private final WriteQueue writes;
+  private final Pool reader;
+
+  MediaRecords(State state, WriteQueue writes, Pool reader) {
+    this.state = state;
+    this.writes = writes;
+    this.reader = reader;
+  }
+
+  /** {@code store.media.create}: records an item the media verticle has filed. */
+  Future<JsonObject> create(JsonObject cmd) {
+    return writes.submit(tx -> {
+      String ownerId = cmd.getString("ownerId");
+      if (!state.users.containsKey(ownerId)) {
+        return Future.failedFuture(Failure.notFound("user"));
+      }
+      return tx.conn.preparedQuery("INSERT INTO media (id, owner_id, kind, mime, size, name, width, height, duration_ms,"
+              + " thumbnail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .execute(Tuple.from(new Object[] {cmd.getString("id"), ownerId, cmd.getString("kind"), cmd.getString("mime"),
+              cmd.getLong("size"), cmd.getString("name"), cmd.getInteger("width"), cmd.getInteger("height"),
+              cmd.getLong("durationMs"), cmd.getBoolean("thumbnail", false) ? 1 : 0, Views.now()}))
+          .map(rows -> new JsonObject().put("media", Views.media(cmd)));
+    });
+  }
+
+  /** {@code store.media.get}: the item if {@code userId} may read it, else 404 (existing or not). */
+  Future<JsonObject> get(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    return find(reader, List.of(cmd.getString("mediaId"))).compose(found -> {
+      Found item = found.get(cmd.getString("mediaId"));
+      if (item == null || !readable(item, userId)) {
+        return Future.failedFuture(Failure.notFound("media"));
+      }
+      return Future.succeededFuture(new JsonObject().put("media", item.wire()));
+    });
+  }
+
+  private boolean readable(Found item, String userId) {
+    if (item.ownerId().equals(userId) || item.avatar()) {
+      return true;
+    }
+    for (String conversationId : item.conversations()) {
+      if (state.membership(conversationId, userId) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The items of {@code ids} that exist, by id (one query; sends look up their whole batch at once). */
+  Future<Map<String, Found>> find(SqlClient db, Collection<String> ids) {
+    Map<String, Found> found = new HashMap<>();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(found);
+    }
+    String marks = "?" + ", ?".repeat(ids.size() - 1);
+    return db.preparedQuery("SELECT md.id, md.kind, " + READERS + " FROM media md WHERE md.id IN (" + marks + ")")
+        .execute(Tuple.from(new ArrayList<>(ids)))
+        .map(rows -> {
+          for (Row row : rows) {
+            String conversations = row.getString("conversations");
+            found.put(row.getString("id"), new Found(row.getString("owner_id"), row.getString("kind"),
+                row.getInteger("avatar") == 1, conversations == null ? Set.of() : Set.of(conversations.split(",")),
+                Views.media(new JsonObject(row.getString("media_json")))));
+          }
+          return found;
+        });
+  }
+
+  /**
+   * Why {@code senderId} may not send {@code item} as a {@code type} message, or null if they may:
+   * it must exist and be readable by them (their own, or forwarded from a conversation of theirs),
+   * and its kind must be the message type. Unknown and unreadable look the same.
+   */
+  Failure refusal(Found item, String senderId, String type) {
+    if (item == null || !readable(item, senderId)) {
+      return Failure.invalid("mediaId", "no such media");
+    }
+    if (!item.kind().equals(type)) {
+      return Failure.invalid("mediaId", "the media is " + item.kind() + ", not " + type);
+    }
+    return null;
+  }
+
+  /**
+   * {@code store.media.sweep}: forgets items created before {@code before} that no message and
+   * no avatar carries, and names them. Run by the single writer, so no send can pick one up
+   * between the check and the delete.
+   */
+  Future<JsonObject> sweep(JsonObject cmd) {
+    return writes.submit(tx -> tx.conn.preparedQuery("SELECT md.id FROM media md WHERE md.created_at < ?"
+            + " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.media_id = md.id)"
+            + " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) LIMIT ?")
+        .execute(Tuple.of(cmd.getString("before"), cmd.getInteger("limit", 500)))
+        .compose(rows -> {
+          List<Object> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getString("id")));
+          if (ids.isEmpty()) {
+            return Future.succeededFuture(new JsonObject().put("ids", new JsonArray()));
+          }
+          String marks = "?" + ", ?".repeat(ids.size() - 1);
+          return tx.conn.preparedQuery("DELETE FROM media WHERE id IN (" + marks + ")").execute(Tuple.from(ids))
+              .map(v -> new JsonObject().put("ids", new JsonArray(ids)));
+        }));
+  }
+}
