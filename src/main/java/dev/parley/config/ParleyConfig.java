@@ -22,6 +22,8 @@ public record ParleyConfig(
     long busTimeoutMs,
     boolean metrics,
     int eventLoops,
+    Cluster cluster,
+    String memberId,
     Media media) {
 
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
@@ -45,6 +47,15 @@ public record ParleyConfig(
    */
   public record Media(String dir, long maxUploadBytes, long maxPixels, int workers, long processTimeoutMs,
                       List<String> fileTypes, long unreferencedMaxAgeSeconds, long cleanupIntervalSeconds) {
+  }
+
+  /**
+   * Clustering: off by default. {@code host} is the interface both Hazelcast and the event-bus
+   * transport bind to; {@code members} the TCP-IP seed list ({@code host:port}); {@code multicast}
+   * replaces that list with multicast discovery; {@code busPort} 0 picks a free port.
+   */
+  public record Cluster(boolean enabled, String host, int port, List<String> members, boolean multicast,
+                        int busPort, String configFile) {
   }
 
   public static ParleyConfig from(JsonObject json) {
@@ -74,7 +85,15 @@ public record ParleyConfig(
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
         section(json, "metrics").getBoolean("enabled", true),
         node.getInteger("eventLoops", 0),
+        cluster(section(json, "cluster")),
+        node.getString("memberId", node.getString("id")),
         media(section(json, "media"), store.getString("dataDir", "data")));
+  }
+
+  private static Cluster cluster(JsonObject c) {
+    return new Cluster(c.getBoolean("enabled", false), c.getString("host", "127.0.0.1"), c.getInteger("port", 5701),
+        strings(c.getJsonArray("members")), c.getBoolean("multicast", false), c.getInteger("busPort", 0),
+        c.getString("configFile", "conf/cluster.xml"));
   }
 
   private static Media media(JsonObject media, String dataDir) {
