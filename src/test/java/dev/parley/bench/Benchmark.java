@@ -67,6 +67,10 @@ public final class Benchmark {
       ClusterBenchmark.main(args);
       return;
     }
+    if ("media".equals(System.getProperty("bench.mode"))) {
+      MediaBenchmark.main(args);
+      return;
+    }
     System.out.println("Parley benchmark — " + machine());
     System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
