@@ -7,7 +7,7 @@
 #
 # node1 holds the store (and every other role); node2 and node3 run everything but the store and
 # reach it over the clustered event bus. Nodes listen on 8081-8083, Hazelcast on 5701-5703, all on
-# 127.0.0.1. Logs and data: data/cluster/.
+# 127.0.0.1. Logs and data: data/cluster/; uploads in data/cluster/media, shared by all three nodes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ PATH="$PATH:/usr/sbin"
 
 mkdir -p data/cluster
 members=127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703
-front_roles=${PARLEY_FRONT_ROLES:-api,push}
+front_roles=${PARLEY_FRONT_ROLES:-api,push,media}
 pids=()
 stop_all() {
   trap - EXIT INT TERM
@@ -35,6 +35,7 @@ start_node() {
   env PARLEY_CLUSTER=true PARLEY_CLUSTER_HOST=127.0.0.1 PARLEY_CLUSTER_PORT=$((5700 + n)) \
     PARLEY_CLUSTER_MEMBERS=$members PARLEY_NODE_ID=node$n PARLEY_ROLES="$roles" \
     PARLEY_HTTP_HOST=127.0.0.1 PARLEY_HTTP_PORT=$((8080 + n)) PARLEY_DATA_DIR=data/cluster/node$n \
+    PARLEY_MEDIA_DIR=data/cluster/media \
     java -jar "$jar" >"data/cluster/node$n.log" 2>&1 &
   pids+=($!)
   echo "node$n (roles $roles) on http://127.0.0.1:$((8080 + n))/, log data/cluster/node$n.log"

@@ -145,6 +145,13 @@ public final class Address {
    */
   public static final String MEDIA_SWEEP = "store.media.sweep";
 
+  /**
+   * shares (issue 5) → store. {@code {mediaId, conversationId, fromSeq, toSeq}} → {@code {media}}
+   * when a message of that conversation with {@code fromSeq ≤ seq ≤ toSeq}, not recalled, carries
+   * the item: the one check a public share's media GET needs. 404 otherwise.
+   */
+  public static final String MEDIA_IN_RANGE = "store.media.inRange";
+
   // ---- Events --------------------------------------------------------------------------------
 
   /**

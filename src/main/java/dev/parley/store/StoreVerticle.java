@@ -97,6 +97,7 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MEDIA_CREATE, media::create),
               Bus.serve(vertx, Address.MEDIA_GET, media::get),
               Bus.serve(vertx, Address.MEDIA_SWEEP, media::sweep),
+              Bus.serve(vertx, Address.MEDIA_IN_RANGE, media::inRange),
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
         })
