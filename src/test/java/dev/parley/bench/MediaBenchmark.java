@@ -137,7 +137,7 @@ final class MediaBenchmark {
       if (ar.succeeded() && !stopped.get()) {
         done.incrementAndGet();
         latency.record((System.nanoTime() - start) / 1000);
-      } else if (ar.failed()) {
+      } else if (ar.failed() && !stopped.get()) {
         System.out.println("upload failed: " + ar.cause().getMessage());
       }
       next(token, name, bytes, stopped, done, latency);
