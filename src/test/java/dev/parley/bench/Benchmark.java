@@ -176,8 +176,8 @@ public final class Benchmark {
     run.measure(server);
     String store = storeSummary(before, storeFigures());
     String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
-    System.out.printf("%s%s: %,.0f messages/s stored and delivered (%d connections, %s); latency %s%n",
-        label, receipts ? " (receipts)" : "", run.rate(), connections.size(), load, run.latency.summary());
+    System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %s); latency %s%n",
+        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
     return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
