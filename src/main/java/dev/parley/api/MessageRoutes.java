@@ -2,6 +2,8 @@ package dev.parley.api;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.EditRequest;
+import dev.parley.shared.Emoji;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
 import dev.parley.shared.SendRequest;
@@ -11,7 +13,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** Messages of a conversation: send, history, recall, read pointer, typing; and search. */
+/**
+ * Messages of a conversation: send, history, edit, recall, reactions, delivery and read pointers,
+ * receipts, typing; and search.
+ */
 final class MessageRoutes {
   private final Bus bus;
 
@@ -22,8 +27,15 @@ final class MessageRoutes {
   void mount(Router router, Handler<RoutingContext> authn) {
     router.post("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::send));
     router.get("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::history));
+    router.patch("/api/conversations/:id/messages/:messageId").handler(authn).handler(Http.guarded(this::edit));
     router.delete("/api/conversations/:id/messages/:messageId").handler(authn).handler(Http.guarded(this::recall));
+    router.put("/api/conversations/:id/messages/:messageId/reactions/:emoji").handler(authn)
+        .handler(Http.guarded(ctx -> react(ctx, Address.REACTION_ADD)));
+    router.delete("/api/conversations/:id/messages/:messageId/reactions/:emoji").handler(authn)
+        .handler(Http.guarded(ctx -> react(ctx, Address.REACTION_REMOVE)));
+    router.post("/api/conversations/:id/delivered").handler(authn).handler(Http.guarded(this::delivered));
     router.post("/api/conversations/:id/read").handler(authn).handler(Http.guarded(this::read));
+    router.get("/api/conversations/:id/receipts").handler(authn).handler(Http.guarded(this::receipts));
     router.post("/api/conversations/:id/typing").handler(authn).handler(Http.guarded(this::typing));
     router.get("/api/search").handler(authn).handler(Http.guarded(this::search));
   }
@@ -56,6 +68,29 @@ final class MessageRoutes {
   private void recall(RoutingContext ctx) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
     Http.noContent(ctx, bus.request(Address.MESSAGE_RECALL, ConversationRoutes.scoped(ctx).put("messageId", messageId)));
+  }
+
+  private void edit(RoutingContext ctx) {
+    Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
+    EditRequest edit = EditRequest.parse(Http.body(ctx));
+    Http.ok(ctx, bus.request(Address.MESSAGE_EDIT, ConversationRoutes.scoped(ctx).put("messageId", messageId)
+        .mergeIn(edit.toJson())));
+  }
+
+  /** The emoji arrives URL-encoded in the path; the router hands it over decoded. */
+  private void react(RoutingContext ctx, String address) {
+    Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
+    String emoji = Emoji.require(ctx.pathParam("emoji"), "emoji");
+    Http.noContent(ctx, bus.request(address, ConversationRoutes.scoped(ctx).put("messageId", messageId).put("emoji", emoji)));
+  }
+
+  private void delivered(RoutingContext ctx) {
+    long seq = Json.nonNegativeLong(Http.body(ctx), "seq");
+    Http.noContent(ctx, bus.request(Address.CONVERSATION_DELIVERED, ConversationRoutes.scoped(ctx).put("seq", seq)));
+  }
+
+  private void receipts(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.CONVERSATION_RECEIPTS, ConversationRoutes.scoped(ctx)));
   }
 
   private void read(RoutingContext ctx) {

@@ -37,7 +37,11 @@ public record ParleyConfig(
   public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs) {
   }
 
-  public record Push(int pingSeconds, int replayLimit, int maxFrameBytes, int writeQueueMaxBytes) {
+  /**
+   * {@code writeQueueMaxBytes}: past it a connection loses its ephemeral events;
+   * {@code writeQueueCloseBytes}: past it (never below the first bound) the connection is closed.
+   */
+  public record Push(int pingSeconds, int replayLimit, int maxFrameBytes, int writeQueueMaxBytes, int writeQueueCloseBytes) {
   }
 
   /**
@@ -81,7 +85,8 @@ public record ParleyConfig(
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
             store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L)),
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
-            push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144)),
+            push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
+            push.getInteger("writeQueueCloseBytes", 1048576)),
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
         section(json, "metrics").getBoolean("enabled", true),
         node.getInteger("eventLoops", 0),

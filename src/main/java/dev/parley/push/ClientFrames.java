@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Frames a WebSocket client sends: {@code send} (answered by {@code ack} or {@code error}),
- * {@code read}, {@code typing} and {@code ping}. Each is validated like its REST twin and goes to
+ * {@code delivered}, {@code read}, {@code typing} and {@code ping}. Each is validated like its REST twin and goes to
  * the store over the bus; a bad frame gets an {@code error} frame and changes nothing.
  */
 final class ClientFrames {
@@ -38,6 +38,8 @@ final class ClientFrames {
       switch (type) {
         case "ping" -> session.reply(PONG);
         case "send" -> send(session, frame, clientId);
+        case "delivered" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_DELIVERED, scoped(session, frame)
+            .put("seq", Json.nonNegativeLong(frame, "seq"))));
         case "read" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_READ, scoped(session, frame)
             .put("seq", Json.nonNegativeLong(frame, "seq"))));
         case "typing" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_TYPING, scoped(session, frame)));

@@ -30,7 +30,7 @@ import java.util.List;
  * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
  * per user, see {@link Registry}) and {@code event.store.started} (then reports its users with
  * {@code store.presence.sync}). Sends {@code store.events.since} (replay), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
- * {@code store.conversation.read}, {@code store.conversation.typing}.
+ * {@code store.conversation.delivered}, {@code store.conversation.read}, {@code store.conversation.typing}.
  */
 public final class PushVerticle extends VerticleBase {
   private ParleyConfig config;
@@ -39,6 +39,7 @@ public final class PushVerticle extends VerticleBase {
   private AccessTokens tokens;
   private ClientFrames clientFrames;
   private Counter delivered;
+  private Backlog backlog;
 
   @Override
   public Future<?> start() {
@@ -48,6 +49,7 @@ public final class PushVerticle extends VerticleBase {
     clientFrames = new ClientFrames(bus);
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
+    backlog = Backlog.of(config.push(), Meters.registry());
     registry = new Registry(vertx, context, bus, config.memberId(), delivered::increment);
     Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
         .register(Meters.registry());
@@ -91,7 +93,7 @@ public final class PushVerticle extends VerticleBase {
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
           .putHeader("X-Accel-Buffering", "no");
       response.write("retry: 2000\n: connected\n\n");
-      SseSession session = new SseSession(userId, connection, since, response, config.push().writeQueueMaxBytes());
+      SseSession session = new SseSession(userId, connection, since, response, request.connection(), backlog);
       response.closeHandler(v -> session.closed());
       if (!response.closed()) {
         join(session);
@@ -123,7 +125,7 @@ public final class PushVerticle extends VerticleBase {
           HttpFront.error(ctx, Failure.from(cause));
         })
         .onSuccess(userId -> request.toWebSocket().onFailure(cause -> request.connection().close()).onSuccess(ws -> {
-          WsSession session = new WsSession(userId, Vertx.currentContext(), since, ws, config.push().writeQueueMaxBytes());
+          WsSession session = new WsSession(userId, Vertx.currentContext(), since, ws, request.connection(), backlog);
           ws.textMessageHandler(text -> clientFrames.handle(session, text));
           ws.binaryMessageHandler(binary -> session.reply(
               Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));

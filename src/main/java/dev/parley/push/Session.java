@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * each event reaches the client exactly once and in order. Past {@code replayLimit} events the
  * client gets one {@code resync} instead and refetches over REST.
  *
- * <p>Back-pressure: when the socket's write queue is full, ephemeral events are dropped, and a
- * durable event closes the connection (the client resumes from its cursor): the server never
- * buffers without bound for a client that does not read.
+ * <p>Back-pressure ({@link Backlog}): when the socket's write queue is past its first bound,
+ * typing, receipt and presence events are dropped for this connection and everything else is
+ * still written; past the second bound the connection is closed at once (the client resumes from
+ * its cursor). Durable events are never dropped: the server never buffers without bound for a
+ * client that does not read, and a slow client never holds anyone else up.
  */
 abstract class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -34,16 +36,20 @@ abstract class Session {
   final String userId;
   final Context context;
   private final Long since;
+  private final Backlog backlog;
+  /** Characters written since the write queue went past the shed bound (about bytes). */
+  private long overflow;
   private boolean live;
   private boolean closed;
   private long lastDurableId;
   private List<Event> buffered = new ArrayList<>();
   private Runnable onClose = () -> { };
 
-  Session(String userId, Context context, Long since) {
+  Session(String userId, Context context, Long since, Backlog backlog) {
     this.userId = userId;
     this.context = context;
     this.since = since;
+    this.backlog = backlog;
     this.lastDurableId = since == null ? 0 : since;
   }
 
@@ -55,11 +61,14 @@ abstract class Session {
   /** True once the peer or the network has closed the connection (its close handler may still be due). */
   protected abstract boolean connectionClosed();
 
-  /** True when the connection's write queue is past its bound. */
+  /**
+   * True when the connection's write queue is past {@link Backlog#shedBytes()} (the transport sets
+   * it as the socket's write-queue size); false again once it has drained to half of that.
+   */
   protected abstract boolean writeQueueFull();
 
-  /** Writes one event as this transport frames it. */
-  protected abstract void write(Event event);
+  /** Writes one event as this transport frames it; the number of characters written. */
+  protected abstract int write(Event event);
 
   /** Sends a keep-alive (SSE comment, WebSocket ping). */
   protected abstract void ping();
@@ -113,7 +122,7 @@ abstract class Session {
     }
     if (!live) {
       if (buffered.size() >= MAX_BUFFERED) {
-        close();
+        abort();
       } else {
         buffered.add(event);
       }
@@ -136,14 +145,22 @@ abstract class Session {
       }
       lastDurableId = event.id();
     }
-    if (writeQueueFull()) {
-      if (event.durable()) {
-        log.debug("closing a connection of {} that does not keep up", userId);
-        close();
-      }
+    if (!writeQueueFull()) {
+      overflow = 0;
+      write(event);
       return;
     }
-    write(event);
+    if (Backlog.SHEDDABLE.contains(event.type())) {
+      backlog.shed().increment();
+      return;
+    }
+    if (overflow >= backlog.headroom()) {
+      log.debug("closing a connection of {} that does not keep up", userId);
+      backlog.closed().increment();
+      abort();
+      return;
+    }
+    overflow += write(event);
   }
 
   void keepAlive() {
@@ -162,6 +179,21 @@ abstract class Session {
       onClose.run();
     }
   }
+
+  /**
+   * Ends the session at once, dropping whatever is still queued: for a client that is too far
+   * behind, whose queue would hold a polite goodbye back for ever.
+   */
+  void abort() {
+    if (!closed) {
+      closed = true;
+      abortConnection();
+      onClose.run();
+    }
+  }
+
+  /** Closes the underlying connection without writing or waiting for anything more. */
+  protected abstract void abortConnection();
 
   /** The connection is gone (closed by the peer or the network). */
   void closed() {

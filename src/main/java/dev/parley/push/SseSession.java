@@ -2,16 +2,20 @@ package dev.parley.push;
 
 import dev.parley.shared.Event;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 
 /** A server-sent-events stream: {@code event:}, {@code id:} (durable only), {@code data:}. */
 final class SseSession extends Session {
   private final HttpServerResponse response;
+  private final HttpConnection connection;
 
-  SseSession(String userId, Context context, Long since, HttpServerResponse response, int writeQueueMaxBytes) {
-    super(userId, context, since);
+  SseSession(String userId, Context context, Long since, HttpServerResponse response, HttpConnection connection,
+             Backlog backlog) {
+    super(userId, context, since, backlog);
     this.response = response;
-    response.setWriteQueueMaxSize(writeQueueMaxBytes);
+    this.connection = connection;
+    response.setWriteQueueMaxSize(backlog.shedBytes());
   }
 
   @Override
@@ -25,8 +29,10 @@ final class SseSession extends Session {
   }
 
   @Override
-  protected void write(Event event) {
-    response.write(event.sseText());
+  protected int write(Event event) {
+    String text = event.sseText();
+    response.write(text);
+    return text.length();
   }
 
   @Override
@@ -39,5 +45,11 @@ final class SseSession extends Session {
     if (!response.ended() && !response.closed()) {
       response.end();
     }
+  }
+
+  /** The end of the stream would wait behind the backlog: the TCP connection is closed instead. */
+  @Override
+  protected void abortConnection() {
+    connection.close();
   }
 }

@@ -3,17 +3,21 @@ package dev.parley.push;
 import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 /** A WebSocket connection: each event is one text frame {@code {"type","id"?,"data"}}. */
 final class WsSession extends Session {
   private static final Buffer PING = Buffer.buffer("p");
   private final ServerWebSocket ws;
+  private final HttpConnection connection;
 
-  WsSession(String userId, Context context, Long since, ServerWebSocket ws, int writeQueueMaxBytes) {
-    super(userId, context, since);
+  WsSession(String userId, Context context, Long since, ServerWebSocket ws, HttpConnection connection, Backlog backlog) {
+    super(userId, context, since, backlog);
     this.ws = ws;
-    ws.setWriteQueueMaxSize(writeQueueMaxBytes);
+    this.connection = connection;
+    ws.setWriteQueueMaxSize(backlog.shedBytes());
   }
 
   @Override
@@ -27,8 +31,10 @@ final class WsSession extends Session {
   }
 
   @Override
-  protected void write(Event event) {
-    ws.writeTextMessage(event.webSocketText());
+  protected int write(Event event) {
+    String text = event.webSocketText();
+    ws.writeTextMessage(text);
+    return text.length();
   }
 
   /** Sends a frame that is not an event (ack, error, pong) on the connection's own loop. */
@@ -48,5 +54,20 @@ final class WsSession extends Session {
   @Override
   protected void closeConnection() {
     ws.close((short) 1001, "going away");
+  }
+
+  /**
+   * A close frame would wait behind the backlog, and Vert.x starts its closing timeout only once
+   * the close frame is written, which for a client that reads nothing is never: the channel is
+   * closed instead, through {@code WebSocketInternal} (Vert.x's integration interface; the
+   * connection's own close also starts with a close frame once upgraded).
+   */
+  @Override
+  protected void abortConnection() {
+    if (ws instanceof WebSocketInternal internal) {
+      internal.channelHandlerContext().channel().close();
+    } else {
+      connection.close();
+    }
   }
 }

@@ -60,8 +60,15 @@ public final class Address {
 
   /** api, push → store. {@code {userId, conversationId}} → {@code {}}; publishes {@code typing} to the other members. */
   public static final String CONVERSATION_TYPING = "store.conversation.typing";
-  /** api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}}; moves the read pointer forward, publishes {@code read}. */
+  /**
+   * api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}} (clamped); moves the read
+   * pointer (and the delivery pointer with it) forward, publishes {@code read}.
+   */
   public static final String CONVERSATION_READ = "store.conversation.read";
+  /** api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}} (clamped); moves the delivery pointer forward, publishes {@code delivered}. */
+  public static final String CONVERSATION_DELIVERED = "store.conversation.delivered";
+  /** api → store. {@code {userId, conversationId}} → {@code {receipts: [{userId, deliveredSeq, readSeq?}]}}. */
+  public static final String CONVERSATION_RECEIPTS = "store.conversation.receipts";
 
   // ---- Messages -----------------------------------------------------------------------------
 
@@ -77,6 +84,15 @@ public final class Address {
   public static final String MESSAGE_RECALL = "store.message.recall";
   /** api → store. {@code {userId, q, conversationId?, limit, before?}} → {@code {messages, nextCursor}}. */
   public static final String MESSAGE_SEARCH = "store.message.search";
+  /**
+   * api → store. {@code {userId, conversationId, messageId, text, mentions?}} → {@code {message}}; the
+   * sender, within 24 hours, text only. Publishes the edited message with a new event id.
+   */
+  public static final String MESSAGE_EDIT = "store.message.edit";
+  /** api → store. {@code {userId, conversationId, messageId, emoji}} → {@code {}}; publishes the message with a new event id if it changed. */
+  public static final String REACTION_ADD = "store.reaction.add";
+  /** api → store. {@code {userId, conversationId, messageId, emoji}} → {@code {}}; publishes the message with a new event id if it changed. */
+  public static final String REACTION_REMOVE = "store.reaction.remove";
 
   // ---- Push support --------------------------------------------------------------------------
 

@@ -61,7 +61,8 @@ public record SendRequest(
     return new SendRequest(conversationId, clientId, type, text, mediaId, replyTo, mentions(body));
   }
 
-  private static List<String> mentions(JsonObject body) {
+  /** {@code mentions}: absent is empty; at most 50 user ids, duplicates dropped. */
+  static List<String> mentions(JsonObject body) {
     Object value = body.getValue("mentions");
     if (value == null) {
       return List.of();

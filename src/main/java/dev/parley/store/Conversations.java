@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Conversations: creation, the caller's list and views, rename, mute, typing and read pointers. */
+/** Conversations: creation, the caller's list and views, rename, mute and typing (pointers: {@link Receipts}). */
 final class Conversations {
   static final int SHOWN_MEMBERS = 20;
   /**
@@ -279,33 +279,5 @@ final class Conversations {
       }
     }
     return Future.succeededFuture(new JsonObject());
-  }
-
-  /**
-   * Moves the read pointer forward (never back; past the end is clamped) and with it the
-   * delivery pointer. Others see a {@code read} event unless the reader turned receipts off;
-   * the reader's own connections always do, so every tab clears its badge.
-   */
-  Future<JsonObject> read(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
-      if (c == null) {
-        return Future.failedFuture(Failure.notFound("conversation"));
-      }
-      long seq = Math.min(cmd.getLong("seq"), c.lastSeq);
-      return tx.conn.preparedQuery("UPDATE members SET last_read_seq = ?, delivered_seq = MAX(delivered_seq, ?)"
-              + " WHERE conversation_id = ? AND user_id = ? AND last_read_seq < ?")
-          .execute(Tuple.of(seq, seq, c.id, userId, seq))
-          .map(rows -> {
-            if (rows.rowCount() > 0) {
-              JsonObject frame = Frames.ephemeral(Frames.READ,
-                  new JsonObject().put("conversationId", c.id).put("userId", userId).put("seq", seq));
-              boolean receipts = state.users.get(userId).readReceipts;
-              tx.afterCommit(() -> fanout.toUsers(receipts ? state.memberIds(c) : List.of(userId), frame));
-            }
-            return new JsonObject().put("seq", seq);
-          });
-    });
   }
 }

@@ -117,7 +117,7 @@ final class Messages {
             for (JsonObject message : created) {
               State.Conversation c = state.conversations.get(message.getString("conversationId"));
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
-              search.add(message.getLong("id"), message.getString("text"));
+              search.add(message.getLong("id"), message.getLong("id"), message.getString("text"));
             }
           });
           // One statement: a conversation's last seq and activity are read from its messages.
@@ -280,8 +280,8 @@ final class Messages {
 
   /**
    * {@code store.message.recall}: the sender within two minutes, a group's owner or admin any
-   * time. The message keeps id and seq, loses text and media, and is published again under a
-   * new event id so that clients resuming past the recall learn of it.
+   * time. The message keeps id and seq, loses text, media and reactions, and is published again
+   * under a new event id so that clients resuming past the recall learn of it.
    */
   Future<JsonObject> recall(JsonObject cmd) {
     String userId = cmd.getString("userId");
@@ -315,14 +315,15 @@ final class Messages {
             long eventId = state.nextEventId();
             message.remove("text");
             message.remove("media");
-            message.put("recalled", true);
+            message.put("recalled", true).put("reactions", new JsonArray());
             tx.afterCommit(() -> {
               fanout.toUsers(state.memberIds(c), Frames.message(eventId, message));
-              search.remove(messageId);
+              search.remove(messageId, eventId);
             });
-            return tx.conn.preparedQuery("UPDATE messages SET recalled = 1, text = NULL, media_id = NULL, event_id = ?"
-                    + " WHERE id = ?")
+            return tx.conn.preparedQuery("UPDATE messages SET recalled = 1, text = NULL, media_id = NULL, reactions = NULL,"
+                    + " event_id = ? WHERE id = ?")
                 .execute(Tuple.of(eventId, messageId))
+                .compose(v -> tx.conn.preparedQuery("DELETE FROM reactions WHERE message_id = ?").execute(Tuple.of(messageId)))
                 .map(v -> new JsonObject());
           });
     });

@@ -18,16 +18,26 @@ import org.slf4j.LoggerFactory;
  * milliseconds after it is stored; queries also check {@code recalled} in {@code parley.db}, so a
  * recall is never late.
  *
- * <p>Changes are applied in order, many per transaction, each transaction also moving the
- * {@code indexed.up_to} mark. At start, and after a crash, {@link #catchUp} indexes whatever
- * parley.db holds past the mark; deleting search.db rebuilds the index. Runs on the store context.
+ * <p>Every change (a new message, an edit, a recall) is an event of the message log with its own
+ * event id, and arrives here in event-id order. Changes are applied in that order, many per
+ * transaction, each transaction also moving the {@code indexed.up_to} mark to the last event id
+ * it applied. At start, and after a crash, {@link #catchUp} walks parley.db's event index past
+ * the mark and applies each message's latest state: an edit of an old message is caught up like
+ * a new one. Deleting search.db rebuilds the index. Runs on the store context.
+ *
+ * <p>The FTS5 table is contentless with {@code contentless_delete=1}: a row can be deleted or
+ * replaced by rowid alone, without the old text, so an edit is an {@code INSERT OR REPLACE} that
+ * drops the old text's terms and adds the new one's.
  */
 final class SearchIndex {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
   private static final int CHUNK = 2_000;
 
-  /** One change: text to index under a message id, or (text null) a message to forget. */
-  private record Change(long id, String text) {
+  /**
+   * One change at an event id: text to index under a message id, or (text null) a message to
+   * forget; {@code id} 0 only moves the mark (an event with no text to index).
+   */
+  private record Change(long id, long eventId, String text) {
   }
 
   private final Pool index;
@@ -42,16 +52,16 @@ final class SearchIndex {
     this.main = main;
   }
 
-  /** Indexes a new message's text. */
-  void add(long id, String text) {
+  /** Indexes a message's text (new or edited) as of event {@code eventId}. */
+  void add(long id, long eventId, String text) {
     if (text != null) {
-      enqueue(new Change(id, text));
+      enqueue(new Change(id, eventId, text));
     }
   }
 
-  /** Forgets a message (recalled, or its text replaced). */
-  void remove(long id) {
-    enqueue(new Change(id, null));
+  /** Forgets a message (recalled) as of event {@code eventId}. */
+  void remove(long id, long eventId) {
+    enqueue(new Change(id, eventId, null));
   }
 
   private void enqueue(Change change) {
@@ -75,9 +85,14 @@ final class SearchIndex {
         });
   }
 
+  /**
+   * Each message whose latest event is past the mark, in its current state. (A mark written
+   * before edits existed counted message ids; event ids are never smaller, so starting from it
+   * only indexes a few messages again.)
+   */
   private Future<Void> catchUpFrom(long upTo) {
-    return main.preparedQuery("SELECT id, text FROM messages WHERE id > ? AND text IS NOT NULL AND recalled = 0"
-            + " ORDER BY id LIMIT ?")
+    return main.preparedQuery("SELECT id, event_id, text, recalled FROM messages INDEXED BY messages_event"
+            + " WHERE event_id > ? ORDER BY event_id LIMIT ?")
         .execute(Tuple.of(upTo, CHUNK))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -85,11 +100,17 @@ final class SearchIndex {
           }
           List<Change> chunk = new ArrayList<>(rows.size());
           for (Row row : rows) {
-            chunk.add(new Change(row.getLong("id"), row.getString("text")));
+            long eventId = row.getLong("event_id");
+            String text = row.getString("text");
+            if (row.getInteger("recalled") == 1) {
+              chunk.add(new Change(row.getLong("id"), eventId, null));
+            } else {
+              chunk.add(text == null ? new Change(0, eventId, null) : new Change(row.getLong("id"), eventId, text));
+            }
           }
-          long last = chunk.get(chunk.size() - 1).id();
+          long last = chunk.get(chunk.size() - 1).eventId();
           return write(chunk).compose(v -> {
-            log.info("search index caught up to message {}", last);
+            log.info("search index caught up to event {}", last);
             return catchUpFrom(last);
           });
         });
@@ -135,17 +156,18 @@ final class SearchIndex {
     return index.withTransaction(conn -> {
       Future<Void> chain = Future.succeededFuture();
       long upTo = 0;
+      for (Change c : changes) {
+        upTo = Math.max(upTo, c.eventId());
+      }
+      List<Change> work = changes.stream().filter(c -> c.id() != 0).toList();
       int start = 0;
-      while (start < changes.size()) {
-        boolean insert = changes.get(start).text() != null;
+      while (start < work.size()) {
+        boolean insert = work.get(start).text() != null;
         int end = start;
         List<Tuple> run = new ArrayList<>();
-        while (end < changes.size() && (changes.get(end).text() != null) == insert) {
-          Change c = changes.get(end);
+        while (end < work.size() && (work.get(end).text() != null) == insert) {
+          Change c = work.get(end);
           run.add(insert ? Tuple.of(c.id(), c.text()) : Tuple.of(c.id()));
-          if (insert) {
-            upTo = Math.max(upTo, c.id());
-          }
           end++;
         }
         String sql = insert

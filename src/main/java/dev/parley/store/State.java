@@ -30,6 +30,17 @@ final class State {
     String lastSeenAt;
   }
 
+  /** A member's delivery and read pointers (seqs); read never passes delivered. */
+  static final class Pointers {
+    long delivered;
+    long read;
+
+    Pointers(long delivered, long read) {
+      this.delivered = delivered;
+      this.read = read;
+    }
+  }
+
   static final class Conversation {
     String id;
     String type;
@@ -38,6 +49,11 @@ final class State {
     long lastSeq;
     /** Join order is kept: the first 20 members are the ones a conversation shows. */
     final Map<String, String> roles = new LinkedHashMap<>();
+    /**
+     * Each member's pointers, so a receipt that moves nothing costs no write and no event (see
+     * Receipts). A new member's start at the current end, as their row does.
+     */
+    final Map<String, Pointers> pointers = new HashMap<>();
 
     boolean isGroup() {
       return "group".equals(type);
@@ -75,11 +91,15 @@ final class State {
             c.lastSeq = row.getLong("last_seq");
             conversations.put(c.id, c);
           }
-          return db.query("SELECT conversation_id, user_id, role FROM members ORDER BY joined_seq, joined_at").execute();
+          return db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq FROM members"
+              + " ORDER BY joined_seq, joined_at").execute();
         })
         .compose(rows -> {
           for (Row row : rows) {
-            addMember(conversations.get(row.getString("conversation_id")), row.getString("user_id"), row.getString("role"));
+            Conversation c = conversations.get(row.getString("conversation_id"));
+            String userId = row.getString("user_id");
+            addMember(c, userId, row.getString("role"));
+            c.pointers.put(userId, new Pointers(row.getLong("delivered_seq"), row.getLong("last_read_seq")));
           }
           // The counter also numbers join order and conversation activity: resume past all of them.
           return db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
@@ -124,11 +144,13 @@ final class State {
 
   void addMember(Conversation c, String userId, String role) {
     c.roles.put(userId, role);
+    c.pointers.put(userId, new Pointers(c.lastSeq, c.lastSeq));
     conversationsOfUser.computeIfAbsent(userId, k -> new HashSet<>()).add(c.id);
   }
 
   void removeMember(Conversation c, String userId) {
     c.roles.remove(userId);
+    c.pointers.remove(userId);
     Set<String> mine = conversationsOfUser.get(userId);
     if (mine != null) {
       mine.remove(c.id);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
  * events after the change they describe has committed: {@code message}, {@code conversation},
- * {@code typing}, {@code read}, {@code presence}.
+ * {@code typing}, {@code delivered}, {@code read}, {@code presence}.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
@@ -60,6 +60,8 @@ public final class StoreVerticle extends VerticleBase {
           search = new SearchIndex(database.search(), database.reader());
           MediaRecords media = new MediaRecords(state, writes, database.reader());
           Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media);
+          MessageChanges changes = new MessageChanges(state, writes, fanout, search);
+          Receipts receipts = new Receipts(state, writes, database.reader(), fanout);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
           PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
@@ -80,7 +82,9 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.CONVERSATION_RENAME, conversations::rename),
               Bus.serve(vertx, Address.CONVERSATION_MUTE, conversations::mute),
               Bus.serve(vertx, Address.CONVERSATION_TYPING, conversations::typing),
-              Bus.serve(vertx, Address.CONVERSATION_READ, conversations::read),
+              Bus.serve(vertx, Address.CONVERSATION_READ, receipts::read),
+              Bus.serve(vertx, Address.CONVERSATION_DELIVERED, receipts::delivered),
+              Bus.serve(vertx, Address.CONVERSATION_RECEIPTS, receipts::receipts),
               Bus.serve(vertx, Address.MEMBER_LIST, members::list),
               Bus.serve(vertx, Address.MEMBER_ADD, members::add),
               Bus.serve(vertx, Address.MEMBER_ROLE, members::role),
@@ -89,6 +93,9 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MESSAGE_HISTORY, messages::history),
               Bus.serve(vertx, Address.MESSAGE_RECALL, messages::recall),
               Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
+              Bus.serve(vertx, Address.MESSAGE_EDIT, changes::edit),
+              Bus.serve(vertx, Address.REACTION_ADD, changes::addReaction),
+              Bus.serve(vertx, Address.REACTION_REMOVE, changes::removeReaction),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
               Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceReports::update),
               Bus.serve(vertx, Address.PRESENCE_SYNC, presenceReports::sync),

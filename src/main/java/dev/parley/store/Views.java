@@ -10,7 +10,7 @@ import java.time.temporal.ChronoUnit;
 final class Views {
   /** Columns every message query selects, in the order {@link #message(Row)} reads them. */
   static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
-      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system"
+      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system, m.reactions"
       // A message with media carries it whole; a text message skips the lookup.
       + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + MediaRecords.JSON
       + " FROM media md WHERE md.id = m.media_id) END AS media_json";
@@ -112,7 +112,9 @@ final class Views {
       json.put("editedAt", editedAt);
     }
     json.put("recalled", recalled);
-    json.put("reactions", new JsonArray());
+    // The row keeps its reactions as the wire shows them (see Reactions): no query per message.
+    String reactions = row.getString("reactions");
+    json.put("reactions", reactions == null ? new JsonArray() : new JsonArray(reactions));
     String system = row.getString("system");
     if (system != null) {
       json.put("system", new JsonObject(system));

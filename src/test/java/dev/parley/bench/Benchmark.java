@@ -34,7 +34,10 @@ import java.util.function.Function;
  *   <li>server memory per idle authenticated WebSocket connection.</li>
  * </ol>
  * Options: {@code -Dbench.seconds=10 -Dbench.lightPairs=20 -Dbench.pairs=200 -Dbench.groups=20
- * -Dbench.members=50 -Dbench.idle=5000 -Dbench.window=2}.
+ * -Dbench.members=50 -Dbench.idle=5000 -Dbench.window=2}. {@code -Dbench.mode=receipts} runs the
+ * direct light and group scenarios twice instead, plain and receipts-heavy (every receiver sends a
+ * {@code delivered} frame for every message, a third of them a {@code read} frame too), and prints
+ * both side by side; {@code -Dbench.mode=cluster} runs {@link ClusterBenchmark}.
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
@@ -71,6 +74,10 @@ public final class Benchmark {
       MediaBenchmark.main(args);
       return;
     }
+    if ("receipts".equals(System.getProperty("bench.mode"))) {
+      receiptsMix();
+      return;
+    }
     System.out.println("Parley benchmark — " + machine());
     System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
@@ -94,6 +101,37 @@ public final class Benchmark {
     }
   }
 
+  /** The plain mix against the receipts-heavy mix, on one server, one after the other. */
+  private static void receiptsMix() throws Exception {
+    System.out.println("Parley benchmark, receipts mix — " + machine());
+    System.out.printf("settings: %d s measured after %d s warm-up, %d pairs, %d groups x %d members, window %d%n",
+        SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, GROUPS, MEMBERS, WINDOW);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<Result> results = new ArrayList<>();
+    try (ServerProcess server = ServerProcess.start(port, "1g")) {
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      Benchmark bench = new Benchmark(vertx, List.of(port));
+      try {
+        results.add(bench.direct(server, LIGHT_PAIRS, "direct light ", 0, false));
+        results.add(bench.direct(server, LIGHT_PAIRS, "direct light ", 0, true));
+        results.add(bench.fanout(server, false));
+        results.add(bench.fanout(server, true));
+      } finally {
+        vertx.close().await();
+      }
+    }
+    System.out.println();
+    System.out.println("| scenario | mix | rate | p50 | p99 |");
+    System.out.println("|---|---|---|---|---|");
+    for (Result r : results) {
+      System.out.printf("| %s | %s | %,.0f /s | %.1f ms | %.1f ms |%n", r.label().replace(" (receipts)", ""),
+          r.label().endsWith("(receipts)") ? "receipts" : "plain", r.rate(), r.p50(), r.p99());
+    }
+  }
+
   static String machine() throws Exception {
     String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
         .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
@@ -109,15 +147,21 @@ public final class Benchmark {
   }
 
   Result direct(ServerProcess server, int pairs, String label) throws Exception {
-    return direct(server, pairs, label, 0);
+    return direct(server, pairs, label, 0, false);
+  }
+
+  Result direct(ServerProcess server, int pairs, String label, int ratePerSecond) throws Exception {
+    return direct(server, pairs, label, ratePerSecond, false);
   }
 
   /**
    * Direct messages between {@code pairs} pairs of users. With {@code ratePerSecond} > 0 every
    * sender sends at a fixed pace (the same offered load whatever the latency: for comparisons);
    * otherwise each keeps {@code bench.window} messages in flight (as fast as the server goes).
+   * With {@code receipts} every receiver acknowledges each message with a {@code delivered} frame
+   * and a third of them with a {@code read} frame too.
    */
-  Result direct(ServerProcess server, int pairs, String label, int ratePerSecond) throws Exception {
+  Result direct(ServerProcess server, int pairs, String label, int ratePerSecond, boolean receipts) throws Exception {
     List<User> users = signUp("pair", pairs * 2);
     List<Future<String>> created = new ArrayList<>();
     for (int i = 0; i < pairs; i++) {
@@ -125,6 +169,7 @@ public final class Benchmark {
     }
     List<String> conversations = Future.all(created).await().list();
     Run run = new Run();
+    run.receipts = receipts;
     List<Connection> connections = connectAll(users, run);
     long periodMs = ratePerSecond > 0 ? Math.max(1, Math.round(2_000.0 * pairs / ratePerSecond)) : 0;
     for (int i = 0; i < pairs; i++) {
@@ -136,13 +181,18 @@ public final class Benchmark {
     String store = storeSummary(before, storeFigures());
     String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
     System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %s); latency %s%n",
-        label, run.rate(), connections.size(), load, run.latency.summary());
+        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
-    return new Result(label.trim(), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
+    return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
 
   Result fanout(ServerProcess server) throws Exception {
+    return fanout(server, false);
+  }
+
+  /** Group fan-out; {@code receipts} as in {@link #direct(ServerProcess, int, String, int, boolean)}. */
+  Result fanout(ServerProcess server, boolean receipts) throws Exception {
     List<User> users = signUp("member", GROUPS * MEMBERS);
     List<Future<String>> created = new ArrayList<>();
     for (int g = 0; g < GROUPS; g++) {
@@ -151,6 +201,7 @@ public final class Benchmark {
     List<String> groups = Future.all(created).await().list();
     Run run = new Run();
     run.countAll = true;
+    run.receipts = receipts;
     List<Connection> connections = connectAll(users, run);
     for (int g = 0; g < GROUPS; g++) {
       connections.get(g * MEMBERS).startSending(groups.get(g), run, 0);
@@ -158,11 +209,11 @@ public final class Benchmark {
     Map<String, Double> before = storeFigures();
     run.measure(server);
     String store = storeSummary(before, storeFigures());
-    System.out.printf("group fan-out: %,.0f deliveries/s (%d groups x %d members, %,.0f messages/s); latency %s%n",
-        run.rate(), GROUPS, MEMBERS, run.rate() / MEMBERS, run.latency.summary());
+    System.out.printf("group fan-out%s: %,.0f deliveries/s (%d groups x %d members, %,.0f messages/s); latency %s%n",
+        receipts ? " (receipts)" : "", run.rate(), GROUPS, MEMBERS, run.rate() / MEMBERS, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
-    return new Result("group fan-out", run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
+    return new Result("group fan-out" + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
 
   void idle(ServerProcess server) throws Exception {
@@ -198,6 +249,8 @@ public final class Benchmark {
     volatile boolean measuring;
     volatile boolean stopped;
     boolean countAll;
+    /** Receivers acknowledge every message: {@code delivered}, and every third connection {@code read} too. */
+    boolean receipts;
     long measuredNanos;
 
     double serverCpuSeconds;
@@ -242,14 +295,17 @@ public final class Benchmark {
     final User user;
     final WebSocket socket;
     final String prefix;
+    /** In a receipts mix, one connection in three also reports {@code read}. */
+    final boolean reader;
     long counter;
     String conversationId;
     boolean paced;
 
-    Connection(User user, WebSocket socket, Run run) {
+    Connection(User user, WebSocket socket, Run run, boolean reader) {
       this.user = user;
       this.socket = socket;
       this.prefix = user.id() + "-";
+      this.reader = reader;
       socket.textMessageHandler(text -> onFrame(text, run));
     }
 
@@ -296,7 +352,13 @@ public final class Benchmark {
         return;
       }
       String clientId = field(text, "\"clientId\":\"");
-      if (clientId == null || (!run.countAll && clientId.startsWith(prefix))) {
+      if (clientId == null) {
+        return;
+      }
+      if (run.receipts && !run.stopped && !clientId.startsWith(prefix)) {
+        acknowledge(text);
+      }
+      if (!run.countAll && clientId.startsWith(prefix)) {
         return;
       }
       Long sent = run.countAll ? run.sentAt.get(clientId) : run.sentAt.remove(clientId);
@@ -305,6 +367,21 @@ public final class Benchmark {
         if (sent != null) {
           run.latency.record((System.nanoTime() - sent) / 1000);
         }
+      }
+    }
+
+    /** Sends {@code delivered} for a received message, and {@code read} from one connection in three. */
+    private void acknowledge(String messageEvent) {
+      String conversationId = field(messageEvent, "\"conversationId\":\"");
+      int at = messageEvent.indexOf("\"seq\":") + 6;
+      int end = at;
+      while (Character.isDigit(messageEvent.charAt(end))) {
+        end++;
+      }
+      String tail = "\",\"conversationId\":\"" + conversationId + "\",\"seq\":" + messageEvent.substring(at, end) + "}";
+      socket.writeTextMessage("{\"type\":\"delivered" + tail);
+      if (reader) {
+        socket.writeTextMessage("{\"type\":\"read" + tail);
       }
     }
   }
@@ -372,7 +449,7 @@ public final class Benchmark {
   private List<Connection> connectAll(List<User> users, Run run) {
     return inBatches(users.size(), 100, i -> onContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
             .setPort(ports.get(i % ports.size())).setURI("/api/ws?access_token=" + users.get(i).token()))
-        .map(socket -> new Connection(users.get(i), socket, run))));
+        .map(socket -> new Connection(users.get(i), socket, run, i % 3 == 0))));
   }
 
   private void closeAll(List<Connection> connections) {

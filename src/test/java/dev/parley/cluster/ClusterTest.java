@@ -96,17 +96,29 @@ class ClusterTest {
   }
 
   @Test
-  void typingAndReadCrossNodes() {
+  void typingReceiptsAndEditsCrossNodes() {
     Account alice = api1.signUp("alice");
     Account bob = api3.signUp("bob");
     String id = api1.direct(alice, bob);
     try (WsClient aliceWs = api1.webSocket(alice, null); WsClient bobWs = api3.webSocket(bob, null)) {
-      api1.send(alice, id, "are you there?");
+      long messageId = api1.send(alice, id, "are you there?").getLong("id");
       bobWs.send(new JsonObject().put("type", "typing").put("conversationId", id));
       assertEquals(bob.id(), aliceWs.next("typing").getJsonObject("data").getString("userId"));
+      assertEquals(messageId, bobWs.next("message").getJsonObject("data").getLong("id"));
+      bobWs.send(new JsonObject().put("type", "delivered").put("conversationId", id).put("seq", 1));
+      JsonObject delivered = aliceWs.next("delivered").getJsonObject("data");
+      assertEquals(bob.id(), delivered.getString("userId"));
+      assertEquals(1, delivered.getLong("seq"));
       assertEquals(204, api3.post("/api/conversations/" + id + "/read", bob.token(), new JsonObject().put("seq", 1)).status());
       JsonObject read = aliceWs.next("read").getJsonObject("data");
       assertEquals(1, read.getLong("seq"));
+
+      assertEquals(200, api2.patch("/api/conversations/" + id + "/messages/" + messageId, alice.token(),
+          new JsonObject().put("text", "are you there now?")).status());
+      JsonObject edited = bobWs.next("message").getJsonObject("data");
+      assertEquals(messageId, edited.getLong("id"));
+      assertEquals("are you there now?", edited.getString("text"));
+      assertTrue(edited.getBoolean("edited"));
     }
   }
 

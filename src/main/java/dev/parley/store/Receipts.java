@@ -1,0 +1,174 @@
+package dev.parley.store;
+
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Delivery and read pointers, and the receipts view. Receipts are the most frequent write there
+ * is (every receiver acknowledges every message), so they are a bulk job of the write queue:
+ * all receipts waiting for the next group commit are applied together, several from the same
+ * member collapse into one, and the rows that really move are written with one batched
+ * {@code UPDATE}. The decision uses the pointers in {@link State}, so a receipt that moves
+ * nothing (a repeat, a seq behind the pointer) costs no write and no event.
+ *
+ * <p>Pointers only move forward and are clamped to the conversation's last seq; read implies
+ * delivered. After the commit, per member and batch at most one {@code read} and one
+ * {@code delivered} event go out (ephemeral: no event id):
+ * <ul>
+ *   <li>{@code read} to every member, the reader's own connections included (another tab clears
+ *   its badge); for a reader who turned read receipts off, to the reader's own connections only;</li>
+ *   <li>{@code delivered} to the other members, unless a {@code read} that already says as much
+ *   went to them.</li>
+ * </ul>
+ */
+final class Receipts {
+  private static final String UPDATE = "UPDATE members SET delivered_seq = ?, last_read_seq = ?"
+      + " WHERE conversation_id = ? AND user_id = ?";
+
+  /** One member's pointers before and after a batch of receipts. */
+  private static final class Move {
+    final State.Conversation c;
+    final String userId;
+    final State.Pointers now;
+    final long deliveredBefore;
+    final long readBefore;
+
+    Move(State.Conversation c, String userId, State.Pointers now) {
+      this.c = c;
+      this.userId = userId;
+      this.now = now;
+      this.deliveredBefore = now.delivered;
+      this.readBefore = now.read;
+    }
+
+    boolean moved() {
+      return now.delivered != deliveredBefore || now.read != readBefore;
+    }
+  }
+
+  private final State state;
+  private final WriteQueue writes;
+  private final Pool reader;
+  private final Fanout fanout;
+  private final WriteQueue.Bulk<JsonObject, JsonObject> move = this::moveAll;
+
+  Receipts(State state, WriteQueue writes, Pool reader, Fanout fanout) {
+    this.state = state;
+    this.writes = writes;
+    this.reader = reader;
+    this.fanout = fanout;
+  }
+
+  /** {@code store.conversation.delivered}. */
+  Future<JsonObject> delivered(JsonObject cmd) {
+    return writes.submit(move, cmd.put("read", false));
+  }
+
+  /** {@code store.conversation.read}: moves the delivery pointer too. */
+  Future<JsonObject> read(JsonObject cmd) {
+    return writes.submit(move, cmd.put("read", true));
+  }
+
+  private Future<List<AsyncResult<JsonObject>>> moveAll(WriteQueue.Tx tx, List<JsonObject> cmds) {
+    List<AsyncResult<JsonObject>> outcomes = new ArrayList<>(cmds.size());
+    Map<String, Move> moves = new LinkedHashMap<>();
+    for (JsonObject cmd : cmds) {
+      String userId = cmd.getString("userId");
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        outcomes.add(Future.failedFuture(Failure.notFound("conversation")));
+        continue;
+      }
+      long seq = Math.min(cmd.getLong("seq"), c.lastSeq);
+      Move m = moves.computeIfAbsent(c.id + '\u0000' + userId, k -> new Move(c, userId, c.pointers.get(userId)));
+      if (cmd.getBoolean("read")) {
+        m.now.read = Math.max(m.now.read, seq);
+      }
+      m.now.delivered = Math.max(m.now.delivered, Math.max(seq, m.now.read));
+      outcomes.add(Future.succeededFuture(new JsonObject().put("seq", seq)));
+    }
+    List<Tuple> rows = new ArrayList<>();
+    List<Move> moved = new ArrayList<>();
+    for (Move m : moves.values()) {
+      if (m.moved()) {
+        moved.add(m);
+        rows.add(Tuple.of(m.now.delivered, m.now.read, m.c.id, m.userId));
+      }
+    }
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(outcomes);
+    }
+    tx.afterCommit(() -> moved.forEach(this::announce));
+    return tx.conn.preparedQuery(UPDATE).executeBatch(rows).map(v -> outcomes);
+  }
+
+  private void announce(Move m) {
+    List<String> others = new ArrayList<>(m.c.roles.size());
+    for (String memberId : state.memberIds(m.c)) {
+      if (!memberId.equals(m.userId)) {
+        others.add(memberId);
+      }
+    }
+    State.User user = state.users.get(m.userId);
+    boolean readShown = user != null && user.readReceipts;
+    boolean readMoved = m.now.read > m.readBefore;
+    if (readMoved) {
+      JsonObject read = Frames.ephemeral(Frames.READ, pointer(m, m.now.read));
+      if (readShown) {
+        List<String> everyone = new ArrayList<>(others);
+        everyone.add(m.userId);
+        fanout.toUsers(everyone, read);
+      } else {
+        fanout.toUser(m.userId, read);
+      }
+    }
+    boolean saidByRead = readMoved && readShown && m.now.read >= m.now.delivered;
+    if (m.now.delivered > m.deliveredBefore && !saidByRead && !others.isEmpty()) {
+      fanout.toUsers(others, Frames.ephemeral(Frames.DELIVERED, pointer(m, m.now.delivered)));
+    }
+  }
+
+  private static JsonObject pointer(Move m, long seq) {
+    return new JsonObject().put("conversationId", m.c.id).put("userId", m.userId).put("seq", seq);
+  }
+
+  /**
+   * {@code store.conversation.receipts}: every member's pointers, in join order, as committed.
+   * The read position of a member who turned read receipts off is left out (the caller always
+   * sees their own).
+   */
+  Future<JsonObject> receipts(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    if (c == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    return reader.preparedQuery("SELECT user_id, delivered_seq, last_read_seq FROM members WHERE conversation_id = ?"
+            + " ORDER BY joined_seq, joined_at")
+        .execute(Tuple.of(c.id))
+        .map(rows -> {
+          JsonArray receipts = new JsonArray();
+          for (Row row : rows) {
+            String memberId = row.getString("user_id");
+            JsonObject receipt = new JsonObject().put("userId", memberId).put("deliveredSeq", row.getLong("delivered_seq"));
+            State.User member = state.users.get(memberId);
+            if (memberId.equals(userId) || (member != null && member.readReceipts)) {
+              receipt.put("readSeq", row.getLong("last_read_seq"));
+            }
+            receipts.add(receipt);
+          }
+          return new JsonObject().put("receipts", receipts);
+        });
+  }
+}
