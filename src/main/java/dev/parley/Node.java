@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.api.ApiVerticle;
+import dev.parley.bridge.BridgeVerticle;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
 import dev.parley.push.PushVerticle;
@@ -22,11 +23,11 @@ import java.util.Set;
 
 /**
  * One Parley node: a Vert.x instance and the verticles its roles name. The store comes up first
- * (it must answer before anyone asks), then push, then the API that accepts requests; shutdown
- * runs the other way round.
+ * (it must answer before anyone asks), then push, the bridge, then the API that accepts
+ * requests; shutdown runs the other way round.
  */
 public final class Node {
-  public static final Set<String> ROLES = Set.of("api", "push", "store");
+  public static final Set<String> ROLES = Set.of("api", "push", "bridge", "store");
 
   private final JsonObject config;
   private final ParleyConfig typed;
@@ -69,6 +70,9 @@ public final class Node {
     }
     if (typed.roles().contains("push")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(PushVerticle::new, one)));
+    }
+    if (typed.roles().contains("bridge")) {
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(BridgeVerticle::new, one)));
     }
     if (typed.roles().contains("api")) {
       DeploymentOptions api = new DeploymentOptions(one).setInstances(Math.max(1, typed.http().instances()));

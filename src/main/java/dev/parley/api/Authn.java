@@ -1,23 +1,27 @@
 package dev.parley.api;
 
 import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Authenticator;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Failure;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
-/** Requires {@code Authorization: Bearer <access token>} and puts the caller's id in the context. */
+/**
+ * Requires {@code Authorization: Bearer <token>}, a user's access token or a bot's token, and
+ * puts the caller's id in the context.
+ */
 final class Authn implements Handler<RoutingContext> {
-  private final AccessTokens tokens;
+  private final Authenticator authenticator;
 
-  Authn(AccessTokens tokens) {
-    this.tokens = tokens;
+  Authn(Authenticator authenticator) {
+    this.authenticator = authenticator;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    tokens.verify(AccessTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
+    authenticator.verify(AccessTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
         .onSuccess(userId -> {
           ctx.put(Http.USER_ID, userId);
           ctx.next();

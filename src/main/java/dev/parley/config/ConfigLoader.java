@@ -35,6 +35,7 @@ public final class ConfigLoader {
       new Env("PARLEY_HTTP_INSTANCES", "http.instances", Kind.INT),
       new Env("PARLEY_WEBROOT", "http.webroot", Kind.STRING),
       new Env("PARLEY_ALLOWED_ORIGINS", "http.allowedOrigins", Kind.LIST),
+      new Env("PARLEY_PUBLIC_URL", "http.publicUrl", Kind.STRING),
       new Env("PARLEY_DATA_DIR", "store.dataDir", Kind.STRING),
       new Env("PARLEY_JWT_SECRET", "auth.jwtSecret", Kind.STRING),
       new Env("PARLEY_ACCESS_TOKEN_SECONDS", "auth.accessTokenSeconds", Kind.INT),
@@ -42,6 +43,8 @@ public final class ConfigLoader {
       new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
       new Env("PARLEY_BUS_TIMEOUT_MS", "bus.requestTimeoutMs", Kind.INT),
       new Env("PARLEY_PING_SECONDS", "push.pingSeconds", Kind.INT),
+      new Env("PARLEY_BRIDGE_TCP_PORT", "bridge.tcpPort", Kind.INT),
+      new Env("PARLEY_BRIDGE_TCP_HOST", "bridge.tcpHost", Kind.STRING),
       new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL));
 
   private ConfigLoader() {

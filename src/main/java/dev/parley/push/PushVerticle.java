@@ -3,12 +3,15 @@ package dev.parley.push;
 import dev.parley.auth.AccessTokens;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
+import dev.parley.http.Origins;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
 import dev.parley.shared.Meters;
+import dev.parley.shared.Session;
+import dev.parley.shared.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Context;
@@ -19,7 +22,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -27,13 +29,13 @@ import java.util.List;
  * {@code Last-Event-ID} / {@code ?since=}. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
- * per user, see {@link Registry}). Sends {@code store.events.since} (replay),
+ * per user, see {@link SessionRegistry}). Sends {@code store.events.since} (replay),
  * {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
  * {@code store.conversation.read}, {@code store.conversation.typing}.
  */
 public final class PushVerticle extends VerticleBase {
   private ParleyConfig config;
-  private Registry registry;
+  private SessionRegistry registry;
   private Bus bus;
   private AccessTokens tokens;
   private ClientFrames clientFrames;
@@ -47,8 +49,8 @@ public final class PushVerticle extends VerticleBase {
     clientFrames = new ClientFrames(bus);
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
-    registry = new Registry(vertx, context, bus, config.nodeId(), delivered::increment);
-    Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
+    registry = new SessionRegistry(vertx, context, bus, config.nodeId(), delivered::increment);
+    Gauge.builder("parley.connections", registry, SessionRegistry::connections).description("Open push connections")
         .register(Meters.registry());
     vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));
     HttpFront front = HttpFront.of(vertx, config);
@@ -103,7 +105,7 @@ public final class PushVerticle extends VerticleBase {
       HttpFront.error(ctx, Failure.invalid(null, "this path takes a WebSocket upgrade"));
       return;
     }
-    if (!originAllowed(request)) {
+    if (!Origins.allowed(request, config.http().allowedOrigins())) {
       HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
       return;
     }
@@ -145,29 +147,5 @@ public final class PushVerticle extends VerticleBase {
 
   private void leave(Session session) {
     context.runOnContext(v -> registry.detach(session));
-  }
-
-  /**
-   * Browsers send {@code Origin} with every WebSocket: only the page's own origin and the
-   * configured ones may open a socket with a user's token (cross-site WebSocket hijacking).
-   * Clients that are not browsers send no Origin.
-   */
-  private boolean originAllowed(HttpServerRequest request) {
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    if (origin == null) {
-      return true;
-    }
-    if (config.http().allowedOrigins().contains(origin)) {
-      return true;
-    }
-    try {
-      URI uri = URI.create(origin);
-      String host = request.getHeader(HttpHeaders.HOST);
-      String forwarded = request.getHeader("X-Forwarded-Host");
-      String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      return authority.equalsIgnoreCase(host) || authority.equalsIgnoreCase(forwarded);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return false;
-    }
   }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
  * events after the change they describe has committed: {@code message}, {@code conversation},
- * {@code typing}, {@code read}, {@code presence}.
+ * {@code typing}, {@code read}, {@code presence}; and {@code event.bot.revoked} once a bot's
+ * token is gone.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
@@ -57,6 +58,8 @@ public final class StoreVerticle extends VerticleBase {
           Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
+          Shares shares = new Shares(state, writes, database.reader());
+          Bots bots = new Bots(state, views, writes, vertx.eventBus());
           Function<JsonObject, Future<JsonObject>> presenceUpdate = cmd -> {
             String userId = cmd.getString("userId");
             boolean online = cmd.getBoolean("online");
@@ -93,6 +96,14 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MESSAGE_RECALL, messages::recall),
               Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
+              Bus.serve(vertx, Address.SHARE_CREATE, shares::create),
+              Bus.serve(vertx, Address.SHARE_LIST, shares::list),
+              Bus.serve(vertx, Address.SHARE_REVOKE, shares::revoke),
+              Bus.serve(vertx, Address.SHARE_VIEW, shares::view),
+              Bus.serve(vertx, Address.SHARE_MEDIA, shares::media),
+              Bus.serve(vertx, Address.BOT_CREATE, bots::create),
+              Bus.serve(vertx, Address.BOT_REVOKE, bots::revoke),
+              Bus.serve(vertx, Address.BOT_AUTHENTICATE, bots::authenticate),
               Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceUpdate),
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));

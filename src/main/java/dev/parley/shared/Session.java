@@ -1,9 +1,5 @@
-package dev.parley.push;
+package dev.parley.shared;
 
-import dev.parley.shared.Address;
-import dev.parley.shared.Bus;
-import dev.parley.shared.Event;
-import dev.parley.shared.Frames;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One push connection (SSE or WebSocket) of one user. Its state lives on the connection's own
- * event loop, and everything here runs there ({@link Registry} hops to it).
+ * One connection of one user that receives push events: an SSE stream or a WebSocket (push), a
+ * bridged bot socket (bridge). Its state lives on the connection's own event loop, and
+ * everything here runs there ({@link SessionRegistry} hops to it).
  *
  * <p>Resume: live events are buffered while the durable events after the client's cursor are
  * replayed from the store; then the buffer is flushed, skipping durable events already sent, so
@@ -25,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * durable event closes the connection (the client resumes from its cursor): the server never
  * buffers without bound for a client that does not read.
  */
-abstract class Session {
+public abstract class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int MAX_BUFFERED = 10_000;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
   private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
 
-  final String userId;
-  final Context context;
+  public final String userId;
+  public final Context context;
   private final Long since;
   private boolean live;
   private boolean closed;
@@ -40,7 +37,7 @@ abstract class Session {
   private List<Event> buffered = new ArrayList<>();
   private Runnable onClose = () -> { };
 
-  Session(String userId, Context context, Long since) {
+  protected Session(String userId, Context context, Long since) {
     this.userId = userId;
     this.context = context;
     this.since = since;
@@ -48,7 +45,7 @@ abstract class Session {
   }
 
   /** Called once when the session ends, whoever ends it (the registry forgets it then). */
-  void onClose(Runnable onClose) {
+  public void onClose(Runnable onClose) {
     this.onClose = onClose;
   }
 
@@ -68,7 +65,7 @@ abstract class Session {
   protected abstract void closeConnection();
 
   /** Called once the user's delivery address is registered: replay, then go live. */
-  void start(Bus bus, int replayLimit) {
+  public void start(Bus bus, int replayLimit) {
     context.runOnContext(v -> {
       if (since == null) {
         goLive(List.of());
@@ -107,7 +104,7 @@ abstract class Session {
   }
 
   /** Delivers an event; the caller is on this session's event loop. */
-  void deliverHere(Event event) {
+  public void deliverHere(Event event) {
     if (closed) {
       return;
     }
@@ -146,7 +143,7 @@ abstract class Session {
     write(event);
   }
 
-  void keepAlive() {
+  public void keepAlive() {
     context.runOnContext(v -> {
       if (!closed) {
         ping();
@@ -155,7 +152,7 @@ abstract class Session {
   }
 
   /** Ends the session from this side; the peer's close ends up in {@link #closed()} instead. */
-  void close() {
+  public void close() {
     if (!closed) {
       closed = true;
       closeConnection();
@@ -164,14 +161,14 @@ abstract class Session {
   }
 
   /** The connection is gone (closed by the peer or the network). */
-  void closed() {
+  public void closed() {
     if (!closed) {
       closed = true;
       onClose.run();
     }
   }
 
-  boolean isLive() {
+  public boolean isLive() {
     return live;
   }
 }

@@ -1,8 +1,5 @@
-package dev.parley.push;
+package dev.parley.shared;
 
-import dev.parley.shared.Address;
-import dev.parley.shared.Bus;
-import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,12 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's connections by user, and one {@code chat.user.<id>} consumer per user with at
- * least one connection here, never one per socket: registrations travel through the cluster
- * manager, deliveries are dispatched locally. Runs on the push verticle's context only.
+ * One verticle's connections on this node by user, and one {@code chat.user.<id>} consumer per
+ * user with at least one connection here, never one per socket: registrations travel through
+ * the cluster manager, deliveries are dispatched locally. Runs on its verticle's context only.
+ * Push and the bridge each keep one; each reports presence under its own key.
  */
-final class Registry {
-  private static final Logger log = LoggerFactory.getLogger(Registry.class);
+public final class SessionRegistry {
+  private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
   private static final class UserSlot {
     final Set<Session> sessions = new LinkedHashSet<>();
@@ -35,6 +33,7 @@ final class Registry {
   private final Vertx vertx;
   private final Context context;
   private final Bus bus;
+  /** Whose connections these are, for presence: the node id, or the node id and the verticle's role. */
   private final String nodeId;
   private final Map<String, UserSlot> users = new HashMap<>();
   private final Runnable onDelivered;
@@ -48,7 +47,7 @@ final class Registry {
   private final Map<Context, List<Runnable>> outgoing = new LinkedHashMap<>();
   private boolean flushQueued;
 
-  Registry(Vertx vertx, Context context, Bus bus, String nodeId, Runnable onDelivered) {
+  public SessionRegistry(Vertx vertx, Context context, Bus bus, String nodeId, Runnable onDelivered) {
     this.vertx = vertx;
     this.context = context;
     this.bus = bus;
@@ -57,7 +56,7 @@ final class Registry {
   }
 
   /** Adds a session; the returned future completes once the user's address is registered. */
-  Future<Void> attach(Session session) {
+  public Future<Void> attach(Session session) {
     connections++;
     UserSlot slot = users.get(session.userId);
     if (slot == null) {
@@ -72,7 +71,7 @@ final class Registry {
     return slot.ready;
   }
 
-  void detach(Session session) {
+  public void detach(Session session) {
     UserSlot slot = users.get(session.userId);
     if (slot == null || !slot.sessions.remove(session)) {
       return;
@@ -110,11 +109,11 @@ final class Registry {
         .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
   }
 
-  int connections() {
+  public int connections() {
     return connections;
   }
 
-  List<Session> all() {
+  public List<Session> all() {
     List<Session> all = new ArrayList<>();
     users.values().forEach(slot -> all.addAll(slot.sessions));
     return all;
