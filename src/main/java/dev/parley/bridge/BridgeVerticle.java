@@ -21,6 +21,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -92,9 +93,11 @@ public final class BridgeVerticle extends VerticleBase {
     });
     // The stock origin check refuses clients that send neither Origin nor Referer (bots); this
     // one refuses only foreign browser pages, as the WebSocket endpoint does.
+    // The XHR transports post their frames: they need the body read, up to a frame's size.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.push().maxFrameBytes());
     router.route("/eventbus/*").handler(ctx -> {
       if (Origins.allowed(ctx.request(), config.http().allowedOrigins())) {
-        ctx.next();
+        body.handle(ctx);
       } else {
         HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
       }
