@@ -10,7 +10,6 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
-import dev.parley.shared.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
@@ -38,14 +38,14 @@ import java.util.concurrent.TimeUnit;
  * permit no address, and {@link Gate} serves the few frames a bot may send. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a registered socket on this node (one
- * consumer per user, see {@link SessionRegistry}) and {@code event.bot.revoked}. Sends
- * {@code store.bot.authenticate}, {@code store.message.send}, {@code store.events.since} and
- * {@code store.presence.update}.
+ * consumer per user, see {@link Deliveries}), {@code event.bot.revoked} and
+ * {@code event.store.started}. Sends {@code store.bot.authenticate}, {@code store.message.send},
+ * {@code store.events.since}, {@code store.presence.update} and {@code store.presence.sync}.
  */
 public final class BridgeVerticle extends VerticleBase {
   private final Map<Object, Link> links = new ConcurrentHashMap<>();
   private ParleyConfig config;
-  private SessionRegistry registry;
+  private Deliveries deliveries;
   private Gate gate;
   private TcpEventBusBridge tcp;
 
@@ -57,14 +57,14 @@ public final class BridgeVerticle extends VerticleBase {
         config.auth().accessTokenSeconds());
     Counter delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
-    // Presence is reported per node and verticle: push and the bridge each say when their last socket of a user closed.
-    registry = new SessionRegistry(vertx, context, bus, config.nodeId() + "/bridge", delivered::increment);
-    gate = new Gate(new Authenticator(tokens, bus), bus, registry, context, config.push().replayLimit());
+    deliveries = new Deliveries(vertx, bus, config.memberId(), delivered::increment);
+    gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, config.push().replayLimit());
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
     List<Future<?>> ready = new ArrayList<>();
     ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
         message -> gate.revoked(message.body().getString("userId"))).completion());
+    ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.reportAll()).completion());
     if (config.bridge().tcpPort() != 0) {
       ready.add(startTcp());
     }
@@ -86,7 +86,7 @@ public final class BridgeVerticle extends VerticleBase {
       SockJSSocket socket = event.socket();
       Link link = links.computeIfAbsent(socket,
           s -> new SockJsLink(socket, Vertx.currentContext(), config.push().writeQueueMaxBytes()));
-      if (event.type() == io.vertx.ext.bridge.BridgeEventType.SOCKET_CLOSED) {
+      if (event.type() == BridgeEventType.SOCKET_CLOSED) {
         links.remove(socket);
       }
       gate.handle(event, link);

@@ -9,7 +9,6 @@ import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
 import dev.parley.shared.SendRequest;
-import dev.parley.shared.SessionRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume): the
- *       socket joins the bridge's {@link SessionRegistry}, and gets exactly a WebSocket's events;</li>
+ *       socket gets a {@link BridgeSession} fed by {@link Deliveries}, and gets exactly a WebSocket's events;</li>
  *   <li>{@code unregister} of that address;</li>
  *   <li>{@code send} to {@code chat.send} with a WebSocket {@code send} frame as body: stored
  *       like any message, answered on the reply address with the ack or error data.</li>
@@ -40,18 +39,18 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Gate {
   private final Authenticator authenticator;
   private final Bus bus;
-  private final SessionRegistry registry;
-  /** The bridge verticle's context: the registry is touched there only. */
+  private final Deliveries deliveries;
+  /** The bridge verticle's context: {@link Deliveries} is touched there only. */
   private final Context home;
   private final int replayLimit;
   private final Map<String, Set<Link>> byUser = new ConcurrentHashMap<>();
   /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  Gate(Authenticator authenticator, Bus bus, SessionRegistry registry, Context home, int replayLimit) {
+  Gate(Authenticator authenticator, Bus bus, Deliveries deliveries, Context home, int replayLimit) {
     this.authenticator = authenticator;
     this.bus = bus;
-    this.registry = registry;
+    this.deliveries = deliveries;
     this.home = home;
     this.replayLimit = replayLimit;
   }
@@ -93,10 +92,10 @@ final class Gate {
       } else if (link.session != null) {
         link.refuse(address, Failure.invalid(null, "already registered"));
       } else {
-        BridgeSession session = new BridgeSession(userId, since, link, address);
+        BridgeSession session = new BridgeSession(userId, since, link);
         link.session = session;
-        session.onClose(() -> home.runOnContext(v -> registry.detach(session)));
-        home.runOnContext(v -> registry.attach(session)
+        session.onClose(() -> home.runOnContext(v -> deliveries.detach(session)));
+        home.runOnContext(v -> deliveries.attach(session)
             .onSuccess(ready -> session.start(bus, replayLimit))
             .onFailure(cause -> link.close()));
       }

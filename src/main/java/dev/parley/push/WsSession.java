@@ -1,7 +1,6 @@
 package dev.parley.push;
 
 import dev.parley.shared.Event;
-import dev.parley.shared.Session;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;

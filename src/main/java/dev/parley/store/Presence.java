@@ -44,6 +44,41 @@ final class Presence {
     return offline;
   }
 
+  /**
+   * Forgets a cluster member: every reporter on it, the member id itself (push) and
+   * {@code <member id>/<role>} (the bridge). Returns the users who went offline with it.
+   */
+  Set<String> forgetMember(String memberId) {
+    Set<String> offline = new HashSet<>();
+    nodesOfUser.entrySet().removeIf(entry -> {
+      entry.getValue().removeIf(node -> node.equals(memberId) || node.startsWith(memberId + "/"));
+      if (entry.getValue().isEmpty()) {
+        offline.add(entry.getKey());
+        return true;
+      }
+      return false;
+    });
+    return offline;
+  }
+
+  /**
+   * Replaces everything known about a node with {@code userIds} (its report after the store
+   * restarted); returns each user whose online state changed, with the new state.
+   */
+  Map<String, Boolean> sync(String nodeId, Set<String> userIds) {
+    Map<String, Boolean> changed = new HashMap<>();
+    for (String userId : forgetNode(nodeId)) {
+      changed.put(userId, false);
+    }
+    for (String userId : userIds) {
+      if (update(userId, nodeId, true)) {
+        // Offline a moment ago because the node was forgotten, online again: no change at all.
+        changed.merge(userId, true, (was, now) -> null);
+      }
+    }
+    return changed;
+  }
+
   boolean isOnline(String userId) {
     return nodesOfUser.containsKey(userId);
   }

@@ -1,5 +1,9 @@
-package dev.parley.shared;
+package dev.parley.push;
 
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Event;
+import dev.parley.shared.Frames;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,9 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection of one user that receives push events: an SSE stream or a WebSocket (push), a
- * bridged bot socket (bridge). Its state lives on the connection's own event loop, and
- * everything here runs there ({@link SessionRegistry} hops to it).
+ * One push connection (SSE or WebSocket) of one user. Its state lives on the connection's own
+ * event loop, and everything here runs there ({@link Registry} hops to it).
  *
  * <p>Resume: live events are buffered while the durable events after the client's cursor are
  * replayed from the store; then the buffer is flushed, skipping durable events already sent, so
@@ -22,14 +25,14 @@ import org.slf4j.LoggerFactory;
  * durable event closes the connection (the client resumes from its cursor): the server never
  * buffers without bound for a client that does not read.
  */
-public abstract class Session {
+abstract class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int MAX_BUFFERED = 10_000;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
   private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
 
-  public final String userId;
-  public final Context context;
+  final String userId;
+  final Context context;
   private final Long since;
   private boolean live;
   private boolean closed;
@@ -37,7 +40,7 @@ public abstract class Session {
   private List<Event> buffered = new ArrayList<>();
   private Runnable onClose = () -> { };
 
-  protected Session(String userId, Context context, Long since) {
+  Session(String userId, Context context, Long since) {
     this.userId = userId;
     this.context = context;
     this.since = since;
@@ -45,7 +48,7 @@ public abstract class Session {
   }
 
   /** Called once when the session ends, whoever ends it (the registry forgets it then). */
-  public void onClose(Runnable onClose) {
+  void onClose(Runnable onClose) {
     this.onClose = onClose;
   }
 
@@ -65,7 +68,7 @@ public abstract class Session {
   protected abstract void closeConnection();
 
   /** Called once the user's delivery address is registered: replay, then go live. */
-  public void start(Bus bus, int replayLimit) {
+  void start(Bus bus, int replayLimit) {
     context.runOnContext(v -> {
       if (since == null) {
         goLive(List.of());
@@ -104,7 +107,7 @@ public abstract class Session {
   }
 
   /** Delivers an event; the caller is on this session's event loop. */
-  public void deliverHere(Event event) {
+  void deliverHere(Event event) {
     if (closed) {
       return;
     }
@@ -143,7 +146,7 @@ public abstract class Session {
     write(event);
   }
 
-  public void keepAlive() {
+  void keepAlive() {
     context.runOnContext(v -> {
       if (!closed) {
         ping();
@@ -152,7 +155,7 @@ public abstract class Session {
   }
 
   /** Ends the session from this side; the peer's close ends up in {@link #closed()} instead. */
-  public void close() {
+  void close() {
     if (!closed) {
       closed = true;
       closeConnection();
@@ -161,14 +164,14 @@ public abstract class Session {
   }
 
   /** The connection is gone (closed by the peer or the network). */
-  public void closed() {
+  void closed() {
     if (!closed) {
       closed = true;
       onClose.run();
     }
   }
 
-  public boolean isLive() {
+  boolean isLive() {
     return live;
   }
 }

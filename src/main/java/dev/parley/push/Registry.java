@@ -1,9 +1,13 @@
-package dev.parley.shared;
+package dev.parley.push;
 
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One verticle's connections on this node by user, and one {@code chat.user.<id>} consumer per
- * user with at least one connection here, never one per socket: registrations travel through
- * the cluster manager, deliveries are dispatched locally. Runs on its verticle's context only.
- * Push and the bridge each keep one; each reports presence under its own key.
+ * This node's connections by user, and one {@code chat.user.<id>} consumer per user with at
+ * least one connection here, never one per socket: registrations travel through the cluster
+ * manager, deliveries are dispatched locally. Runs on the push verticle's context only.
  */
-public final class SessionRegistry {
-  private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+final class Registry {
+  private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
   private static final class UserSlot {
     final Set<Session> sessions = new LinkedHashSet<>();
@@ -33,7 +36,7 @@ public final class SessionRegistry {
   private final Vertx vertx;
   private final Context context;
   private final Bus bus;
-  /** Whose connections these are, for presence: the node id, or the node id and the verticle's role. */
+  /** This node as the store knows it: the cluster member id, so a node that dies is forgotten. */
   private final String nodeId;
   private final Map<String, UserSlot> users = new HashMap<>();
   private final Runnable onDelivered;
@@ -47,7 +50,7 @@ public final class SessionRegistry {
   private final Map<Context, List<Runnable>> outgoing = new LinkedHashMap<>();
   private boolean flushQueued;
 
-  public SessionRegistry(Vertx vertx, Context context, Bus bus, String nodeId, Runnable onDelivered) {
+  Registry(Vertx vertx, Context context, Bus bus, String nodeId, Runnable onDelivered) {
     this.vertx = vertx;
     this.context = context;
     this.bus = bus;
@@ -56,7 +59,7 @@ public final class SessionRegistry {
   }
 
   /** Adds a session; the returned future completes once the user's address is registered. */
-  public Future<Void> attach(Session session) {
+  Future<Void> attach(Session session) {
     connections++;
     UserSlot slot = users.get(session.userId);
     if (slot == null) {
@@ -71,7 +74,7 @@ public final class SessionRegistry {
     return slot.ready;
   }
 
-  public void detach(Session session) {
+  void detach(Session session) {
     UserSlot slot = users.get(session.userId);
     if (slot == null || !slot.sessions.remove(session)) {
       return;
@@ -109,11 +112,18 @@ public final class SessionRegistry {
         .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
   }
 
-  public int connections() {
+  /** Tells a (re)started store every user connected here: it forgets everything when it stops. */
+  void reportAll() {
+    JsonArray userIds = new JsonArray(new ArrayList<>(users.keySet()));
+    bus.request(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", nodeId).put("userIds", userIds))
+        .onFailure(cause -> log.warn("presence of {} users not reported: {}", userIds.size(), cause.getMessage()));
+  }
+
+  int connections() {
     return connections;
   }
 
-  public List<Session> all() {
+  List<Session> all() {
     List<Session> all = new ArrayList<>();
     users.values().forEach(slot -> all.addAll(slot.sessions));
     return all;
