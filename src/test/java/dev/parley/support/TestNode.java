@@ -65,7 +65,14 @@ public final class TestNode implements AutoCloseable {
    * that a lost store shows quickly.
    */
   public static TestNode clustered(Path dataDir, int clusterPort, List<Integer> seedPorts, String... roles) {
+    return clustered(dataDir, clusterPort, seedPorts, c -> { }, roles);
+  }
+
+  /** {@link #clustered(Path, int, List, String...)} with a further change to the configuration. */
+  public static TestNode clustered(Path dataDir, int clusterPort, List<Integer> seedPorts, Consumer<JsonObject> tweak,
+                                   String... roles) {
     return startIn(dataDir, c -> {
+      tweak.accept(c);
       c.getJsonObject("node").put("roles", new JsonArray(List.of(roles)));
       c.getJsonObject("bus").put("requestTimeoutMs", 2000);
       c.getJsonObject("http").put("instances", 1);
