@@ -33,7 +33,11 @@ async function main() {
     // After a reconnect, ask for what was missed (since = last event id seen).
     const headers = lastId > 0 ? { since: String(lastId) } : {};
     eb.registerHandler(`chat.user.${me.id}`, headers, (err, frame) => {
-      if (err) return console.error('refused:', err.message);
+      if (err) {
+        console.error('refused:', err.message);
+        if (err.failureCode === 401) process.exit(1); // the token is revoked: no use reconnecting
+        return;
+      }
       const event = frame.body; // exactly a WebSocket event: {type, id?, data}
       if (event.id) lastId = event.id;
       if (event.type === 'ready') return console.log(`${me.username} is listening`);

@@ -57,8 +57,12 @@ def run():
     send({"type": "register", "address": ADDRESS, "headers": dict(AUTH, **since)})
     while True:
         frame = json.loads(read(struct.unpack(">I", read(4))[0]))
+        if frame["type"] == "pong":
+            continue
         if frame["type"] == "err":
             print("refused:", frame.get("message"))
+            if frame.get("failureCode") == 401:  # the token is revoked: no use reconnecting
+                raise SystemExit(1)
         elif frame.get("address") != ADDRESS:  # the reply to one of our sends: ack or error data
             reply = frame["body"]
             if "code" in reply:
