@@ -239,6 +239,28 @@ class BridgeTest extends NodeTestBase {
   }
 
   @Test
+  void aUserOnPushAndOnTheBridgeGetsEveryEventOnBothAndStaysOnlineUntilBothClose() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String direct = api.direct(alice, bob);
+    try (WsClient bobWs = api.webSocket(bob, null)) {
+      WsClient aliceWs = api.webSocket(alice, null);
+      assertTrue(bobWs.next("presence").getJsonObject("data").getBoolean("online"));
+      BridgeClient aliceBridge = connect("tcp").registerSelf(alice.id(), alice.token(), null);
+      JsonObject sent = api.send(bob, direct, "to both of you");
+      assertEquals(sent.getLong("id"), aliceWs.next("message").getLong("id"));
+      assertEquals(sent.getLong("id"), aliceBridge.nextEvent("message").getLong("id"));
+
+      aliceWs.close();
+      assertEquals(List.of(), bobWs.collect("presence", 300), "still on the bridge: still online");
+      aliceBridge.close();
+      JsonObject offline = bobWs.next("presence").getJsonObject("data");
+      assertEquals(alice.id(), offline.getString("userId"));
+      assertEquals(false, offline.getBoolean("online"));
+    }
+  }
+
+  @Test
   void botsAreUsersWithATokenThatWorksOnRest() {
     Account alice = api.signUp("alice");
     Account echo = bot(alice, "echo");
