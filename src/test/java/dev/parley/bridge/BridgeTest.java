@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.BridgeClient;
 import dev.parley.support.NodeTestBase;
@@ -13,6 +14,7 @@ import dev.parley.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import java.util.List;
@@ -150,7 +152,7 @@ class BridgeTest extends NodeTestBase {
     Account echo = bot(alice, "echo");
     String group = api.group(alice, "Team", echo);
     JsonObject forged = new JsonObject().put("senderId", alice.id()).put("conversationId", group).put("clientId", "f-1")
-        .put("type", "text").put("text", "forged").put("mentions", new io.vertx.core.json.JsonArray());
+        .put("type", "text").put("text", "forged").put("mentions", new JsonArray());
     JsonObject auth = BridgeClient.bearer(echo.token());
     try (BridgeClient bot = connect(transport)) {
       for (String address : List.of("store.message.send", "store.events.since", "store.user.get", "store.bot.create",
@@ -257,6 +259,33 @@ class BridgeTest extends NodeTestBase {
       JsonObject offline = bobWs.next("presence").getJsonObject("data");
       assertEquals(alice.id(), offline.getString("userId"));
       assertEquals(false, offline.getBoolean("online"));
+    }
+  }
+
+  /** SockJS's HTTP fallback: frames are posted to {@code xhr_send}, events polled from {@code xhr}. */
+  @Test
+  void theXhrTransportIsGatedLikeTheOthers() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String direct = api.direct(alice, bob);
+    String session = "/eventbus/000/x" + System.nanoTime();
+    assertEquals("o\n", xhr(session + "/xhr", null).raw());
+    JsonObject noHeader = new JsonObject().put("type", "register").put("address", "chat.user." + alice.id());
+    assertEquals(204, xhr(session + "/xhr_send", new JsonArray().add(noHeader.encode())).status());
+    assertTrue(xhr(session + "/xhr", null).raw().contains("unauthorized"));
+
+    JsonObject register = noHeader.copy().put("headers", BridgeClient.bearer(alice.token()));
+    assertEquals(204, xhr(session + "/xhr_send", new JsonArray().add(register.encode())).status());
+    assertTrue(xhr(session + "/xhr", null).raw().contains("ready"));
+    long sent = api.send(bob, direct, "over xhr").getLong("id");
+    String polled = xhr(session + "/xhr", null).raw();
+    assertTrue(polled.contains("\\\"id\\\":" + sent), polled);
+  }
+
+  /** One request per connection: vert.x's SockJS closes the connection after each polling answer. */
+  private Api.Reply xhr(String path, Object body) {
+    try (Api fresh = new Api(api.vertx, node.port())) {
+      return fresh.post(path, null, body);
     }
   }
 
