@@ -2,6 +2,7 @@ package dev.parley;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.parley.api.ApiVerticle;
+import dev.parley.bridge.BridgeVerticle;
 import dev.parley.cluster.ClusterVerticle;
 import dev.parley.cluster.HazelcastSetup;
 import dev.parley.config.ParleyConfig;
@@ -34,11 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One Parley node: a Vert.x instance (clustered through Hazelcast when {@code cluster.enabled})
  * and the verticles its roles name. The cluster verticle comes up first, then the store (it must
- * answer before anyone asks), then media, push, and the API that accepts requests; shutdown runs the
- * other way round.
+ * answer before anyone asks), then media, push, the bridge, then the API that accepts requests;
+ * shutdown runs the other way round.
  */
 public final class Node {
-  public static final Set<String> ROLES = Set.of("api", "push", "store", "media");
+  public static final Set<String> ROLES = Set.of("api", "push", "bridge", "store", "media");
 
   private final JsonObject config;
   private final ParleyConfig typed;
@@ -158,6 +159,9 @@ public final class Node {
     }
     if (typed.roles().contains("push")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(PushVerticle::new, one)));
+    }
+    if (typed.roles().contains("bridge")) {
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(BridgeVerticle::new, one)));
     }
     if (typed.roles().contains("api")) {
       DeploymentOptions api = new DeploymentOptions(one).setInstances(Math.max(1, typed.http().instances()));

@@ -1,6 +1,7 @@
 package dev.parley.api;
 
 import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Authenticator;
 import dev.parley.auth.Passwords;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
@@ -16,7 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The REST API ({@code /api/**} except the push endpoints). Stateless: every handler validates
+ * The REST API ({@code /api/**} except the push endpoints) and the share page {@code /s/{token}}. Stateless: every handler validates
  * its input, asks the store over the bus and maps the reply or failure to HTTP. Several
  * instances share the node's port (see {@link HttpFront}).
  *
@@ -64,11 +65,14 @@ public final class ApiVerticle extends VerticleBase {
     });
     new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
         config.auth().refreshTokenDays()).mount(router);
-    Authn authn = new Authn(tokens);
+    Authn authn = new Authn(new Authenticator(tokens, bus));
     new UserRoutes(bus).mount(router, authn);
     new ConversationRoutes(bus).mount(router, authn);
     new MessageRoutes(bus).mount(router, authn);
-    new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()), new MediaFiles(config.media().dir()),
-        config.media().maxUploadBytes()).mount(router, authn);
+    MediaRoutes media = new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()),
+        new MediaFiles(config.media().dir()), config.media().maxUploadBytes());
+    media.mount(router, authn);
+    new ShareRoutes(bus, media, config.http().publicUrl()).mount(router, authn);
+    new BotRoutes(bus).mount(router, authn);
   }
 }

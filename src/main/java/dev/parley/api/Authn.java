@@ -1,6 +1,7 @@
 package dev.parley.api;
 
 import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Authenticator;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
@@ -9,25 +10,26 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Requires {@code Authorization: Bearer <access token>} and puts the caller's id in the context.
- * The {@link #orQueryToken} variant also takes {@code ?access_token=}, for the media GETs that a
- * browser makes from {@code <img src>} and {@code <audio src>}, which cannot carry a header.
+ * Requires {@code Authorization: Bearer <token>}, a user's access token or a bot's token, and
+ * puts the caller's id in the context. The {@link #orQueryToken} variant also takes
+ * {@code ?access_token=}, for the media GETs that a browser makes from {@code <img src>} and
+ * {@code <audio src>}, which cannot carry a header.
  */
 final class Authn implements Handler<RoutingContext> {
-  private final AccessTokens tokens;
+  private final Authenticator authenticator;
   private final boolean queryToken;
 
-  Authn(AccessTokens tokens) {
-    this(tokens, false);
+  Authn(Authenticator authenticator) {
+    this(authenticator, false);
   }
 
-  private Authn(AccessTokens tokens, boolean queryToken) {
-    this.tokens = tokens;
+  private Authn(Authenticator authenticator, boolean queryToken) {
+    this.authenticator = authenticator;
     this.queryToken = queryToken;
   }
 
   Authn orQueryToken() {
-    return new Authn(tokens, true);
+    return new Authn(authenticator, true);
   }
 
   @Override
@@ -46,7 +48,6 @@ final class Authn implements Handler<RoutingContext> {
     if (token == null && queryToken) {
       token = ctx.request().getParam("access_token");
     }
-    return tokens.verify(token);
+    return authenticator.verify(token);
   }
-
 }

@@ -95,7 +95,16 @@ final class MediaRoutes {
     if (!MediaFiles.isId(id)) {
       throw Failure.notFound("media");
     }
-    store.request(Address.MEDIA_GET, new JsonObject().put("userId", Http.userId(ctx)).put("mediaId", id))
+    serve(ctx, store.request(Address.MEDIA_GET, new JsonObject().put("userId", Http.userId(ctx)).put("mediaId", id)),
+        thumbnail);
+  }
+
+  /**
+   * Answers with the bytes (or the thumbnail) of the {@code {media}} that {@code allowed} gives,
+   * or with its failure. The store decides who may read what; this only serves the files.
+   */
+  void serve(RoutingContext ctx, Future<JsonObject> allowed, boolean thumbnail) {
+    allowed
         .onFailure(cause -> HttpFront.error(ctx, Failure.from(cause)))
         .onSuccess(reply -> {
           JsonObject item = reply.getJsonObject("media");

@@ -19,6 +19,7 @@ public record ParleyConfig(
     Auth auth,
     Store store,
     Push push,
+    Bridge bridge,
     long busTimeoutMs,
     boolean metrics,
     int eventLoops,
@@ -27,7 +28,7 @@ public record ParleyConfig(
     Media media) {
 
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
-                     List<String> allowedOrigins) {
+                     List<String> allowedOrigins, String publicUrl) {
   }
 
   public record Auth(String jwtAlgorithm, String jwtSecret, int accessTokenSeconds, int refreshTokenDays,
@@ -53,6 +54,10 @@ public record ParleyConfig(
                       List<String> fileTypes, long unreferencedMaxAgeSeconds, long cleanupIntervalSeconds) {
   }
 
+  /** The event-bus bridges: SockJS on the HTTP port always, TCP on {@code tcpPort} when it is not 0. */
+  public record Bridge(int tcpPort, String tcpHost, int tcpIdleTimeoutSeconds) {
+  }
+
   /**
    * Clustering: off by default. {@code host} is the interface both Hazelcast and the event-bus
    * transport bind to; {@code members} the TCP-IP seed list ({@code host:port}); {@code multicast}
@@ -69,6 +74,7 @@ public record ParleyConfig(
     JsonObject argon2 = auth.getJsonObject("argon2", new JsonObject());
     JsonObject store = section(json, "store");
     JsonObject push = section(json, "push");
+    JsonObject bridge = section(json, "bridge");
     Set<String> roles = new LinkedHashSet<>();
     node.getJsonArray("roles", new JsonArray()).forEach(role -> roles.add(role.toString().trim()));
     return new ParleyConfig(
@@ -76,7 +82,7 @@ public record ParleyConfig(
         roles,
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 8080), http.getInteger("instances", 2),
             http.getString("webroot", "webroot"), http.getLong("bodyLimitBytes", 1_048_576L),
-            strings(http.getJsonArray("allowedOrigins"))),
+            strings(http.getJsonArray("allowedOrigins")), http.getString("publicUrl")),
         new Auth(auth.getString("jwtAlgorithm", "HS256"), auth.getString("jwtSecret"),
             auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),
             argon2.getInteger("memoryKiB", 19456), argon2.getInteger("iterations", 2),
@@ -87,6 +93,8 @@ public record ParleyConfig(
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
             push.getInteger("writeQueueCloseBytes", 1048576)),
+        new Bridge(bridge.getInteger("tcpPort", 0), bridge.getString("tcpHost", "127.0.0.1"),
+            bridge.getInteger("tcpIdleTimeoutSeconds", 60)),
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
         section(json, "metrics").getBoolean("enabled", true),
         node.getInteger("eventLoops", 0),

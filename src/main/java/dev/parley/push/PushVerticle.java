@@ -3,6 +3,7 @@ package dev.parley.push;
 import dev.parley.auth.AccessTokens;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
+import dev.parley.http.Origins;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
@@ -20,7 +21,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -107,7 +107,7 @@ public final class PushVerticle extends VerticleBase {
       HttpFront.error(ctx, Failure.invalid(null, "this path takes a WebSocket upgrade"));
       return;
     }
-    if (!originAllowed(request)) {
+    if (!Origins.allowed(request, config.http().allowedOrigins())) {
       HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
       return;
     }
@@ -149,29 +149,5 @@ public final class PushVerticle extends VerticleBase {
 
   private void leave(Session session) {
     context.runOnContext(v -> registry.detach(session));
-  }
-
-  /**
-   * Browsers send {@code Origin} with every WebSocket: only the page's own origin and the
-   * configured ones may open a socket with a user's token (cross-site WebSocket hijacking).
-   * Clients that are not browsers send no Origin.
-   */
-  private boolean originAllowed(HttpServerRequest request) {
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    if (origin == null) {
-      return true;
-    }
-    if (config.http().allowedOrigins().contains(origin)) {
-      return true;
-    }
-    try {
-      URI uri = URI.create(origin);
-      String host = request.getHeader(HttpHeaders.HOST);
-      String forwarded = request.getHeader("X-Forwarded-Host");
-      String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      return authority.equalsIgnoreCase(host) || authority.equalsIgnoreCase(forwarded);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return false;
-    }
   }
 }

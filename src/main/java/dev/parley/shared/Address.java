@@ -161,12 +161,36 @@ public final class Address {
    */
   public static final String MEDIA_SWEEP = "store.media.sweep";
 
+  // ---- Shares: sent by api, consumed by store ------------------------------------------------
+
   /**
-   * shares (issue 5) → store. {@code {mediaId, conversationId, fromSeq, toSeq}} → {@code {media}}
-   * when a message of that conversation with {@code fromSeq ≤ seq ≤ toSeq}, not recalled, carries
-   * the item: the one check a public share's media GET needs. 404 otherwise.
+   * api → store. {@code {userId, conversationId, tokenHash, fromSeq, toSeq, expiresAt?}} → {@code {share}}
+   * (without the token, which only the api ever sees); 400 bad range, 404 non-member, 409 too many active shares.
    */
-  public static final String MEDIA_IN_RANGE = "store.media.inRange";
+  public static final String SHARE_CREATE = "store.share.create";
+  /** api → store. {@code {userId, conversationId}} → {@code {shares}}: the caller's, or all for a group's owner/admin. */
+  public static final String SHARE_LIST = "store.share.list";
+  /** api → store. {@code {userId, shareId} or {userId, tokenHash}} → {@code {}}; creator or group owner/admin; 403, 404. */
+  public static final String SHARE_REVOKE = "store.share.revoke";
+  /**
+   * api (public) → store. {@code {tokenHash}} → {@code {conversation: {title}, messages, users, views, expiresAt}};
+   * counts one view; 404 when unknown, expired, revoked, or its creator left the conversation.
+   */
+  public static final String SHARE_VIEW = "store.share.view";
+  /**
+   * api (public) → store. {@code {tokenHash, mediaId}} → {@code {media}} when a live share's range holds a
+   * message (not recalled) carrying that media; 404 otherwise. Counts no view.
+   */
+  public static final String SHARE_MEDIA = "store.share.media";
+
+  // ---- Bots: sent by api and bridge, consumed by store ---------------------------------------
+
+  /** api → store. {@code {ownerId, username, displayName, tokenHash}} → {@code {user}}; 403 a bot asking, 409 taken or too many. */
+  public static final String BOT_CREATE = "store.bot.create";
+  /** api → store. {@code {userId, botId}} → {@code {}}; 403 not the owner, 404 no such bot. Publishes {@link #BOT_REVOKED}. */
+  public static final String BOT_REVOKE = "store.bot.revoke";
+  /** api (Bearer), bridge (frame header) → store. {@code {tokenHash}} → {@code {userId}}; 401 unknown or revoked. */
+  public static final String BOT_AUTHENTICATE = "store.bot.authenticate";
 
   // ---- Events --------------------------------------------------------------------------------
 
@@ -183,4 +207,16 @@ public final class Address {
 
   /** The prefix of {@link #user(String)} addresses, for bridges that check a registration. */
   public static final String USER_PREFIX = "chat.user.";
+
+  /**
+   * store → bridge, <b>published</b> after a bot's token was revoked: {@code {userId}}. Every node's
+   * bridge closes the connections of that bot.
+   */
+  public static final String BOT_REVOKED = "event.bot.revoked";
+
+  /**
+   * The bridge's inbound address as bots see it. Not registered on the bus: the bridge serves a
+   * {@code send} to it itself (a WebSocket {@code send} frame's body, answered with the ack or error data).
+   */
+  public static final String BRIDGE_SEND = "chat.send";
 }

@@ -73,16 +73,14 @@ final class MediaRecords {
   }
 
   /**
-   * {@code store.media.inRange}: the item if a live message of the conversation within the seq
-   * range carries it (a share's public media), else 404. One indexed lookup (messages_media).
+   * The item if a live (not recalled) message of the conversation within the seq range carries
+   * it, else 404: what a share may show ({@link Shares#media}). One indexed lookup (messages_media).
    */
-  Future<JsonObject> inRange(JsonObject cmd) {
-    String mediaId = cmd.getString("mediaId");
+  Future<JsonObject> inRange(String mediaId, String conversationId, long fromSeq, long toSeq) {
     return reader.preparedQuery("SELECT " + JSON + " AS media_json FROM media md WHERE md.id = ? AND EXISTS"
             + " (SELECT 1 FROM messages m WHERE m.media_id = md.id AND m.conversation_id = ? AND m.recalled = 0"
             + " AND m.seq BETWEEN ? AND ?)")
-        .execute(Tuple.of(mediaId, cmd.getString("conversationId"), cmd.getLong("fromSeq", 0L),
-            cmd.getLong("toSeq", Long.MAX_VALUE)))
+        .execute(Tuple.of(mediaId, conversationId, fromSeq, toSeq))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("media"))
             : Future.succeededFuture(new JsonObject()

@@ -45,6 +45,23 @@ final class Presence {
   }
 
   /**
+   * Forgets a cluster member: every reporter on it, the member id itself (push) and
+   * {@code <member id>/<role>} (the bridge). Returns the users who went offline with it.
+   */
+  Set<String> forgetMember(String memberId) {
+    Set<String> offline = new HashSet<>();
+    nodesOfUser.entrySet().removeIf(entry -> {
+      entry.getValue().removeIf(node -> node.equals(memberId) || node.startsWith(memberId + "/"));
+      if (entry.getValue().isEmpty()) {
+        offline.add(entry.getKey());
+        return true;
+      }
+      return false;
+    });
+    return offline;
+  }
+
+  /**
    * Replaces everything known about a node with {@code userIds} (its report after the store
    * restarted); returns each user whose online state changed, with the new state.
    */

@@ -45,7 +45,7 @@ final class PresenceReports {
   /** A cluster member is gone: so are the connections it held. */
   Future<Void> memberLeft(String memberId) {
     Map<String, Boolean> changed = new HashMap<>();
-    presence.forgetNode(memberId).forEach(userId -> changed.put(userId, false));
+    presence.forgetMember(memberId).forEach(userId -> changed.put(userId, false));
     return announceAll(changed);
   }
 

@@ -65,6 +65,10 @@ final class State {
   final Map<String, Conversation> conversations = new HashMap<>();
   final Map<String, Set<String>> conversationsOfUser = new HashMap<>();
   long lastEventId;
+  /** Live bot tokens: SHA-256 of the token → the bot's user id. A revoked token is not here. */
+  final Map<String, String> botTokens = new HashMap<>();
+  /** Every bot, revoked ones included → the user who made it. */
+  final Map<String, String> botOwners = new HashMap<>();
   /** Every (sender, clientId) stored, as a Bloom filter; built once, only ever added to. */
   ClientIdFilter clientIds;
 
@@ -73,10 +77,18 @@ final class State {
     usersByName.clear();
     conversations.clear();
     conversationsOfUser.clear();
+    botTokens.clear();
+    botOwners.clear();
     return db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts, created_at, last_seen_at"
             + " FROM users").execute()
         .compose(rows -> {
           rows.forEach(this::putUser);
+          return db.query("SELECT user_id, owner_id, token_hash FROM bots").execute();
+        })
+        .compose(rows -> {
+          for (Row row : rows) {
+            putBot(row.getString("user_id"), row.getString("owner_id"), row.getString("token_hash"));
+          }
           return db.query("SELECT c.id, c.type, c.title, c.created_at,"
               + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
               + " FROM conversations c").execute();
@@ -136,6 +148,13 @@ final class State {
   void putUser(User u) {
     users.put(u.id, u);
     usersByName.put(u.username, u);
+  }
+
+  void putBot(String userId, String ownerId, String tokenHash) {
+    botOwners.put(userId, ownerId);
+    if (tokenHash != null) {
+      botTokens.put(tokenHash, userId);
+    }
   }
 
   long nextEventId() {

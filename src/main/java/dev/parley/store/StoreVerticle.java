@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
  * events after the change they describe has committed: {@code message}, {@code conversation},
- * {@code typing}, {@code delivered}, {@code read}, {@code presence}.
+ * {@code typing}, {@code delivered}, {@code read}, {@code presence}; and {@code event.bot.revoked}
+ * once a bot's token is gone.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
@@ -64,6 +65,8 @@ public final class StoreVerticle extends VerticleBase {
           Receipts receipts = new Receipts(state, writes, database.reader(), fanout);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
+          Shares shares = new Shares(state, writes, database.reader(), media);
+          Bots bots = new Bots(state, views, writes, vertx.eventBus());
           PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
           vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
               message -> presenceReports.memberLeft(message.body().getString("memberId")));
@@ -97,6 +100,14 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.REACTION_ADD, changes::addReaction),
               Bus.serve(vertx, Address.REACTION_REMOVE, changes::removeReaction),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
+              Bus.serve(vertx, Address.SHARE_CREATE, shares::create),
+              Bus.serve(vertx, Address.SHARE_LIST, shares::list),
+              Bus.serve(vertx, Address.SHARE_REVOKE, shares::revoke),
+              Bus.serve(vertx, Address.SHARE_VIEW, shares::view),
+              Bus.serve(vertx, Address.SHARE_MEDIA, shares::media),
+              Bus.serve(vertx, Address.BOT_CREATE, bots::create),
+              Bus.serve(vertx, Address.BOT_REVOKE, bots::revoke),
+              Bus.serve(vertx, Address.BOT_AUTHENTICATE, bots::authenticate),
               Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceReports::update),
               Bus.serve(vertx, Address.PRESENCE_SYNC, presenceReports::sync),
               Bus.serve(vertx, Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
@@ -104,7 +115,6 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MEDIA_CREATE, media::create),
               Bus.serve(vertx, Address.MEDIA_GET, media::get),
               Bus.serve(vertx, Address.MEDIA_SWEEP, media::sweep),
-              Bus.serve(vertx, Address.MEDIA_IN_RANGE, media::inRange),
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
         })

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.shared.Address;
 import dev.parley.shared.MediaFiles;
 import dev.parley.support.Api.Account;
 import dev.parley.support.NodeTestBase;
 import dev.parley.support.Samples;
 import dev.parley.support.TestNode;
 import dev.parley.support.Uploads;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What happens to media after the upload: the periodic cleanup removes what nothing uses (row
- * and files) and keeps what a message carries; the store answers a share's question "does a
- * message of this range carry this item".
+ * and files) and keeps what a message carries. (What a share shows: {@code ShareTest}.)
  */
 class MediaLifecycleTest extends NodeTestBase {
 
@@ -65,36 +61,5 @@ class MediaLifecycleTest extends NodeTestBase {
     assertFalse(Files.exists(files.thumbnail(abandoned.getString("id"))), "and its thumbnail");
     assertEquals(200, uploads.get(kept.getString("url"), bob.token()).status());
     assertTrue(Files.exists(files.original(kept.getString("id"))));
-  }
-
-  @Test
-  void theStoreSaysWhetherAMessageOfASeqRangeCarriesAnItem() {
-    Uploads uploads = new Uploads(api);
-    Account alice = api.signUp("alice");
-    Account bob = api.signUp("bob");
-    String id = api.direct(alice, bob);
-    JsonObject media = image(uploads, alice);
-    long seq = sendImage(alice, id, media.getString("id"));
-    String otherConversation = api.group(alice, "elsewhere", bob);
-
-    assertEquals(media, inRange(media.getString("id"), id, seq, seq).getJsonObject("media"));
-    assertEquals(404, refusal(media.getString("id"), id, seq + 1, seq + 10), "outside the range");
-    assertEquals(404, refusal(media.getString("id"), otherConversation, 0, 1000), "another conversation");
-    assertEquals(404, refusal(image(uploads, alice).getString("id"), id, 0, 1000), "never sent");
-  }
-
-  private JsonObject inRange(String mediaId, String conversationId, long from, long to) {
-    return node.node().vertx().eventBus().<JsonObject>request(Address.MEDIA_IN_RANGE, new JsonObject()
-            .put("mediaId", mediaId).put("conversationId", conversationId).put("fromSeq", from).put("toSeq", to))
-        .map(Message::body).await();
-  }
-
-  private int refusal(String mediaId, String conversationId, long from, long to) {
-    try {
-      inRange(mediaId, conversationId, from, to);
-      return 200;
-    } catch (ReplyException e) {
-      return e.failureCode();
-    }
   }
 }

@@ -19,7 +19,7 @@ class ConfigLoaderTest {
     ParleyConfig config = ParleyConfig.from(ConfigLoader.load(new String[0], Map.of()));
     assertEquals(8080, config.http().port());
     assertEquals("data", config.store().dataDir());
-    assertEquals(Set.of("api", "push", "store", "media"), config.roles());
+    assertEquals(Set.of("api", "push", "bridge", "store", "media"), config.roles());
     assertEquals(900, config.auth().accessTokenSeconds());
   }
 

@@ -32,6 +32,19 @@ class PresenceTest {
   }
 
   @Test
+  void aMemberThatLeavesTakesItsPushAndBridgeReportsButNoOtherMembers() {
+    Presence presence = new Presence();
+    presence.update("ann", "m1", true);
+    presence.update("bot", "m1/bridge", true);
+    presence.update("ben", "m1/bridge", true);
+    presence.update("ben", "m10/bridge", true);
+    presence.update("cat", "m10", true);
+    assertEquals(Set.of("ann", "bot"), presence.forgetMember("m1"));
+    assertTrue(presence.isOnline("ben"), "still reported by m10's bridge");
+    assertTrue(presence.isOnline("cat"), "m10 is not m1");
+  }
+
+  @Test
   void aNodesReportAfterAStoreRestartNamesOnlyRealChanges() {
     Presence presence = new Presence();
     presence.update("ann", "node-a", true);

@@ -68,7 +68,7 @@ public final class TestNode implements AutoCloseable {
     return clustered(dataDir, clusterPort, seedPorts, c -> { }, roles);
   }
 
-  /** As {@link #clustered(Path, int, List, String...)}, with a last change to the config. */
+  /** {@link #clustered(Path, int, List, String...)} with a further change to the configuration. */
   public static TestNode clustered(Path dataDir, int clusterPort, List<Integer> seedPorts, Consumer<JsonObject> tweak,
                                    String... roles) {
     return startIn(dataDir, c -> {

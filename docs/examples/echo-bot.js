@@ -1,0 +1,72 @@
+// Echo bot over Parley's SockJS event-bus bridge (Node 18+, npm @vertx/eventbus-bridge-client.js).
+// Usage: BOT_TOKEN=parley_bot_… [PARLEY_URL=http://localhost:8080] node echo-bot.js
+const EventBus = require('@vertx/eventbus-bridge-client.js');
+
+const base = process.env.PARLEY_URL || 'http://localhost:8080';
+const token = process.env.BOT_TOKEN;
+if (!token) {
+  console.error('set BOT_TOKEN to the token POST /api/bots gave you');
+  process.exit(2);
+}
+const auth = { authorization: `Bearer ${token}` };
+let lastId = 0; // the newest event id seen: the resume cursor after a reconnect
+const bots = new Map(); // user id → bot? Bots never answer bots, or two echo bots would talk forever.
+
+async function isBot(userId) {
+  if (!bots.has(userId)) {
+    const user = await fetch(`${base}/api/users/${encodeURIComponent(userId)}`, { headers: auth });
+    bots.set(userId, user.ok ? (await user.json()).user.bot : true);
+  }
+  return bots.get(userId);
+}
+
+async function main() {
+  // The bot token works on the REST API too: who am I?
+  const mine = await fetch(`${base}/api/me`, { headers: auth });
+  if (!mine.ok) throw new Error(`GET /api/me: ${mine.status}`);
+  const me = (await mine.json()).user;
+
+  const eb = new EventBus(`${base}/eventbus`);
+  eb.defaultHeaders = auth; // every frame carries the token
+  eb.enableReconnect(true);
+  eb.onopen = () => {
+    // After a reconnect, ask for what was missed (since = last event id seen).
+    const headers = lastId > 0 ? { since: String(lastId) } : {};
+    eb.registerHandler(`chat.user.${me.id}`, headers, (err, frame) => {
+      if (err) {
+        console.error('refused:', err.message);
+        if (err.failureCode === 401) process.exit(1); // the token is revoked: no use reconnecting
+        return;
+      }
+      const event = frame.body; // exactly a WebSocket event: {type, id?, data}
+      if (event.id) lastId = event.id;
+      if (event.type === 'ready') return console.log(`${me.username} is listening`);
+      const m = event.data;
+      if (event.type !== 'message' || m.senderId === me.id || m.type !== 'text' || m.recalled) return;
+      isBot(m.senderId)
+        .then((bot) => bot || answer(eb, m))
+        .catch((e) => console.error('not sent:', e.message));
+    });
+  };
+  eb.onclose = () => console.log('disconnected, reconnecting…');
+}
+
+function answer(eb, m) {
+  const send = {
+    clientId: `echo-${m.id}`, // idempotent: a replayed message is not answered twice
+    conversationId: m.conversationId,
+    msgType: 'text',
+    text: `echo: ${m.text}`,
+    replyTo: m.id,
+  };
+  eb.send('chat.send', send, (failure, reply) => {
+    if (failure) console.error('refused:', failure.message);
+    else if (reply.body.code) console.error('not sent:', reply.body.code, reply.body.message);
+    else console.log(`answered message ${m.id} with ${reply.body.id}`);
+  });
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+package dev.parley.api;
+
+import dev.parley.auth.Authenticator;
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /api/bots}: a user makes a bot (its token is shown once) and revokes it. */
+final class BotRoutes {
+  private final Bus bus;
+
+  BotRoutes(Bus bus) {
+    this.bus = bus;
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.post("/api/bots").handler(authn).handler(Http.guarded(this::create));
+    router.delete("/api/bots/:id").handler(authn).handler(Http.guarded(this::revoke));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String username = AuthRoutes.username(body);
+    String displayName = AuthRoutes.displayName(body, username);
+    String token = Authenticator.newBotToken();
+    Http.respond(ctx, 201, bus.request(Address.BOT_CREATE, new JsonObject()
+            .put("ownerId", Http.userId(ctx))
+            .put("username", username)
+            .put("displayName", displayName)
+            .put("tokenHash", Secrets.sha256(token)))
+        .map(created -> created.put("token", token)));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.BOT_REVOKE, new JsonObject()
+        .put("userId", Http.userId(ctx))
+        .put("botId", ctx.pathParam("id"))));
+  }
+}

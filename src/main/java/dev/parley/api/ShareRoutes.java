@@ -1,0 +1,163 @@
+package dev.parley.api;
+
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import dev.parley.shared.MediaFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/**
+ * Shares: members create, list and revoke links to a range of a conversation; anyone holding a
+ * link reads that range ({@code /api/shared/{token}}, the page {@code /s/{token}}). The token is
+ * 256 random bits, shown once; the store keeps only its SHA-256.
+ */
+final class ShareRoutes {
+  static final int MAX_MESSAGES = 1000;
+  static final long MAX_EXPIRY_SECONDS = 366L * 24 * 3600;
+  /** What {@link Secrets#token(int)} makes of 32 bytes. Anything else cannot be a token. */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final Pattern SHARE_ID = Pattern.compile("s[A-Za-z0-9_-]{16}");
+
+  private final Bus bus;
+  private final MediaRoutes media;
+  private final String publicUrl;
+
+  ShareRoutes(Bus bus, MediaRoutes media, String publicUrl) {
+    this.bus = bus;
+    this.media = media;
+    this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.post("/api/conversations/:id/shares").handler(authn).handler(Http.guarded(this::create));
+    router.get("/api/conversations/:id/shares").handler(authn).handler(Http.guarded(this::list));
+    router.delete("/api/shares/:token").handler(authn).handler(Http.guarded(this::revoke));
+    router.get("/api/shared/:token").handler(Http.guarded(this::view));
+    router.get("/api/shared/:token/media/:mediaId").handler(Http.guarded(ctx -> media(ctx, false)));
+    router.get("/api/shared/:token/media/:mediaId/thumbnail").handler(Http.guarded(ctx -> media(ctx, true)));
+    // The page is a static file of webroot/ that reads the token from its own address.
+    router.get("/s/:token").handler(ctx -> ctx.reroute("/s.html"));
+    router.get("/s.html").handler(ctx -> {
+      ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
+      ctx.next();
+    });
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    long fromSeq = Json.positiveLong(body, "fromSeq");
+    long toSeq = Json.positiveLong(body, "toSeq");
+    if (toSeq < fromSeq) {
+      throw Failure.invalid("toSeq", "toSeq must not be smaller than fromSeq");
+    }
+    if (toSeq - fromSeq >= MAX_MESSAGES) {
+      throw Failure.invalid("toSeq", "a share holds at most " + MAX_MESSAGES + " messages");
+    }
+    Long expiresAt = null;
+    if (body.getValue("expiresInSeconds") != null) {
+      long seconds = Json.positiveLong(body, "expiresInSeconds");
+      if (seconds > MAX_EXPIRY_SECONDS) {
+        throw Failure.invalid("expiresInSeconds", "expiresInSeconds must be at most " + MAX_EXPIRY_SECONDS);
+      }
+      expiresAt = System.currentTimeMillis() + seconds * 1000;
+    }
+    String token = Secrets.token(32);
+    String url = url(ctx.request(), token);
+    Http.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
+            .put("tokenHash", Secrets.sha256(token))
+            .put("fromSeq", fromSeq)
+            .put("toSeq", toSeq)
+            .put("expiresAt", expiresAt))
+        .map(created -> {
+          created.getJsonObject("share").put("token", token).put("url", url);
+          return created;
+        }));
+  }
+
+  private void list(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.SHARE_LIST, ConversationRoutes.scoped(ctx)
+        .put("limit", Json.limit(ctx.request().getParam("limit")))
+        .put("cursor", Json.queryLong(ctx.request().getParam("cursor"), "cursor"))));
+  }
+
+  /** By the token (the link's holder) or by the share's id (from a list). */
+  private void revoke(RoutingContext ctx) {
+    String key = ctx.pathParam("token");
+    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx));
+    if (TOKEN.matcher(key).matches()) {
+      cmd.put("tokenHash", Secrets.sha256(key));
+    } else if (SHARE_ID.matcher(key).matches()) {
+      cmd.put("shareId", key);
+    } else {
+      throw Failure.notFound("share");
+    }
+    Http.noContent(ctx, bus.request(Address.SHARE_REVOKE, cmd));
+  }
+
+  /** Public. Unknown, expired and revoked tokens all get the same 404. */
+  private void view(RoutingContext ctx) {
+    ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
+    String base = "/api/shared/" + ctx.pathParam("token") + "/media/";
+    Http.ok(ctx, bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", tokenHash(ctx)))
+        .map(view -> {
+          // A reader without an account can only fetch media through the share itself.
+          view.getJsonArray("messages").forEach(m -> sharedUrls(((JsonObject) m).getJsonObject("media"), base));
+          return view;
+        }));
+  }
+
+  private static void sharedUrls(JsonObject item, String base) {
+    if (item == null) {
+      return;
+    }
+    item.put("url", base + item.getString("id"));
+    if (item.containsKey("thumbnailUrl")) {
+      item.put("thumbnailUrl", base + item.getString("id") + "/thumbnail");
+    }
+  }
+
+  /**
+   * Public. The bytes (or thumbnail) of a media item that a message in the share's live range
+   * carries; the store decides, with the same 404 for every other case.
+   */
+  private void media(RoutingContext ctx, boolean thumbnail) {
+    String mediaId = ctx.pathParam("mediaId");
+    if (!MediaFiles.isId(mediaId)) {
+      throw Failure.notFound("media");
+    }
+    ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
+    media.serve(ctx, bus.request(Address.SHARE_MEDIA, new JsonObject()
+        .put("tokenHash", tokenHash(ctx)).put("mediaId", mediaId)), thumbnail);
+  }
+
+  private static String tokenHash(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    if (!TOKEN.matcher(token).matches()) {
+      throw Failure.notFound("share");
+    }
+    return Secrets.sha256(token);
+  }
+
+  /** The page's address: {@code http.publicUrl} when set, else what the request was sent to. */
+  private String url(HttpServerRequest request, String token) {
+    if (publicUrl != null) {
+      return publicUrl + "/s/" + token;
+    }
+    String proto = request.getHeader("X-Forwarded-Proto");
+    String host = request.getHeader("X-Forwarded-Host");
+    if (host == null) {
+      host = request.getHeader(HttpHeaders.HOST);
+    }
+    return (proto != null ? proto : request.scheme()) + "://" + host + "/s/" + token;
+  }
+}

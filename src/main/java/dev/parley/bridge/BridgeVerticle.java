@@ -1,0 +1,127 @@
+package dev.parley.bridge;
+
+import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Authenticator;
+import dev.parley.config.ParleyConfig;
+import dev.parley.http.HttpFront;
+import dev.parley.http.Origins;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Meters;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event-bus bridges for bots: SockJS at {@code /eventbus} on the node's HTTP port, and, when
+ * {@code bridge.tcpPort} is set, the TCP bridge. Both are deny-by-default: the stock bridges
+ * permit no address, and {@link Gate} serves the few frames a bot may send. One instance per node.
+ *
+ * <p>Consumes {@code chat.user.<id>} for every user with a registered socket on this node (one
+ * consumer per user, see {@link Deliveries}), {@code event.bot.revoked} and
+ * {@code event.store.started}. Sends {@code store.bot.authenticate}, {@code store.message.send},
+ * {@code store.events.since}, {@code store.presence.update} and {@code store.presence.sync}.
+ */
+public final class BridgeVerticle extends VerticleBase {
+  private final Map<Object, Link> links = new ConcurrentHashMap<>();
+  private ParleyConfig config;
+  private Deliveries deliveries;
+  private Gate gate;
+  private TcpEventBusBridge tcp;
+
+  @Override
+  public Future<?> start() {
+    config = ParleyConfig.from(config());
+    Bus bus = new Bus(vertx, config.busTimeoutMs());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(),
+        config.auth().accessTokenSeconds());
+    Counter delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
+        .register(Meters.registry());
+    deliveries = new Deliveries(vertx, bus, config.memberId(), delivered::increment);
+    gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, config.push().replayLimit());
+    HttpFront front = HttpFront.of(vertx, config);
+    mountSockJs(front.router());
+    List<Future<?>> ready = new ArrayList<>();
+    ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
+        message -> gate.revoked(message.body().getString("userId"))).completion());
+    ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.reportAll()).completion());
+    if (config.bridge().tcpPort() != 0) {
+      ready.add(startTcp());
+    }
+    ready.add(front.listen(vertx));
+    return Future.all(ready);
+  }
+
+  /** Closes every bridged socket (their presence goes with them) and the TCP listener. */
+  @Override
+  public Future<?> stop() {
+    links.values().forEach(Link::close);
+    return tcp == null ? Future.succeededFuture() : tcp.close();
+  }
+
+  private void mountSockJs(Router router) {
+    SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+    SockJSBridgeOptions options = new SockJSBridgeOptions();
+    Router bridge = sockJs.bridge(options, event -> {
+      SockJSSocket socket = event.socket();
+      Link link = links.computeIfAbsent(socket,
+          s -> new SockJsLink(socket, Vertx.currentContext(), config.push().writeQueueMaxBytes()));
+      if (event.type() == BridgeEventType.SOCKET_CLOSED) {
+        links.remove(socket);
+      }
+      gate.handle(event, link);
+    });
+    // The stock origin check refuses clients that send neither Origin nor Referer (bots); this
+    // one refuses only foreign browser pages, as the WebSocket endpoint does.
+    // The XHR transports post their frames: they need the body read, up to a frame's size.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.push().maxFrameBytes());
+    router.route("/eventbus/*").handler(ctx -> {
+      if (Origins.allowed(ctx.request(), config.http().allowedOrigins())) {
+        body.handle(ctx);
+      } else {
+        HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
+      }
+    });
+    router.route("/eventbus/*").subRouter(bridge);
+  }
+
+  private Future<?> startTcp() {
+    NetServerOptions server = new NetServerOptions()
+        .setReadIdleTimeout(config.bridge().tcpIdleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    tcp = TcpEventBusBridge.create(vertx, new BridgeOptions(), server, event -> gate.handle(event, tcpLink(event.socket())));
+    return tcp.listen(config.bridge().tcpPort(), config.bridge().tcpHost());
+  }
+
+  /** The TCP bridge raises no socket events: a link starts with the socket's first frame and ends with its close. */
+  private Link tcpLink(NetSocket socket) {
+    return links.computeIfAbsent(socket, s -> {
+      TcpLink link = new TcpLink(socket, Vertx.currentContext(), config.push().writeQueueMaxBytes());
+      socket.closeHandler(v -> {
+        links.remove(socket);
+        gate.closed(link);
+      });
+      return link;
+    });
+  }
+}

@@ -1,0 +1,202 @@
+package dev.parley.bridge;
+
+import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Authenticator;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import dev.parley.shared.Json;
+import dev.parley.shared.SendRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BaseBridgeEvent;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every frame of both bridges passes here, and nothing reaches the event bus on its own. The
+ * stock bridges are configured with no permitted address at all, so whatever they would do with
+ * an approved frame is refused anyway; this class approves only socket life-cycle events and
+ * pings, and serves the three allowed operations itself:
+ *
+ * <ul>
+ *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume): the
+ *       socket gets a {@link BridgeSession} fed by {@link Deliveries}, and gets exactly a WebSocket's events;</li>
+ *   <li>{@code unregister} of that address;</li>
+ *   <li>{@code send} to {@code chat.send} with a WebSocket {@code send} frame as body: stored
+ *       like any message, answered on the reply address with the ack or error data.</li>
+ * </ul>
+ *
+ * Each of these needs {@code authorization: Bearer <token>} (a bot token or an access token) in
+ * the frame's headers, and all frames of a socket must be one user's. Anything else gets an
+ * {@code err} frame. A frame served here is left uncompleted: completing it would make the stock
+ * bridge act on it (true) or send its own error (false).
+ */
+final class Gate {
+  private final Authenticator authenticator;
+  private final Bus bus;
+  private final Deliveries deliveries;
+  /** The bridge verticle's context: {@link Deliveries} is touched there only. */
+  private final Context home;
+  private final int replayLimit;
+  private final Map<String, Set<Link>> byUser = new ConcurrentHashMap<>();
+  /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
+  Gate(Authenticator authenticator, Bus bus, Deliveries deliveries, Context home, int replayLimit) {
+    this.authenticator = authenticator;
+    this.bus = bus;
+    this.deliveries = deliveries;
+    this.home = home;
+    this.replayLimit = replayLimit;
+  }
+
+  void handle(BaseBridgeEvent event, Link link) {
+    JsonObject frame = event.getRawMessage() == null ? new JsonObject() : event.getRawMessage();
+    String address = frame.getValue("address") instanceof String s ? s : null;
+    switch (event.type()) {
+      case SOCKET_CREATED, SOCKET_PING, SOCKET_IDLE -> event.complete(true);
+      case SOCKET_CLOSED, SOCKET_ERROR -> {
+        closed(link);
+        event.complete(true);
+      }
+      case REGISTER -> register(link, frame, address);
+      case UNREGISTER -> unregister(link, address);
+      case SEND -> {
+        String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
+        if (Address.BRIDGE_SEND.equals(address)) {
+          send(link, frame, replyAddress);
+        } else {
+          link.refuse(replyAddress, denied("a bridge may only send to " + Address.BRIDGE_SEND));
+        }
+      }
+      default -> link.refuse(null, denied("publishing is not allowed"));
+    }
+  }
+
+  private void register(Link link, JsonObject frame, String address) {
+    Long since;
+    try {
+      since = Json.queryLong(header(frame, "since"), "since");
+    } catch (Failure failure) {
+      link.refuse(address, failure);
+      return;
+    }
+    authenticate(link, frame).onFailure(cause -> link.refuse(address, Failure.from(cause))).onSuccess(userId -> {
+      if (!Address.user(userId).equals(address)) {
+        link.refuse(address, denied("a connection may only register on " + Address.USER_PREFIX + "<its own user id>"));
+      } else if (link.session != null) {
+        link.refuse(address, Failure.invalid(null, "already registered"));
+      } else {
+        BridgeSession session = new BridgeSession(userId, since, link);
+        link.session = session;
+        session.onClose(() -> home.runOnContext(v -> deliveries.detach(session)));
+        home.runOnContext(v -> deliveries.attach(session)
+            .onSuccess(ready -> session.start(bus, replayLimit))
+            .onFailure(cause -> link.close()));
+      }
+    });
+  }
+
+  private void unregister(Link link, String address) {
+    BridgeSession session = link.session;
+    if (session == null || !Address.user(session.userId).equals(address)) {
+      link.refuse(address, denied("not registered on " + address));
+      return;
+    }
+    link.session = null;
+    // Stops the deliveries and leaves the socket open.
+    session.closed();
+  }
+
+  private void send(Link link, JsonObject frame, String replyAddress) {
+    authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
+      Object body = frame.getValue("body");
+      String clientId = body instanceof JsonObject json && json.getValue("clientId") instanceof String s ? s : null;
+      Future<JsonObject> ack;
+      try {
+        if (!(body instanceof JsonObject json)) {
+          throw Failure.invalid(null, "the body must be a send frame (a JSON object)");
+        }
+        SendRequest request = SendRequest.parse(Json.requiredString(json, "conversationId"), json, "msgType");
+        ack = bus.request(Address.MESSAGE_SEND, request.toJson(userId).put("reply", "ack")).map(reply -> new JsonObject()
+            .put("clientId", request.clientId())
+            .put("id", reply.getJsonObject("message").getLong("id"))
+            .put("seq", reply.getJsonObject("message").getLong("seq")));
+      } catch (RuntimeException e) {
+        ack = Future.failedFuture(e);
+      }
+      ack.onComplete(ar -> link.reply(replyAddress, ar.succeeded()
+          ? ar.result()
+          : Frames.error(clientId, Failure.from(ar.cause())).getJsonObject("data")));
+    });
+  }
+
+  /**
+   * The user of the frame's bearer token. A bot token already checked on this socket is not asked
+   * about again; an access token is verified on every frame (it may expire).
+   */
+  private Future<String> authenticate(Link link, JsonObject frame) {
+    String token = AccessTokens.bearer(header(frame, "authorization"));
+    if (token == null) {
+      return Failure.future(ErrorCode.UNAUTHORIZED, "every frame needs the header authorization: Bearer <token>");
+    }
+    if (link.userId() != null && link.knows(token)) {
+      return Future.succeededFuture(link.userId());
+    }
+    return authenticator.verify(token).compose(userId -> {
+      if (link.userId() != null && !link.userId().equals(userId)) {
+        return Failure.future(ErrorCode.UNAUTHORIZED, "this connection belongs to another user");
+      }
+      if (link.userId() == null) {
+        byUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(link);
+      }
+      link.bind(userId, Authenticator.isBotToken(token) ? token : null);
+      if (revoked.contains(userId)) {
+        link.close();
+        return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
+      }
+      return Future.succeededFuture(userId);
+    });
+  }
+
+  /** A bot's token was revoked: close its sockets on this node. */
+  void revoked(String userId) {
+    revoked.add(userId);
+    byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
+  }
+
+  /** The socket is gone (SockJS says so with an event, TCP through the socket's close handler). */
+  void closed(Link link) {
+    link.closed();
+    if (link.userId() != null) {
+      Set<Link> links = byUser.get(link.userId());
+      if (links != null) {
+        links.remove(link);
+        byUser.computeIfPresent(link.userId(), (k, set) -> set.isEmpty() ? null : set);
+      }
+    }
+  }
+
+  /** A header of a bridge frame, matched without regard to case. */
+  private static String header(JsonObject frame, String name) {
+    Object headers = frame.getValue("headers");
+    if (headers instanceof JsonObject map) {
+      for (String key : map.fieldNames()) {
+        Object value = map.getValue(key);
+        if (key.equalsIgnoreCase(name) && (value instanceof String || value instanceof Number)) {
+          return value.toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Failure denied(String message) {
+    return new Failure(ErrorCode.FORBIDDEN, "access denied: " + message);
+  }
+}

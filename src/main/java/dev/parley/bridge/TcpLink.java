@@ -1,0 +1,54 @@
+package dev.parley.bridge;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A socket of the TCP bridge: every frame is a 4-byte big-endian length and that many bytes of
+ * UTF-8 JSON; deliveries are {@code message} frames.
+ */
+final class TcpLink extends Link {
+  private final NetSocket socket;
+  private boolean closed;
+
+  TcpLink(NetSocket socket, Context context, int writeQueueMaxBytes) {
+    super(context);
+    this.socket = socket;
+    socket.setWriteQueueMaxSize(writeQueueMaxBytes);
+  }
+
+  @Override
+  protected String messageType() {
+    return "message";
+  }
+
+  @Override
+  protected void writeText(String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    socket.write(Buffer.buffer(bytes.length + 4).appendInt(bytes.length).appendBytes(bytes));
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  protected boolean socketClosed() {
+    return closed;
+  }
+
+  @Override
+  protected void closeSocket() {
+    closed = true;
+    socket.close();
+  }
+
+  @Override
+  void closed() {
+    context.runOnContext(v -> closed = true);
+    super.closed();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.parley.store;
+
+import dev.parley.auth.Secrets;
+import dev.parley.shared.Address;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
+
+/**
+ * Bots: users with {@code bot = 1} and no password, made by a user who owns them. A bot signs in
+ * with a long-lived token, kept only as its SHA-256 (in {@code bots} and in {@link State}, so a
+ * lookup is one map read). Revoking empties the hash and tells every bridge to drop the bot's
+ * connections.
+ */
+final class Bots {
+  static final int MAX_PER_OWNER = 20;
+
+  private final State state;
+  private final Views views;
+  private final WriteQueue writes;
+  private final EventBus bus;
+
+  Bots(State state, Views views, WriteQueue writes, EventBus bus) {
+    this.state = state;
+    this.views = views;
+    this.writes = writes;
+    this.bus = bus;
+  }
+
+  /** {@code store.bot.create}. */
+  Future<JsonObject> create(JsonObject cmd) {
+    String ownerId = cmd.getString("ownerId");
+    String username = cmd.getString("username");
+    String tokenHash = cmd.getString("tokenHash");
+    return writes.submit(tx -> {
+      State.User owner = state.users.get(ownerId);
+      if (owner == null) {
+        return Future.failedFuture(Failure.notFound("user"));
+      }
+      if (owner.bot) {
+        return Future.failedFuture(Failure.forbidden("a bot cannot make bots"));
+      }
+      if (state.usersByName.containsKey(username)) {
+        return Future.failedFuture(Failure.conflict("the username is taken"));
+      }
+      long live = state.botTokens.values().stream().filter(id -> ownerId.equals(state.botOwners.get(id))).count();
+      if (live >= MAX_PER_OWNER) {
+        return Future.failedFuture(Failure.conflict("a user may have at most " + MAX_PER_OWNER + " bots"));
+      }
+      State.User bot = new State.User();
+      bot.id = "u" + Secrets.token(12);
+      bot.username = username;
+      bot.displayName = cmd.getString("displayName");
+      bot.bot = true;
+      bot.readReceipts = true;
+      bot.createdAt = Views.now();
+      return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, read_receipts,"
+              + " created_at) VALUES (?, ?, ?, NULL, 1, 1, ?)")
+          .execute(Tuple.of(bot.id, bot.username, bot.displayName, bot.createdAt))
+          .compose(rows -> tx.conn.preparedQuery("INSERT INTO bots (user_id, owner_id, token_hash, created_at)"
+                  + " VALUES (?, ?, ?, ?)")
+              .execute(Tuple.of(bot.id, ownerId, tokenHash, bot.createdAt)))
+          .map(rows -> {
+            state.putUser(bot);
+            state.putBot(bot.id, ownerId, tokenHash);
+            return new JsonObject().put("user", views.me(bot));
+          });
+    });
+  }
+
+  /** {@code store.bot.revoke}: the owner only; revoking a revoked bot changes nothing. */
+  Future<JsonObject> revoke(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    String botId = cmd.getString("botId");
+    return writes.submit(tx -> {
+      String owner = botId == null ? null : state.botOwners.get(botId);
+      if (owner == null) {
+        return Future.failedFuture(Failure.notFound("bot"));
+      }
+      if (!owner.equals(userId)) {
+        return Future.failedFuture(Failure.forbidden("only the bot's owner may revoke it"));
+      }
+      String hash = state.botTokens.entrySet().stream().filter(e -> e.getValue().equals(botId))
+          .map(Map.Entry::getKey).findFirst().orElse(null);
+      if (hash == null) {
+        return Future.succeededFuture(new JsonObject());
+      }
+      return tx.conn.preparedQuery("UPDATE bots SET token_hash = NULL, revoked_at = ? WHERE user_id = ?")
+          .execute(Tuple.of(Views.now(), botId))
+          .map(rows -> {
+            state.botTokens.remove(hash);
+            tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
+            return new JsonObject();
+          });
+    });
+  }
+
+  /** {@code store.bot.authenticate}: the bot of a live token. */
+  Future<JsonObject> authenticate(JsonObject cmd) {
+    String userId = state.botTokens.get(cmd.getString("tokenHash", ""));
+    if (userId == null) {
+      return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
+    }
+    return Future.succeededFuture(new JsonObject().put("userId", userId));
+  }
+}
