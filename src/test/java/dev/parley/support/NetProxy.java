@@ -1,0 +1,141 @@
+package dev.parley.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A TCP pass-through in front of a node, for a browser whose connection a test can kill: {@link
+ * #cut()} closes every open connection and refuses new ones (as a dead network or a restarting
+ * proxy would) until {@link #restore()}. Bytes are not looked at, so HTTP, SSE and WebSocket all
+ * pass unchanged; it only notes the request lines it sees, and can refuse WebSocket upgrades as a
+ * proxy without upgrade support would.
+ */
+public final class NetProxy implements AutoCloseable {
+  private final Vertx vertx;
+  private final NetServer server;
+  private final NetClient client;
+  private final int targetPort;
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private static final Pattern REQUEST_LINE = Pattern.compile("(?m)^((?:GET|POST|PUT|PATCH|DELETE) \\S+) HTTP/1\\.1$");
+  private static final Pattern UPGRADE = Pattern.compile("(?im)^upgrade:\\s*websocket\\s*$");
+  private final Queue<String> requests = new ConcurrentLinkedQueue<>();
+  private volatile boolean down;
+  private volatile boolean refuseWebSockets;
+
+  private NetProxy(Vertx vertx, int targetPort) {
+    this.vertx = vertx;
+    this.targetPort = targetPort;
+    this.client = vertx.createNetClient();
+    this.server = vertx.createNetServer().connectHandler(this::accept);
+  }
+
+  /** Listens on a free port of 127.0.0.1 and forwards to {@code targetPort}. */
+  public static NetProxy start(Vertx vertx, int targetPort) {
+    NetProxy proxy = new NetProxy(vertx, targetPort);
+    Promise<NetServer> listening = Promise.promise();
+    vertx.runOnContext(v -> proxy.server.listen(0, "127.0.0.1").onComplete(listening));
+    listening.future().await();
+    return proxy;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void accept(NetSocket downstream) {
+    if (down) {
+      downstream.close();
+      return;
+    }
+    downstream.pause();
+    client.connect(targetPort, "127.0.0.1").onComplete(connected -> {
+      if (connected.failed() || down) {
+        downstream.close();
+        if (connected.succeeded()) {
+          connected.result().close();
+        }
+        return;
+      }
+      NetSocket upstream = connected.result();
+      open.add(downstream);
+      open.add(upstream);
+      downstream.closeHandler(v -> {
+        open.remove(downstream);
+        upstream.close();
+      });
+      upstream.closeHandler(v -> {
+        open.remove(upstream);
+        downstream.close();
+      });
+      downstream.handler(bytes -> forward(bytes, downstream, upstream));
+      downstream.resume();
+      upstream.pipeTo(downstream);
+    });
+  }
+
+  /** Browser → node: note the request lines, and refuse WebSocket upgrades when told to. */
+  private void forward(Buffer bytes, NetSocket downstream, NetSocket upstream) {
+    String text = bytes.toString(StandardCharsets.ISO_8859_1);
+    Matcher line = REQUEST_LINE.matcher(text);
+    while (line.find()) {
+      requests.add(line.group(1));
+    }
+    if (refuseWebSockets && UPGRADE.matcher(text).find()) {
+      // As a proxy that cannot pass upgrades would answer.
+      downstream.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+          .onComplete(v -> downstream.close());
+      upstream.close();
+      return;
+    }
+    upstream.write(bytes);
+    if (upstream.writeQueueFull()) {
+      downstream.pause();
+      upstream.drainHandler(v -> downstream.resume());
+    }
+  }
+
+  /** From now on answer every WebSocket upgrade with 502, so the client has to use SSE. */
+  public NetProxy refuseWebSockets() {
+    refuseWebSockets = true;
+    return this;
+  }
+
+  /** The request lines ("GET /api/events?...") that went through, oldest first. */
+  public List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Kills every connection through the proxy and refuses new ones. */
+  public void cut() {
+    down = true;
+    Promise<Void> done = Promise.promise();
+    vertx.runOnContext(v -> Future.join(open.stream().map(NetSocket::close).toList()).<Void>mapEmpty()
+        .otherwiseEmpty().onComplete(done));
+    done.future().await();
+  }
+
+  /** Accepts connections again. */
+  public void restore() {
+    down = false;
+  }
+
+  @Override
+  public void close() {
+    cut();
+    server.close().await();
+    client.close().await();
+  }
+}
