@@ -15,19 +15,29 @@ const els = {};
 let currentId = null;
 let queued = false;
 let scrollToEnd = false;
+let pinned = true; // the history is scrolled to its end (new content keeps it there)
+const mine = (id) => id === currentId;
 
-export function init({ onBack, onMembers, onSearch }) {
+export function init({ onBack, onMembers, onSearch, onShare }) {
   for (const id of ['chat-view', 'chat-empty', 'chat-title', 'chat-subtitle', 'chat-avatar', 'messages',
-    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'announcer']) {
+    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'btn-share', 'announcer']) {
     els[id] = document.getElementById(id);
   }
   els['btn-back'].addEventListener('click', onBack);
   els['btn-members'].addEventListener('click', () => currentId && onMembers(currentId));
   els['btn-chat-search'].addEventListener('click', () => currentId && onSearch(currentId));
+  els['btn-share'].addEventListener('click', () => currentId && onShare(currentId));
+  // Upload progress goes straight to the bar: no re-render for every few kilobytes.
+  store.on('progress', (p) => {
+    if (!mine(p.conversationId)) return;
+    const bar = els.messages.querySelector(`[data-client-id="${CSS.escape(p.clientId)}"] progress`);
+    if (bar) bar.value = p.progress;
+  });
+  // An image that loads after the render grows its message: stay at the bottom if we were there.
+  els.messages.addEventListener('load', () => { if (pinned) scrollBottom(); }, true);
   els['jump-latest'].addEventListener('click', () => { scrollBottom(); els['jump-latest'].hidden = true; });
   els.messages.addEventListener('scroll', onScroll, { passive: true });
 
-  const mine = (id) => id === currentId;
   store.on('messages', ({ convId, kind, message }) => {
     if (!mine(convId)) return;
     if (kind === 'append') announce(message);
@@ -158,6 +168,7 @@ function render() {
   reconcile(list, items);
   if (scrollToEnd || anchor.atBottom) {
     scrollBottom();
+    pinned = true;
     scrollToEnd = false;
   } else if (anchor.key) {
     // By key: the element itself may have been rebuilt (e.g. it lost its sender line).
@@ -202,7 +213,8 @@ function captureScroll() {
 }
 
 async function onScroll() {
-  if (atBottom()) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
+  pinned = atBottom();
+  if (pinned) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
   if (els.messages.scrollTop < 200 && currentId) {
     const id = currentId;
     try { await sync.loadOlder(id); } catch { /* retried on the next scroll */ }

@@ -4,6 +4,7 @@
 
 import { h, avatar, formatTime } from '../dom.js';
 import * as store from '../store.js';
+import { renderAttachment } from './attachments.js';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 
@@ -35,7 +36,8 @@ export function previewText(msg, { withSender = false } = {}) {
 }
 
 function attachmentLabel(msg) {
-  const name = msg.media?.name ? ` ${msg.media.name}` : '';
+  const file = msg.media?.name || msg.file?.name;
+  const name = file ? ` ${file}` : '';
   return { image: `Photo${name}`, voice: 'Voice message', file: `File${name}` }[msg.type] || 'Attachment';
 }
 
@@ -96,7 +98,7 @@ export function richText(text, mentionNames) {
  */
 export function signature(msg, ctx) {
   return JSON.stringify([
-    msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type,
+    msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type, msg.media?.id, !!msg.mediaId,
     ctx.showSender, msg.senderId && store.displayName(msg.senderId),
     msg.senderId === store.state.me?.id ? deliveryText(msg, ctx.conv, ctx.chat) : '',
     canRecall(msg, ctx.conv), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
@@ -190,12 +192,20 @@ export function renderMessage(msg, ctx) {
   return el;
 }
 
-/** The message content by type. Image/voice/file players plug in here later. */
+/** The message content by type: text, or an attachment with an optional caption. */
 function renderBody(msg, ctx) {
   if (msg.recalled) return h('div', { class: 'text recalled-text', testid: 'message-text' }, 'This message was recalled');
   if (msg.type !== 'text') {
-    return h('div', { class: 'text attachment', testid: 'message-text' }, attachmentLabel(msg), msg.text ? ` — ${msg.text}` : '');
+    const progress = msg.pending && msg.file && !msg.mediaId && msg.state !== 'failed'
+      ? h('progress', { class: 'upload-progress', testid: 'upload-progress', max: '1', value: String(msg.progress || 0), 'aria-label': 'Uploading' })
+      : null;
+    return h('div', { class: 'attachment' }, renderAttachment(msg), progress,
+      msg.text ? textBody(msg) : h('span', { class: 'visually-hidden', testid: 'message-text' }, attachmentLabel(msg)));
   }
+  return textBody(msg);
+}
+
+function textBody(msg) {
   const names = new Set();
   for (const id of msg.mentions || []) {
     const u = store.state.users.get(id);
