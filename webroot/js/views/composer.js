@@ -112,6 +112,7 @@ export function setReply(msg) {
 function autosize() {
   const ta = els.composer;
   ta.style.height = 'auto';
+  if (!ta.offsetParent) { ta.style.height = ''; return; } // not on screen: nothing to measure yet
   // scrollHeight leaves the borders out; without them the box is 2px short and shows a scrollbar.
   const borders = ta.offsetHeight - ta.clientHeight;
   ta.style.height = `${Math.min(ta.scrollHeight + borders, 160)}px`;

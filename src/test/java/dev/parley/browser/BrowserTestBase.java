@@ -1,5 +1,6 @@
 package dev.parley.browser;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.support.Browser;
@@ -69,15 +70,23 @@ public abstract class BrowserTestBase extends NodeTestBase {
     }
   };
 
+  /** Closes the sessions; a script error or a CSP violation in any of them fails the test. */
   @AfterEach
   void closeBrowsers() {
+    List<String> problems = new ArrayList<>();
     for (Browser browser : browsers) {
       try {
+        for (String line : browser.console()) {
+          if (line.contains("Uncaught") || line.contains("Content Security Policy")) {
+            problems.add(line);
+          }
+        }
         browser.close();
       } catch (RuntimeException e) {
         // already gone
       }
     }
     browsers.clear();
+    assertEquals(List.of(), problems, "script errors or CSP violations in the page");
   }
 }

@@ -8,7 +8,6 @@ import dev.parley.support.TestNode;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.WindowType;
 
 /** Two people in two browsers: sign up, start a direct chat, talk both ways; one of them in two tabs. */
@@ -53,10 +52,7 @@ class DirectChatBrowserTest extends BrowserTestBase {
     // Recall: the sender takes a message back; both sides show it as recalled.
     alice.send("wrong chat, sorry");
     String id = (String) bob.waitForMessage("wrong chat, sorry").get("id");
-    alice.waitFor("recall it", d -> {
-      alice.driver.findElement(By.cssSelector("[data-message-id=\"" + id + "\"] [data-testid=\"recall\"]")).click();
-      return true;
-    });
+    alice.messageAction(id, "recall");
     for (Browser b : List.of(alice, bob)) {
       b.waitFor("recalled", d -> b.messages().stream().anyMatch(m -> id.equals(m.get("id"))
           && "This message was recalled".equals(m.get("text"))));

@@ -75,11 +75,7 @@ class GroupBrowserTest extends BrowserTestBase {
     assertTrue(erin.text("messages").contains("Dave"), "sender name shown in a group");
 
     // Erin replies to it; Carol sees the quote.
-    erin.waitFor("reply button", d -> {
-      WebElement message = erin.driver.findElement(org.openqa.selenium.By.cssSelector("[data-message-id=\"" + seen.get("id") + "\"]"));
-      message.findElement(Browser.testId("reply")).click();
-      return true;
-    });
+    erin.messageAction((String) seen.get("id"), "reply");
     erin.find("reply-preview");
     erin.send("On it");
     carol.waitForMessage("On it");

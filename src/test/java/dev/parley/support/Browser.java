@@ -20,6 +20,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -226,6 +227,20 @@ public final class Browser implements AutoCloseable {
   public Map<String, Object> waitForMessage(String text) {
     return waitFor("message \"" + text + "\"", d -> messages().stream()
         .filter(m -> text.equals(m.get("text"))).findFirst().orElse(null));
+  }
+
+  /** Clicks an action of a message ("reply", "recall"), pointing at the message first as a mouse user does. */
+  public void messageAction(String messageId, String action) {
+    waitFor(action + " on message " + messageId, d -> {
+      WebElement message = d.findElement(By.cssSelector("[data-testid=\"message\"][data-message-id=\"" + messageId + "\"]"));
+      new Actions(d).moveToElement(message).perform();
+      WebElement button = message.findElement(testId(action));
+      if (!button.isDisplayed()) {
+        return false;
+      }
+      button.click();
+      return true;
+    });
   }
 
   /** Cuts (or restores) this browser's network: open sockets drop, requests fail at once. */

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * A TCP pass-through in front of a node, for a browser whose connection a test can kill: {@link
  * #cut()} closes every open connection and refuses new ones (as a dead network or a restarting
  * proxy would) until {@link #restore()}. Bytes are not looked at, so HTTP, SSE and WebSocket all
- * pass unchanged; it only notes the request lines it sees, and can refuse WebSocket upgrades as a
- * proxy without upgrade support would.
+ * pass unchanged; it only notes the request lines it sees, can refuse WebSocket upgrades as a
+ * proxy without upgrade support would, and can mount the node under a sub-path.
  */
 public final class NetProxy implements AutoCloseable {
   private final Vertx vertx;
@@ -33,7 +33,9 @@ public final class NetProxy implements AutoCloseable {
   private static final Pattern UPGRADE = Pattern.compile("(?im)^upgrade:\\s*websocket\\s*$");
   private final Queue<String> requests = new ConcurrentLinkedQueue<>();
   private volatile boolean down;
+  private static final Pattern FIRST_LINE = Pattern.compile("(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\\S+)");
   private volatile boolean refuseWebSockets;
+  private volatile String prefix;
 
   private NetProxy(Vertx vertx, int targetPort) {
     this.vertx = vertx;
@@ -93,6 +95,20 @@ public final class NetProxy implements AutoCloseable {
     while (line.find()) {
       requests.add(line.group(1));
     }
+    if (prefix != null) {
+      Matcher first = FIRST_LINE.matcher(text);
+      if (first.lookingAt()) {
+        if (!first.group(2).startsWith(prefix + "/")) {
+          // Outside the sub-path the app is not reachable, as behind a real proxy.
+          downstream.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+              .onComplete(v -> downstream.close());
+          upstream.close();
+          return;
+        }
+        text = first.group(1) + " " + first.group(2).substring(prefix.length()) + text.substring(first.end(2));
+        bytes = Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1));
+      }
+    }
     if (refuseWebSockets && UPGRADE.matcher(text).find()) {
       // As a proxy that cannot pass upgrades would answer.
       downstream.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
@@ -113,7 +129,16 @@ public final class NetProxy implements AutoCloseable {
     return this;
   }
 
-  /** The request lines ("GET /api/events?...") that went through, oldest first. */
+  /**
+   * Serves the node under a sub-path, as a reverse proxy mounting it at {@code /chat} would: the
+   * prefix is stripped from request paths, and any path outside it gets 404.
+   */
+  public NetProxy mountAt(String prefix) {
+    this.prefix = prefix;
+    return this;
+  }
+
+  /** The request lines ("GET /api/events?...", as the browser sent them) that came in, oldest first. */
   public List<String> requests() {
     return List.copyOf(requests);
   }
