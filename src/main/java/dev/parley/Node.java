@@ -1,37 +1,53 @@
 package dev.parley;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.parley.api.ApiVerticle;
+import dev.parley.cluster.ClusterVerticle;
+import dev.parley.cluster.HazelcastSetup;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
 import dev.parley.push.PushVerticle;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Event;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import dev.parley.shared.Event;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One Parley node: a Vert.x instance and the verticles its roles name. The store comes up first
- * (it must answer before anyone asks), then push, then the API that accepts requests; shutdown
- * runs the other way round.
+ * One Parley node: a Vert.x instance (clustered through Hazelcast when {@code cluster.enabled})
+ * and the verticles its roles name. The cluster verticle comes up first, then the store (it must
+ * answer before anyone asks), then push, then the API that accepts requests; shutdown runs the
+ * other way round.
  */
 public final class Node {
   public static final Set<String> ROLES = Set.of("api", "push", "store");
 
   private final JsonObject config;
   private final ParleyConfig typed;
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How long a node without the key waits for the store: one attempt a second. */
+  private static final int SIGNING_KEY_ATTEMPTS = 60;
+
   private final Deque<String> deployments = new ArrayDeque<>();
   private Vertx vertx;
+  private HazelcastClusterManager hazelcast;
+  private Future<Void> stopped;
 
   public Node(JsonObject config) {
     this.config = config;
@@ -44,10 +60,17 @@ public final class Node {
         return Future.failedFuture(new IllegalArgumentException("unknown role '" + role + "'; known roles: " + ROLES));
       }
     }
+    return createVertx()
+        .compose(v -> signingKey())
+        .compose(v -> deployRoles());
+  }
+
+  private Future<Void> createVertx() {
     VertxOptions options = new VertxOptions();
     if (typed.eventLoops() > 0) {
       options.setEventLoopPoolSize(typed.eventLoops());
     }
+    VertxBuilder builder = Vertx.builder().with(options);
     if (typed.metrics()) {
       options.setMetricsOptions(new MicrometerMetricsOptions()
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
@@ -57,13 +80,69 @@ public final class Node {
           .setLabels(EnumSet.of(Label.EB_FAILURE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
           .setMeterCacheEnabled(true)
           .setEnabled(true));
-      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
-    } else {
-      vertx = Vertx.builder().with(options).build();
+      builder.withMetrics(new MicrometerMetricsFactory());
     }
-    vertx.eventBus().registerDefaultCodec(Event.class, new Event.Codec());
+    Future<Vertx> created;
+    if (typed.cluster().enabled()) {
+      // The event-bus transport binds to the same interface as Hazelcast: cluster traffic stays
+      // on the network the operator named.
+      options.getEventBusOptions()
+          .setHost(typed.cluster().host())
+          .setPort(typed.cluster().busPort())
+          .setClusterPublicHost(typed.cluster().host());
+      hazelcast = new HazelcastClusterManager(HazelcastSetup.config(typed));
+      created = builder.withClusterManager(hazelcast).buildClustered();
+    } else {
+      created = Future.succeededFuture(builder.build());
+    }
+    return created.map(v -> {
+      vertx = v;
+      vertx.eventBus().registerDefaultCodec(Event.class, new Event.Codec());
+      // Presence reports name this node by its cluster member id: when the member leaves the
+      // cluster, the store forgets its connections.
+      config.getJsonObject("node").put("memberId", hazelcast == null ? typed.nodeId() : hazelcast.getNodeId());
+      return null;
+    });
+  }
+
+  /**
+   * A clustered node without the store role and without a configured JWT secret takes the
+   * store's, so a token issued anywhere is accepted everywhere. It waits for the store to come up.
+   */
+  private Future<Void> signingKey() {
+    JsonObject auth = config.getJsonObject("auth");
+    if (auth.getString("jwtSecret") != null) {
+      return Future.succeededFuture();
+    }
+    if (hazelcast == null) {
+      return Future.failedFuture(new IllegalStateException("no JWT secret: set auth.jwtSecret or PARLEY_JWT_SECRET"));
+    }
+    Bus bus = new Bus(vertx, Math.min(typed.busTimeoutMs(), 2_000));
+    return askForKey(bus, SIGNING_KEY_ATTEMPTS).map(reply -> {
+      auth.put("jwtSecret", reply.getString("jwtSecret"));
+      return null;
+    });
+  }
+
+  private Future<JsonObject> askForKey(Bus bus, int attemptsLeft) {
+    return bus.request(Address.STORE_SIGNING_KEY, new JsonObject()).recover(cause -> {
+      if (attemptsLeft <= 1) {
+        return Future.failedFuture(new IllegalStateException(
+            "no JWT secret configured and no store reachable to take it from: " + cause.getMessage()));
+      }
+      log.info("waiting for the store to share the token signing key ({})", cause.getMessage());
+      return Future.<Void>future(p -> vertx.setTimer(1_000, t -> p.complete()))
+          .compose(v -> askForKey(bus, attemptsLeft - 1));
+    });
+  }
+
+  private Future<Void> deployRoles() {
     DeploymentOptions one = new DeploymentOptions().setConfig(config);
     Future<Void> chain = Future.succeededFuture();
+    if (hazelcast != null) {
+      HazelcastInstance instance = hazelcast.getHazelcastInstance();
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(() -> new ClusterVerticle(instance), one)));
+    }
     if (typed.roles().contains("store")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(StoreVerticle::new, one)));
     }
@@ -85,16 +164,21 @@ public final class Node {
   }
 
   /** Stops accepting, undeploys in reverse order (push, then the store drains), closes Vert.x. */
-  public Future<Void> stop() {
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
+    }
     if (vertx == null) {
       return Future.succeededFuture();
     }
-    Future<Void> chain = HttpFront.stopAccepting(vertx).otherwiseEmpty();
+    Vertx closing = vertx;
+    Future<Void> chain = HttpFront.stopAccepting(closing).otherwiseEmpty();
     while (!deployments.isEmpty()) {
       String id = deployments.pop();
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+      chain = chain.compose(v -> closing.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.eventually(() -> vertx.close());
+    stopped = chain.eventually(closing::close);
+    return stopped;
   }
 
   public Vertx vertx() {

@@ -42,7 +42,14 @@ public final class ConfigLoader {
       new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
       new Env("PARLEY_BUS_TIMEOUT_MS", "bus.requestTimeoutMs", Kind.INT),
       new Env("PARLEY_PING_SECONDS", "push.pingSeconds", Kind.INT),
-      new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL));
+      new Env("PARLEY_METRICS", "metrics.enabled", Kind.BOOL),
+      new Env("PARLEY_CLUSTER", "cluster.enabled", Kind.BOOL),
+      new Env("PARLEY_CLUSTER_HOST", "cluster.host", Kind.STRING),
+      new Env("PARLEY_CLUSTER_PORT", "cluster.port", Kind.INT),
+      new Env("PARLEY_CLUSTER_MEMBERS", "cluster.members", Kind.LIST),
+      new Env("PARLEY_CLUSTER_MULTICAST", "cluster.multicast", Kind.BOOL),
+      new Env("PARLEY_CLUSTER_BUS_PORT", "cluster.busPort", Kind.INT),
+      new Env("PARLEY_CLUSTER_CONFIG", "cluster.configFile", Kind.STRING));
 
   private ConfigLoader() {
   }
@@ -75,6 +82,8 @@ public final class ConfigLoader {
   /**
    * Fills in what a node derives on first start: a node id, and the JWT signing secret, which is
    * generated once and kept in the data directory (readable by the owner only) unless configured.
+   * A clustered node without the store role keeps no secret of its own: it takes the store's at
+   * start (see {@code Node}), so every node signs and checks tokens with the same key.
    */
   public static JsonObject resolve(JsonObject config) {
     JsonObject node = config.getJsonObject("node");
@@ -82,7 +91,10 @@ public final class ConfigLoader {
       node.put("id", "node-" + UUID.randomUUID().toString().substring(0, 8));
     }
     JsonObject auth = config.getJsonObject("auth");
-    if (auth.getString("jwtSecret") == null) {
+    JsonObject cluster = config.getJsonObject("cluster", new JsonObject());
+    boolean store = node.getJsonArray("roles", new JsonArray()).contains("store");
+    boolean fromStore = cluster.getBoolean("enabled", false) && !store;
+    if (auth.getString("jwtSecret") == null && !fromStore) {
       Path dataDir = Path.of(config.getJsonObject("store").getString("dataDir"));
       auth.put("jwtSecret", keptSecret(dataDir.resolve("jwt-secret")));
     }

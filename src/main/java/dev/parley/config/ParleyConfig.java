@@ -20,7 +20,9 @@ public record ParleyConfig(
     Push push,
     long busTimeoutMs,
     boolean metrics,
-    int eventLoops) {
+    int eventLoops,
+    Cluster cluster,
+    String memberId) {
 
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
                      List<String> allowedOrigins) {
@@ -34,6 +36,15 @@ public record ParleyConfig(
   }
 
   public record Push(int pingSeconds, int replayLimit, int maxFrameBytes, int writeQueueMaxBytes) {
+  }
+
+  /**
+   * Clustering: off by default. {@code host} is the interface both Hazelcast and the event-bus
+   * transport bind to; {@code members} the TCP-IP seed list ({@code host:port}); {@code multicast}
+   * replaces that list with multicast discovery; {@code busPort} 0 picks a free port.
+   */
+  public record Cluster(boolean enabled, String host, int port, List<String> members, boolean multicast,
+                        int busPort, String configFile) {
   }
 
   public static ParleyConfig from(JsonObject json) {
@@ -62,7 +73,15 @@ public record ParleyConfig(
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144)),
         section(json, "bus").getLong("requestTimeoutMs", 5000L),
         section(json, "metrics").getBoolean("enabled", true),
-        node.getInteger("eventLoops", 0));
+        node.getInteger("eventLoops", 0),
+        cluster(section(json, "cluster")),
+        node.getString("memberId", node.getString("id")));
+  }
+
+  private static Cluster cluster(JsonObject c) {
+    return new Cluster(c.getBoolean("enabled", false), c.getString("host", "127.0.0.1"), c.getInteger("port", 5701),
+        strings(c.getJsonArray("members")), c.getBoolean("multicast", false), c.getInteger("busPort", 0),
+        c.getString("configFile", "conf/cluster.xml"));
   }
 
   private static JsonObject section(JsonObject json, String name) {

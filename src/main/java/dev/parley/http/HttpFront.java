@@ -1,7 +1,6 @@
 package dev.parley.http;
 
 import dev.parley.config.ParleyConfig;
-import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
@@ -55,7 +54,8 @@ public final class HttpFront implements Shareable {
       router.errorHandler(code.status(), ctx -> error(ctx, new Failure(code, defaultMessage(code))));
     }
     router.errorHandler(500, ctx -> error(ctx, Failure.from(ctx.failure())));
-    OpsRoutes.mount(router, new Bus(vertx, Math.min(config.busTimeoutMs(), 2000)), config.nodeId(), config.metrics());
+    OpsRoutes.mount(router, vertx, Math.min(config.busTimeoutMs(), 2000), config.nodeId(), config.cluster().enabled(),
+        config.metrics());
   }
 
   /** webroot/ relative to the working directory (or inside the jar), or an absolute folder. */

@@ -2,6 +2,10 @@ package dev.parley.http;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -9,19 +13,28 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
-/** {@code GET /health} (is this node fit to serve: can it reach the store?) and {@code GET /metrics}. */
+/**
+ * {@code GET /health} (is this node fit to serve: can it reach the store, and which cluster
+ * members does it see?) and {@code GET /metrics}.
+ */
 public final class OpsRoutes {
+  private final Vertx vertx;
   private final Bus bus;
   private final String nodeId;
+  private final boolean clustered;
+  private final long timeoutMs;
 
-  private OpsRoutes(Bus bus, String nodeId) {
-    this.bus = bus;
+  private OpsRoutes(Vertx vertx, long timeoutMs, String nodeId, boolean clustered) {
+    this.vertx = vertx;
+    this.bus = new Bus(vertx, timeoutMs);
+    this.timeoutMs = timeoutMs;
     this.nodeId = nodeId;
+    this.clustered = clustered;
   }
 
   /** Mounts both routes once per router. */
-  public static void mount(Router router, Bus bus, String nodeId, boolean metrics) {
-    OpsRoutes ops = new OpsRoutes(bus, nodeId);
+  public static void mount(Router router, Vertx vertx, long timeoutMs, String nodeId, boolean clustered, boolean metrics) {
+    OpsRoutes ops = new OpsRoutes(vertx, timeoutMs, nodeId, clustered);
     router.get("/health").handler(ops::health);
     if (metrics && BackendRegistries.getDefaultNow() != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -29,19 +42,33 @@ public final class OpsRoutes {
   }
 
   private void health(RoutingContext ctx) {
-    bus.request(Address.STORE_HEALTH, new JsonObject())
-        .map(store -> new JsonObject().put("status", "UP").put("lastEventId", store.getLong("lastEventId")))
-        .otherwise(cause -> new JsonObject().put("status", "DOWN").put("error", cause.getMessage()))
-        .onSuccess(store -> {
-          boolean up = "UP".equals(store.getString("status"));
-          JsonObject body = new JsonObject()
-              .put("status", up ? "UP" : "DOWN")
-              .put("node", nodeId)
-              .put("checks", new JsonObject().put("store", store));
-          ctx.response().setStatusCode(up ? 200 : 503)
-              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-              .end(body.encode());
-        });
+    Future<JsonObject> store = bus.request(Address.STORE_HEALTH, new JsonObject())
+        .map(reply -> new JsonObject().put("status", "UP").put("lastEventId", reply.getLong("lastEventId")))
+        .otherwise(cause -> new JsonObject().put("status", "DOWN").put("error", cause.getMessage()));
+    Future<JsonObject> cluster = cluster();
+    Future.join(store, cluster).onComplete(done -> {
+      JsonObject storeCheck = store.result();
+      boolean up = "UP".equals(storeCheck.getString("status"));
+      JsonObject body = new JsonObject()
+          .put("status", up ? "UP" : "DOWN")
+          .put("node", nodeId)
+          .put("checks", new JsonObject().put("store", storeCheck).put("cluster", cluster.result()));
+      ctx.response().setStatusCode(up ? 200 : 503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(body.encode());
+    });
+  }
+
+  /** This node's view of the cluster, from its own cluster verticle (never another node's). */
+  private Future<JsonObject> cluster() {
+    if (!clustered) {
+      return Future.succeededFuture(new JsonObject().put("enabled", false));
+    }
+    return vertx.eventBus().<JsonObject>request(Address.CLUSTER_STATUS, new JsonObject(),
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs))
+        .map(Message::body)
+        .map(status -> status.put("enabled", true).put("status", "UP"))
+        .otherwise(cause -> new JsonObject().put("enabled", true).put("status", "DOWN").put("error", cause.getMessage()));
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.push;
 import dev.parley.auth.AccessTokens;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
+import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
@@ -27,8 +28,8 @@ import java.util.List;
  * {@code Last-Event-ID} / {@code ?since=}. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
- * per user, see {@link Registry}). Sends {@code store.events.since} (replay),
- * {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
+ * per user, see {@link Registry}) and {@code event.store.started} (then reports its users with
+ * {@code store.presence.sync}). Sends {@code store.events.since} (replay), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
  * {@code store.conversation.read}, {@code store.conversation.typing}.
  */
 public final class PushVerticle extends VerticleBase {
@@ -47,14 +48,15 @@ public final class PushVerticle extends VerticleBase {
     clientFrames = new ClientFrames(bus);
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
-    registry = new Registry(vertx, context, bus, config.nodeId(), delivered::increment);
+    registry = new Registry(vertx, context, bus, config.memberId(), delivered::increment);
     Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
         .register(Meters.registry());
     vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));
     HttpFront front = HttpFront.of(vertx, config);
     front.router().get("/api/events").handler(this::openSse);
     front.router().get("/api/ws").handler(this::openWebSocket);
-    return front.listen(vertx);
+    Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.reportAll()).completion();
+    return storeWatch.compose(v -> front.listen(vertx));
   }
 
   /** Closes every connection so clients resume on another node; their presence goes with them. */

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ final class Registry {
   private final Vertx vertx;
   private final Context context;
   private final Bus bus;
+  /** This node as the store knows it: the cluster member id, so a node that dies is forgotten. */
   private final String nodeId;
   private final Map<String, UserSlot> users = new HashMap<>();
   private final Runnable onDelivered;
@@ -108,6 +110,13 @@ final class Registry {
   private void presence(String userId, boolean online) {
     bus.request(Address.PRESENCE_UPDATE, new JsonObject().put("nodeId", nodeId).put("userId", userId).put("online", online))
         .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
+  }
+
+  /** Tells a (re)started store every user connected here: it forgets everything when it stops. */
+  void reportAll() {
+    JsonArray userIds = new JsonArray(new ArrayList<>(users.keySet()));
+    bus.request(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", nodeId).put("userIds", userIds))
+        .onFailure(cause -> log.warn("presence of {} users not reported: {}", userIds.size(), cause.getMessage()));
   }
 
   int connections() {

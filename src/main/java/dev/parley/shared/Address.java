@@ -84,8 +84,38 @@ public final class Address {
   public static final String EVENTS_SINCE = "store.events.since";
   /** push → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes {@code presence} on a change. */
   public static final String PRESENCE_UPDATE = "store.presence.update";
+  /**
+   * push → store. {@code {nodeId, userIds}} → {@code {}}: every user with a connection on that
+   * node, sent when the store (re)starts so presence survives a store restart.
+   */
+  public static final String PRESENCE_SYNC = "store.presence.sync";
   /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
   public static final String STORE_HEALTH = "store.health";
+  /**
+   * root ({@code Node}, at start of a clustered node without the store role and without a
+   * configured secret) → store. {@code {}} → {@code {jwtSecret}}: every node signs and checks
+   * access tokens with the one key. The clustered bus must be private (docs/deploy.md).
+   */
+  public static final String STORE_SIGNING_KEY = "store.auth.signingKey";
+
+  // ---- Cluster -------------------------------------------------------------------------------
+
+  /**
+   * Published by the store once it answers, consumed by push on every node, which then sends
+   * {@link #PRESENCE_SYNC}. Body {@code {node}}.
+   */
+  public static final String STORE_STARTED = "event.store.started";
+  /**
+   * Published local-only by the cluster verticle of each node when Hazelcast drops a member;
+   * consumed by the store on that node (its presence forgets the member's connections).
+   * Body {@code {memberId}}.
+   */
+  public static final String CLUSTER_MEMBER_LEFT = "cluster.member.left";
+  /**
+   * http ({@code GET /health}) → cluster verticle, local only. {@code {}} →
+   * {@code {memberId, size, members: [{memberId, node, address, roles, self}]}}.
+   */
+  public static final String CLUSTER_STATUS = "cluster.status";
 
   // ---- Events --------------------------------------------------------------------------------
 

@@ -44,6 +44,24 @@ final class Presence {
     return offline;
   }
 
+  /**
+   * Replaces everything known about a node with {@code userIds} (its report after the store
+   * restarted); returns each user whose online state changed, with the new state.
+   */
+  Map<String, Boolean> sync(String nodeId, Set<String> userIds) {
+    Map<String, Boolean> changed = new HashMap<>();
+    for (String userId : forgetNode(nodeId)) {
+      changed.put(userId, false);
+    }
+    for (String userId : userIds) {
+      if (update(userId, nodeId, true)) {
+        // Offline a moment ago because the node was forgotten, online again: no change at all.
+        changed.merge(userId, true, (was, now) -> null);
+      }
+    }
+    return changed;
+  }
+
   boolean isOnline(String userId) {
     return nodesOfUser.containsKey(userId);
   }

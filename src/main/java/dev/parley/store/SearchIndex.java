@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -33,6 +34,7 @@ final class SearchIndex {
   private final Pool main;
   private final ArrayDeque<Change> pending = new ArrayDeque<>();
   private boolean running;
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean caughtUp;
 
   SearchIndex(Pool index, Pool main) {
@@ -93,9 +95,25 @@ final class SearchIndex {
         });
   }
 
+  /**
+   * Completes once every change handed over so far is written: the store waits for it before
+   * closing the database. Before catch-up has finished nothing live was written, and the next
+   * start's catch-up covers it.
+   */
+  Future<Void> idle() {
+    if (!running) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    idleWaiters.add(done);
+    return done.future();
+  }
+
   private void drain() {
     if (pending.isEmpty()) {
       running = false;
+      idleWaiters.forEach(Promise::complete);
+      idleWaiters.clear();
       return;
     }
     List<Change> batch = new ArrayList<>(Math.min(pending.size(), CHUNK));

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +30,7 @@ public final class StoreVerticle extends VerticleBase {
   private WriteQueue writes;
   private SqlConnection writer;
   private SearchIndex search;
+  private StoreLease lease;
 
   @Override
   public Future<?> start() {
@@ -39,7 +39,11 @@ public final class StoreVerticle extends VerticleBase {
     State state = new State();
     Presence presence = new Presence();
     Fanout fanout = new Fanout(vertx.eventBus());
-    return database.open()
+    return StoreLease.acquire(vertx, config.nodeId())
+        .compose(held -> {
+          lease = held;
+          return database.open();
+        })
         .compose(v -> database.writer().getConnection())
         .compose(conn -> {
           // The writer connection is held for the node's life: the queue owns its transactions.
@@ -57,17 +61,9 @@ public final class StoreVerticle extends VerticleBase {
           Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored);
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
-          Function<JsonObject, Future<JsonObject>> presenceUpdate = cmd -> {
-            String userId = cmd.getString("userId");
-            boolean online = cmd.getBoolean("online");
-            if (presence.update(userId, cmd.getString("nodeId"), online)) {
-              Future<Void> seen = online ? Future.succeededFuture() : users.seen(userId);
-              fanout.toUsers(state.contacts(userId), Frames.ephemeral(Frames.PRESENCE,
-                  new JsonObject().put("userId", userId).put("online", online)));
-              return seen.map(new JsonObject());
-            }
-            return Future.succeededFuture(new JsonObject());
-          };
+          PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
+          vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
+              message -> presenceReports.memberLeft(message.body().getString("memberId")));
           return Future.all(List.of(
               Bus.serve(vertx, Address.USER_CREATE, users::create),
               Bus.serve(vertx, Address.USER_CREDENTIALS, users::credentials),
@@ -93,7 +89,10 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.MESSAGE_RECALL, messages::recall),
               Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
-              Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceUpdate),
+              Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceReports::update),
+              Bus.serve(vertx, Address.PRESENCE_SYNC, presenceReports::sync),
+              Bus.serve(vertx, Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
+                  new JsonObject().put("jwtSecret", config.auth().jwtSecret()))),
               Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
                   new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
         })
@@ -102,6 +101,8 @@ public final class StoreVerticle extends VerticleBase {
               state.users.size(), state.conversations.size(), state.lastEventId);
           // Catching up may take a while on a large database; search lags until it is done.
           search.catchUp().onFailure(cause -> log.error("search index catch-up failed", cause));
+          // Push nodes that outlived an earlier store report who is connected to them.
+          vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
         });
   }
 
@@ -110,8 +111,10 @@ public final class StoreVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
     return drained
+        .eventually(() -> search == null ? Future.succeededFuture() : search.idle())
         .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
-        .eventually(() -> database.close())
+        .eventually(() -> database == null ? Future.succeededFuture() : database.close())
+        .eventually(() -> lease == null ? Future.succeededFuture() : lease.release())
         .onComplete(ar -> log.info("store stopped, database closed"));
   }
 }

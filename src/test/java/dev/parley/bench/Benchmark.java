@@ -49,18 +49,24 @@ public final class Benchmark {
   private final Vertx vertx;
   private final HttpClient http;
   private final WebSocketClient ws;
-  private final int port;
+  /** The nodes' HTTP ports: REST calls go to the first, WebSocket clients are spread over all. */
+  private final List<Integer> ports;
   private final AtomicLong names = new AtomicLong();
 
-  private Benchmark(Vertx vertx, int port) {
+  Benchmark(Vertx vertx, List<Integer> ports) {
     this.vertx = vertx;
-    this.port = port;
+    this.ports = ports;
+    int port = ports.get(0);
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
         new PoolOptions().setHttp1MaxSize(64));
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
   }
 
   public static void main(String[] args) throws Exception {
+    if ("cluster".equals(System.getProperty("bench.mode"))) {
+      ClusterBenchmark.main(args);
+      return;
+    }
     System.out.println("Parley benchmark — " + machine());
     System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
@@ -70,7 +76,7 @@ public final class Benchmark {
     }
     try (ServerProcess server = ServerProcess.start(port, "1g")) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-      Benchmark bench = new Benchmark(vertx, port);
+      Benchmark bench = new Benchmark(vertx, List.of(port));
       try {
         if (LIGHT_PAIRS > 0) {
           bench.direct(server, LIGHT_PAIRS, "direct light ");
@@ -94,7 +100,20 @@ public final class Benchmark {
 
   // ---- scenarios -------------------------------------------------------------------------
 
-  private void direct(ServerProcess server, int pairs, String label) throws Exception {
+  /** One scenario's outcome, for side-by-side tables. */
+  record Result(String label, double rate, double p50, double p99) {
+  }
+
+  Result direct(ServerProcess server, int pairs, String label) throws Exception {
+    return direct(server, pairs, label, 0);
+  }
+
+  /**
+   * Direct messages between {@code pairs} pairs of users. With {@code ratePerSecond} > 0 every
+   * sender sends at a fixed pace (the same offered load whatever the latency: for comparisons);
+   * otherwise each keeps {@code bench.window} messages in flight (as fast as the server goes).
+   */
+  Result direct(ServerProcess server, int pairs, String label, int ratePerSecond) throws Exception {
     List<User> users = signUp("pair", pairs * 2);
     List<Future<String>> created = new ArrayList<>();
     for (int i = 0; i < pairs; i++) {
@@ -103,20 +122,23 @@ public final class Benchmark {
     List<String> conversations = Future.all(created).await().list();
     Run run = new Run();
     List<Connection> connections = connectAll(users, run);
+    long periodMs = ratePerSecond > 0 ? Math.max(1, Math.round(2_000.0 * pairs / ratePerSecond)) : 0;
     for (int i = 0; i < pairs; i++) {
-      connections.get(2 * i).startSending(conversations.get(i), run);
-      connections.get(2 * i + 1).startSending(conversations.get(i), run);
+      connections.get(2 * i).startSending(conversations.get(i), run, periodMs);
+      connections.get(2 * i + 1).startSending(conversations.get(i), run, periodMs);
     }
     Map<String, Double> before = storeFigures();
     run.measure(server);
     String store = storeSummary(before, storeFigures());
-    System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %d in flight); latency %s%n",
-        label, run.rate(), connections.size(), connections.size() * WINDOW, run.latency.summary());
+    String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
+    System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %s); latency %s%n",
+        label, run.rate(), connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
+    return new Result(label.trim(), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
 
-  private void fanout(ServerProcess server) throws Exception {
+  Result fanout(ServerProcess server) throws Exception {
     List<User> users = signUp("member", GROUPS * MEMBERS);
     List<Future<String>> created = new ArrayList<>();
     for (int g = 0; g < GROUPS; g++) {
@@ -127,7 +149,7 @@ public final class Benchmark {
     run.countAll = true;
     List<Connection> connections = connectAll(users, run);
     for (int g = 0; g < GROUPS; g++) {
-      connections.get(g * MEMBERS).startSending(groups.get(g), run);
+      connections.get(g * MEMBERS).startSending(groups.get(g), run, 0);
     }
     Map<String, Double> before = storeFigures();
     run.measure(server);
@@ -136,9 +158,10 @@ public final class Benchmark {
         run.rate(), GROUPS, MEMBERS, run.rate() / MEMBERS, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
+    return new Result("group fan-out", run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
 
-  private void idle(ServerProcess server) throws Exception {
+  void idle(ServerProcess server) throws Exception {
     List<User> users = signUp("idle", IDLE);
     Thread.sleep(2000);
     long heapBefore = server.heapAfterGcBytes();
@@ -179,6 +202,7 @@ public final class Benchmark {
     void measure(ServerProcess server) throws Exception {
       Thread.sleep(WARMUP_SECONDS * 1000L);
       delivered.set(0);
+      latency.clear();
       double serverCpu = server.cpuSeconds();
       double clientCpu = clientCpuSeconds();
       measuring = true;
@@ -216,6 +240,7 @@ public final class Benchmark {
     final String prefix;
     long counter;
     String conversationId;
+    boolean paced;
 
     Connection(User user, WebSocket socket, Run run) {
       this.user = user;
@@ -224,9 +249,22 @@ public final class Benchmark {
       socket.textMessageHandler(text -> onFrame(text, run));
     }
 
-    void startSending(String conversationId, Run run) {
+    /** Starts sending: every {@code periodMs} if positive, else a window refilled on each ack. */
+    void startSending(String conversationId, Run run, long periodMs) {
       this.conversationId = conversationId;
+      this.paced = periodMs > 0;
       vertx.runOnContext(v -> {
+        if (paced) {
+          // Spread the senders' first ticks over the period, so the load is smooth.
+          vertx.setTimer(1 + (long) (Math.random() * periodMs), t -> vertx.setPeriodic(periodMs, tick -> {
+            if (run.stopped) {
+              vertx.cancelTimer(tick);
+            } else {
+              sendNext(run);
+            }
+          }));
+          return;
+        }
         for (int i = 0; i < WINDOW; i++) {
           sendNext(run);
         }
@@ -245,7 +283,9 @@ public final class Benchmark {
 
     private void onFrame(String text, Run run) {
       if (text.startsWith("{\"type\":\"ack\"")) {
-        sendNext(run);
+        if (!paced) {
+          sendNext(run);
+        }
         return;
       }
       if (!text.startsWith("{\"type\":\"message\"")) {
@@ -324,9 +364,10 @@ public final class Benchmark {
         .map(reply -> reply.getJsonObject("conversation").getString("id"));
   }
 
+  /** Connects every user, user {@code i} to node {@code i mod n}: the two users of a pair are on different nodes. */
   private List<Connection> connectAll(List<User> users, Run run) {
     return inBatches(users.size(), 100, i -> onContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-            .setPort(port).setURI("/api/ws?access_token=" + users.get(i).token()))
+            .setPort(ports.get(i % ports.size())).setURI("/api/ws?access_token=" + users.get(i).token()))
         .map(socket -> new Connection(users.get(i), socket, run))));
   }
 

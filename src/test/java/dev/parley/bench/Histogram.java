@@ -14,6 +14,10 @@ final class Histogram {
     values[size++] = micros;
   }
 
+  synchronized void clear() {
+    size = 0;
+  }
+
   synchronized int count() {
     return size;
   }

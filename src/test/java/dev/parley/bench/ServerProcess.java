@@ -23,6 +23,18 @@ final class ServerProcess implements AutoCloseable {
    * benchmark signs up thousands of users and hashing is not what it measures.
    */
   static ServerProcess start(int port, String heap) throws IOException, InterruptedException {
+    return start(port, heap, java.util.Map.of());
+  }
+
+  /** Starts one node of a cluster on 127.0.0.1: Hazelcast on {@code clusterPort}, seeds {@code members}. */
+  static ServerProcess clustered(int port, String heap, String nodeId, String roles, int clusterPort, String members)
+      throws IOException, InterruptedException {
+    return start(port, heap, java.util.Map.of("PARLEY_CLUSTER", "true", "PARLEY_CLUSTER_HOST", "127.0.0.1",
+        "PARLEY_CLUSTER_PORT", String.valueOf(clusterPort), "PARLEY_CLUSTER_MEMBERS", members,
+        "PARLEY_NODE_ID", nodeId, "PARLEY_ROLES", roles));
+  }
+
+  static ServerProcess start(int port, String heap, java.util.Map<String, String> env) throws IOException, InterruptedException {
     Path jar = Path.of("target", "parley.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build first: mvn -q package -DskipTests");
@@ -46,6 +58,7 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(port));
     builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
     builder.environment().put("PARLEY_LOG_LEVEL", "WARN");
+    builder.environment().putAll(env);
     Process process = builder.start();
     ServerProcess server = new ServerProcess(port, process, dataDir);
     server.awaitHealthy();

@@ -2,12 +2,14 @@ package dev.parley.support;
 
 import dev.parley.Node;
 import dev.parley.config.ConfigLoader;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -48,8 +50,36 @@ public final class TestNode implements AutoCloseable {
     tweak.accept(config);
     TestNode test = new TestNode(dataDir, ConfigLoader.resolve(config));
     test.node = new Node(test.config);
-    test.node.start().await();
+    try {
+      test.node.start().await();
+    } catch (RuntimeException e) {
+      test.node.stop().await();
+      throw e;
+    }
     return test;
+  }
+
+  /**
+   * A clustered node on 127.0.0.1 (TCP-IP, never multicast) with Hazelcast on {@code clusterPort},
+   * joining through {@code seedPorts}, running {@code roles}. Bus requests time out after 2 s so
+   * that a lost store shows quickly.
+   */
+  public static TestNode clustered(Path dataDir, int clusterPort, List<Integer> seedPorts, String... roles) {
+    return startIn(dataDir, c -> {
+      c.getJsonObject("node").put("roles", new JsonArray(List.of(roles)));
+      c.getJsonObject("bus").put("requestTimeoutMs", 2000);
+      c.getJsonObject("http").put("instances", 1);
+      c.put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", clusterPort)
+          .put("members", new JsonArray(seedPorts.stream().map(p -> "127.0.0.1:" + p).toList())));
+    });
+  }
+
+  public static Path tempDir() {
+    try {
+      return Files.createTempDirectory("parley-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Stops this node and starts a new one on the same data directory and port. */

@@ -1,0 +1,64 @@
+package dev.parley.store;
+
+import dev.parley.shared.Frames;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the push nodes' reports into {@code presence} events: one node's first connection or
+ * last disconnection of a user ({@code store.presence.update}), a node's full list after the
+ * store restarted ({@code store.presence.sync}), and a node that left the cluster.
+ */
+final class PresenceReports {
+  private final Presence presence;
+  private final State state;
+  private final Users users;
+  private final Fanout fanout;
+
+  PresenceReports(Presence presence, State state, Users users, Fanout fanout) {
+    this.presence = presence;
+    this.state = state;
+    this.users = users;
+    this.fanout = fanout;
+  }
+
+  Future<JsonObject> update(JsonObject report) {
+    String userId = report.getString("userId");
+    boolean online = report.getBoolean("online", false);
+    if (userId == null || !presence.update(userId, report.getString("nodeId"), online)) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return announce(userId, online).map(new JsonObject());
+  }
+
+  Future<JsonObject> sync(JsonObject report) {
+    Set<String> userIds = new HashSet<>();
+    report.getJsonArray("userIds", new JsonArray()).forEach(id -> userIds.add(String.valueOf(id)));
+    return announceAll(presence.sync(report.getString("nodeId"), userIds)).map(new JsonObject());
+  }
+
+  /** A cluster member is gone: so are the connections it held. */
+  Future<Void> memberLeft(String memberId) {
+    Map<String, Boolean> changed = new HashMap<>();
+    presence.forgetNode(memberId).forEach(userId -> changed.put(userId, false));
+    return announceAll(changed);
+  }
+
+  private Future<Void> announceAll(Map<String, Boolean> changed) {
+    return Future.all(changed.entrySet().stream().map(e -> announce(e.getKey(), e.getValue())).toList()).mapEmpty();
+  }
+
+  private Future<Void> announce(String userId, boolean online) {
+    if (!state.users.containsKey(userId)) {
+      return Future.succeededFuture();
+    }
+    fanout.toUsers(state.contacts(userId), Frames.ephemeral(Frames.PRESENCE,
+        new JsonObject().put("userId", userId).put("online", online)));
+    return online ? Future.succeededFuture() : users.seen(userId);
+  }
+}
