@@ -119,7 +119,8 @@ function shareRow(share, onRevoked) {
   revoke.addEventListener('click', async () => {
     revoke.disabled = true;
     try {
-      await api.revokeShare(share.token);
+      // The list has no tokens (the server keeps only their hashes): a share's id revokes it too.
+      await api.revokeShare(share.token || share.id);
       toast('Link revoked');
       onRevoked();
     } catch (err) {
@@ -127,11 +128,12 @@ function shareRow(share, onRevoked) {
       toast(unavailable(err) || err.message || 'Could not revoke the link', 'error');
     }
   });
-  const link = api.shareLink(share);
-  return h('li', { class: 'share-item', testid: 'share-item', dataset: { token: share.token } },
+  // The link itself is shown once, when it is made; a listed share has only its id.
+  const link = share.token || share.url ? api.shareLink(share) : null;
+  return h('li', { class: 'share-item', testid: 'share-item', dataset: { share: share.id || share.token } },
     h('span', { class: 'share-main' },
       h('strong', {}, `Messages ${share.fromSeq}–${share.toSeq}`),
       h('span', { class: 'hint' }, `${expires} · ${views}`),
-      h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'share-url' }, link)),
+      link ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'share-url' }, link) : null),
     revoke);
 }
