@@ -212,6 +212,10 @@ export const setRole = (id, userId, role) => patch(convPath(id, `/members/${enc(
 export const removeMember = (id, userId) => del(convPath(id, `/members/${enc(userId)}`));
 export const getMessages = (id, params) => get(convPath(id, '/messages'), { limit: 50, ...params });
 export const sendMessage = async (id, body) => (await post(convPath(id, '/messages'), body)).message;
+export const editMessage = async (id, messageId, text) =>
+  (await patch(convPath(id, `/messages/${enc(messageId)}`), { text })).message;
+export const addReaction = (id, messageId, emoji) => put(convPath(id, `/messages/${enc(messageId)}/reactions/${enc(emoji)}`));
+export const removeReaction = (id, messageId, emoji) => del(convPath(id, `/messages/${enc(messageId)}/reactions/${enc(emoji)}`));
 export const recallMessage = (id, messageId) => del(convPath(id, `/messages/${enc(messageId)}`));
 export const markRead = (id, seq) => post(convPath(id, '/read'), { seq });
 export const markDelivered = (id, seq) => post(convPath(id, '/delivered'), { seq });

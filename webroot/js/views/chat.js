@@ -9,6 +9,7 @@ import * as outbox from '../outbox.js';
 import * as api from '../api.js';
 import { renderMessage, signature, previewText } from './message.js';
 import * as composer from './composer.js';
+import { openDialog } from './dialogs.js';
 
 const { state } = store;
 const els = {};
@@ -131,6 +132,8 @@ function queueRender() {
 const handlers = {
   onReply: (msg) => composer.setReply(msg),
   onRecall: (msg) => recall(msg),
+  onReact: (msg, emoji, add) => react(msg, emoji, add),
+  onEdit: (msg) => openEdit(msg),
   onRetry: (p) => outbox.retry(p),
   onDiscard: (p) => outbox.discard(p),
   onJump: (target) => jumpToMessage(target.id, target.seq),
@@ -249,6 +252,40 @@ export async function jumpToMessage(messageId, seq) {
   node.scrollIntoView({ block: 'center' });
   node.classList.add('flash');
   setTimeout(() => node.classList.remove('flash'), 2000);
+}
+
+async function react(msg, emoji, add) {
+  try {
+    // The `message` event with the new reaction counts follows and replaces this copy.
+    await (add ? api.addReaction : api.removeReaction)(msg.conversationId, msg.id, emoji);
+  } catch (e) {
+    toast(e.message || 'Reaction failed', 'error');
+  }
+}
+
+/** Edit one's own text message in a small dialog; the edited copy comes back as a `message` event. */
+function openEdit(msg) {
+  openDialog('edit', 'Edit message', (body, close) => {
+    const text = h('textarea', { id: 'edit-text', testid: 'edit-text', rows: '4', maxlength: '8000', 'aria-label': 'Message text' });
+    text.value = msg.text || '';
+    const status = h('p', { class: 'form-error', role: 'alert' });
+    const save = h('button', { type: 'submit', class: 'primary', testid: 'edit-save' }, 'Save');
+    const form = h('form', { class: 'stack' }, text, status, save);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const value = text.value.trim();
+      if (!value) { status.textContent = 'A message cannot be empty; recall it instead.'; return; }
+      save.disabled = true;
+      try {
+        store.applyMessage(await api.editMessage(msg.conversationId, msg.id, value));
+        close();
+      } catch (err) {
+        status.textContent = err.status === 403 ? 'This message can no longer be edited.' : (err.message || 'Edit failed');
+        save.disabled = false;
+      }
+    });
+    body.append(form);
+  });
 }
 
 async function recall(msg) {

@@ -48,6 +48,14 @@ export function canRecall(msg, conv) {
   return msg.senderId === store.state.me?.id && recallDeadline(msg) > Date.now();
 }
 
+const EDIT_WINDOW_MS = 24 * 3600 * 1000; // the contract: the sender edits within 24 hours
+export const QUICK_REACTION = '👍';
+
+export function canEdit(msg) {
+  return !msg.pending && !msg.recalled && msg.type === 'text' && msg.senderId === store.state.me?.id
+    && (Date.parse(msg.createdAt) || 0) + EDIT_WINDOW_MS > Date.now();
+}
+
 export const recallDeadline = (msg) => (Date.parse(msg.createdAt) || 0) + RECALL_WINDOW_MS;
 
 /** "Sending…", "Sent", "Delivered", "Read", "Read by 3", "Not sent". */
@@ -101,7 +109,7 @@ export function signature(msg, ctx) {
     msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type, msg.media?.id, !!msg.mediaId,
     ctx.showSender, msg.senderId && store.displayName(msg.senderId),
     msg.senderId === store.state.me?.id ? deliveryText(msg, ctx.conv, ctx.chat) : '',
-    canRecall(msg, ctx.conv), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
+    canRecall(msg, ctx.conv), canEdit(msg), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
     (msg.mentions || []).map((id) => store.state.users.get(id)?.username || id).join(','), msg.system?.action, JSON.stringify(msg.reactions || []),
   ]);
 }
@@ -172,11 +180,23 @@ export function renderMessage(msg, ctx) {
   if (own) meta.appendChild(h('span', { class: `delivery ${state}`, testid: 'read-state' }, deliveryText(msg, ctx.conv, ctx.chat)));
   if (msg.pending && msg.state === 'failed' && msg.error) meta.appendChild(h('span', { class: 'fail-reason', role: 'alert' }, msg.error));
   bubble.appendChild(meta);
+  if (!msg.recalled && msg.reactions?.length) bubble.appendChild(renderReactions(msg, ctx));
   el.appendChild(bubble);
 
   const actions = h('div', { class: 'actions' });
   if (!msg.pending && !msg.recalled) {
     actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'reply', onclick: () => ctx.onReply?.(msg) }, 'Reply'));
+  }
+  if (!msg.pending && !msg.recalled) {
+    const mine = hasReacted(msg, QUICK_REACTION);
+    actions.appendChild(h('button', {
+      type: 'button', class: 'act', testid: 'react', 'aria-pressed': String(mine),
+      'aria-label': mine ? `Remove your ${QUICK_REACTION}` : `React with ${QUICK_REACTION}`,
+      onclick: () => ctx.onReact?.(msg, QUICK_REACTION, !mine),
+    }, QUICK_REACTION));
+  }
+  if (canEdit(msg)) {
+    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'edit', onclick: () => ctx.onEdit?.(msg) }, 'Edit'));
   }
   if (canRecall(msg, ctx.conv)) {
     const rb = h('button', { type: 'button', class: 'act', testid: 'recall', onclick: () => ctx.onRecall?.(msg) }, 'Recall');
@@ -190,6 +210,22 @@ export function renderMessage(msg, ctx) {
   }
   if (actions.childNodes.length) el.appendChild(actions);
   return el;
+}
+
+const hasReacted = (msg, emoji) => (msg.reactions || [])
+  .some((r) => r.emoji === emoji && (r.userIds || []).includes(store.state.me?.id));
+
+/** The reactions under a message: one toggle per emoji with its count. */
+function renderReactions(msg, ctx) {
+  return h('div', { class: 'reactions', testid: 'reactions' }, msg.reactions.map((r) => {
+    const mine = (r.userIds || []).includes(store.state.me?.id);
+    return h('button', {
+      type: 'button', class: `reaction${mine ? ' mine' : ''}`, testid: 'reaction', 'aria-pressed': String(mine),
+      dataset: { emoji: r.emoji },
+      'aria-label': `${r.emoji} ${r.count}${mine ? ', yours: remove it' : ': add yours'}`,
+      onclick: () => ctx.onReact?.(msg, r.emoji, !mine),
+    }, `${r.emoji} ${r.count}`);
+  }));
 }
 
 /** The message content by type: text, or an attachment with an optional caption. */
