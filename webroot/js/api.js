@@ -212,6 +212,10 @@ export const setRole = (id, userId, role) => patch(convPath(id, `/members/${enc(
 export const removeMember = (id, userId) => del(convPath(id, `/members/${enc(userId)}`));
 export const getMessages = (id, params) => get(convPath(id, '/messages'), { limit: 50, ...params });
 export const sendMessage = async (id, body) => (await post(convPath(id, '/messages'), body)).message;
+export const editMessage = async (id, messageId, text) =>
+  (await patch(convPath(id, `/messages/${enc(messageId)}`), { text })).message;
+export const addReaction = (id, messageId, emoji) => put(convPath(id, `/messages/${enc(messageId)}/reactions/${enc(emoji)}`));
+export const removeReaction = (id, messageId, emoji) => del(convPath(id, `/messages/${enc(messageId)}/reactions/${enc(emoji)}`));
 export const recallMessage = (id, messageId) => del(convPath(id, `/messages/${enc(messageId)}`));
 export const markRead = (id, seq) => post(convPath(id, '/read'), { seq });
 export const markDelivered = (id, seq) => post(convPath(id, '/delivered'), { seq });
@@ -219,3 +223,84 @@ export const getReceipts = async (id) => (await get(convPath(id, '/receipts')))?
 export const sendTyping = (id) => post(convPath(id, '/typing'));
 export const searchMessages = async (q, conversationId) =>
   (await get('api/search', { q, conversationId }))?.messages || [];
+
+// ---- sharing -------------------------------------------------------------
+
+export const createShare = async (id, body) => (await post(convPath(id, '/shares'), body)).share;
+export const listShares = async (id) => (await get(convPath(id, '/shares')))?.shares || [];
+export const revokeShare = (token) => del(`api/shares/${enc(token)}`);
+
+/** The public page of a share, under this client's own base (so also under a proxy sub-path). */
+export function shareLink(share) {
+  if (/^https?:\/\//i.test(share.url || '')) return share.url;
+  return new URL(`s/${enc(share.token)}`, BASE).href;
+}
+
+// ---- media ---------------------------------------------------------------
+
+/**
+ * Upload a file (multipart field `file`) with progress: fetch cannot report
+ * upload progress, XMLHttpRequest can. onProgress(fraction 0..1). Resolves
+ * to the `media` object; rejects with an ApiError like every other call.
+ */
+export async function uploadMedia(file, { onProgress, signal } = {}) {
+  if (!accessToken) await refreshOrSignOut();
+  try {
+    return await xhrUpload(file, accessToken, onProgress, signal);
+  } catch (e) {
+    if (e.status !== 401) throw e;
+  }
+  await refreshOrSignOut();
+  return xhrUpload(file, accessToken, onProgress, signal);
+}
+
+function xhrUpload(file, token, onProgress, signal) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', apiUrl('api/media'));
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress?.(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json = null;
+      try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300 && json?.media) { onProgress?.(1); resolve(json.media); return; }
+      const err = json?.error || {};
+      reject(new ApiError(xhr.status, err.code || `http_${xhr.status}`, err.message || xhr.statusText || 'Upload failed',
+        err.field, Number(xhr.getResponseHeader('Retry-After')) || undefined));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort());
+    const form = new FormData();
+    form.append('file', file, file.name || 'file');
+    xhr.send(form);
+  });
+}
+
+/**
+ * The bytes of a media item (or its thumbnail) as a Blob, fetched with the
+ * Authorization header: no token ever lands in an <img> URL, a log or a
+ * Referer. `path` is `api/media/{id}` or `api/media/{id}/thumbnail`.
+ */
+export async function getBlob(path) {
+  const once = async () => {
+    let res;
+    try {
+      res = await fetch(apiUrl(path), { headers: { Authorization: `Bearer ${accessToken}` }, credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach the server');
+    }
+    if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, res.status === 404 ? 'Not available' : res.statusText);
+    return res.blob();
+  };
+  if (!accessToken) await refreshOrSignOut();
+  try {
+    return await once();
+  } catch (e) {
+    if (e.status !== 401) throw e;
+  }
+  await refreshOrSignOut();
+  return once();
+}

@@ -10,6 +10,8 @@ import * as list from './views/list.js';
 import * as chat from './views/chat.js';
 import * as dialogs from './views/dialogs.js';
 import { openMembers } from './views/members.js';
+import { openShare } from './views/share.js';
+import * as media from './media.js';
 
 const { state } = store;
 const appEl = document.getElementById('app');
@@ -56,6 +58,7 @@ function signOut(message) {
   dialogs.closeDialog();
   chat.hide();
   chat.forgetDrafts();
+  media.forgetAll();
   appEl.hidden = true;
   hideBanner();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
@@ -150,6 +153,7 @@ chat.init({
   onBack: back,
   onMembers: (id) => openMembers(id, { onLeft: () => { location.hash = '#/'; toast('You left the group'); } }),
   onSearch: (id) => dialogs.openSearch({ conversationId: id, onResult: jumpToResult }),
+  onShare: (id) => openShare(id),
 });
 
 function jumpToResult(m) { openConversation(m.conversationId, { messageId: m.id, seq: m.seq }); }

@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import * as store from './store.js';
+import * as media from './media.js';
 
 const ACK_TIMEOUT_MS = 10000;
 const MAX_ATTEMPTS = 3;
@@ -32,8 +33,9 @@ export function uuid() {
 }
 
 /**
- * Queue a message. `content` = {type: 'text', text, replyTo?, mentions?, mediaId?}
- * (mediaId is for the attachment button that comes later).
+ * Queue a message. `content` = {type: 'text', text, replyTo?, mentions?} or
+ * {type: 'image'|'voice'|'file', file: File}: the file is uploaded first (with
+ * progress), and a retry after a failed send does not upload it again.
  */
 export function send(conversationId, content) {
   const p = {
@@ -42,6 +44,12 @@ export function send(conversationId, content) {
     replyTo: content.replyTo, mentions: content.mentions || [],
     createdAt: new Date().toISOString(), state: 'sending', attempts: 0, pending: true,
   };
+  if (content.file) {
+    p.file = content.file;
+    p.localUrl = URL.createObjectURL(content.file); // preview and playback before the upload is done
+    p.progress = 0;
+    if (content.durationMs) p.media = { name: content.file.name, size: content.file.size, mime: content.file.type, durationMs: content.durationMs };
+  }
   store.addPending(p);
   attempt(p);
   return p;
@@ -53,7 +61,16 @@ export function retry(p) {
   attempt(p);
 }
 
+/** The connection is back: resend what failed only for want of a network (same clientIds). */
+export function retryStalled() {
+  for (const c of store.state.chats.values()) {
+    for (const p of c.pending) if (p.state === 'failed' && p.retryable) retry(p);
+  }
+}
+
 export function discard(p) {
+  p.abort?.abort();
+  if (p.localUrl && !p.mediaId) URL.revokeObjectURL(p.localUrl);
   const c = store.chat(p.conversationId);
   c.pending = c.pending.filter((x) => x !== p);
   store.emit('pending', p.conversationId);
@@ -66,6 +83,7 @@ async function attempt(p) {
   for (;;) {
     p.attempts++;
     try {
+      if (p.file && !p.mediaId) await upload(p);
       const result = await sendOnce(p);
       if (result.message) {
         onStored(result.message); // settles the pending copy by clientId
@@ -75,8 +93,11 @@ async function attempt(p) {
       }
       break;
     } catch (e) {
+      if (e.code === 'aborted') break; // discarded while uploading
       const permanent = PERMANENT.has(e.code) || (e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 408);
       if (permanent || p.attempts >= MAX_ATTEMPTS) {
+        // A network failure is worth another go once the connection is back (see retryStalled).
+        p.retryable = !permanent;
         store.updatePending(p, { state: 'failed', error: e.message || 'Not sent' });
         break;
       }
@@ -85,6 +106,31 @@ async function attempt(p) {
     }
   }
   p.inFlight = false;
+}
+
+/** Upload the attachment; the server decides its kind from the bytes, and the message follows it. */
+async function upload(p) {
+  p.abort = new AbortController();
+  try {
+    const m = await api.uploadMedia(p.file, {
+      signal: p.abort.signal,
+      onProgress: (fraction) => { p.progress = fraction; store.emit('progress', p); },
+    });
+    media.seed(m.id, p.localUrl); // the stored message shows the local file: no download of our own upload
+    store.updatePending(p, { mediaId: m.id, media: m, type: m.kind || p.type });
+  } catch (e) {
+    throw uploadError(e);
+  } finally {
+    p.abort = null;
+  }
+}
+
+function uploadError(e) {
+  const say = (message) => Object.assign(new Error(message), { code: e.code, status: e.status, retryAfter: e.retryAfter });
+  if (e.status === 404 || e.status === 405) return say('Attachments are not available on this server yet.');
+  if (e.status === 413) return say(`Too large to send${e.message ? ` (${e.message})` : ''}.`);
+  if (e.status === 415) return say('This kind of file cannot be sent.');
+  return e;
 }
 
 function body(p) {

@@ -59,6 +59,11 @@ export class Push {
     this.connect();
   }
 
+  /** The browser reports no network: drop the connection now and keep trying with backoff. */
+  lostNetwork() {
+    if (this.running && this.state !== 'reconnecting') this.dropped();
+  }
+
   setState(state) {
     if (this.state === state) return;
     this.state = state;

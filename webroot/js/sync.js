@@ -60,6 +60,7 @@ function onState(s) {
   if (s === 'reconnecting') wasDisconnected = true;
   if (s === 'open' && wasDisconnected) {
     wasDisconnected = false;
+    outbox.retryStalled();
     // Durable events were replayed from our cursor; ephemeral ones (reads,
     // presence) sent while we were away were not: fetch them again.
     loadConversations().catch(() => {});
@@ -282,3 +283,5 @@ for (const ev of ['focus', 'visibilitychange']) {
   window.addEventListener(ev, () => { if (state.openId) markReadSoon(); });
 }
 window.addEventListener('online', () => push?.reconnectNow());
+// The device says the network is gone: the socket may take a minute to notice, say so now.
+window.addEventListener('offline', () => push?.lostNetwork());

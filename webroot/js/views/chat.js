@@ -9,25 +9,36 @@ import * as outbox from '../outbox.js';
 import * as api from '../api.js';
 import { renderMessage, signature, previewText } from './message.js';
 import * as composer from './composer.js';
+import { openDialog } from './dialogs.js';
 
 const { state } = store;
 const els = {};
 let currentId = null;
 let queued = false;
 let scrollToEnd = false;
+let pinned = true; // the history is scrolled to its end (new content keeps it there)
+const mine = (id) => id === currentId;
 
-export function init({ onBack, onMembers, onSearch }) {
+export function init({ onBack, onMembers, onSearch, onShare }) {
   for (const id of ['chat-view', 'chat-empty', 'chat-title', 'chat-subtitle', 'chat-avatar', 'messages',
-    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'announcer']) {
+    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'btn-share', 'announcer']) {
     els[id] = document.getElementById(id);
   }
   els['btn-back'].addEventListener('click', onBack);
   els['btn-members'].addEventListener('click', () => currentId && onMembers(currentId));
   els['btn-chat-search'].addEventListener('click', () => currentId && onSearch(currentId));
+  els['btn-share'].addEventListener('click', () => currentId && onShare(currentId));
+  // Upload progress goes straight to the bar: no re-render for every few kilobytes.
+  store.on('progress', (p) => {
+    if (!mine(p.conversationId)) return;
+    const bar = els.messages.querySelector(`[data-client-id="${CSS.escape(p.clientId)}"] progress`);
+    if (bar) bar.value = p.progress;
+  });
+  // An image that loads after the render grows its message: stay at the bottom if we were there.
+  els.messages.addEventListener('load', () => { if (pinned) scrollBottom(); }, true);
   els['jump-latest'].addEventListener('click', () => { scrollBottom(); els['jump-latest'].hidden = true; });
   els.messages.addEventListener('scroll', onScroll, { passive: true });
 
-  const mine = (id) => id === currentId;
   store.on('messages', ({ convId, kind, message }) => {
     if (!mine(convId)) return;
     if (kind === 'append') announce(message);
@@ -121,6 +132,8 @@ function queueRender() {
 const handlers = {
   onReply: (msg) => composer.setReply(msg),
   onRecall: (msg) => recall(msg),
+  onReact: (msg, emoji, add) => react(msg, emoji, add),
+  onEdit: (msg) => openEdit(msg),
   onRetry: (p) => outbox.retry(p),
   onDiscard: (p) => outbox.discard(p),
   onJump: (target) => jumpToMessage(target.id, target.seq),
@@ -158,6 +171,7 @@ function render() {
   reconcile(list, items);
   if (scrollToEnd || anchor.atBottom) {
     scrollBottom();
+    pinned = true;
     scrollToEnd = false;
   } else if (anchor.key) {
     // By key: the element itself may have been rebuilt (e.g. it lost its sender line).
@@ -202,7 +216,8 @@ function captureScroll() {
 }
 
 async function onScroll() {
-  if (atBottom()) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
+  pinned = atBottom();
+  if (pinned) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
   if (els.messages.scrollTop < 200 && currentId) {
     const id = currentId;
     try { await sync.loadOlder(id); } catch { /* retried on the next scroll */ }
@@ -237,6 +252,40 @@ export async function jumpToMessage(messageId, seq) {
   node.scrollIntoView({ block: 'center' });
   node.classList.add('flash');
   setTimeout(() => node.classList.remove('flash'), 2000);
+}
+
+async function react(msg, emoji, add) {
+  try {
+    // The `message` event with the new reaction counts follows and replaces this copy.
+    await (add ? api.addReaction : api.removeReaction)(msg.conversationId, msg.id, emoji);
+  } catch (e) {
+    toast(e.message || 'Reaction failed', 'error');
+  }
+}
+
+/** Edit one's own text message in a small dialog; the edited copy comes back as a `message` event. */
+function openEdit(msg) {
+  openDialog('edit', 'Edit message', (body, close) => {
+    const text = h('textarea', { id: 'edit-text', testid: 'edit-text', rows: '4', maxlength: '8000', 'aria-label': 'Message text' });
+    text.value = msg.text || '';
+    const status = h('p', { class: 'form-error', role: 'alert' });
+    const save = h('button', { type: 'submit', class: 'primary', testid: 'edit-save' }, 'Save');
+    const form = h('form', { class: 'stack' }, text, status, save);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const value = text.value.trim();
+      if (!value) { status.textContent = 'A message cannot be empty; recall it instead.'; return; }
+      save.disabled = true;
+      try {
+        store.applyMessage(await api.editMessage(msg.conversationId, msg.id, value));
+        close();
+      } catch (err) {
+        status.textContent = err.status === 403 ? 'This message can no longer be edited.' : (err.message || 'Edit failed');
+        save.disabled = false;
+      }
+    });
+    body.append(form);
+  });
 }
 
 async function recall(msg) {

@@ -1,12 +1,15 @@
 // The message composer: Enter sends, Shift+Enter breaks the line, typing
 // notices (throttled in sync), reply quote, @mention suggestions, drafts kept
-// per conversation. Attachment buttons go into #composer-tools later.
+// per conversation; attachments from the picker, a paste or a drop, and
+// voice messages from the recorder.
 
-import { h, clear } from '../dom.js';
+import { h, clear, toast } from '../dom.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
 import * as outbox from '../outbox.js';
 import { previewText } from './message.js';
+import { guessKind } from '../media.js';
+import * as recorder from './recorder.js';
 
 const MAX_TEXT = 8000;
 const els = {};
@@ -36,9 +39,55 @@ export function init(opts) {
   });
   ta.addEventListener('blur', () => setTimeout(closeSuggestions, 150));
   ta.addEventListener('click', updateSuggestions);
+
+  const picker = document.getElementById('attach-input');
+  document.getElementById('btn-attach').addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => {
+    sendFiles([...picker.files]);
+    picker.value = ''; // the same file can be picked again
+  });
+  // A pasted screenshot or copied image file is sent; pasted text stays text.
+  ta.addEventListener('paste', (e) => {
+    const files = [...(e.clipboardData?.files || [])];
+    if (!files.length) return;
+    e.preventDefault();
+    sendFiles(files);
+  });
+  const view = document.getElementById('chat-view');
+  const hasFiles = (e) => [...(e.dataTransfer?.types || [])].includes('Files');
+  view.addEventListener('dragover', (e) => {
+    if (!convId || !hasFiles(e)) return;
+    e.preventDefault();
+    view.classList.add('dropping');
+  });
+  view.addEventListener('dragleave', (e) => { if (!view.contains(e.relatedTarget)) view.classList.remove('dropping'); });
+  view.addEventListener('drop', (e) => {
+    view.classList.remove('dropping');
+    if (!convId || !hasFiles(e)) return;
+    e.preventDefault();
+    sendFiles([...e.dataTransfer.files]);
+  });
+  recorder.init({
+    onRecorded: (file, durationMs) => {
+      if (!convId) return;
+      outbox.send(convId, { type: 'voice', file, durationMs });
+      onSent();
+    },
+  });
+}
+
+/** Each file becomes its own message (image, voice or file: the server has the last word). */
+export function sendFiles(files) {
+  if (!convId) return;
+  for (const file of files) {
+    if (!file.size) { toast(`“${file.name}” is empty.`, 'error'); continue; }
+    outbox.send(convId, { type: guessKind(file), file });
+  }
+  if (files.length) onSent();
 }
 
 export function setConversation(id) {
+  if (recorder.isRecording()) recorder.stop(false);
   if (convId) drafts.set(convId, els.composer.value);
   convId = id;
   els.composer.value = (id && drafts.get(id)) || '';
@@ -63,7 +112,10 @@ export function setReply(msg) {
 function autosize() {
   const ta = els.composer;
   ta.style.height = 'auto';
-  ta.style.height = `${Math.min(ta.scrollHeight, 160)}px`;
+  if (!ta.offsetParent) { ta.style.height = ''; return; } // not on screen: nothing to measure yet
+  // scrollHeight leaves the borders out; without them the box is 2px short and shows a scrollbar.
+  const borders = ta.offsetHeight - ta.clientHeight;
+  ta.style.height = `${Math.min(ta.scrollHeight + borders, 160)}px`;
 }
 
 function onKeyDown(e) {

@@ -1,7 +1,6 @@
 // One reusable <dialog>: its body is built when it opens and emptied when it
 // closes, so test ids like `user-search` exist only in the dialog on screen.
 // Escape closes it (native <dialog> behaviour); focus returns to the opener.
-// A future share dialog is one more openDialog() call.
 
 import { h, clear, avatar, toast, debounce, formatListStamp } from '../dom.js';
 import * as api from '../api.js';
@@ -20,9 +19,9 @@ export function init() {
   titleEl = document.getElementById('dialog-title');
   document.getElementById('dialog-close').addEventListener('click', () => closeDialog());
   dlg.addEventListener('close', () => {
-    cleanup?.();
-    cleanup = null;
-    clear(bodyEl);
+    // The event comes a moment after close(): if another dialog opened meanwhile, it is not ours to clear.
+    if (dlg.open) return;
+    teardown();
     delete dlg.dataset.kind;
     opener?.focus?.();
     opener = null;
@@ -38,14 +37,22 @@ export function init() {
 
 /** build(body, close) fills the body and may return a cleanup function. */
 export function openDialog(kind, title, build) {
-  if (dlg.open) dlg.close();
-  opener = document.activeElement;
+  if (dlg.open) {
+    teardown();
+    dlg.close();
+  } else opener = document.activeElement;
   titleEl.textContent = title;
   dlg.dataset.kind = kind;
   dlg.dataset.testid = `dialog-${kind}`;
   cleanup = build(bodyEl, closeDialog) || null;
   dlg.showModal();
   bodyEl.querySelector('input, select, textarea, button')?.focus();
+}
+
+function teardown() {
+  cleanup?.();
+  cleanup = null;
+  clear(bodyEl);
 }
 
 export function closeDialog() { if (dlg?.open) dlg.close(); }

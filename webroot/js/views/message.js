@@ -4,6 +4,7 @@
 
 import { h, avatar, formatTime } from '../dom.js';
 import * as store from '../store.js';
+import { renderAttachment } from './attachments.js';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 
@@ -35,7 +36,8 @@ export function previewText(msg, { withSender = false } = {}) {
 }
 
 function attachmentLabel(msg) {
-  const name = msg.media?.name ? ` ${msg.media.name}` : '';
+  const file = msg.media?.name || msg.file?.name;
+  const name = file ? ` ${file}` : '';
   return { image: `Photo${name}`, voice: 'Voice message', file: `File${name}` }[msg.type] || 'Attachment';
 }
 
@@ -44,6 +46,14 @@ export function canRecall(msg, conv) {
   if (msg.pending || msg.recalled || msg.type === 'system') return false;
   if (conv?.type === 'group' && (conv.myRole === 'owner' || conv.myRole === 'admin')) return true;
   return msg.senderId === store.state.me?.id && recallDeadline(msg) > Date.now();
+}
+
+const EDIT_WINDOW_MS = 24 * 3600 * 1000; // the contract: the sender edits within 24 hours
+export const QUICK_REACTION = '👍';
+
+export function canEdit(msg) {
+  return !msg.pending && !msg.recalled && msg.type === 'text' && msg.senderId === store.state.me?.id
+    && (Date.parse(msg.createdAt) || 0) + EDIT_WINDOW_MS > Date.now();
 }
 
 export const recallDeadline = (msg) => (Date.parse(msg.createdAt) || 0) + RECALL_WINDOW_MS;
@@ -96,10 +106,10 @@ export function richText(text, mentionNames) {
  */
 export function signature(msg, ctx) {
   return JSON.stringify([
-    msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type,
+    msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type, msg.media?.id, !!msg.mediaId,
     ctx.showSender, msg.senderId && store.displayName(msg.senderId),
     msg.senderId === store.state.me?.id ? deliveryText(msg, ctx.conv, ctx.chat) : '',
-    canRecall(msg, ctx.conv), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
+    canRecall(msg, ctx.conv), canEdit(msg), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
     (msg.mentions || []).map((id) => store.state.users.get(id)?.username || id).join(','), msg.system?.action, JSON.stringify(msg.reactions || []),
   ]);
 }
@@ -170,11 +180,23 @@ export function renderMessage(msg, ctx) {
   if (own) meta.appendChild(h('span', { class: `delivery ${state}`, testid: 'read-state' }, deliveryText(msg, ctx.conv, ctx.chat)));
   if (msg.pending && msg.state === 'failed' && msg.error) meta.appendChild(h('span', { class: 'fail-reason', role: 'alert' }, msg.error));
   bubble.appendChild(meta);
+  if (!msg.recalled && msg.reactions?.length) bubble.appendChild(renderReactions(msg, ctx));
   el.appendChild(bubble);
 
   const actions = h('div', { class: 'actions' });
   if (!msg.pending && !msg.recalled) {
     actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'reply', onclick: () => ctx.onReply?.(msg) }, 'Reply'));
+  }
+  if (!msg.pending && !msg.recalled) {
+    const mine = hasReacted(msg, QUICK_REACTION);
+    actions.appendChild(h('button', {
+      type: 'button', class: 'act', testid: 'react', 'aria-pressed': String(mine),
+      'aria-label': mine ? `Remove your ${QUICK_REACTION}` : `React with ${QUICK_REACTION}`,
+      onclick: () => ctx.onReact?.(msg, QUICK_REACTION, !mine),
+    }, QUICK_REACTION));
+  }
+  if (canEdit(msg)) {
+    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'edit', onclick: () => ctx.onEdit?.(msg) }, 'Edit'));
   }
   if (canRecall(msg, ctx.conv)) {
     const rb = h('button', { type: 'button', class: 'act', testid: 'recall', onclick: () => ctx.onRecall?.(msg) }, 'Recall');
@@ -190,12 +212,36 @@ export function renderMessage(msg, ctx) {
   return el;
 }
 
-/** The message content by type. Image/voice/file players plug in here later. */
+const hasReacted = (msg, emoji) => (msg.reactions || [])
+  .some((r) => r.emoji === emoji && (r.userIds || []).includes(store.state.me?.id));
+
+/** The reactions under a message: one toggle per emoji with its count. */
+function renderReactions(msg, ctx) {
+  return h('div', { class: 'reactions', testid: 'reactions' }, msg.reactions.map((r) => {
+    const mine = (r.userIds || []).includes(store.state.me?.id);
+    return h('button', {
+      type: 'button', class: `reaction${mine ? ' mine' : ''}`, testid: 'reaction', 'aria-pressed': String(mine),
+      dataset: { emoji: r.emoji },
+      'aria-label': `${r.emoji} ${r.count}${mine ? ', yours: remove it' : ': add yours'}`,
+      onclick: () => ctx.onReact?.(msg, r.emoji, !mine),
+    }, `${r.emoji} ${r.count}`);
+  }));
+}
+
+/** The message content by type: text, or an attachment with an optional caption. */
 function renderBody(msg, ctx) {
   if (msg.recalled) return h('div', { class: 'text recalled-text', testid: 'message-text' }, 'This message was recalled');
   if (msg.type !== 'text') {
-    return h('div', { class: 'text attachment', testid: 'message-text' }, attachmentLabel(msg), msg.text ? ` — ${msg.text}` : '');
+    const progress = msg.pending && msg.file && !msg.mediaId && msg.state !== 'failed'
+      ? h('progress', { class: 'upload-progress', testid: 'upload-progress', max: '1', value: String(msg.progress || 0), 'aria-label': 'Uploading' })
+      : null;
+    return h('div', { class: 'attachment' }, renderAttachment(msg), progress,
+      msg.text ? textBody(msg) : h('span', { class: 'visually-hidden', testid: 'message-text' }, attachmentLabel(msg)));
   }
+  return textBody(msg);
+}
+
+function textBody(msg) {
   const names = new Set();
   for (const id of msg.mentions || []) {
     const u = store.state.users.get(id);

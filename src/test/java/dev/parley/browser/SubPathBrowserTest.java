@@ -1,0 +1,43 @@
+package dev.parley.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.Api.Account;
+import dev.parley.support.Browser;
+import dev.parley.support.NetProxy;
+import dev.parley.support.TestNode;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Behind a reverse proxy that mounts Parley at /chat/: every URL the client uses is relative. */
+class SubPathBrowserTest extends BrowserTestBase {
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+  }
+
+  @Test
+  void theClientWorksUnderASubPath() {
+    try (NetProxy proxy = NetProxy.start(api.vertx, node.port()).mountAt("/chat")) {
+      Account bob = api.signUp("bob");
+      Browser alice = browser(Browser.Size.PHONE, "http://127.0.0.1:" + proxy.port() + "/chat/");
+      alice.signUp(name("alice"), "Alice", PASSWORD);
+      alice.startDirectChat(bob.username());
+      alice.send("through the proxy");
+      alice.waitFor("stored", d -> alice.waitForMessage("through the proxy").get("id") != null);
+      String conversation = api.get("/api/conversations", bob.token()).json().getJsonArray("conversations")
+          .getJsonObject(0).getString("id");
+      api.send(bob, conversation, "and back");
+      alice.waitForMessage("and back");
+      assertEquals(List.of("through the proxy", "and back"), alice.texts());
+
+      List<String> requests = proxy.requests();
+      assertTrue(requests.stream().anyMatch(r -> r.startsWith("GET /chat/api/ws?")), "live over the proxy: " + requests);
+      for (String request : requests) {
+        assertTrue(request.split(" ")[1].startsWith("/chat/"), "outside the sub-path: " + request);
+      }
+    }
+  }
+}
