@@ -1,5 +1,8 @@
-// The shared-conversation page (/s/<token>): reads the range once and shows it read-only.
-// Every piece of user text goes in through textContent, never as HTML; the page links nowhere.
+// The shared-conversation page (/s/<token>): reads the range once and shows it read-only, in
+// the chat view's own bubbles (css/app.css). Every piece of user text goes in through text
+// nodes (dom.js h()), never as HTML. Media come from the share's own public paths.
+
+import { h, avatar, dayKey, formatDay, formatTime, formatDuration, formatSize, richText } from './js/dom.js';
 
 const SYSTEM = {
   created: (by) => `${by} created the group`,
@@ -8,68 +11,101 @@ const SYSTEM = {
   removed: (by, who) => `${by} removed ${who}`,
   renamed: (by) => `${by} renamed the group`,
 };
-const MEDIA = { image: 'Photo', voice: 'Voice message', file: 'File' };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function when(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
-}
+const NO_MENTIONS = new Set(); // the share names no usernames: @words stay plain text
 
 function render(token, shared) {
-  const names = new Map(shared.users.map((u) => [u.id, u]));
-  const name = (id) => (names.get(id) ? names.get(id).displayName : 'Someone');
-  document.getElementById('share-title').textContent = shared.conversation.title || 'Shared conversation';
-  document.title = `${shared.conversation.title || 'Shared conversation'} · Parley`;
+  const users = new Map(shared.users.map((u) => [u.id, u]));
+  const name = (id) => users.get(id)?.displayName || 'Someone';
+  const byId = new Map(shared.messages.map((m) => [m.id, m]));
+  const mediaPath = (item, thumbnail) => // relative, so it also works under a proxy sub-path
+    `../api/shared/${encodeURIComponent(token)}/media/${encodeURIComponent(item.id)}${thumbnail ? '/thumbnail' : ''}`;
+
+  const title = shared.conversation.title || 'Shared conversation';
+  document.getElementById('share-title').textContent = title;
+  document.title = `${title} · Parley`;
   const count = shared.messages.length;
   const parts = [`${count} message${count === 1 ? '' : 's'}`, `${shared.views} view${shared.views === 1 ? '' : 's'}`];
-  if (shared.expiresAt) parts.push(`link expires ${when(shared.expiresAt)}`);
+  if (shared.expiresAt) parts.push(`link expires ${new Date(shared.expiresAt).toLocaleString()}`);
   document.getElementById('share-meta').textContent = parts.join(' · ');
 
   const list = document.getElementById('share-messages');
+  let day = null;
+  let previous = null;
   for (const m of shared.messages) {
-    const item = el('li', 'message');
-    item.dataset.testid = 'share-message';
-    item.dataset.seq = String(m.seq);
+    if (dayKey(m.createdAt) !== day) {
+      day = dayKey(m.createdAt);
+      previous = null;
+      list.append(h('li', { class: 'day' }, h('span', {}, formatDay(m.createdAt))));
+    }
+    const base = { testid: 'share-message', dataset: { seq: String(m.seq), type: m.type } };
     if (m.type === 'system' && m.system) {
-      item.classList.add('system');
       const line = SYSTEM[m.system.action];
-      item.append(el('p', 'text', line ? line(name(m.system.by), name(m.system.userId)) : 'Group changed'));
-      list.append(item);
+      list.append(h('li', { ...base, class: 'msg system' },
+        h('span', { class: 'text' }, line ? line(name(m.system.by), name(m.system.userId)) : 'Group changed')));
+      previous = null;
       continue;
     }
-    const head = el('div', 'head');
-    const sender = names.get(m.senderId);
-    head.append(el('span', 'sender', name(m.senderId)));
-    if (sender && sender.bot) head.append(el('span', 'badge', 'bot'));
-    head.append(el('time', 'time', when(m.createdAt)));
-    item.append(head);
-    if (m.recalled) {
-      item.classList.add('recalled');
-      item.append(el('p', 'text', 'This message was recalled.'));
-    } else {
-      if (m.media && MEDIA[m.type]) {
-        if (m.type === 'image') {
-          const img = el('img', 'image');
-          img.alt = m.media.name || 'Photo';
-          img.loading = 'lazy';
-          img.src = `../api/shared/${encodeURIComponent(token)}/media/${encodeURIComponent(m.media.id)}`;
-          item.append(img);
-        } else {
-          item.append(el('p', 'attachment', `${MEDIA[m.type]}${m.media.name ? `: ${m.media.name}` : ''}`));
-        }
-      }
-      if (m.text) item.append(el('p', 'text', m.text));
-      if (m.edited) item.append(el('span', 'edited', 'edited'));
-    }
-    list.append(item);
+    // Like the chat view: avatar and name once per run of messages from one sender.
+    const showSender = previous !== m.senderId;
+    previous = m.senderId;
+    const sender = users.get(m.senderId) || { id: m.senderId };
+    list.append(h('li', { ...base, class: `msg other${m.recalled ? ' recalled' : ''}` },
+      showSender ? avatar(sender, 'msg-avatar') : h('span', { class: 'msg-avatar-gap' }),
+      h('div', { class: 'bubble' },
+        showSender ? h('div', { class: 'sender' }, name(m.senderId), sender.bot ? h('span', { class: 'tag' }, 'bot') : null) : null,
+        quote(m, byId, name),
+        body(m, mediaPath),
+        h('div', { class: 'meta' },
+          h('time', { datetime: m.createdAt, title: new Date(m.createdAt).toLocaleString() }, formatTime(m.createdAt)),
+          m.edited && !m.recalled ? h('span', { class: 'edited' }, 'edited') : null),
+        !m.recalled && m.reactions?.length
+          ? h('div', { class: 'reactions' }, m.reactions.map((r) =>
+            h('span', { class: 'reaction', 'aria-label': `${r.emoji} ${r.count}` }, `${r.emoji} ${r.count}`)))
+          : null)));
   }
+}
+
+function quote(m, byId, name) {
+  if (!m.replyTo || m.recalled) return null;
+  const target = byId.get(m.replyTo);
+  let text = 'An earlier message';
+  if (target) {
+    const what = target.recalled ? 'Message recalled' : target.text || { image: 'Photo', voice: 'Voice message', file: 'File' }[target.type] || '';
+    text = `${name(target.senderId)}: ${what}`;
+  }
+  return h('div', { class: 'quote' }, text);
+}
+
+function body(m, mediaPath) {
+  if (m.recalled) return h('div', { class: 'text recalled-text' }, 'This message was recalled');
+  const text = m.text ? h('div', { class: 'text', dir: 'auto' }, richText(m.text, NO_MENTIONS)) : null;
+  if (!m.media) return text;
+  return h('div', { class: 'attachment' }, attachment(m, m.media, mediaPath), text);
+}
+
+function attachment(m, item, mediaPath) {
+  const label = item.name || 'file';
+  if (m.type === 'image') {
+    const img = h('img', { alt: item.name ? `Image: ${item.name}` : 'Image', loading: 'lazy', decoding: 'async', ...fit(item) });
+    img.src = mediaPath(item, !!item.thumbnailUrl);
+    return h('a', { class: 'thumb', href: mediaPath(item, false), target: '_blank', rel: 'noopener', 'aria-label': `Open image ${label}` }, img);
+  }
+  if (m.type === 'voice') {
+    const audio = h('audio', { controls: true, preload: 'none' });
+    audio.src = mediaPath(item, false);
+    return h('div', { class: 'voice' },
+      h('span', { class: 'voice-label' }, 'Voice message', item.durationMs ? ` · ${formatDuration(item.durationMs)}` : ''), audio);
+  }
+  return h('a', { class: 'file', href: mediaPath(item, false), download: label, 'aria-label': `Download ${label}` },
+    h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '⬇'),
+    h('span', { class: 'file-names' }, h('span', { class: 'file-name' }, label), h('span', { class: 'file-size' }, formatSize(item.size))));
+}
+
+/** The image's box at thumbnail size (longer side 240 px), so the page does not jump as images load. */
+function fit(item) {
+  if (!item.width || !item.height) return {};
+  const scale = Math.min(1, 240 / Math.max(item.width, item.height));
+  return { width: Math.round(item.width * scale), height: Math.round(item.height * scale) };
 }
 
 function fail(message) {

@@ -90,6 +90,45 @@ export function formatListStamp(iso) {
   return dayKey(d) === dayKey(new Date()) ? timeFmt.format(d) : shortDayFmt.format(d);
 }
 
+/** "1.2 MB" */
+export function formatSize(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** "0:07", "12:30" */
+export function formatDuration(ms) {
+  const s = Math.max(0, Math.round((Number(ms) || 0) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Split text into text nodes, @mention spans and safe links. Links only for
+ * http(s) URLs, opened without an opener; everything else stays plain text.
+ */
+export function richText(text, mentionNames) {
+  const out = [];
+  const re = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(@[a-z0-9_.-]+)/gi;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[1]) {
+      let href = null;
+      try { const u = new URL(m[1]); if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href; } catch { /* not a URL */ }
+      out.push(href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow' }, m[1]) : m[1]);
+    } else if (mentionNames.has(m[2].slice(1).toLowerCase())) {
+      out.push(h('span', { class: 'mention' }, m[2]));
+    } else {
+      out.push(m[2]);
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
 let toastTimer = 0;
 /** Short, non-blocking notice; read out by screen readers through aria-live. */
 export function toast(text, kind = 'info') {

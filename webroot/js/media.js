@@ -67,20 +67,6 @@ export async function download(id, name) {
   a.remove();
 }
 
-/** "1.2 MB" */
-export function formatSize(bytes) {
-  const n = Number(bytes) || 0;
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** "0:07", "12:30" */
-export function formatDuration(ms) {
-  const s = Math.max(0, Math.round((Number(ms) || 0) / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
 /** What kind of message a picked file probably makes (the server decides from the bytes). */
 export function guessKind(file) {
   if (/^image\/(jpeg|png|gif|webp)$/.test(file.type)) return 'image';

@@ -2,7 +2,7 @@
 // viewer. Bytes come through media.js (fetched with the Authorization
 // header into object URLs); a message still uploading shows its local file.
 
-import { h } from '../dom.js';
+import { h, formatDuration, formatSize } from '../dom.js';
 import * as media from '../media.js';
 import { openDialog } from './dialogs.js';
 
@@ -62,7 +62,7 @@ function voice(msg, m) {
   // Stored voice messages keep one <audio> for the session: a re-render moves it, playing or not.
   const audio = m.id && !msg.pending ? media.voiceNode(m.id, build) : build();
   return h('div', { class: 'voice' },
-    h('span', { class: 'voice-label' }, 'Voice message', m.durationMs ? ` · ${media.formatDuration(m.durationMs)}` : ''),
+    h('span', { class: 'voice-label' }, 'Voice message', m.durationMs ? ` · ${formatDuration(m.durationMs)}` : ''),
     audio);
 }
 
@@ -76,7 +76,7 @@ function file(msg, m) {
       else if (msg.localUrl) saveLocal(msg.localUrl, name);
     },
   }, h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '⬇'),
-  h('span', { class: 'file-names' }, h('span', { class: 'file-name' }, name), h('span', { class: 'file-size' }, media.formatSize(m.size))));
+  h('span', { class: 'file-names' }, h('span', { class: 'file-name' }, name), h('span', { class: 'file-size' }, formatSize(m.size))));
 }
 
 function saveLocal(url, name) {

@@ -2,7 +2,7 @@
 // messages in words (system lines, list previews, reply quotes). Pure
 // functions of their input: the chat view decides when to call them.
 
-import { h, avatar, formatTime } from '../dom.js';
+import { h, avatar, formatTime, richText } from '../dom.js';
 import * as store from '../store.js';
 import { renderAttachment } from './attachments.js';
 
@@ -72,31 +72,6 @@ export function deliveryText(msg, conv, chat) {
   let readers = 0;
   for (const [userId, r] of chat.receipts) if (userId !== me && r.readSeq >= msg.seq) readers++;
   return readers ? `Read by ${readers}` : 'Sent';
-}
-
-/**
- * Split text into text nodes, @mention spans and safe links. Links only for
- * http(s) URLs, opened without an opener; everything else stays plain text.
- */
-export function richText(text, mentionNames) {
-  const out = [];
-  const re = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])|(@[a-z0-9_.-]+)/gi;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    if (m[1]) {
-      let href = null;
-      try { const u = new URL(m[1]); if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href; } catch { /* not a URL */ }
-      out.push(href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow' }, m[1]) : m[1]);
-    } else if (mentionNames.has(m[2].slice(1).toLowerCase())) {
-      out.push(h('span', { class: 'mention' }, m[2]));
-    } else {
-      out.push(m[2]);
-    }
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
 }
 
 /**

@@ -2,8 +2,7 @@
 // as a File (sent like any attachment). While recording, a bar with the time,
 // Cancel and Send replaces the composer row; Escape cancels.
 
-import { toast } from '../dom.js';
-import { formatDuration } from '../media.js';
+import { formatDuration, toast } from '../dom.js';
 
 const MAX_MS = 5 * 60 * 1000; // a voice message, not a podcast
 // The first type this browser records (Chrome/Firefox: WebM or Ogg Opus, Safari: MP4/AAC).

@@ -2,12 +2,12 @@ package dev.parley.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
 import dev.parley.support.Browser;
 import dev.parley.support.TestNode;
+import dev.parley.support.Uploads;
 import io.vertx.core.json.JsonObject;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -27,8 +27,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The features that need the media and sharing parts of the server: a picked image shows as a
  * thumbnail on both sides and opens full size; a share link opened in an anonymous browser shows
- * exactly the chosen range, and stops working once revoked. Each test is skipped, saying so, on a
- * server that does not have that part yet.
+ * exactly the chosen range, images included, and stops working once revoked.
  */
 class MediaAndSharesBrowserTest extends BrowserTestBase {
   private static final String PLAIN_PASSWORD = "correct horse"; // what Api.signUp uses
@@ -38,19 +37,10 @@ class MediaAndSharesBrowserTest extends BrowserTestBase {
     node = TestNode.start();
   }
 
-  /** True when the server routes this request (a missing route answers 404 "no such path" or 405). */
-  private static boolean routed(Reply reply) {
-    boolean noRoute = reply.status() == 405
-        || (reply.status() == 404 && reply.raw().contains("no such path"));
-    return !noRoute;
-  }
-
   @Test
   void aPickedImageShowsAsAThumbnailOnBothSides() throws IOException {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");
-    assumeTrue(routed(api.post("/api/media", alice.token(), new JsonObject())),
-        "Media upload (issue 4) is not on this server yet: image browser test skipped");
     api.direct(alice, bob);
 
     Browser a = browser(Browser.Size.PHONE);
@@ -85,11 +75,12 @@ class MediaAndSharesBrowserTest extends BrowserTestBase {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");
     String conversation = api.direct(alice, bob);
-    assumeTrue(routed(api.get("/api/conversations/" + conversation + "/shares", alice.token())),
-        "Sharing (issue 5) is not on this server yet: share-link browser test skipped");
     List<JsonObject> sent = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       sent.add(api.send(i % 2 == 0 ? alice : bob, conversation, "line " + i));
+      if (i == 3) {
+        sendPicture(bob, conversation);
+      }
     }
 
     Browser a = browser(Browser.Size.DESKTOP);
@@ -112,13 +103,34 @@ class MediaAndSharesBrowserTest extends BrowserTestBase {
           + ".map(m => m.querySelector('.text')?.textContent ?? '')");
       return shown.isEmpty() ? null : shown;
     });
-    assertEquals(List.of("line 2", "line 3", "line 4"), texts);
+    assertEquals(List.of("line 2", "line 3", "", "line 4"), texts, "the picture is the third, without text");
+    // The reader has no account: the picture comes through the share's own media path.
+    reader.waitFor("shared picture loaded", d -> Boolean.TRUE.equals(reader.js(
+        "const img = document.querySelector('[data-testid=\"share-message\"][data-type=\"image\"] img');"
+            + " return !!img && img.complete && img.naturalWidth > 0")));
     assertTrue(reader.driver.manage().getCookies().isEmpty(), "the reader is not signed in");
 
     a.click("share-revoke");
     a.waitFor("no links left", d -> a.all("share-item").isEmpty());
     reader.driver.navigate().refresh();
     reader.find("share-error");
+  }
+
+  private void sendPicture(Account from, String conversation) {
+    Uploads.Fetched uploaded = new Uploads(api).upload(from.token(), "picture.png", "image/png", bytes(picture()));
+    assertEquals(201, uploaded.status());
+    Reply sent = api.post("/api/conversations/" + conversation + "/messages", from.token(), new JsonObject()
+        .put("clientId", "picture-" + System.nanoTime()).put("type", "image")
+        .put("mediaId", uploaded.json().getJsonObject("media").getString("id")));
+    assertEquals(201, sent.status(), sent.raw());
+  }
+
+  private static byte[] bytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A 640×400 PNG with some shapes on it. */

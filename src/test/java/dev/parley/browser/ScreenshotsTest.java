@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.support.Api.Account;
 import dev.parley.support.Browser;
+import dev.parley.support.Samples;
 import dev.parley.support.TestNode;
+import dev.parley.support.Uploads;
 import dev.parley.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +69,12 @@ class ScreenshotsTest extends BrowserTestBase {
     api.post("/api/conversations/" + withMargaret + "/read", margaret.token(), new JsonObject().put("seq", 2));
 
     String team = api.group(ada, "Launch crew", grace, linus, margaret);
-    say(ada, team, "Morning all! Release candidate is up on staging.", null);
+    long morning = say(ada, team, "Morning all! Release candidate is up on staging.", null).getLong("id");
+    api.put("/api/conversations/" + team + "/messages/" + morning + "/reactions/%F0%9F%8E%89", grace.token(), null);
+    api.put("/api/conversations/" + team + "/messages/" + morning + "/reactions/%F0%9F%8E%89", linus.token(), null);
     long smoke = say(grace, team, "Smoke tests are green on staging", null).getLong("id");
     say(linus, team, "Found a typo on the pricing page, fixing it now", null);
+    picture(linus, team);
     say(margaret, team, "@ada can we deploy after lunch?", null, ada);
     say(grace, team, "Nice. I'll watch the dashboards during the deploy.", smoke);
 
@@ -102,6 +111,9 @@ class ScreenshotsTest extends BrowserTestBase {
       }
       b.openConversation("Launch crew");
       b.waitForMessage("Nice. I'll watch the dashboards during the deploy.");
+      b.waitFor("picture", d -> Boolean.TRUE.equals(b.js(
+          "const img = document.querySelector('[data-testid=\"image-thumb\"] img');"
+              + " return !!img && img.complete && img.naturalWidth > 0")));
       b.screenshot(shot(prefix + "group.png"));
 
       if (size == Browser.Size.PHONE) {
@@ -114,7 +126,42 @@ class ScreenshotsTest extends BrowserTestBase {
       b.click("dialog-close");
       api.post("/api/conversations/" + team + "/read", grace.token(), new JsonObject().put("seq", 100));
     }
+
+    // The read-only page a share link opens, for a reader without an account.
+    String link = api.post("/api/conversations/" + team + "/shares", ada.token(),
+        new JsonObject().put("fromSeq", 2).put("toSeq", 7)).json().getJsonObject("share").getString("url");
+    for (Browser.Size size : Browser.Size.values()) {
+      Browser reader = browser(size, link);
+      reader.waitFor("shared range", d -> reader.all("share-message").size() == 6);
+      reader.waitFor("picture", d -> Boolean.TRUE.equals(reader.js(
+          "const img = document.querySelector('[data-testid=\"share-message\"] img');"
+              + " return !!img && img.complete && img.naturalWidth > 0")));
+      reader.screenshot(shot(size.name().toLowerCase() + "-share.png"));
+    }
     online.forEach(WsClient::close);
+  }
+
+  /** A made-up screenshot of a pricing page with its typo fixed, as an image message. */
+  private void picture(Account from, String conversation) {
+    BufferedImage image = new BufferedImage(800, 500, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(new Color(0xf4f6fa));
+    g.fillRect(0, 0, 800, 500);
+    g.setColor(new Color(0x1d5fa8));
+    g.fillRect(0, 0, 800, 80);
+    Color[] columns = {new Color(0xffffff), new Color(0xe3edf9), new Color(0xffffff)};
+    for (int i = 0; i < 3; i++) {
+      g.setColor(columns[i]);
+      g.fillRoundRect(40 + i * 250, 120, 220, 320, 24, 24);
+      g.setColor(new Color(0x1e7046));
+      g.fillRoundRect(70 + i * 250, 380, 160, 36, 18, 18);
+    }
+    g.dispose();
+    Uploads.Fetched uploaded = new Uploads(api).upload(from.token(), "pricing.png", "image/png", Samples.png(image));
+    api.post("/api/conversations/" + conversation + "/messages", from.token(), new JsonObject()
+        .put("clientId", "shot-" + System.nanoTime()).put("type", "image")
+        .put("mediaId", uploaded.json().getJsonObject("media").getString("id")));
   }
 
   private static Path shot(String name) {
