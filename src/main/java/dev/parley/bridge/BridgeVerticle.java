@@ -3,6 +3,7 @@ package dev.parley.bridge;
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
 import dev.parley.config.ParleyConfig;
+import dev.parley.delivery.UserRegistry;
 import dev.parley.http.HttpFront;
 import dev.parley.http.Origins;
 import dev.parley.shared.Address;
@@ -38,14 +39,14 @@ import java.util.concurrent.TimeUnit;
  * permit no address, and {@link Gate} serves the few frames a bot may send. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a registered socket on this node (one
- * consumer per user, see {@link Deliveries}), {@code event.bot.revoked} and
+ * consumer per user, see {@link UserRegistry}), {@code event.bot.revoked} and
  * {@code event.store.started}. Sends {@code store.bot.authenticate}, {@code store.message.send},
  * {@code store.events.since}, {@code store.presence.update} and {@code store.presence.sync}.
  */
 public final class BridgeVerticle extends VerticleBase {
   private final Map<Object, Link> links = new ConcurrentHashMap<>();
   private ParleyConfig config;
-  private Deliveries deliveries;
+  private UserRegistry<BridgeSession> deliveries;
   private Gate gate;
   private TcpEventBusBridge tcp;
 
@@ -57,7 +58,8 @@ public final class BridgeVerticle extends VerticleBase {
         config.auth().accessTokenSeconds());
     Counter delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
-    deliveries = new Deliveries(vertx, bus, config.memberId(), delivered::increment);
+    // Presence as "<member id>/bridge": push and the bridge of one node each count their own sockets.
+    deliveries = new UserRegistry<>(vertx, context, bus, config.memberId() + "/bridge", delivered::increment);
     gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, config.push().replayLimit());
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());

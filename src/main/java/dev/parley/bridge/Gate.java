@@ -2,6 +2,7 @@ package dev.parley.bridge;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.delivery.UserRegistry;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
@@ -25,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume): the
- *       socket gets a {@link BridgeSession} fed by {@link Deliveries}, and gets exactly a WebSocket's events;</li>
+ *       socket gets a {@link BridgeSession} fed by {@link UserRegistry}, and gets exactly a WebSocket's events;</li>
  *   <li>{@code unregister} of that address;</li>
  *   <li>{@code send} to {@code chat.send} with a WebSocket {@code send} frame as body: stored
  *       like any message, answered on the reply address with the ack or error data.</li>
@@ -39,15 +40,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Gate {
   private final Authenticator authenticator;
   private final Bus bus;
-  private final Deliveries deliveries;
-  /** The bridge verticle's context: {@link Deliveries} is touched there only. */
+  private final UserRegistry<BridgeSession> deliveries;
+  /** The bridge verticle's context: {@link UserRegistry} is touched there only. */
   private final Context home;
   private final int replayLimit;
   private final Map<String, Set<Link>> byUser = new ConcurrentHashMap<>();
   /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  Gate(Authenticator authenticator, Bus bus, Deliveries deliveries, Context home, int replayLimit) {
+  Gate(Authenticator authenticator, Bus bus, UserRegistry<BridgeSession> deliveries, Context home, int replayLimit) {
     this.authenticator = authenticator;
     this.bus = bus;
     this.deliveries = deliveries;

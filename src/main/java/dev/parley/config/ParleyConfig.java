@@ -35,7 +35,7 @@ public record ParleyConfig(
                      int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute) {
   }
 
-  public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs) {
+  public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs, long receiptsCoalesceMs) {
   }
 
   /**
@@ -89,7 +89,8 @@ public record ParleyConfig(
             argon2.getInteger("parallelism", 1),
             auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20)),
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
-            store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L)),
+            store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
+            store.getLong("receiptsCoalesceMs", 200L)),
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
             push.getInteger("writeQueueCloseBytes", 1048576)),

@@ -2,6 +2,7 @@ package dev.parley.push;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.config.ParleyConfig;
+import dev.parley.delivery.UserRegistry;
 import dev.parley.http.HttpFront;
 import dev.parley.http.Origins;
 import dev.parley.shared.Address;
@@ -28,13 +29,13 @@ import java.util.List;
  * {@code Last-Event-ID} / {@code ?since=}. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
- * per user, see {@link Registry}) and {@code event.store.started} (then reports its users with
+ * per user, see {@link UserRegistry}) and {@code event.store.started} (then reports its users with
  * {@code store.presence.sync}). Sends {@code store.events.since} (replay), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
  * {@code store.conversation.delivered}, {@code store.conversation.read}, {@code store.conversation.typing}.
  */
 public final class PushVerticle extends VerticleBase {
   private ParleyConfig config;
-  private Registry registry;
+  private UserRegistry<Session> registry;
   private Bus bus;
   private AccessTokens tokens;
   private ClientFrames clientFrames;
@@ -50,8 +51,8 @@ public final class PushVerticle extends VerticleBase {
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
     backlog = Backlog.of(config.push(), Meters.registry());
-    registry = new Registry(vertx, context, bus, config.memberId(), delivered::increment);
-    Gauge.builder("parley.connections", registry, Registry::connections).description("Open push connections")
+    registry = new UserRegistry<>(vertx, context, bus, config.memberId(), delivered::increment);
+    Gauge.builder("parley.connections", registry, UserRegistry::count).description("Open push connections")
         .register(Meters.registry());
     vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));
     HttpFront front = HttpFront.of(vertx, config);

@@ -4,6 +4,7 @@ import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -23,8 +24,12 @@ import java.util.Map;
  * nothing (a repeat, a seq behind the pointer) costs no write and no event.
  *
  * <p>Pointers only move forward and are clamped to the conversation's last seq; read implies
- * delivered. After the commit, per member and batch at most one {@code read} and one
- * {@code delivered} event go out (ephemeral: no event id):
+ * delivered. The events are coalesced: committed moves wait up to {@code store.receiptsCoalesceMs}
+ * and then, per member and conversation, at most one {@code read} and one {@code delivered}
+ * event go out (ephemeral: no event id) with the latest pointers. Every member hears of every
+ * other member's receipts, so without this a group of n members would carry n² events per
+ * message; with it, a member who acknowledges many messages in a window costs one event per
+ * other member ({@code docs/performance.md}, receipts-heavy mix). The events go:
  * <ul>
  *   <li>{@code read} to every member, the reader's own connections included (another tab clears
  *   its badge); for a reader who turned read receipts off, to the reader's own connections only;</li>
@@ -35,6 +40,32 @@ import java.util.Map;
 final class Receipts {
   private static final String UPDATE = "UPDATE members SET delivered_seq = ?, last_read_seq = ?"
       + " WHERE conversation_id = ? AND user_id = ?";
+
+  /** A member's committed pointers, and where they stood when last announced. */
+  private static final class Announcement {
+    final State.Conversation c;
+    final String userId;
+    final long deliveredBefore;
+    final long readBefore;
+    long delivered;
+    long read;
+
+    Announcement(Move m) {
+      this.c = m.c;
+      this.userId = m.userId;
+      this.deliveredBefore = m.deliveredBefore;
+      this.readBefore = m.readBefore;
+      this.delivered = m.now.delivered;
+      this.read = m.now.read;
+    }
+
+    /** This one, moved on to where a later announcement of the same member stands. */
+    Announcement then(Announcement later) {
+      delivered = later.delivered;
+      read = later.read;
+      return this;
+    }
+  }
 
   /** One member's pointers before and after a batch of receipts. */
   private static final class Move {
@@ -61,13 +92,19 @@ final class Receipts {
   private final WriteQueue writes;
   private final Pool reader;
   private final Fanout fanout;
+  private final Vertx vertx;
+  private final long coalesceMs;
   private final WriteQueue.Bulk<JsonObject, JsonObject> move = this::moveAll;
+  /** Committed moves not announced yet, by conversation and member, in commit order. */
+  private Map<String, Announcement> pending = new LinkedHashMap<>();
 
-  Receipts(State state, WriteQueue writes, Pool reader, Fanout fanout) {
+  Receipts(State state, WriteQueue writes, Pool reader, Fanout fanout, Vertx vertx, long coalesceMs) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
     this.fanout = fanout;
+    this.vertx = vertx;
+    this.coalesceMs = coalesceMs;
   }
 
   /** {@code store.conversation.delivered}. */
@@ -109,11 +146,28 @@ final class Receipts {
     if (rows.isEmpty()) {
       return Future.succeededFuture(outcomes);
     }
-    tx.afterCommit(() -> moved.forEach(this::announce));
+    tx.afterCommit(() -> moved.forEach(m -> committed(new Announcement(m))));
     return tx.conn.preparedQuery(UPDATE).executeBatch(rows).map(v -> outcomes);
   }
 
-  private void announce(Move m) {
+  private void committed(Announcement a) {
+    if (coalesceMs <= 0) {
+      announce(a);
+      return;
+    }
+    if (pending.isEmpty()) {
+      vertx.setTimer(coalesceMs, id -> flush());
+    }
+    pending.merge(a.c.id + '\u0000' + a.userId, a, Announcement::then);
+  }
+
+  private void flush() {
+    Map<String, Announcement> due = pending;
+    pending = new LinkedHashMap<>();
+    due.values().forEach(this::announce);
+  }
+
+  private void announce(Announcement m) {
     List<String> others = new ArrayList<>(m.c.roles.size());
     for (String memberId : state.memberIds(m.c)) {
       if (!memberId.equals(m.userId)) {
@@ -122,9 +176,9 @@ final class Receipts {
     }
     State.User user = state.users.get(m.userId);
     boolean readShown = user != null && user.readReceipts;
-    boolean readMoved = m.now.read > m.readBefore;
+    boolean readMoved = m.read > m.readBefore;
     if (readMoved) {
-      JsonObject read = Frames.ephemeral(Frames.READ, pointer(m, m.now.read));
+      JsonObject read = Frames.ephemeral(Frames.READ, pointer(m, m.read));
       if (readShown) {
         List<String> everyone = new ArrayList<>(others);
         everyone.add(m.userId);
@@ -133,13 +187,13 @@ final class Receipts {
         fanout.toUser(m.userId, read);
       }
     }
-    boolean saidByRead = readMoved && readShown && m.now.read >= m.now.delivered;
-    if (m.now.delivered > m.deliveredBefore && !saidByRead && !others.isEmpty()) {
-      fanout.toUsers(others, Frames.ephemeral(Frames.DELIVERED, pointer(m, m.now.delivered)));
+    boolean saidByRead = readMoved && readShown && m.read >= m.delivered;
+    if (m.delivered > m.deliveredBefore && !saidByRead && !others.isEmpty()) {
+      fanout.toUsers(others, Frames.ephemeral(Frames.DELIVERED, pointer(m, m.delivered)));
     }
   }
 
-  private static JsonObject pointer(Move m, long seq) {
+  private static JsonObject pointer(Announcement m, long seq) {
     return new JsonObject().put("conversationId", m.c.id).put("userId", m.userId).put("seq", seq);
   }
 

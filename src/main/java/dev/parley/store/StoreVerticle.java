@@ -62,7 +62,8 @@ public final class StoreVerticle extends VerticleBase {
           MediaRecords media = new MediaRecords(state, writes, database.reader());
           Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media);
           MessageChanges changes = new MessageChanges(state, writes, fanout, search);
-          Receipts receipts = new Receipts(state, writes, database.reader(), fanout);
+          Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx,
+              config.store().receiptsCoalesceMs());
           Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
           Members members = new Members(state, views, writes, database.reader(), messages, conversations);
           Shares shares = new Shares(state, writes, database.reader(), media);
