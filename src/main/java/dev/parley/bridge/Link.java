@@ -16,6 +16,8 @@ abstract class Link {
   /** A bot token already checked on this socket (revoking the bot closes the socket). */
   private String botToken;
   BridgeSession session;
+  /** Set on {@link #context} once either side has closed the socket. */
+  protected boolean socketClosed;
 
   Link(Context context) {
     this.context = context;
@@ -28,9 +30,17 @@ abstract class Link {
 
   protected abstract boolean writeQueueFull();
 
-  protected abstract boolean socketClosed();
+  /** Closes the transport's socket. */
+  protected abstract void closeTransport();
 
-  protected abstract void closeSocket();
+  final boolean socketClosed() {
+    return socketClosed;
+  }
+
+  final void closeSocket() {
+    socketClosed = true;
+    closeTransport();
+  }
 
   String userId() {
     return userId;
@@ -93,8 +103,9 @@ abstract class Link {
   }
 
   /** The socket is gone: stop delivering. */
-  void closed() {
+  final void closed() {
     context.runOnContext(v -> {
+      socketClosed = true;
       if (session != null) {
         session.closed();
       }

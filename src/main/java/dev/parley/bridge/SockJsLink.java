@@ -6,7 +6,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 /** A socket of the SockJS bridge: frames are SockJS messages, deliveries are {@code rec} frames. */
 final class SockJsLink extends Link {
   private final SockJSSocket socket;
-  private boolean closed;
 
   SockJsLink(SockJSSocket socket, Context context, int writeQueueMaxBytes) {
     super(context);
@@ -21,7 +20,7 @@ final class SockJsLink extends Link {
 
   @Override
   protected void writeText(String json) {
-    if (!closed) {
+    if (!socketClosed) {
       socket.write(json);
     }
   }
@@ -32,25 +31,13 @@ final class SockJsLink extends Link {
     try {
       return socket.writeQueueFull();
     } catch (IllegalStateException gone) {
-      closed = true;
+      socketClosed = true;
       return false;
     }
   }
 
   @Override
-  protected boolean socketClosed() {
-    return closed;
-  }
-
-  @Override
-  protected void closeSocket() {
-    closed = true;
+  protected void closeTransport() {
     socket.close();
-  }
-
-  @Override
-  void closed() {
-    context.runOnContext(v -> closed = true);
-    super.closed();
   }
 }

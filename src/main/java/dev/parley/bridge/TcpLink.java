@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class TcpLink extends Link {
   private final NetSocket socket;
-  private boolean closed;
 
   TcpLink(NetSocket socket, Context context, int writeQueueMaxBytes) {
     super(context);
@@ -36,19 +35,7 @@ final class TcpLink extends Link {
   }
 
   @Override
-  protected boolean socketClosed() {
-    return closed;
-  }
-
-  @Override
-  protected void closeSocket() {
-    closed = true;
+  protected void closeTransport() {
     socket.close();
-  }
-
-  @Override
-  void closed() {
-    context.runOnContext(v -> closed = true);
-    super.closed();
   }
 }
