@@ -9,6 +9,7 @@ import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,37 @@ class ReceiptsTest extends NodeTestBase {
 
     api.patch("/api/me", bob.token(), new JsonObject().put("readReceipts", true));
     assertEquals(last, receiptOf(alice, id, bob).getLong("readSeq"));
+  }
+
+  @Test
+  void aFloodOfReceiptFramesEndsWithEveryPointerAtItsLastSeq() throws InterruptedException {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String direct = api.direct(alice, bob);
+    String group = api.group(alice, "Flood", bob);
+    long lastDirect = 0;
+    long lastGroup = 0;
+    for (int i = 0; i < 30; i++) {
+      lastDirect = api.send(alice, direct, "d" + i).getLong("seq");
+      lastGroup = api.send(alice, group, "g" + i).getLong("seq");
+    }
+    try (WsClient bobWs = api.webSocket(bob, null)) {
+      // Many frames per conversation while earlier ones are still with the store: they collapse.
+      List<JsonObject> burst = new ArrayList<>();
+      for (long seq = 1; seq <= lastGroup; seq++) {
+        burst.add(new JsonObject().put("type", "delivered").put("conversationId", group).put("seq", seq));
+        burst.add(new JsonObject().put("type", "delivered").put("conversationId", direct).put("seq", Math.min(seq, lastDirect)));
+        burst.add(new JsonObject().put("type", "read").put("conversationId", direct).put("seq", Math.min(seq, lastDirect)));
+      }
+      bobWs.sendAll(burst);
+      JsonObject expectedDirect = new JsonObject().put("userId", bob.id()).put("deliveredSeq", lastDirect).put("readSeq", lastDirect);
+      for (int i = 0; i < 50 && !expectedDirect.equals(receiptOf(alice, direct, bob)); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals(expectedDirect, receiptOf(alice, direct, bob), "the last frame of each kind is applied");
+      assertEquals(lastGroup, receiptOf(alice, group, bob).getLong("deliveredSeq"));
+      assertEquals(List.of(), bobWs.collect("error", 0), "and none of them was refused");
+    }
   }
 
   @Test

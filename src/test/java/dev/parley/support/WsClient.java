@@ -30,6 +30,15 @@ public final class WsClient implements AutoCloseable {
     socket.writeTextMessage(frame.encode()).await();
   }
 
+  /** Writes all frames back to back, without waiting for each, so the server gets them as one burst. */
+  public void sendAll(List<JsonObject> frames) {
+    io.vertx.core.Future<Void> last = io.vertx.core.Future.succeededFuture();
+    for (JsonObject frame : frames) {
+      last = socket.writeTextMessage(frame.encode());
+    }
+    last.await();
+  }
+
   /** The next frame of {@code type}; frames of other types stay queued for later. Fails after 5 s. */
   public JsonObject next(String type) {
     return inbox.next(type);
