@@ -32,7 +32,8 @@ final class Audio {
           case WEBM -> WebM.probe(data.order(ByteOrder.BIG_ENDIAN));
           default -> throw new IllegalArgumentException(type.name());
         };
-      } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException
+               | StackOverflowError e) {
         throw Sniffer.unsupported("the file starts like " + type.mime + " but is not a readable " + type.mime + " file");
       }
     }
@@ -40,11 +41,12 @@ final class Audio {
 
   private static Long wav(ByteBuffer b) {
     long byteRate = 0;
-    for (int at = 12; at + 8 <= b.limit(); ) {
-      String id = ascii(b, at, 4);
-      long size = Integer.toUnsignedLong(b.getInt(at + 4));
+    // A long position: a chunk size near 4 GiB must move it past the end, not wrap it back.
+    for (long at = 12; at + 8 <= b.limit(); ) {
+      String id = ascii(b, (int) at, 4);
+      long size = Integer.toUnsignedLong(b.getInt((int) at + 4));
       if ("fmt ".equals(id)) {
-        byteRate = Integer.toUnsignedLong(b.getInt(at + 8 + 8));
+        byteRate = Integer.toUnsignedLong(b.getInt((int) at + 8 + 8));
       } else if ("data".equals(id)) {
         long available = b.limit() - (at + 8L);
         long bytes = size == 0xFFFFFFFFL || size > available ? available : size;

@@ -69,7 +69,7 @@ final class WebM {
       long size = size();
       long end = end(size);
       if (id == INFO || id == TRACKS) {
-        children(end);
+        children(end, 0);
       } else if (id == CLUSTER) {
         cluster(size < 0 ? Long.MAX_VALUE : end);
         continue;
@@ -89,13 +89,16 @@ final class WebM {
   }
 
   /** Info and Tracks: reads the values it knows, refuses video tracks. */
-  private void children(long end) {
+  private void children(long end, int depth) {
+    if (depth > 4) {
+      throw new IllegalArgumentException("track entries nested too deep"); // a real file nests one
+    }
     while (at < end) {
       long id = id();
       long size = size();
       long childEnd = end(size);
       if (id == TRACK_ENTRY) {
-        children(childEnd);
+        children(childEnd, depth + 1);
       } else if (id == TIMECODE_SCALE) {
         scale = uint(childEnd);
       } else if (id == DURATION) {

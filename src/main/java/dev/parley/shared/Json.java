@@ -41,7 +41,9 @@ public final class Json {
   /** A whole number ≥ 0 (JSON numbers with a fraction are refused). */
   public static long nonNegativeLong(JsonObject body, String key) {
     Object value = body.getValue(key);
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0) {
+    // Past the long range (a BigInteger from Jackson, or 1e30) longValue() would wrap or saturate.
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() >= 0x1p63
+        || n.longValue() < 0) {
       throw Failure.invalid(key, key + " must be a whole number ≥ 0");
     }
     return n.longValue();

@@ -73,6 +73,8 @@ final class Conversations {
         }
       }
       State.Conversation c = newConversation("direct", null);
+      // Known before its members are: presence and contact lookups that run meanwhile find it.
+      state.conversations.put(c.id, c);
       String key = userId.compareTo(peerId) < 0 ? userId + ":" + peerId : peerId + ":" + userId;
       long activity = state.nextEventId();
       return tx.conn.preparedQuery("INSERT INTO conversations (id, type, direct_key, activity_id, created_at)"
@@ -81,7 +83,6 @@ final class Conversations {
           .compose(v -> insertMember(tx, c, userId, "member"))
           .compose(v -> insertMember(tx, c, peerId, "member"))
           .map(v -> {
-            state.conversations.put(c.id, c);
             tx.afterCommit(() -> announce(c, state.memberIds(c)));
             return new String[] {c.id, "created"};
           });
@@ -99,6 +100,7 @@ final class Conversations {
         }
       }
       State.Conversation c = newConversation("group", cmd.getString("title"));
+      state.conversations.put(c.id, c);
       Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, activity_id, created_at)"
               + " VALUES (?, 'group', ?, ?, ?)")
           .execute(Tuple.of(c.id, c.title, state.nextEventId(), c.createdAt)).mapEmpty();
@@ -106,10 +108,7 @@ final class Conversations {
       for (String id : memberIds) {
         chain = chain.compose(v -> insertMember(tx, c, id, "member"));
       }
-      return chain.compose(v -> {
-        state.conversations.put(c.id, c);
-        return messages.appendSystem(tx, c, "created", userId, userId, state.memberIds(c));
-      }).map(v -> {
+      return chain.compose(v -> messages.appendSystem(tx, c, "created", userId, userId, state.memberIds(c))).map(v -> {
         tx.afterCommit(() -> announce(c, state.memberIds(c)));
         return c.id;
       });

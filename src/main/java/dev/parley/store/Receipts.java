@@ -146,7 +146,10 @@ final class Receipts {
     if (rows.isEmpty()) {
       return Future.succeededFuture(outcomes);
     }
-    tx.afterCommit(() -> moved.forEach(m -> committed(new Announcement(m))));
+    // The pointers as this batch leaves them: the next batch may move them again before these
+    // announcements run, and what it moves is not committed yet.
+    List<Announcement> announcements = moved.stream().map(Announcement::new).toList();
+    tx.afterCommit(() -> announcements.forEach(this::committed));
     return tx.conn.preparedQuery(UPDATE).executeBatch(rows).map(v -> outcomes);
   }
 

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,56 +73,53 @@ final class State {
   /** Every (sender, clientId) stored, as a Bloom filter; built once, only ever added to. */
   ClientIdFilter clientIds;
 
+  /**
+   * Reads everything again. All queries run first and the maps are replaced in one synchronous
+   * step at the end, so a handler that runs meanwhile on the store's loop sees the old state
+   * whole, never a half-filled one.
+   */
   Future<Void> load(SqlClient db) {
-    users.clear();
-    usersByName.clear();
-    conversations.clear();
-    conversationsOfUser.clear();
-    botTokens.clear();
-    botOwners.clear();
-    return db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts, created_at, last_seen_at"
-            + " FROM users").execute()
-        .compose(rows -> {
-          rows.forEach(this::putUser);
-          return db.query("SELECT user_id, owner_id, token_hash FROM bots").execute();
-        })
-        .compose(rows -> {
-          for (Row row : rows) {
-            putBot(row.getString("user_id"), row.getString("owner_id"), row.getString("token_hash"));
-          }
-          return db.query("SELECT c.id, c.type, c.title, c.created_at,"
-              + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
-              + " FROM conversations c").execute();
-        })
-        .compose(rows -> {
-          for (Row row : rows) {
-            Conversation c = new Conversation();
-            c.id = row.getString("id");
-            c.type = row.getString("type");
-            c.title = row.getString("title");
-            c.createdAt = row.getString("created_at");
-            c.lastSeq = row.getLong("last_seq");
-            conversations.put(c.id, c);
-          }
-          return db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq FROM members"
-              + " ORDER BY joined_seq, joined_at").execute();
-        })
-        .compose(rows -> {
-          for (Row row : rows) {
-            Conversation c = conversations.get(row.getString("conversation_id"));
-            String userId = row.getString("user_id");
-            addMember(c, userId, row.getString("role"));
-            c.pointers.put(userId, new Pointers(row.getLong("delivered_seq"), row.getLong("last_read_seq")));
-          }
-          // The counter also numbers join order and conversation activity: resume past all of them.
-          return db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
-              + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
-              + " COALESCE((SELECT MAX(activity_id) FROM conversations), 0)) AS last").execute();
-        })
-        .compose(rows -> {
-          lastEventId = rows.iterator().next().getLong("last");
-          return clientIds != null ? Future.succeededFuture() : loadClientIds(db);
-        });
+    Future<RowSet<Row>> userRows = db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts,"
+        + " created_at, last_seen_at FROM users").execute();
+    Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash FROM bots").execute();
+    Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at,"
+        + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
+        + " FROM conversations c").execute();
+    Future<RowSet<Row>> memberRows = db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq"
+        + " FROM members ORDER BY joined_seq, joined_at").execute();
+    // The counter also numbers join order and conversation activity: resume past all of them.
+    Future<RowSet<Row>> lastRows = db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
+        + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
+        + " COALESCE((SELECT MAX(activity_id) FROM conversations), 0)) AS last").execute();
+    return Future.all(userRows, botRows, conversationRows, memberRows, lastRows).compose(all -> {
+      users.clear();
+      usersByName.clear();
+      conversations.clear();
+      conversationsOfUser.clear();
+      botTokens.clear();
+      botOwners.clear();
+      userRows.result().forEach(this::putUser);
+      for (Row row : botRows.result()) {
+        putBot(row.getString("user_id"), row.getString("owner_id"), row.getString("token_hash"));
+      }
+      for (Row row : conversationRows.result()) {
+        Conversation c = new Conversation();
+        c.id = row.getString("id");
+        c.type = row.getString("type");
+        c.title = row.getString("title");
+        c.createdAt = row.getString("created_at");
+        c.lastSeq = row.getLong("last_seq");
+        conversations.put(c.id, c);
+      }
+      for (Row row : memberRows.result()) {
+        Conversation c = conversations.get(row.getString("conversation_id"));
+        String userId = row.getString("user_id");
+        addMember(c, userId, row.getString("role"));
+        c.pointers.put(userId, new Pointers(row.getLong("delivered_seq"), row.getLong("last_read_seq")));
+      }
+      lastEventId = lastRows.result().iterator().next().getLong("last");
+      return clientIds != null ? Future.succeededFuture() : loadClientIds(db);
+    });
   }
 
   private Future<Void> loadClientIds(SqlClient db) {

@@ -54,10 +54,13 @@ final class Users {
     if (u == null || u.bot) {
       return Future.failedFuture(Failure.notFound("user"));
     }
+    // The reader sees committed rows only: a registration still being committed is not there yet.
     return reader.preparedQuery("SELECT password_hash FROM users WHERE id = ?").execute(Tuple.of(u.id))
-        .map(rows -> new JsonObject()
-            .put("userId", u.id)
-            .put("passwordHash", rows.iterator().next().getString("password_hash")));
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(Failure.notFound("user"))
+            : Future.succeededFuture(new JsonObject()
+                .put("userId", u.id)
+                .put("passwordHash", rows.iterator().next().getString("password_hash"))));
   }
 
   Future<JsonObject> get(JsonObject cmd) {

@@ -184,10 +184,10 @@ final class WriteQueue {
   private Future<Runnable> runBatch(List<Pending<?>> batch) {
     long started = System.nanoTime();
     List<Runnable> effects = new ArrayList<>();
-    // BEGIN is queued on the connection and the batch's statements right behind it: the worker
-    // runs them back to back instead of waiting for the event loop between BEGIN and the rest.
-    Future<Void> begun = conn.query("BEGIN IMMEDIATE").execute().mapEmpty();
-    Future<Void> body = Future.<Void>succeededFuture().compose(ignored -> {
+    // The batch's statements go out only once BEGIN has succeeded: after a failed BEGIN (the
+    // database locked by another process past busy_timeout) they would run and commit one by
+    // one outside any transaction.
+    Future<Void> body = conn.query("BEGIN IMMEDIATE").execute().compose(begun -> {
           Tx tx = new Tx(conn);
           Future<Void> chain = Future.succeededFuture();
           Map<Bulk<Object, ?>, List<Pending<?>>> bulks = new LinkedHashMap<>();
@@ -206,7 +206,7 @@ final class WriteQueue {
             return null;
           });
         });
-    return Future.all(begun, body)
+    return body
         .compose(v -> conn.query("COMMIT").execute())
         .<Runnable>map(v -> {
           commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -25,6 +25,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Uploads over real HTTP into the media verticle, and the bytes back: types, thumbnails, limits. */
 class MediaTest extends NodeTestBase {
@@ -241,6 +242,16 @@ class MediaTest extends NodeTestBase {
         (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3, 4, 5, 6, 7}, 3));
     assertEquals(415, garbage.status());
     assertEquals(201, uploads.upload(alice.token(), "whole.jpg", "image/jpeg", jpeg).status());
+  }
+
+  @Test
+  @Timeout(20)
+  void hostileVoiceFilesAre415AndTheMediaWorkerGoesOn() {
+    Fetched wrapping = uploads.upload(alice.token(), "loop.wav", "audio/wav", VoiceSamples.wavWithWrappingChunk());
+    assertEquals(415, wrapping.status(), "a chunk size that would wrap the position back");
+    Fetched deep = uploads.upload(alice.token(), "deep.webm", "audio/webm", VoiceSamples.webmNestedTracks(50_000));
+    assertEquals(415, deep.status(), "track entries nested 50,000 deep");
+    assertVoice("after.wav", "audio/wav", VoiceSamples.wav(500), "audio/wav", 500);
   }
 
   @Test

@@ -179,6 +179,22 @@ class ShareTest extends NodeTestBase {
   }
 
   @Test
+  void numbersPastTheLongRangeAreRefusedNotWrapped() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String direct = api.direct(alice, bob);
+    api.send(alice, direct, "one");
+    // 2^64 + 1: read as a long it would wrap around to 1, a valid range of one message.
+    Reply wrapped = api.post("/api/conversations/" + direct + "/shares", alice.token(),
+        "{\"fromSeq\":1,\"toSeq\":18446744073709551617}");
+    assertEquals(400, wrapped.status(), wrapped.raw());
+    assertEquals("toSeq", wrapped.errorField());
+    assertEquals(400, api.post("/api/conversations/" + direct + "/read", alice.token(), "{\"seq\":1e30}").status());
+    assertEquals(List.of(), api.get("/api/conversations/" + direct + "/shares", alice.token()).json()
+        .getJsonArray("shares").getList(), "nothing was made");
+  }
+
+  @Test
   void guessingTokensGetsNothingButIdentical404s() {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");

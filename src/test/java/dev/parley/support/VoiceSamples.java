@@ -87,6 +87,23 @@ public final class VoiceSamples {
         (byte) 0xFF, (byte) 0xFF}, segment);
   }
 
+  /** A WebM whose Tracks hold track entries nested {@code depth} deep (each of unknown size): hostile input. */
+  public static byte[] webmNestedTracks(int depth) {
+    byte[] header = element(0x1A45DFA3, concat(element(0x4282, ascii("webm"))));
+    ByteArrayOutputStream nested = new ByteArrayOutputStream();
+    for (int i = 0; i < depth; i++) {
+      nested.writeBytes(new byte[] {(byte) 0xAE, (byte) 0xFF});
+    }
+    byte[] unknownSize = {0x01, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+    return concat(header, id(0x18538067), unknownSize, id(0x1654AE6B), unknownSize, nested.toByteArray());
+  }
+
+  /** A WAV whose first chunk claims a size just under 4 GiB, which wraps a 32-bit position back to the start. */
+  public static byte[] wavWithWrappingChunk() {
+    return ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).put(ascii("RIFF")).putInt(12).put(ascii("WAVE"))
+        .put(ascii("JUNK")).putInt(0xFFFFFFF8).array();
+  }
+
   /** A cluster of unknown size, as MediaRecorder writes them. */
   private static byte[] cluster(int timecode, int from, int to) {
     ByteArrayOutputStream blocks = new ByteArrayOutputStream();
