@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 /** {@code /api/auth/*}: register, login, refresh (rotating), logout. */
 final class AuthRoutes {
+  /** An address may try this many times as many logins as one username from it (a shared office NAT). */
+  private static final int LOGINS_PER_ADDRESS_FACTOR = 10;
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{3,32}");
   private static final String BAD_CREDENTIALS = "invalid username or password";
 
@@ -25,6 +27,11 @@ final class AuthRoutes {
   private final AccessTokens tokens;
   private final Passwords passwords;
   private final RateLimits limits;
+  /**
+   * Login attempts per address whatever the username: each attempt costs an Argon2 hash (a decoy
+   * one for unknown names), so fresh usernames must not buy an address unlimited hashing.
+   */
+  private final RateLimits loginsPerAddress;
   private final long refreshLifetimeMs;
 
   AuthRoutes(Bus bus, AccessTokens tokens, Passwords passwords, RateLimits limits, int refreshTokenDays) {
@@ -32,6 +39,7 @@ final class AuthRoutes {
     this.tokens = tokens;
     this.passwords = passwords;
     this.limits = limits;
+    this.loginsPerAddress = limits.times(LOGINS_PER_ADDRESS_FACTOR);
     this.refreshLifetimeMs = Duration.ofDays(refreshTokenDays).toMillis();
   }
 
@@ -71,7 +79,7 @@ final class AuthRoutes {
       throw Failure.invalid("password", "password must be 8-256 characters");
     }
     String displayName = displayName(body, username);
-    throttle(ctx, "register:" + ctx.request().remoteAddress().hostAddress());
+    throttle(ctx, limits, "register:" + ctx.request().remoteAddress().hostAddress());
     Http.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
         new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName))));
   }
@@ -83,7 +91,9 @@ final class AuthRoutes {
     if (password.length() > 256 || username.length() > 64) {
       throw new Failure(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
     }
-    throttle(ctx, "login:" + ctx.request().remoteAddress().hostAddress() + ":" + username);
+    String address = ctx.request().remoteAddress().hostAddress();
+    throttle(ctx, loginsPerAddress, address);
+    throttle(ctx, limits, "login:" + address + ":" + username);
     Future<JsonObject> session = bus.request(Address.USER_CREDENTIALS, new JsonObject().put("username", username))
         .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
             ? Future.succeededFuture(new JsonObject())
@@ -125,7 +135,7 @@ final class AuthRoutes {
             .put("user", found.getJsonObject("user")));
   }
 
-  private void throttle(RoutingContext ctx, String key) {
+  private static void throttle(RoutingContext ctx, RateLimits limits, String key) {
     long wait = limits.tryTake(key);
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", String.valueOf(wait));

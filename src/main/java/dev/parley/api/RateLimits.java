@@ -27,6 +27,11 @@ final class RateLimits {
     this.perMinute = perMinute;
   }
 
+  /** Another set of buckets, {@code factor} times as large. */
+  RateLimits times(int factor) {
+    return new RateLimits(perMinute * factor);
+  }
+
   /** 0 when allowed, else the seconds to wait. */
   synchronized long tryTake(String key) {
     if (perMinute <= 0) {

@@ -91,6 +91,11 @@ public final class HttpFront implements Shareable {
         .setMaxWebSocketFrameSize(config.push().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.push().maxFrameBytes())
         .setMaxFormAttributeSize(8192)
+        // A connection with nothing read or written for two keep-alive periods is closed: open
+        // SSE/WebSocket streams are pinged every push.pingSeconds, so only dead or silent
+        // (slowloris) connections reach it.
+        .setIdleTimeout(2 * config.push().pingSeconds() + 10)
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         // Every write happens on the connection's own event loop (sessions hop there, replies
         // complete there), so Vert.x can skip the cross-thread outbound queue it otherwise keeps
         // for each connection: about 8 KiB per idle WebSocket, and a hop per write.

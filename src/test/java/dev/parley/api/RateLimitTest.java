@@ -28,4 +28,19 @@ class RateLimitTest {
       assertNotNull(limited.headers().get("retry-after"));
     }
   }
+
+  @Test
+  void oneAddressCannotHashWithoutEndByTryingNewUsernames(Vertx vertx) {
+    // 2 attempts per username, so 20 per address: each attempt with a fresh name costs a (decoy) hash.
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("auth").put("rateLimit", new JsonObject().put("attemptsPerMinute", 2)));
+         Api api = new Api(vertx, node.port())) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(401, api.post("/api/auth/login", null, new JsonObject().put("username", "nobody" + i)
+            .put("password", "guess-guess")).status(), "attempt " + i);
+      }
+      Reply limited = api.post("/api/auth/login", null, new JsonObject().put("username", "nobody-else").put("password", "guess"));
+      assertEquals(429, limited.status());
+      assertEquals("rate_limited", limited.errorCode());
+    }
+  }
 }

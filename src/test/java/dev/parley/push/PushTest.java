@@ -294,4 +294,17 @@ class PushTest extends NodeTestBase {
     api.webSockets().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/api/ws?access_token=" + alice.token()).addHeader("Origin", "http://127.0.0.1:" + node.port())).await().close();
   }
+
+  @Test
+  void aSilentHalfSentRequestIsClosedAfterTwoPingPeriods() throws Exception {
+    // pingSeconds is 1 here, so the idle timeout is 2 × 1 + 10 = 12 s.
+    long opened = System.nanoTime();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.setSoTimeout(30_000);
+      assertEquals(-1, socket.getInputStream().read(), "closed by the server, nothing answered");
+    }
+    long seconds = (System.nanoTime() - opened) / 1_000_000_000L;
+    assertTrue(seconds >= 11 && seconds < 30, "closed after " + seconds + " s");
+  }
 }
