@@ -26,6 +26,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,15 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private void mountSockJs(Router router) {
-    SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    if (config.cluster().enabled()) {
+      // A SockJS session over HTTP requests lives on one node, and a load balancer may send the
+      // next request elsewhere; a WebSocket is one connection. No sticky sessions, as promised.
+      for (Transport transport : List.of(Transport.XHR, Transport.EVENT_SOURCE, Transport.HTML_FILE, Transport.JSON_P)) {
+        sockJsOptions.addDisabledTransport(transport.name());
+      }
+    }
+    SockJSHandler sockJs = SockJSHandler.create(vertx, sockJsOptions);
     SockJSBridgeOptions options = new SockJSBridgeOptions();
     Router bridge = sockJs.bridge(options, event -> {
       SockJSSocket socket = event.socket();

@@ -58,6 +58,9 @@ public final class PushVerticle extends VerticleBase {
     HttpFront front = HttpFront.of(vertx, config);
     front.router().get("/api/events").handler(this::openSse);
     front.router().get("/api/ws").handler(this::openWebSocket);
+    // Any other method on these paths is 405, before the api's catch-all /api/* routes see it.
+    front.router().route("/api/events").handler(PushVerticle::methodNotAllowed);
+    front.router().route("/api/ws").handler(PushVerticle::methodNotAllowed);
     Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.reportAll()).completion();
     return storeWatch.compose(v -> front.listen(vertx));
   }
@@ -150,5 +153,10 @@ public final class PushVerticle extends VerticleBase {
 
   private void leave(Session session) {
     context.runOnContext(v -> registry.detach(session));
+  }
+
+  private static void methodNotAllowed(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, "GET");
+    HttpFront.error(ctx, new Failure(ErrorCode.METHOD_NOT_ALLOWED, "only GET opens a stream here"));
   }
 }

@@ -71,7 +71,10 @@ final class MessageChanges {
           return Future.failedFuture(Failure.invalid("mentions", "mentions must be members of the conversation"));
         }
         JsonArray mentions = given != null ? given : stillMentioned(message.getJsonArray("mentions"), text);
-        if (text.equals(message.getString("text")) && mentions.equals(message.getJsonArray("mentions"))) {
+        // A repeated edit changes nothing; the first one always marks the message edited (the
+        // contract answers an edit with edited: true, even one that keeps the text).
+        if (message.getBoolean("edited") && text.equals(message.getString("text"))
+            && mentions.equals(message.getJsonArray("mentions"))) {
           return Future.succeededFuture(new JsonObject().put("message", message));
         }
         long messageId = message.getLong("id");

@@ -63,6 +63,11 @@ class LifecycleTest extends NodeTestBase {
     assertEquals(messageId, message.getLong("id"), "an edit keeps id and seq");
     assertEquals(sent.getLong("seq"), message.getLong("seq"));
     assertEquals(message, inHistory(bob, id, messageId), "history returns the new text");
+    assertEquals(message, edit(alice, id, messageId, "hello world").json().getJsonObject("message"),
+        "the same edit again changes nothing");
+    long untouched = api.send(alice, id, "already right").getLong("id");
+    assertTrue(edit(alice, id, untouched, "already right").json().getJsonObject("message").getBoolean("edited"),
+        "an edit that keeps the text is still an edit");
 
     Reply byOther = edit(bob, id, messageId, "not mine");
     assertEquals(403, byOther.status());

@@ -116,4 +116,14 @@ class BridgeClusterTest {
       assertTrue(again.awaitClosed(), "revoked on node A, closed on node B");
     }
   }
+
+  /** A load balancer may send the next polling request of a SockJS session to another node. */
+  @Test
+  void inAClusterTheSockJsBridgeOffersOnlyItsWebSocket() {
+    String session = "/eventbus/000/x" + System.nanoTime();
+    for (String transport : List.of("/xhr", "/xhr_streaming", "/eventsource", "/htmlfile", "/jsonp")) {
+      assertEquals(404, apiB.post(session + transport, null, null).status(), transport);
+    }
+    assertTrue(apiB.get("/eventbus/info", null).json().getBoolean("websocket"), "the WebSocket transport stays");
+  }
 }

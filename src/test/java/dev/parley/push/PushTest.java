@@ -307,4 +307,14 @@ class PushTest extends NodeTestBase {
     long seconds = (System.nanoTime() - opened) / 1_000_000_000L;
     assertTrue(seconds >= 11 && seconds < 30, "closed after " + seconds + " s");
   }
+
+  @Test
+  void anotherMethodOnAStreamPathIs405() {
+    for (String path : List.of("/api/events", "/api/ws")) {
+      Api.Reply wrong = api.post(path, null, new JsonObject());
+      assertEquals(405, wrong.status(), path);
+      assertEquals("method_not_allowed", wrong.errorCode(), path);
+      assertEquals(405, api.delete(path, null).status(), path);
+    }
+  }
 }
