@@ -119,7 +119,8 @@ function shareRow(share, onRevoked) {
   revoke.addEventListener('click', async () => {
     revoke.disabled = true;
     try {
-      // The list has no tokens (the server keeps only their hashes): a share's id revokes it too.
+      // Revoking by the share's id works for every listed share (shares made before tokens were
+      // listed have none).
       await api.revokeShare(share.token || share.id);
       toast('Link revoked');
       onRevoked();

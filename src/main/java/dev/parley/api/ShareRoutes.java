@@ -75,6 +75,7 @@ final class ShareRoutes {
     String url = url(ctx.request(), token);
     Http.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
             .put("tokenHash", Secrets.sha256(token))
+            .put("token", token)
             .put("fromSeq", fromSeq)
             .put("toSeq", toSeq)
             .put("expiresAt", expiresAt))
@@ -86,8 +87,17 @@ final class ShareRoutes {
 
   private void list(RoutingContext ctx) {
     Http.ok(ctx, bus.request(Address.SHARE_LIST, ConversationRoutes.scoped(ctx)
-        .put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("cursor", Json.queryLong(ctx.request().getParam("cursor"), "cursor"))));
+            .put("limit", Json.limit(ctx.request().getParam("limit")))
+            .put("cursor", Json.queryLong(ctx.request().getParam("cursor"), "cursor")))
+        .map(listed -> {
+          listed.getJsonArray("shares").forEach(s -> {
+            JsonObject share = (JsonObject) s;
+            if (share.getString("token") != null) {
+              share.put("url", url(ctx.request(), share.getString("token")));
+            }
+          });
+          return listed;
+        }));
   }
 
   /** By the token (the link's holder) or by the share's id (from a list). */

@@ -164,8 +164,9 @@ public final class Address {
   // ---- Shares: sent by api, consumed by store ------------------------------------------------
 
   /**
-   * api → store. {@code {userId, conversationId, tokenHash, fromSeq, toSeq, expiresAt?}} → {@code {share}}
-   * (without the token, which only the api ever sees); 400 bad range, 404 non-member, 409 too many active shares.
+   * api → store. {@code {userId, conversationId, tokenHash, token, fromSeq, toSeq, expiresAt?}} → {@code {share}}
+   * (the api adds token and url); 400 bad range, 404 non-member, 409 too many active shares. The store keeps the
+   * token for lists, and looks presented tokens up by hash only.
    */
   public static final String SHARE_CREATE = "store.share.create";
   /** api → store. {@code {userId, conversationId}} → {@code {shares}}: the caller's, or all for a group's owner/admin. */

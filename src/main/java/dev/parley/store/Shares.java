@@ -28,7 +28,7 @@ import java.util.Set;
 final class Shares {
   static final int MAX_ACTIVE_PER_CREATOR = 100;
   private static final String COLUMNS = "n, id, conversation_id, creator_id, from_seq, to_seq, created_at, expires_at,"
-      + " revoked, views";
+      + " revoked, views, token";
   private static final String LIVE = "revoked = 0 AND (expires_at IS NULL OR expires_at > ?)";
 
   private final State state;
@@ -67,9 +67,10 @@ final class Shares {
             }
             String id = "s" + Secrets.token(12);
             String at = Views.now();
-            return tx.conn.preparedQuery("INSERT INTO shares (id, token_hash, conversation_id, creator_id, from_seq, to_seq,"
-                    + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(Tuple.from(new Object[] {id, cmd.getString("tokenHash"), c.id, userId, fromSeq, toSeq, at, expiresAt}))
+            return tx.conn.preparedQuery("INSERT INTO shares (id, token_hash, token, conversation_id, creator_id, from_seq,"
+                    + " to_seq, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(Tuple.from(new Object[] {id, cmd.getString("tokenHash"), cmd.getString("token"), c.id, userId,
+                    fromSeq, toSeq, at, expiresAt}))
                 .map(v -> new JsonObject().put("share", json(id, c.id, userId, fromSeq, toSeq, at, expiresAt, 0)));
           });
     });
@@ -109,7 +110,11 @@ final class Shares {
           next = String.valueOf(last);
           break;
         }
-        shares.add(json(row));
+        JsonObject share = json(row);
+        if (row.getString("token") != null) {
+          share.put("token", row.getString("token"));
+        }
+        shares.add(share);
         last = row.getLong("n");
       }
       return new JsonObject().put("shares", shares).put("nextCursor", next);
