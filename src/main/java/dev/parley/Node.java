@@ -114,7 +114,7 @@ public final class Node {
    */
   private Future<Void> signingKey() {
     JsonObject auth = config.getJsonObject("auth");
-    if (auth.getString("jwtSecret") != null) {
+    if (auth.getString("jwtSecret") != null || typed.auth().asymmetric()) {
       return Future.succeededFuture();
     }
     if (hazelcast == null) {

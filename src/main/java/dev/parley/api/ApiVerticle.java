@@ -46,8 +46,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void mount(Router router, ParleyConfig config) {
     Bus bus = new Bus(vertx, config.busTimeoutMs());
-    AccessTokens tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(),
-        config.auth().accessTokenSeconds());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth());
     Passwords passwords = new Passwords(vertx, config.auth().argon2MemoryKiB(), config.auth().argon2Iterations(),
         config.auth().argon2Parallelism());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());

@@ -1,5 +1,6 @@
 package dev.parley.auth;
 
+import dev.parley.config.ParleyConfig;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
@@ -12,10 +13,12 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
- * Signs and verifies the short-lived JWT access tokens ({@code sub} = user id). The key always
- * comes from configuration (never a constant): without one vertx-auth-jwt would accept unsigned
- * {@code alg: none} tokens, so an empty key refuses to construct. A token without {@code exp} is
- * refused too, because vertx-auth-jwt would accept it forever.
+ * Signs and verifies the short-lived JWT access tokens ({@code sub} = user id): HS256/384/512 with
+ * a shared secret, or RS256 / ES256 with a key pair (CONTRACT: "HS256 or RS256 / ES256 from conf").
+ * The key always comes from configuration (never a constant): without one vertx-auth-jwt would
+ * accept unsigned {@code alg: none} tokens, so a missing key refuses to construct. Only the
+ * configured algorithm verifies. A token without {@code exp} is refused too, because
+ * vertx-auth-jwt would accept it forever.
  */
 public final class AccessTokens {
   private static final String TYPE_CLAIM = "typ";
@@ -25,18 +28,27 @@ public final class AccessTokens {
   private final String algorithm;
   private final int lifetimeSeconds;
 
-  public AccessTokens(Vertx vertx, String algorithm, String secret, int lifetimeSeconds) {
-    if (secret == null || secret.length() < 32) {
-      throw new IllegalArgumentException("auth.jwtSecret must be at least 32 characters");
+  public AccessTokens(Vertx vertx, ParleyConfig.Auth auth) {
+    this.algorithm = auth.jwtAlgorithm();
+    this.lifetimeSeconds = auth.accessTokenSeconds();
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setLeeway(5));
+    switch (algorithm) {
+      case "HS256", "HS384", "HS512" -> {
+        if (auth.jwtSecret() == null || auth.jwtSecret().length() < 32) {
+          throw new IllegalArgumentException("auth.jwtSecret must be at least 32 characters");
+        }
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(auth.jwtSecret()));
+      }
+      case "RS256", "ES256" -> {
+        if (auth.jwtPrivateKeyPem() == null || auth.jwtPublicKeyPem() == null) {
+          throw new IllegalArgumentException(algorithm + " needs auth.jwtPrivateKeyFile and auth.jwtPublicKeyFile");
+        }
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(auth.jwtPrivateKeyPem()))
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(auth.jwtPublicKeyPem()));
+      }
+      default -> throw new IllegalArgumentException("auth.jwtAlgorithm must be HS256, HS384, HS512, RS256 or ES256");
     }
-    if (!algorithm.startsWith("HS")) {
-      throw new IllegalArgumentException("auth.jwtAlgorithm must be HS256, HS384 or HS512");
-    }
-    this.algorithm = algorithm;
-    this.lifetimeSeconds = lifetimeSeconds;
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setLeeway(5)));
+    this.jwt = JWTAuth.create(vertx, options);
   }
 
   public int lifetimeSeconds() {

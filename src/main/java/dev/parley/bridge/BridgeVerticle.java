@@ -55,8 +55,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     config = ParleyConfig.from(config());
     Bus bus = new Bus(vertx, config.busTimeoutMs());
-    AccessTokens tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(),
-        config.auth().accessTokenSeconds());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth());
     Counter delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
     // Presence as "<member id>/bridge": push and the bridge of one node each count their own sockets.

@@ -38,6 +38,9 @@ public final class ConfigLoader {
       new Env("PARLEY_PUBLIC_URL", "http.publicUrl", Kind.STRING),
       new Env("PARLEY_DATA_DIR", "store.dataDir", Kind.STRING),
       new Env("PARLEY_JWT_SECRET", "auth.jwtSecret", Kind.STRING),
+      new Env("PARLEY_JWT_ALGORITHM", "auth.jwtAlgorithm", Kind.STRING),
+      new Env("PARLEY_JWT_PRIVATE_KEY_FILE", "auth.jwtPrivateKeyFile", Kind.STRING),
+      new Env("PARLEY_JWT_PUBLIC_KEY_FILE", "auth.jwtPublicKeyFile", Kind.STRING),
       new Env("PARLEY_ACCESS_TOKEN_SECONDS", "auth.accessTokenSeconds", Kind.INT),
       new Env("PARLEY_REFRESH_TOKEN_DAYS", "auth.refreshTokenDays", Kind.INT),
       new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
@@ -100,11 +103,30 @@ public final class ConfigLoader {
     JsonObject cluster = config.getJsonObject("cluster", new JsonObject());
     boolean store = node.getJsonArray("roles", new JsonArray()).contains("store");
     boolean fromStore = cluster.getBoolean("enabled", false) && !store;
+    String algorithm = auth.getString("jwtAlgorithm", "HS256");
+    if (!algorithm.startsWith("HS")) {
+      // RS256 / ES256: a key pair the operator made, in PEM files every node is given.
+      auth.put("jwtPrivateKeyPem", pem(auth, "jwtPrivateKeyFile", algorithm));
+      auth.put("jwtPublicKeyPem", pem(auth, "jwtPublicKeyFile", algorithm));
+      return config;
+    }
     if (auth.getString("jwtSecret") == null && !fromStore) {
       Path dataDir = Path.of(config.getJsonObject("store").getString("dataDir"));
       auth.put("jwtSecret", keptSecret(dataDir.resolve("jwt-secret")));
     }
     return config;
+  }
+
+  private static String pem(JsonObject auth, String key, String algorithm) {
+    String file = auth.getString(key);
+    if (file == null) {
+      throw new IllegalArgumentException("auth.jwtAlgorithm " + algorithm + " needs auth." + key + " (a PEM file)");
+    }
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read auth." + key + " " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static String keptSecret(Path file) {

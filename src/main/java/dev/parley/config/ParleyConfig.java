@@ -31,8 +31,16 @@ public record ParleyConfig(
                      List<String> allowedOrigins, String publicUrl) {
   }
 
-  public record Auth(String jwtAlgorithm, String jwtSecret, int accessTokenSeconds, int refreshTokenDays,
+  /**
+   * {@code jwtSecret} signs HS* tokens; RS256/ES256 tokens are signed with {@code jwtPrivateKeyPem}
+   * and checked with {@code jwtPublicKeyPem}, which {@link ConfigLoader} reads from the configured files.
+   */
+  public record Auth(String jwtAlgorithm, String jwtSecret, String jwtPrivateKeyPem, String jwtPublicKeyPem,
+                     int accessTokenSeconds, int refreshTokenDays,
                      int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute) {
+    public boolean asymmetric() {
+      return !jwtAlgorithm.startsWith("HS");
+    }
   }
 
   public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs, long receiptsCoalesceMs) {
@@ -84,6 +92,7 @@ public record ParleyConfig(
             http.getString("webroot", "webroot"), http.getLong("bodyLimitBytes", 1_048_576L),
             strings(http.getJsonArray("allowedOrigins")), http.getString("publicUrl")),
         new Auth(auth.getString("jwtAlgorithm", "HS256"), auth.getString("jwtSecret"),
+            auth.getString("jwtPrivateKeyPem"), auth.getString("jwtPublicKeyPem"),
             auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),
             argon2.getInteger("memoryKiB", 19456), argon2.getInteger("iterations", 2),
             argon2.getInteger("parallelism", 1),

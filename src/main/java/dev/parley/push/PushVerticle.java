@@ -46,7 +46,7 @@ public final class PushVerticle extends VerticleBase {
   public Future<?> start() {
     config = ParleyConfig.from(config());
     bus = new Bus(vertx, config.busTimeoutMs());
-    tokens = new AccessTokens(vertx, config.auth().jwtAlgorithm(), config.auth().jwtSecret(), config.auth().accessTokenSeconds());
+    tokens = new AccessTokens(vertx, config.auth());
     clientFrames = new ClientFrames(bus);
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
