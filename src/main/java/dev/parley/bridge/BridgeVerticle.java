@@ -16,28 +16,25 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.NetServer;
 import io.vertx.ext.bridge.BridgeEventType;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The event-bus bridges for bots: SockJS at {@code /eventbus} on the node's HTTP port, and, when
- * {@code bridge.tcpPort} is set, the TCP bridge. Both are deny-by-default: the stock bridges
- * permit no address, and {@link Gate} serves the few frames a bot may send. One instance per node.
+ * {@code bridge.tcpPort} is set, the TCP bridge ({@link TcpBridge}). Both are deny-by-default:
+ * the stock SockJS bridge permits no address, and {@link Gate} serves the few frames a bot may
+ * send, from either bridge. One instance per node.
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a registered socket on this node (one
  * consumer per user, see {@link UserRegistry}), {@code event.bot.revoked} and
@@ -49,7 +46,7 @@ public final class BridgeVerticle extends VerticleBase {
   private ParleyConfig config;
   private UserRegistry<BridgeSession> deliveries;
   private Gate gate;
-  private TcpEventBusBridge tcp;
+  private NetServer tcp;
 
   @Override
   public Future<?> start() {
@@ -116,22 +113,9 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private Future<?> startTcp() {
-    NetServerOptions server = new NetServerOptions()
-        .setReadIdleTimeout(config.bridge().tcpIdleTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    tcp = TcpEventBusBridge.create(vertx, new BridgeOptions(), server, event -> gate.handle(event, tcpLink(event.socket())));
-    return tcp.listen(config.bridge().tcpPort(), config.bridge().tcpHost());
+    TcpBridge bridge = new TcpBridge(gate, links, config.push().maxFrameBytes(), config.push().writeQueueMaxBytes());
+    return bridge.listen(vertx, config.bridge().tcpHost(), config.bridge().tcpPort(), config.bridge().tcpIdleTimeoutSeconds())
+        .onSuccess(server -> tcp = server);
   }
 
-  /** The TCP bridge raises no socket events: a link starts with the socket's first frame and ends with its close. */
-  private Link tcpLink(NetSocket socket) {
-    return links.computeIfAbsent(socket, s -> {
-      TcpLink link = new TcpLink(socket, Vertx.currentContext(), config.push().writeQueueMaxBytes());
-      socket.closeHandler(v -> {
-        links.remove(socket);
-        gate.closed(link);
-      });
-      return link;
-    });
-  }
 }

@@ -14,15 +14,17 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BaseBridgeEvent;
+import io.vertx.ext.bridge.BridgeEventType;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every frame of both bridges passes here, and nothing reaches the event bus on its own. The
- * stock bridges are configured with no permitted address at all, so whatever they would do with
- * an approved frame is refused anyway; this class approves only socket life-cycle events and
- * pings, and serves the three allowed operations itself:
+ * stock SockJS bridge is configured with no permitted address at all, so whatever it would do
+ * with an approved frame is refused anyway; this class approves only socket life-cycle events and
+ * pings, and serves the three allowed operations itself (for the TCP bridge, {@link TcpBridge}
+ * hands it every frame):
  *
  * <ul>
  *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume): the
@@ -34,8 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Each of these needs {@code authorization: Bearer <token>} (a bot token or an access token) in
  * the frame's headers, and all frames of a socket must be one user's. Anything else gets an
- * {@code err} frame. A frame served here is left uncompleted: completing it would make the stock
- * bridge act on it (true) or send its own error (false).
+ * {@code err} frame. A SockJS frame served here is left uncompleted: completing it would make the
+ * stock bridge act on it (true) or send its own error (false).
  */
 final class Gate {
   private final Authenticator authenticator;
@@ -56,15 +58,22 @@ final class Gate {
     this.replayLimit = replayLimit;
   }
 
+  /** An event of the SockJS bridge: socket life-cycle events pass, frames are served by {@link #frame}. */
   void handle(BaseBridgeEvent event, Link link) {
-    JsonObject frame = event.getRawMessage() == null ? new JsonObject() : event.getRawMessage();
-    String address = frame.getValue("address") instanceof String s ? s : null;
     switch (event.type()) {
       case SOCKET_CREATED, SOCKET_PING, SOCKET_IDLE -> event.complete(true);
       case SOCKET_CLOSED, SOCKET_ERROR -> {
         closed(link);
         event.complete(true);
       }
+      default -> frame(event.type(), event.getRawMessage() == null ? new JsonObject() : event.getRawMessage(), link);
+    }
+  }
+
+  /** A client's frame, from either bridge. */
+  void frame(BridgeEventType type, JsonObject frame, Link link) {
+    String address = frame.getValue("address") instanceof String s ? s : null;
+    switch (type) {
       case REGISTER -> register(link, frame, address);
       case UNREGISTER -> unregister(link, address);
       case SEND -> {

@@ -322,4 +322,27 @@ class BridgeTest extends NodeTestBase {
         .setURI("/eventbus/websocket").addHeader("Origin", "http://127.0.0.1:" + node.port());
     api.onContext(() -> api.webSockets().connect(own)).await().close().await();
   }
+
+  /** A frame announcing 2 GiB would otherwise be buffered whole before anyone looked at it. */
+  @Test
+  void aTcpFrameOverTheLimitClosesTheSocketBeforeItsBodyIsRead() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", tcpPort)) {
+      socket.setSoTimeout(10_000);
+      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      out.writeInt(0x7FFF_FFF0);
+      out.write(new byte[8192]);
+      out.flush();
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      byte[] refusal = new byte[in.readInt()];
+      in.readFully(refusal);
+      JsonObject err = new JsonObject(io.vertx.core.buffer.Buffer.buffer(refusal));
+      assertEquals("err", err.getString("type"));
+      assertEquals("too_large", err.getString("body"));
+      assertEquals(-1, in.read(), "and the socket is closed");
+    }
+    try (BridgeClient ok = BridgeClient.tcp(api.vertx, net, tcpPort)) {
+      ok.write(new JsonObject().put("type", "ping"));
+      assertEquals("pong", ok.next("pong").getString("type"), "the bridge goes on serving");
+    }
+  }
 }
