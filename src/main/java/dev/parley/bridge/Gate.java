@@ -133,10 +133,8 @@ final class Gate {
           throw Failure.invalid(null, "the body must be a send frame (a JSON object)");
         }
         SendRequest request = SendRequest.parse(Json.requiredString(json, "conversationId"), json, "msgType");
-        ack = bus.request(Address.MESSAGE_SEND, request.toJson(userId).put("reply", "ack")).map(reply -> new JsonObject()
-            .put("clientId", request.clientId())
-            .put("id", reply.getJsonObject("message").getLong("id"))
-            .put("seq", reply.getJsonObject("message").getLong("seq")));
+        ack = bus.request(Address.MESSAGE_SEND, request.toJson(userId).put("reply", "ack"))
+            .map(reply -> Frames.ack(request.clientId(), reply).getJsonObject("data"));
       } catch (RuntimeException e) {
         ack = Future.failedFuture(e);
       }

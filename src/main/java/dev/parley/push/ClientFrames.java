@@ -53,13 +53,7 @@ final class ClientFrames {
   private void send(WsSession session, JsonObject frame, String clientId) {
     SendRequest request = SendRequest.parse(Json.requiredString(frame, "conversationId"), frame, "msgType");
     bus.request(Address.MESSAGE_SEND, request.toJson(session.userId).put("reply", "ack"))
-        .onSuccess(reply -> {
-          JsonObject message = reply.getJsonObject("message");
-          session.reply(Frames.ephemeral(Frames.ACK, new JsonObject()
-              .put("clientId", request.clientId())
-              .put("id", message.getLong("id"))
-              .put("seq", message.getLong("seq"))).encode());
-        })
+        .onSuccess(reply -> session.reply(Frames.ack(request.clientId(), reply).encode()))
         .onFailure(cause -> session.reply(Frames.error(clientId, Failure.from(cause)).encode()));
   }
 

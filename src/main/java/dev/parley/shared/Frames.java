@@ -36,6 +36,13 @@ public final class Frames {
     return durable(MESSAGE, eventId, message);
   }
 
+  /** An {@code ack} for a send, from the store's reply {@code {message}}: WebSocket frame and bridge reply alike. */
+  public static JsonObject ack(String clientId, JsonObject stored) {
+    JsonObject message = stored.getJsonObject("message");
+    return ephemeral(ACK, new JsonObject().put("clientId", clientId).put("id", message.getLong("id"))
+        .put("seq", message.getLong("seq")));
+  }
+
   public static JsonObject error(String clientId, Failure failure) {
     JsonObject data = new JsonObject().put("code", failure.code().wire()).put("message", failure.getMessage());
     if (clientId != null) {
