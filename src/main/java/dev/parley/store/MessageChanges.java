@@ -83,7 +83,7 @@ final class MessageChanges {
         message.put("text", text).put("mentions", mentions).put("edited", true).put("editedAt", at);
         tx.afterCommit(() -> {
           fanout.toUsers(state.memberIds(c), Frames.message(eventId, message));
-          search.add(messageId, eventId, text);
+          search.replace(messageId, eventId, text);
         });
         return tx.conn.preparedQuery("UPDATE messages SET text = ?, mentions = ?, edited_at = ?, event_id = ? WHERE id = ?")
             .execute(Tuple.of(text, mentions.encode(), at, eventId, messageId))

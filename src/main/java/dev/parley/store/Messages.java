@@ -117,7 +117,7 @@ final class Messages {
             for (JsonObject message : created) {
               State.Conversation c = state.conversations.get(message.getString("conversationId"));
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
-              search.add(message.getLong("id"), message.getLong("id"), message.getString("text"));
+              search.add(message.getLong("id"), message.getString("text"));
             }
           });
           // One statement: a conversation's last seq and activity are read from its messages.

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -14,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The full-text index in {@code search.db}, written by its own connection after messages have
  * committed in {@code parley.db}: indexing costs as much as storing a message, and here it runs
- * beside the message writer instead of inside its batches. Search sees a new message a few
- * milliseconds after it is stored; queries also check {@code recalled} in {@code parley.db}, so a
- * recall is never late.
+ * beside the message writer instead of inside its batches. Changes wait up to {@code lingerMs}
+ * ({@code store.searchLingerMs}) and go in together, since FTS5 makes a new segment of every
+ * transaction and merges segments as they pile up: search sees a new message about that long
+ * after it is stored. Queries also check {@code recalled} in {@code parley.db}, so a recall is
+ * never late.
  *
  * <p>Every change (a new message, an edit, a recall) is an event of the message log with its own
  * event id, and arrives here in event-id order. Changes are applied in that order, many per
@@ -27,48 +30,73 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The FTS5 table is contentless with {@code contentless_delete=1}: a row can be deleted or
  * replaced by rowid alone, without the old text, so an edit is an {@code INSERT OR REPLACE} that
- * drops the old text's terms and adds the new one's.
+ * drops the old text's terms and adds the new one's. A new message is a plain {@code INSERT}.
  */
 final class SearchIndex {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
-  private static final int CHUNK = 2_000;
+  private static final int CHUNK = 10_000;
 
   /**
    * One change at an event id: text to index under a message id, or (text null) a message to
    * forget; {@code id} 0 only moves the mark (an event with no text to index).
    */
-  private record Change(long id, long eventId, String text) {
+  private record Change(long id, long eventId, String text, boolean replace) {
   }
 
+  private final Vertx vertx;
   private final Pool index;
   private final Pool main;
+  private final long lingerMs;
   private final ArrayDeque<Change> pending = new ArrayDeque<>();
   private boolean running;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean caughtUp;
+  private long timer = -1;
 
-  SearchIndex(Pool index, Pool main) {
+  SearchIndex(Vertx vertx, Pool index, Pool main, long lingerMs) {
+    this.vertx = vertx;
     this.index = index;
     this.main = main;
+    this.lingerMs = Math.max(1, lingerMs);
   }
 
-  /** Indexes a message's text (new or edited) as of event {@code eventId}. */
-  void add(long id, long eventId, String text) {
+  /**
+   * Indexes a new message's text; the message id is its event id. Before catch-up has finished
+   * the walk may index it too, so such a message replaces rather than inserts.
+   */
+  void add(long id, String text) {
     if (text != null) {
-      enqueue(new Change(id, eventId, text));
+      enqueue(new Change(id, id, text, !caughtUp));
     }
+  }
+
+  /** Indexes an edited message's new text in place of its old one, as of event {@code eventId}. */
+  void replace(long id, long eventId, String text) {
+    enqueue(new Change(id, eventId, text, true));
   }
 
   /** Forgets a message (recalled) as of event {@code eventId}. */
   void remove(long id, long eventId) {
-    enqueue(new Change(id, eventId, null));
+    enqueue(new Change(id, eventId, null, false));
   }
 
   private void enqueue(Change change) {
     pending.add(change);
     if (caughtUp && !running) {
       running = true;
+      lingerThenDrain();
+    }
+  }
+
+  /** Waits {@code lingerMs} before the next transaction, unless a full chunk or a shutdown waits. */
+  private void lingerThenDrain() {
+    if (pending.size() >= CHUNK || !idleWaiters.isEmpty()) {
       drain();
+    } else {
+      timer = vertx.setTimer(lingerMs, t -> {
+        timer = -1;
+        drain();
+      });
     }
   }
 
@@ -103,9 +131,10 @@ final class SearchIndex {
             long eventId = row.getLong("event_id");
             String text = row.getString("text");
             if (row.getInteger("recalled") == 1) {
-              chunk.add(new Change(row.getLong("id"), eventId, null));
+              chunk.add(new Change(row.getLong("id"), eventId, null, false));
             } else {
-              chunk.add(text == null ? new Change(0, eventId, null) : new Change(row.getLong("id"), eventId, text));
+              // The message may be indexed already (an edit, or a mark that lagged): replace.
+              chunk.add(new Change(text == null ? 0 : row.getLong("id"), eventId, text, true));
             }
           }
           long last = chunk.get(chunk.size() - 1).eventId();
@@ -127,6 +156,10 @@ final class SearchIndex {
     }
     Promise<Void> done = Promise.promise();
     idleWaiters.add(done);
+    if (timer != -1 && vertx.cancelTimer(timer)) {
+      timer = -1;
+      drain();
+    }
     return done.future();
   }
 
@@ -147,11 +180,18 @@ final class SearchIndex {
         // queries filter recalled messages in parley.db, so nothing recalled can show up.
         log.warn("search index update of {} changes failed: {}", batch.size(), ar.cause().toString());
       }
-      drain();
+      if (pending.isEmpty()) {
+        drain();
+      } else {
+        lingerThenDrain();
+      }
     });
   }
 
-  /** Applies changes in order: runs of inserts and of deletes, each run one batch statement. */
+  /**
+   * Applies changes in order, in one transaction: runs of the same kind (new text, replaced
+   * text, removal), each run one batch statement.
+   */
   private Future<Void> write(List<Change> changes) {
     return index.withTransaction(conn -> {
       Future<Void> chain = Future.succeededFuture();
@@ -162,17 +202,14 @@ final class SearchIndex {
       List<Change> work = changes.stream().filter(c -> c.id() != 0).toList();
       int start = 0;
       while (start < work.size()) {
-        boolean insert = work.get(start).text() != null;
+        String sql = statement(work.get(start));
         int end = start;
         List<Tuple> run = new ArrayList<>();
-        while (end < work.size() && (work.get(end).text() != null) == insert) {
+        while (end < work.size() && statement(work.get(end)).equals(sql)) {
           Change c = work.get(end);
-          run.add(insert ? Tuple.of(c.id(), c.text()) : Tuple.of(c.id()));
+          run.add(c.text() != null ? Tuple.of(c.id(), c.text()) : Tuple.of(c.id()));
           end++;
         }
-        String sql = insert
-            ? "INSERT OR REPLACE INTO messages_fts (rowid, text) VALUES (?, ?)"
-            : "DELETE FROM messages_fts WHERE rowid = ?";
         chain = chain.compose(v -> conn.preparedQuery(sql).executeBatch(run).mapEmpty());
         start = end;
       }
@@ -180,5 +217,15 @@ final class SearchIndex {
       return mark == 0 ? chain : chain.compose(v -> conn.preparedQuery("UPDATE indexed SET up_to = MAX(up_to, ?)"
           + " WHERE id = 1").execute(Tuple.of(mark)).mapEmpty());
     });
+  }
+
+  /** A new message's text is a plain insert: FTS5 need not look for an older row to drop. */
+  private static String statement(Change c) {
+    if (c.text() == null) {
+      return "DELETE FROM messages_fts WHERE rowid = ?";
+    }
+    return c.replace()
+        ? "INSERT OR REPLACE INTO messages_fts (rowid, text) VALUES (?, ?)"
+        : "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)";
   }
 }

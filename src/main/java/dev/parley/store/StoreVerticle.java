@@ -58,7 +58,7 @@ public final class StoreVerticle extends VerticleBase {
           Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
           Users users = new Users(state, views, writes, database.reader());
           Tokens tokens = new Tokens(writes);
-          search = new SearchIndex(database.search(), database.reader());
+          search = new SearchIndex(vertx, database.search(), database.reader(), config.store().searchLingerMs());
           MediaRecords media = new MediaRecords(state, writes, database.reader());
           Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media);
           MessageChanges changes = new MessageChanges(state, writes, fanout, search);
