@@ -85,7 +85,11 @@ public final class Benchmark {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    try (ServerProcess server = ServerProcess.start(port, "1g")) {
+    boolean relay = "relay".equals(System.getProperty("bench.server"));
+    if (relay) {
+      System.out.println("server: the bare relay (dev.parley.bench.Relay: no storage, no event bus), not Parley");
+    }
+    try (ServerProcess server = relay ? ServerProcess.relay(port, "1g") : ServerProcess.start(port, "1g")) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       Benchmark bench = new Benchmark(vertx, List.of(port));
       try {
@@ -406,7 +410,7 @@ public final class Benchmark {
     Function<String, Double> delta = key -> after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
     double batches = delta.apply("parley_store_batch_size_count");
     if (batches == 0) {
-      return "store: no batches seen (metrics off?)";
+      return "store: no write batches seen (metrics off, or the relay)";
     }
     return String.format("store: %,.0f write batches, %.1f jobs per batch, %.2f ms per batch (run + commit)",
         batches, delta.apply("parley_store_batch_size_sum") / batches,

@@ -43,6 +43,28 @@ final class ServerProcess implements AutoCloseable {
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
         + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\"},"
         + "\"push\":{\"writeQueueMaxBytes\":4194304}" + System.getProperty("bench.serverConf", "") + "}";
+    return launch(port, heap, List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf), dataDir, env);
+  }
+
+  /**
+   * Starts the bare {@link Relay} instead of Parley, with the same JVM settings, from the
+   * benchmark's own class path (exec:java puts it in the context class loader).
+   */
+  static ServerProcess relay(int port, String heap) throws IOException, InterruptedException {
+    String classPath = System.getProperty("java.class.path");
+    if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+      StringBuilder urls = new StringBuilder();
+      for (java.net.URL url : loader.getURLs()) {
+        urls.append(urls.length() == 0 ? "" : java.io.File.pathSeparator).append(Path.of(java.net.URI.create(url.toString())));
+      }
+      classPath = urls.toString();
+    }
+    return launch(port, heap, List.of("-cp", classPath, Relay.class.getName()), Files.createTempDirectory("parley-relay"),
+        java.util.Map.of());
+  }
+
+  private static ServerProcess launch(int port, String heap, List<String> main, Path dataDir, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     String extra = System.getProperty("bench.serverJvm", "").trim();
     List<String> command = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap));
     if (!extra.contains("GC")) {
@@ -51,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }
-    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf));
+    command.addAll(main);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("server.log").toFile());
