@@ -48,6 +48,8 @@ public final class Benchmark {
   private static final int MEMBERS = Integer.getInteger("bench.members", 50);
   private static final int IDLE = Integer.getInteger("bench.idle", 5000);
   private static final int WINDOW = Integer.getInteger("bench.window", 2);
+  /** {@code -Dbench.server=relay}: the clients run against {@link Relay}, which stores nothing. */
+  private static final boolean RELAY = "relay".equals(System.getProperty("bench.server"));
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -74,6 +76,10 @@ public final class Benchmark {
       MediaBenchmark.main(args);
       return;
     }
+    if ("storage".equals(System.getProperty("bench.mode"))) {
+      StorageCeiling.main(args);
+      return;
+    }
     if ("receipts".equals(System.getProperty("bench.mode"))) {
       receiptsMix();
       return;
@@ -85,11 +91,10 @@ public final class Benchmark {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    boolean relay = "relay".equals(System.getProperty("bench.server"));
-    if (relay) {
+    if (RELAY) {
       System.out.println("server: the bare relay (dev.parley.bench.Relay: no storage, no event bus), not Parley");
     }
-    try (ServerProcess server = relay ? ServerProcess.relay(port, "1g") : ServerProcess.start(port, "1g")) {
+    try (ServerProcess server = RELAY ? ServerProcess.relay(port, "1g") : ServerProcess.start(port, "1g")) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       Benchmark bench = new Benchmark(vertx, List.of(port));
       try {
@@ -184,8 +189,9 @@ public final class Benchmark {
     run.measure(server);
     String store = storeSummary(before, storeFigures());
     String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
-    System.out.printf("%s: %,.0f messages/s stored and delivered (%d connections, %s); latency %s%n",
-        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), connections.size(), load, run.latency.summary());
+    System.out.printf("%s: %,.0f messages/s %s (%d connections, %s); latency %s%n",
+        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), RELAY ? "relayed, none stored" : "stored and delivered",
+        connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     closeAll(connections);
     return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
