@@ -2,15 +2,8 @@
 // the chat view's own bubbles (css/app.css). Every piece of user text goes in through text
 // nodes (dom.js h()), never as HTML. Media come from the share's own public paths.
 
-import { h, avatar, dayKey, formatDay, formatTime, formatDuration, formatSize, richText } from './js/dom.js';
+import { h, avatar, dayKey, formatDay, formatTime, formatDuration, formatSize, richText, systemText } from './js/dom.js';
 
-const SYSTEM = {
-  created: (by) => `${by} created the group`,
-  joined: (by, who) => (by === who ? `${who} joined` : `${by} added ${who}`),
-  left: (by) => `${by} left`,
-  removed: (by, who) => `${by} removed ${who}`,
-  renamed: (by) => `${by} renamed the group`,
-};
 const NO_MENTIONS = new Set(); // the share names no usernames: @words stay plain text
 
 function render(token, shared) {
@@ -39,9 +32,7 @@ function render(token, shared) {
     }
     const base = { testid: 'share-message', dataset: { seq: String(m.seq), type: m.type } };
     if (m.type === 'system' && m.system) {
-      const line = SYSTEM[m.system.action];
-      list.append(h('li', { ...base, class: 'msg system' },
-        h('span', { class: 'text' }, line ? line(name(m.system.by), name(m.system.userId)) : 'Group changed')));
+      list.append(h('li', { ...base, class: 'msg system' }, h('span', { class: 'text' }, systemText(m, name))));
       previous = null;
       continue;
     }

@@ -104,6 +104,21 @@ export function formatDuration(ms) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** "Alice added Bob", "Bob left" … for a system message; nameOf(userId) gives display names. */
+export function systemText(msg, nameOf) {
+  const s = msg.system || {};
+  const who = nameOf(s.userId);
+  const by = nameOf(s.by || s.userId);
+  switch (s.action) {
+    case 'created': return `${by} created the group`;
+    case 'joined': return s.by && s.by !== s.userId ? `${by} added ${who}` : `${who} joined`;
+    case 'left': return `${who} left`;
+    case 'removed': return `${by} removed ${who}`;
+    case 'renamed': return msg.text ? `${by} renamed the group to “${msg.text}”` : `${by} renamed the group`;
+    default: return msg.text || 'Conversation updated';
+  }
+}
+
 /**
  * Split text into text nodes, @mention spans and safe links. Links only for
  * http(s) URLs, opened without an opener; everything else stays plain text.

@@ -2,25 +2,15 @@
 // messages in words (system lines, list previews, reply quotes). Pure
 // functions of their input: the chat view decides when to call them.
 
-import { h, avatar, formatTime, richText } from '../dom.js';
+import { h, avatar, formatTime, richText, systemText as systemLine } from '../dom.js';
 import * as store from '../store.js';
 import { renderAttachment } from './attachments.js';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 
-/** "Alice added Bob", "Bob left" … for system messages. */
+/** A system message in words, with the signed-in client's names for its users. */
 export function systemText(msg) {
-  const s = msg.system || {};
-  const who = store.displayName(s.userId);
-  const by = store.displayName(s.by || s.userId);
-  switch (s.action) {
-    case 'created': return `${by} created the group`;
-    case 'joined': return s.by && s.by !== s.userId ? `${by} added ${who}` : `${who} joined`;
-    case 'left': return `${who} left`;
-    case 'removed': return `${by} removed ${who}`;
-    case 'renamed': return msg.text ? `${by} renamed the group to “${msg.text}”` : `${by} renamed the group`;
-    default: return msg.text || 'Conversation updated';
-  }
+  return systemLine(msg, store.displayName);
 }
 
 /** One line summary for the conversation list and reply quotes. */
