@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class Bots {
   static final int MAX_PER_OWNER = 20;
+  /** Revoked bots keep their accounts (their messages stay), so making and revoking is bounded too. */
+  static final int MAX_EVER_PER_OWNER = 100;
 
   private final State state;
   private final Views views;
@@ -50,6 +52,9 @@ final class Bots {
       long live = state.botTokens.values().stream().filter(id -> ownerId.equals(state.botOwners.get(id))).count();
       if (live >= MAX_PER_OWNER) {
         return Future.failedFuture(Failure.conflict("a user may have at most " + MAX_PER_OWNER + " bots"));
+      }
+      if (state.botOwners.values().stream().filter(ownerId::equals).count() >= MAX_EVER_PER_OWNER) {
+        return Future.failedFuture(Failure.conflict("a user may make at most " + MAX_EVER_PER_OWNER + " bots, revoked ones included"));
       }
       State.User bot = new State.User();
       bot.id = "u" + Secrets.token(12);

@@ -171,8 +171,13 @@ final class Receipts {
   }
 
   private void announce(Announcement m) {
-    List<String> others = new ArrayList<>(m.c.roles.size());
-    for (String memberId : state.memberIds(m.c)) {
+    // The conversation as it is now: a state reload since the move replaced the object.
+    State.Conversation c = state.conversations.get(m.c.id);
+    if (c == null) {
+      return;
+    }
+    List<String> others = new ArrayList<>(c.roles.size());
+    for (String memberId : state.memberIds(c)) {
       if (!memberId.equals(m.userId)) {
         others.add(memberId);
       }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class SearchIndex {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
   private static final int CHUNK = 10_000;
+  private static final long RETRY_MS = 2_000;
 
   /**
    * One change at an event id: text to index under a message id, or (text null) a message to
@@ -52,6 +53,7 @@ final class SearchIndex {
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean caughtUp;
   private long timer = -1;
+  private boolean stopping;
 
   SearchIndex(Vertx vertx, Pool index, Pool main, long lingerMs) {
     this.vertx = vertx;
@@ -100,7 +102,10 @@ final class SearchIndex {
     }
   }
 
-  /** Indexes what parley.db holds past the mark, then takes live changes. */
+  /**
+   * Indexes what parley.db holds past the mark, then takes live changes. If it fails (search.db
+   * locked or unreadable), it is tried again every {@code RETRY_MS} until it succeeds.
+   */
   Future<Void> catchUp() {
     return index.query("SELECT up_to FROM indexed WHERE id = 1").execute()
         .compose(rows -> catchUpFrom(rows.iterator().next().getLong("up_to")))
@@ -110,7 +115,28 @@ final class SearchIndex {
             running = true;
             drain();
           }
-        });
+        })
+        .onFailure(this::catchUpLater);
+  }
+
+  /**
+   * After a failed write or catch-up: the mark has not moved past what failed, and everything
+   * since it is in parley.db, so queued changes are dropped and a fresh catch-up covers them.
+   */
+  private void catchUpLater(Throwable cause) {
+    log.warn("search index write failed ({}); catching up from parley.db in {} ms", cause.toString(), RETRY_MS);
+    caughtUp = false;
+    running = false;
+    idleWaiters.forEach(Promise::complete);
+    idleWaiters.clear();
+    if (!stopping) {
+      vertx.setTimer(RETRY_MS, t -> {
+        if (!stopping) {
+          pending.clear();
+          catchUp();
+        }
+      });
+    }
   }
 
   /**
@@ -151,6 +177,7 @@ final class SearchIndex {
    * start's catch-up covers it.
    */
   Future<Void> idle() {
+    stopping = true;
     if (!running) {
       return Future.succeededFuture();
     }
@@ -176,9 +203,8 @@ final class SearchIndex {
     }
     write(batch).onComplete(ar -> {
       if (ar.failed()) {
-        // The index is derived data: the next start's catch-up does not see removals, but
-        // queries filter recalled messages in parley.db, so nothing recalled can show up.
-        log.warn("search index update of {} changes failed: {}", batch.size(), ar.cause().toString());
+        catchUpLater(ar.cause());
+        return;
       }
       if (pending.isEmpty()) {
         drain();

@@ -123,7 +123,7 @@ public final class StoreVerticle extends VerticleBase {
           log.info("store ready: {} users, {} conversations, last event id {}",
               state.users.size(), state.conversations.size(), state.lastEventId);
           // Catching up may take a while on a large database; search lags until it is done.
-          search.catchUp().onFailure(cause -> log.error("search index catch-up failed", cause));
+          search.catchUp(); // on failure it logs and tries again
           // Push nodes that outlived an earlier store report who is connected to them.
           vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
         });

@@ -142,6 +142,13 @@ final class Users {
     }
     return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET last_seen_at = ? WHERE id = ?")
         .execute(Tuple.of(at, userId))
-        .mapEmpty());
+        .map(v -> {
+          // Again once written: a rollback of another job's batch reloads users from the database.
+          State.User now = state.users.get(userId);
+          if (now != null && (now.lastSeenAt == null || now.lastSeenAt.compareTo(at) < 0)) {
+            now.lastSeenAt = at;
+          }
+          return null;
+        }));
   }
 }

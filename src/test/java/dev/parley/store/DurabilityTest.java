@@ -86,6 +86,43 @@ class DurabilityTest {
   }
 
   @Test
+  void messagesStoredWhileTheSearchIndexIsLockedBecomeSearchableOnceItIsFree(Vertx vertx) throws Exception {
+    TestNode node = TestNode.start();
+    try (Api api = new Api(vertx, node.port())) {
+      Account alice = api.signUp("alice");
+      String id = api.direct(alice, api.signUp("bob"));
+      api.send(alice, id, "warm index");
+      awaitFound(api, alice, "warm", 1);
+      // Another process holds search.db's write lock past the index writer's busy timeout (5 s).
+      try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + node.dataDir().resolve("search.db"));
+           java.sql.Statement lock = other.createStatement()) {
+        lock.execute("BEGIN EXCLUSIVE");
+        for (int i = 0; i < 5; i++) {
+          api.send(alice, id, "quokka number " + i);
+        }
+        Thread.sleep(6_500);
+        assertEquals(200, api.get("/api/search?q=quokka", alice.token()).status(), "search answers meanwhile");
+        lock.execute("ROLLBACK");
+      }
+      awaitFound(api, alice, "quokka", 5);
+      api.send(alice, id, "quokka after");
+      awaitFound(api, alice, "quokka", 6);
+    } finally {
+      node.close();
+    }
+  }
+
+  /** Waits until {@code q} finds {@code expected} messages; the index retries every 2 s. */
+  private static void awaitFound(Api api, Account viewer, String q, int expected) throws InterruptedException {
+    int found = 0;
+    for (int i = 0; i < 150 && found < expected; i++) {
+      found = api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size();
+      Thread.sleep(50);
+    }
+    assertEquals(expected, found, "the index caught up with " + q);
+  }
+
+  @Test
   void everyAcknowledgedMessageSurvivesAShutdownUnderLoad(Vertx vertx) {
     TestNode node = TestNode.start();
     Account alice;
