@@ -41,9 +41,12 @@ final class Receipts {
   private static final String UPDATE = "UPDATE members SET delivered_seq = ?, last_read_seq = ?"
       + " WHERE conversation_id = ? AND user_id = ?";
 
-  /** A member's committed pointers, and where they stood when last announced. */
+  /**
+   * A member's committed pointers, and where they stood when last announced. It names the
+   * conversation by id: a state reload before it goes out replaces the conversation's object.
+   */
   private static final class Announcement {
-    final State.Conversation c;
+    final String conversationId;
     final String userId;
     final long deliveredBefore;
     final long readBefore;
@@ -51,7 +54,7 @@ final class Receipts {
     long read;
 
     Announcement(Move m) {
-      this.c = m.c;
+      this.conversationId = m.c.id;
       this.userId = m.userId;
       this.deliveredBefore = m.deliveredBefore;
       this.readBefore = m.readBefore;
@@ -161,7 +164,7 @@ final class Receipts {
     if (pending.isEmpty()) {
       vertx.setTimer(coalesceMs, id -> flush());
     }
-    pending.merge(a.c.id + '\u0000' + a.userId, a, Announcement::then);
+    pending.merge(a.conversationId + '\u0000' + a.userId, a, Announcement::then);
   }
 
   private void flush() {
@@ -171,8 +174,7 @@ final class Receipts {
   }
 
   private void announce(Announcement m) {
-    // The conversation as it is now: a state reload since the move replaced the object.
-    State.Conversation c = state.conversations.get(m.c.id);
+    State.Conversation c = state.conversations.get(m.conversationId);
     if (c == null) {
       return;
     }
@@ -202,7 +204,7 @@ final class Receipts {
   }
 
   private static JsonObject pointer(Announcement m, long seq) {
-    return new JsonObject().put("conversationId", m.c.id).put("userId", m.userId).put("seq", seq);
+    return new JsonObject().put("conversationId", m.conversationId).put("userId", m.userId).put("seq", seq);
   }
 
   /**
