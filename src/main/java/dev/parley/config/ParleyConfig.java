@@ -44,7 +44,7 @@ public record ParleyConfig(
   }
 
   public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs, long receiptsCoalesceMs,
-                      long searchLingerMs) {
+                      long searchLingerMs, long clientKeysLingerMs) {
   }
 
   /**
@@ -100,7 +100,8 @@ public record ParleyConfig(
             auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20)),
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
             store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
-            store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L)),
+            store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L),
+            Math.max(1, store.getLong("clientKeysLingerMs", 1000L))),
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
             push.getInteger("writeQueueCloseBytes", 1048576)),

@@ -18,7 +18,8 @@ import org.flywaydb.core.Flyway;
  * The SQLite files and their pools. SQLite has one writer per file, so changes to
  * {@code parley.db} go through a pool of exactly one connection (fed by {@link WriteQueue}), and
  * the full-text index lives in {@code search.db} with a writer of its own ({@link SearchIndex}),
- * so indexing never lengthens a message batch. Queries run on a separate read-only pool in
+ * so indexing never lengthens a message batch, and so do the idempotency keys in {@code keys.db}
+ * ({@link ClientKeys}). Queries run on a separate read-only pool in
  * parallel under WAL, with {@code search.db} attached. Agroal owns the physical connections
  * (pragmas in the URL, validation, lifetime); vertx-jdbc-client wraps each data source in a
  * pool of the same size.
@@ -27,18 +28,22 @@ final class Database {
   private final Vertx vertx;
   private final Path file;
   private final Path searchFile;
+  private final Path keysFile;
   private final int readPoolSize;
   private AgroalDataSource writerSource;
   private AgroalDataSource readerSource;
   private AgroalDataSource searchSource;
+  private AgroalDataSource keysSource;
   private Pool writer;
   private Pool reader;
   private Pool search;
+  private Pool keys;
 
   Database(Vertx vertx, Path dataDir, int readPoolSize) {
     this.vertx = vertx;
     this.file = dataDir.toAbsolutePath().resolve("parley.db");
     this.searchFile = dataDir.toAbsolutePath().resolve("search.db");
+    this.keysFile = dataDir.toAbsolutePath().resolve("keys.db");
     this.readPoolSize = readPoolSize;
   }
 
@@ -48,8 +53,12 @@ final class Database {
       Files.createDirectories(file.getParent());
       writerSource = dataSource(writerUrl(), 1, null);
       Flyway.configure().dataSource(writerSource).locations("classpath:db/migration").load().migrate();
-      searchSource = dataSource(searchUrl(), 1, null);
+      searchSource = dataSource(derivedUrl(searchFile), 1, null);
       Flyway.configure().dataSource(searchSource).locations("classpath:db/search").table("flyway_search_history")
+          .load().migrate();
+      // Two: a lookup of an old key (a retried send) never waits behind a move of keys.
+      keysSource = dataSource(derivedUrl(keysFile), 2, null);
+      Flyway.configure().dataSource(keysSource).locations("classpath:db/keys").table("flyway_keys_history")
           .load().migrate();
       // Readers see the search index as the schema "search", for queries that join both files.
       readerSource = dataSource(readerUrl(), readPoolSize,
@@ -59,6 +68,7 @@ final class Database {
       writer = JDBCPool.pool(vertx, writerSource, new PoolOptions().setMaxSize(1).setName("parley-writer"));
       reader = JDBCPool.pool(vertx, readerSource, new PoolOptions().setMaxSize(readPoolSize).setName("parley-reader"));
       search = JDBCPool.pool(vertx, searchSource, new PoolOptions().setMaxSize(1).setName("parley-search"));
+      keys = JDBCPool.pool(vertx, keysSource, new PoolOptions().setMaxSize(2).setName("parley-keys"));
       return null;
     });
   }
@@ -76,13 +86,22 @@ final class Database {
     return search;
   }
 
+  /**
+   * keys.db, where idempotency keys go some time after their messages: one connection moves keys
+   * in, the other looks old ones up meanwhile (WAL).
+   */
+  Pool keys() {
+    return keys;
+  }
+
   Future<Void> close() {
     Future<Void> pools = Future.join(
         writer == null ? Future.succeededFuture() : writer.close(),
         reader == null ? Future.succeededFuture() : reader.close(),
-        search == null ? Future.succeededFuture() : search.close()).mapEmpty();
+        search == null ? Future.succeededFuture() : search.close(),
+        keys == null ? Future.succeededFuture() : keys.close()).mapEmpty();
     return pools.eventually(() -> vertx.executeBlocking(() -> {
-      for (AgroalDataSource source : new AgroalDataSource[] {readerSource, searchSource, writerSource}) {
+      for (AgroalDataSource source : new AgroalDataSource[] {readerSource, searchSource, keysSource, writerSource}) {
         if (source != null) {
           source.close();
         }
@@ -104,9 +123,12 @@ final class Database {
         + "&busy_timeout=5000&transaction_mode=DEFERRED&cache_size=-65536";
   }
 
-  /** The index is derived from parley.db and rebuilt from it, so NORMAL durability is enough. */
-  private String searchUrl() {
-    return "jdbc:sqlite:" + searchFile + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000"
+  /**
+   * search.db and keys.db hold data derived from parley.db and are rebuilt from it (each keeps its
+   * mark in the same transactions as its data), so NORMAL durability is enough.
+   */
+  private static String derivedUrl(Path file) {
+    return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000"
         + "&transaction_mode=DEFERRED";
   }
 

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,8 +29,17 @@ import java.util.Set;
  */
 final class Messages {
   static final Duration RECALL_WINDOW = Duration.ofMinutes(2);
-  private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
-      + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
+      + " text, media_id, reply_to, mentions, client_id, created_at, system) ";
+  private static final String INSERT = COLUMNS + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /**
+   * A batch of sends as one statement with one parameter: a JSON array of rows, each an array of
+   * the 13 values in column order. One statement keeps the batch atomic without a transaction; one
+   * parameter spares the JDBC client's per-parameter work, which cost more than SQLite's insert.
+   */
+  private static final String INSERT_ROWS = COLUMNS + "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
+      + " value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11,"
+      + " value ->> 12 FROM json_each(?)";
 
   private final State state;
   private final WriteQueue writes;
@@ -38,10 +48,12 @@ final class Messages {
   private final SearchIndex search;
   private final Counter stored;
   private final MediaRecords media;
-  private final WriteQueue.Bulk<JsonObject, JsonObject> append = this::appendAll;
+  private final ClientKeys clientKeys;
+  /** Reads what it must, then writes the whole batch with one INSERT: no transaction needed. */
+  private final WriteQueue.Bulk<JsonObject, JsonObject> append = WriteQueue.Bulk.oneStatement(this::appendAll);
 
   Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, SearchIndex search, Counter stored,
-           MediaRecords media) {
+           MediaRecords media, ClientKeys clientKeys) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
@@ -49,6 +61,7 @@ final class Messages {
     this.search = search;
     this.stored = stored;
     this.media = media;
+    this.clientKeys = clientKeys;
   }
 
   /** {@code store.message.send}: queued into the next group commit. */
@@ -56,7 +69,10 @@ final class Messages {
     return writes.submit(append, cmd);
   }
 
-  /** One batch of sends: one duplicate check, one reply check, one multi-row insert. */
+  /**
+   * One batch of sends: one duplicate check, one reply check, one multi-row insert. The insert
+   * is a single statement, so a batch of sends alone is atomic without a transaction around it.
+   */
   private Future<List<AsyncResult<JsonObject>>> appendAll(WriteQueue.Tx tx, List<JsonObject> cmds) {
     List<AsyncResult<JsonObject>> outcomes = new ArrayList<>(cmds.size());
     List<SendRequest> requests = new ArrayList<>(cmds.size());
@@ -69,7 +85,7 @@ final class Messages {
     Future<Map<String, MediaRecords.Found>> attachable = media.find(tx.conn, mediaIds(requests, outcomes));
     return existing(tx, cmds, outcomes)
         .compose(duplicates -> replyTargets(tx, requests, outcomes).compose(targets -> attachable.compose(found -> {
-          List<Tuple> rows = new ArrayList<>();
+          JsonArray rows = new JsonArray();
           List<JsonObject> created = new ArrayList<>();
           Map<String, JsonObject> inBatch = new HashMap<>();
           for (int i = 0; i < cmds.size(); i++) {
@@ -78,7 +94,7 @@ final class Messages {
             }
             String senderId = cmds.get(i).getString("senderId");
             SendRequest r = requests.get(i);
-            String key = senderId + '\u0000' + r.clientId();
+            String key = ClientKeys.key(senderId, r.clientId());
             JsonObject earlier = duplicates.containsKey(key) ? duplicates.get(key) : inBatch.get(key);
             if (earlier != null) {
               outcomes.set(i, sameConversation(cmds.get(i), earlier, r));
@@ -98,8 +114,8 @@ final class Messages {
             long seq = ++c.lastSeq;
             String at = Views.now();
             JsonArray mentions = new JsonArray(new ArrayList<>(r.mentions()));
-            rows.add(Tuple.from(new Object[] {id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
-                mentions.encode(), r.clientId(), at, null}));
+            rows.add(new JsonArray(Arrays.asList(id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
+                mentions.encode(), r.clientId(), at, null)));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
             if (r.mediaId() != null) {
               message.put("media", found.get(r.mediaId()).wire().copy());
@@ -107,12 +123,15 @@ final class Messages {
             created.add(message);
             inBatch.put(key, message);
             state.clientIds.add(senderId, r.clientId());
+            clientKeys.add(senderId, r.clientId(), id);
             outcomes.set(i, Future.succeededFuture(reply(cmds.get(i), message, true)));
           }
           if (rows.isEmpty()) {
             return Future.succeededFuture(outcomes);
           }
+          long lastId = created.get(created.size() - 1).getLong("id");
           tx.afterCommit(() -> {
+            clientKeys.committed(lastId);
             stored.increment(created.size());
             for (JsonObject message : created) {
               State.Conversation c = state.conversations.get(message.getString("conversationId"));
@@ -120,8 +139,9 @@ final class Messages {
               search.add(message.getLong("id"), message.getString("text"));
             }
           });
-          // One statement: a conversation's last seq and activity are read from its messages.
-          return tx.conn.preparedQuery(INSERT).executeBatch(rows).map(v -> outcomes);
+          // One statement for all rows, atomic on its own; a conversation's last seq and activity
+          // are read from its messages, so nothing else changes.
+          return tx.conn.preparedQuery(INSERT_ROWS).execute(Tuple.of(rows.encode())).map(v -> outcomes);
         })));
   }
 
@@ -166,32 +186,46 @@ final class Messages {
     return new JsonObject().put("message", body).put("created", created);
   }
 
-  /** Already stored messages with the same (sender, clientId), keyed by sender + NUL + clientId. */
+  /**
+   * Already stored messages with the same (sender, clientId), keyed by {@link ClientKeys#key}.
+   * Only keys the Bloom filter may have seen are looked for: a recent one by the message id held
+   * for it in memory, an older one in keys.db.
+   */
   private Future<Map<String, JsonObject>> existing(WriteQueue.Tx tx, List<JsonObject> cmds,
                                                    List<AsyncResult<JsonObject>> outcomes) {
-    List<Object> params = new ArrayList<>();
-    StringBuilder pairs = new StringBuilder();
+    List<Long> recentIds = new ArrayList<>();
+    List<String> olderKeys = new ArrayList<>();
     for (int i = 0; i < cmds.size(); i++) {
-      JsonObject cmd = cmds.get(i);
-      if (outcomes.get(i) == null && state.clientIds.mightContain(cmd.getString("senderId"), cmd.getString("clientId"))) {
-        pairs.append(pairs.length() == 0 ? "(?, ?)" : ", (?, ?)");
-        params.add(cmds.get(i).getString("senderId"));
-        params.add(cmds.get(i).getString("clientId"));
+      String senderId = cmds.get(i).getString("senderId");
+      String clientId = cmds.get(i).getString("clientId");
+      if (outcomes.get(i) != null || !state.clientIds.mightContain(senderId, clientId)) {
+        continue;
+      }
+      Long recent = clientKeys.recent(senderId, clientId);
+      if (recent != null) {
+        recentIds.add(recent);
+      } else {
+        olderKeys.add(senderId);
+        olderKeys.add(clientId);
       }
     }
     Map<String, JsonObject> found = new HashMap<>();
-    if (params.isEmpty()) {
-      return Future.succeededFuture(found);
-    }
-    return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE (m.sender_id, m.client_id)"
-            + " IN (VALUES " + pairs + ")")
-        .execute(Tuple.from(params))
-        .map(rows -> {
-          for (Row row : rows) {
-            found.put(row.getString("sender_id") + '\u0000' + row.getString("client_id"), Views.message(row));
-          }
-          return found;
-        });
+    return clientKeys.older(olderKeys).compose(olderIds -> {
+      List<Object> ids = new ArrayList<>(recentIds);
+      ids.addAll(olderIds);
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(found);
+      }
+      return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.id IN (?"
+              + ", ?".repeat(ids.size() - 1) + ")")
+          .execute(Tuple.from(ids))
+          .map(rows -> {
+            for (Row row : rows) {
+              found.put(ClientKeys.key(row.getString("sender_id"), row.getString("client_id")), Views.message(row));
+            }
+            return found;
+          });
+    });
   }
 
   /** The conversation of every message replied to, by message id. */

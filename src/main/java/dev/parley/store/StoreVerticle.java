@@ -32,6 +32,7 @@ public final class StoreVerticle extends VerticleBase {
   private SqlConnection writer;
   private SearchIndex search;
   private StoreLease lease;
+  private ClientKeys clientKeys;
 
   @Override
   public Future<?> start() {
@@ -49,10 +50,11 @@ public final class StoreVerticle extends VerticleBase {
         .compose(conn -> {
           // The writer connection is held for the node's life: the queue owns its transactions.
           writer = conn;
-          return state.load(conn);
+          clientKeys = new ClientKeys(database.keys());
+          return state.load(conn).compose(v -> clientKeys.load(conn));
         })
         .compose(v -> {
-          writes = new WriteQueue(vertx, writer, () -> state.load(writer),
+          writes = new WriteQueue(vertx, writer, () -> state.load(writer).compose(loaded -> clientKeys.load(writer)),
               config.store().batchMaxSize(), config.store().batchLingerMs(), Meters.registry());
           Views views = new Views(state, presence);
           Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
@@ -60,7 +62,7 @@ public final class StoreVerticle extends VerticleBase {
           Tokens tokens = new Tokens(writes);
           search = new SearchIndex(vertx, database.search(), database.reader(), config.store().searchLingerMs());
           MediaRecords media = new MediaRecords(state, writes, database.reader());
-          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media);
+          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media, clientKeys);
           MessageChanges changes = new MessageChanges(state, writes, fanout, search);
           Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx,
               config.store().receiptsCoalesceMs());
@@ -122,6 +124,7 @@ public final class StoreVerticle extends VerticleBase {
         .onSuccess(v -> {
           log.info("store ready: {} users, {} conversations, last event id {}",
               state.users.size(), state.conversations.size(), state.lastEventId);
+          clientKeys.moveEvery(vertx, config.store().clientKeysLingerMs());
           // Catching up may take a while on a large database; search lags until it is done.
           search.catchUp(); // on failure it logs and tries again
           // Push nodes that outlived an earlier store report who is connected to them.
@@ -135,6 +138,7 @@ public final class StoreVerticle extends VerticleBase {
     Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
     return drained
         .eventually(() -> search == null ? Future.succeededFuture() : search.idle())
+        .eventually(() -> clientKeys == null ? Future.succeededFuture() : clientKeys.stop())
         .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
         .eventually(() -> database == null ? Future.succeededFuture() : database.close())
         .eventually(() -> lease == null ? Future.succeededFuture() : lease.release())

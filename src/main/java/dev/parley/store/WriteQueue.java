@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * transaction is in flight new jobs wait; when it commits, everything that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
  * pays for many messages under load and none waits for a timer when idle.
  *
+ * <p>A batch made only of the items of one {@linkplain Bulk#oneStatement single-statement bulk}
+ * (plain message sends) opens no transaction: its one statement runs in autocommit, where SQLite
+ * makes it atomic and durable by itself, so the batch costs one round trip to the writer's thread
+ * instead of three ({@code BEGIN}, the statement, {@code COMMIT}). Only this queue writes, so the
+ * reads such a bulk makes before its statement see exactly what a transaction would.
+ *
  * <p>A job checks its input before it writes anything and fails with a 4xx {@link Failure} that
  * leaves the batch intact. Any other failure rolls the whole batch back; the in-memory
  * {@link State} is then reloaded and each job of that batch is run again on its own, so one bad
@@ -48,6 +54,29 @@ final class WriteQueue {
    */
   interface Bulk<I, T> {
     Future<List<AsyncResult<T>>> run(Tx tx, List<I> items);
+
+    /** True if {@link #run} writes with at most one statement, whatever the number of items. */
+    default boolean singleStatement() {
+      return false;
+    }
+
+    /**
+     * A bulk whose {@code run} reads what it needs and then writes everything with one statement
+     * (or none): a batch of only its items needs no transaction around it.
+     */
+    static <I, T> Bulk<I, T> oneStatement(Bulk<I, T> bulk) {
+      return new Bulk<>() {
+        @Override
+        public Future<List<AsyncResult<T>>> run(Tx tx, List<I> items) {
+          return bulk.run(tx, items);
+        }
+
+        @Override
+        public boolean singleStatement() {
+          return true;
+        }
+      };
+    }
   }
 
   /** The transaction a batch runs in. */
@@ -184,10 +213,12 @@ final class WriteQueue {
   private Future<Runnable> runBatch(List<Pending<?>> batch) {
     long started = System.nanoTime();
     List<Runnable> effects = new ArrayList<>();
+    boolean autocommit = isOneStatement(batch);
     // The batch's statements go out only once BEGIN has succeeded: after a failed BEGIN (the
     // database locked by another process past busy_timeout) they would run and commit one by
     // one outside any transaction.
-    Future<Void> body = conn.query("BEGIN IMMEDIATE").execute().compose(begun -> {
+    Future<?> begin = autocommit ? Future.succeededFuture() : conn.query("BEGIN IMMEDIATE").execute();
+    Future<Void> body = begin.compose(begun -> {
           Tx tx = new Tx(conn);
           Future<Void> chain = Future.succeededFuture();
           Map<Bulk<Object, ?>, List<Pending<?>>> bulks = new LinkedHashMap<>();
@@ -207,7 +238,7 @@ final class WriteQueue {
           });
         });
     return body
-        .compose(v -> conn.query("COMMIT").execute())
+        .compose(v -> autocommit ? Future.succeededFuture() : conn.query("COMMIT").execute())
         .<Runnable>map(v -> {
           commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           batchSizes.record(batch.size());
@@ -223,7 +254,7 @@ final class WriteQueue {
           };
         })
         // Whatever failed (a statement, BEGIN or COMMIT itself), end the transaction; a ROLLBACK
-        // with none open fails harmlessly.
+        // with none open (an autocommit batch, a failed BEGIN) fails harmlessly.
         .recover(cause -> conn.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty().compose(rolledBack -> {
           log.warn("write batch of {} rolled back: {}", batch.size(), cause.toString());
           Runnable nothingLeft = () -> { };
@@ -246,6 +277,20 @@ final class WriteQueue {
             return Future.succeededFuture(nothingLeft);
           });
         }));
+  }
+
+  /** Whether every job of the batch is an item of one single-statement bulk. */
+  private static boolean isOneStatement(List<Pending<?>> batch) {
+    Bulk<Object, ?> bulk = batch.get(0).bulk;
+    if (bulk == null || !bulk.singleStatement()) {
+      return false;
+    }
+    for (Pending<?> pending : batch) {
+      if (pending.bulk != bulk) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -109,6 +109,47 @@ class WriteQueueTest {
     assertTrue(reloads.get() >= 1, "the writer's state is reloaded after a rollback");
   }
 
+  /** Inserts every item's key with one multi-row statement, as a batch of sends does. */
+  private final WriteQueue.Bulk<String, String> insertAll = WriteQueue.Bulk.oneStatement((tx, keys) -> {
+    String rows = "(?)" + ", (?)".repeat(keys.size() - 1);
+    return tx.conn.preparedQuery("INSERT INTO t (k) VALUES " + rows).execute(Tuple.from(new ArrayList<Object>(keys)))
+        .map(v -> keys.stream().map(k -> (io.vertx.core.AsyncResult<String>) Future.succeededFuture(k)).toList());
+  });
+
+  @Test
+  void aBatchOfOneStatementCommitsWithoutATransactionAndFailsWhole() {
+    List<Future<String>> done = submit(d -> {
+      for (String key : List.of("p", "q", "p", "r")) {  // the second p breaks the statement, so none of its rows land
+        d.add(queue.submit(insertAll, key));
+      }
+    });
+    Future.join(done).otherwiseEmpty().await();
+    assertTrue(done.get(0).succeeded(), "retried alone after the batch failed");
+    assertTrue(done.get(1).succeeded());
+    assertTrue(done.get(2).failed(), "p is there already when the second p runs alone");
+    assertTrue(done.get(3).succeeded());
+    assertEquals(3, count(), "p, q and r once each");
+    assertTrue(reloads.get() >= 1);
+    // No transaction was left open: a new one can begin (it would fail inside another).
+    conn.query("BEGIN").execute().compose(v -> conn.query("ROLLBACK").execute()).await();
+  }
+
+  @Test
+  void sendsMixedWithOtherJobsStillShareOneTransaction() {
+    List<Future<String>> done = submit(d -> {
+      d.add(queue.submit(insertAll, "m1"));
+      d.add(queue.submit(insert("j1")));
+      d.add(queue.submit(insertAll, "m2"));
+      d.add(queue.submit(insert("m1")));  // m1 twice in one transaction: it rolls back, then each job runs alone
+    });
+    Future.join(done).otherwiseEmpty().await();
+    assertTrue(done.get(0).succeeded());
+    assertTrue(done.get(1).succeeded());
+    assertTrue(done.get(2).succeeded());
+    assertTrue(done.get(3).failed());
+    assertEquals(3, count(), "m1, j1 and m2 once each");
+  }
+
   @Test
   void drainFinishesQueuedWorkAndRefusesNewJobs() {
     List<Future<String>> done = submit(d -> {

@@ -10,6 +10,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +20,7 @@ import java.util.function.Consumer;
  * and cheap password hashing (the real cost only slows tests down).
  */
 public final class TestNode implements AutoCloseable {
+  private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
   private final Path dataDir;
   private final JsonObject config;
   private Node node;
@@ -122,7 +126,24 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768–60999), and never the same one twice in
+   * a run. The kernel gives ports of that range to outgoing connections too, so a port found free
+   * there could be taken by one (a Hazelcast member's, say) before the test bound it; below it,
+   * only a listener can take it.
+   */
   public static int freePort() {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+      if (!GIVEN_PORTS.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
