@@ -51,6 +51,7 @@ final class ClientKeys {
   private record Entry(long messageId, String senderId, String clientId) {
   }
 
+  private final Vertx vertx;
   private final Pool keys;
   /** sender + NUL + clientId → message id, for the messages past the mark. */
   private Map<String, Long> recent = new HashMap<>();
@@ -64,7 +65,8 @@ final class ClientKeys {
   private boolean stopped;
   private boolean loading;
 
-  ClientKeys(Pool keys) {
+  ClientKeys(Vertx vertx, Pool keys) {
+    this.vertx = vertx;
     this.keys = keys;
   }
 
@@ -183,7 +185,7 @@ final class ClientKeys {
    * {@code lingerMs} after the last move. One move at a time; a failed one is tried again at the
    * next tick. Timers end with the verticle that set them.
    */
-  void moveEvery(Vertx vertx, long lingerMs) {
+  void moveEvery(long lingerMs) {
     long lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
     vertx.setPeriodic(Math.max(1, Math.min(250, lingerMs)), id -> {
       if (stopped || loading || !moving.isComplete()) {
@@ -198,7 +200,7 @@ final class ClientKeys {
 
   /** Moves the keys that are due now; completes once they are in keys.db (tests, shutdown). */
   Future<Void> move() {
-    List<Entry> batch = new ArrayList<>(Math.min(movable(), MAX_MOVE));
+    List<Entry> batch = new ArrayList<>();
     for (Entry entry : order) {
       if (entry.messageId() > committed || batch.size() == MAX_MOVE) {
         break;
@@ -237,16 +239,21 @@ final class ClientKeys {
     return n;
   }
 
-  /** One transaction of keys.db: the keys, sorted, and the mark they bring it to. */
+  /**
+   * One transaction of keys.db: the keys, sorted, and the mark they bring it to. The entries are
+   * a copy of immutable records, so tens of thousands of them are encoded on a worker thread,
+   * not on the store's event loop.
+   */
   private Future<Void> write(List<Entry> entries, long upTo) {
-    JsonArray rows = new JsonArray();
-    for (Entry entry : entries) {
-      rows.add(new JsonArray().add(entry.senderId()).add(entry.clientId()).add(entry.messageId()));
-    }
-    String json = rows.encode();
-    return keys.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(json))
+    return vertx.executeBlocking(() -> {
+      JsonArray rows = new JsonArray();
+      for (Entry entry : entries) {
+        rows.add(new JsonArray().add(entry.senderId()).add(entry.clientId()).add(entry.messageId()));
+      }
+      return rows.encode();
+    }).compose(json -> keys.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(json))
         .compose(v -> conn.preparedQuery("UPDATE moved SET up_to = ? WHERE id = 1").execute(Tuple.of(upTo)))
-        .mapEmpty());
+        .mapEmpty()));
   }
 
   private void forget(long upTo) {

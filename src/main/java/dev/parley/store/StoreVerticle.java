@@ -50,7 +50,7 @@ public final class StoreVerticle extends VerticleBase {
         .compose(conn -> {
           // The writer connection is held for the node's life: the queue owns its transactions.
           writer = conn;
-          clientKeys = new ClientKeys(database.keys());
+          clientKeys = new ClientKeys(vertx, database.keys());
           return state.load(conn).compose(v -> clientKeys.load(conn));
         })
         .compose(v -> {
@@ -124,7 +124,7 @@ public final class StoreVerticle extends VerticleBase {
         .onSuccess(v -> {
           log.info("store ready: {} users, {} conversations, last event id {}",
               state.users.size(), state.conversations.size(), state.lastEventId);
-          clientKeys.moveEvery(vertx, config.store().clientKeysLingerMs());
+          clientKeys.moveEvery(config.store().clientKeysLingerMs());
           // Catching up may take a while on a large database; search lags until it is done.
           search.catchUp(); // on failure it logs and tries again
           // Push nodes that outlived an earlier store report who is connected to them.

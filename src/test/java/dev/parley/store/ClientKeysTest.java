@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Idempotency keys moving from memory to keys.db, on the shipped schemas in real SQLite files. */
 @ExtendWith(VertxExtension.class)
 class ClientKeysTest {
+  Vertx vertx;
   Context context;
   Database database;
   SqlConnection conn;
@@ -27,6 +28,7 @@ class ClientKeysTest {
 
   @BeforeEach
   void open(Vertx vertx, @TempDir Path dir) {
+    this.vertx = vertx;
     context = vertx.getOrCreateContext();
     database = new Database(vertx, dir, 2);
     database.open().await();
@@ -50,7 +52,7 @@ class ClientKeysTest {
 
   /** A store that starts on this data: it loads the mark and the keys past it. */
   private ClientKeys started() {
-    ClientKeys loaded = new ClientKeys(database.keys());
+    ClientKeys loaded = new ClientKeys(vertx, database.keys());
     onContext(() -> loaded.load(conn));
     return loaded;
   }
