@@ -181,7 +181,7 @@ final class ClientKeys {
   }
 
   /**
-   * From now on moves keys whenever {@link #MOVE_AT} committed ones wait, and at the latest
+   * From now on moves keys whenever {@link #MOVE_AT} wait, and at the latest
    * {@code lingerMs} after the last move. One move at a time; a failed one is tried again at the
    * next tick. Timers end with the verticle that set them.
    */
@@ -191,8 +191,9 @@ final class ClientKeys {
       if (stopped || loading || !moving.isComplete()) {
         return;
       }
-      int movable = movable();
-      if (movable >= MOVE_AT || movable > 0 && System.nanoTime() - lastMoveAt >= lingerNanos) {
+      // The keys of at most one write batch are not committed yet: the count needs no walk.
+      boolean headCommitted = !order.isEmpty() && order.peekFirst().messageId() <= committed;
+      if (headCommitted && (order.size() >= MOVE_AT || System.nanoTime() - lastMoveAt >= lingerNanos)) {
         move();
       }
     });
@@ -226,17 +227,6 @@ final class ClientKeys {
   Future<Void> stop() {
     stopped = true;
     return moving.otherwiseEmpty();
-  }
-
-  private int movable() {
-    int n = 0;
-    for (Entry entry : order) {
-      if (entry.messageId() > committed || n == MAX_MOVE) {
-        break;
-      }
-      n++;
-    }
-    return n;
   }
 
   /**
