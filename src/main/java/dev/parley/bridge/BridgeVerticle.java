@@ -3,6 +3,7 @@ package dev.parley.bridge;
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
 import dev.parley.config.ParleyConfig;
+import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.http.HttpFront;
 import dev.parley.http.Origins;
@@ -57,13 +58,13 @@ public final class BridgeVerticle extends VerticleBase {
         .register(Meters.registry());
     // Presence as "<member id>/bridge": push and the bridge of one node each count their own sockets.
     deliveries = new UserRegistry<>(vertx, context, bus, config.memberId() + "/bridge", delivered::increment);
-    gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, config.push().replayLimit());
+    gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, Feed.of(bus, config.push().replayLimit()));
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
     List<Future<?>> ready = new ArrayList<>();
     ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
         message -> gate.revoked(message.body().getString("userId"))).completion());
-    ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.reportAll()).completion());
+    ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.storeStarted()).completion());
     if (config.bridge().tcpPort() != 0) {
       ready.add(startTcp());
     }

@@ -2,6 +2,7 @@ package dev.parley.bridge;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
@@ -45,17 +46,17 @@ final class Gate {
   private final UserRegistry<BridgeSession> deliveries;
   /** The bridge verticle's context: {@link UserRegistry} is touched there only. */
   private final Context home;
-  private final int replayLimit;
+  private final Feed feed;
   private final Map<String, Set<Link>> byUser = new ConcurrentHashMap<>();
   /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  Gate(Authenticator authenticator, Bus bus, UserRegistry<BridgeSession> deliveries, Context home, int replayLimit) {
+  Gate(Authenticator authenticator, Bus bus, UserRegistry<BridgeSession> deliveries, Context home, Feed feed) {
     this.authenticator = authenticator;
     this.bus = bus;
     this.deliveries = deliveries;
     this.home = home;
-    this.replayLimit = replayLimit;
+    this.feed = feed;
   }
 
   /** An event of the SockJS bridge: socket life-cycle events pass, frames are served by {@link #frame}. */
@@ -106,7 +107,7 @@ final class Gate {
         link.session = session;
         session.onClose(() -> home.runOnContext(v -> deliveries.detach(session)));
         home.runOnContext(v -> deliveries.attach(session)
-            .onSuccess(ready -> session.start(bus, replayLimit))
+            .onSuccess(ready -> session.start(feed))
             .onFailure(cause -> link.close()));
       }
     });

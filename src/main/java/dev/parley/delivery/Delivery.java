@@ -1,14 +1,18 @@
 package dev.parley.delivery;
 
 import dev.parley.shared.Address;
-import dev.parley.shared.Bus;
 import dev.parley.shared.Event;
 import dev.parley.shared.Frames;
+import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,28 +21,66 @@ import org.slf4j.LoggerFactory;
  * registration, which therefore see exactly the same events. Its state lives on the socket's
  * event loop ({@link #context}), and everything here runs there ({@link UserRegistry} hops to it).
  *
- * <p>Resume: live events are buffered while the durable events after the client's cursor are
- * replayed from the store; then the buffer is flushed, skipping durable events already sent, so
- * each event reaches the client exactly once and in order. Past {@code replayLimit} events the
- * client gets one {@code resync} instead and refetches over REST. A client that falls
- * {@value #MAX_BUFFERED} events behind during its replay is cut off and resumes again.
+ * <p><b>The guarantee:</b> from its {@code ready} frame on, a connection receives every durable
+ * event of its user exactly once and in event-id order; before {@code ready} it receives the
+ * durable events after its cursor (or a {@code resync}). It holds because of three steps, each
+ * argued in {@code docs/architecture.md} ("Why a connection cannot miss an event"):
+ * <ol>
+ *   <li><b>Route first.</b> Once the user's address is registered, the delivery asks the store to
+ *   publish a route marker to it ({@code store.route.probe}) and waits until the marker comes
+ *   back, asking again every {@link Feed#probeEveryMs()}. Everything the store publishes after
+ *   the marker reaches this node; everything before it is committed, so it is in the replay.</li>
+ *   <li><b>Replay, then live.</b> The durable events after the cursor are replayed from the
+ *   store; live events that arrive meanwhile are held, then sent if newer than the replay.</li>
+ *   <li><b>Check the chain.</b> Each live durable event names the one the store published to
+ *   this user before it. If that one was never sent here, there is a hole (a hop that reordered,
+ *   a route that broke): the delivery holds what arrives, fetches the missing events from the
+ *   store, sends them, and goes on. A duplicate is dropped and counted.</li>
+ * </ol>
+ * Past {@code replayLimit} events a replay sends one {@code resync} instead (the client refetches
+ * over REST), and a catch-up closes the connection so the client resumes; a client that falls
+ * {@value #MAX_HELD} events behind while its events are held is cut off and resumes.
  *
  * <p>What a transport adds: how an event is framed and what happens when its socket's write
  * queue is full ({@link #transmit}), and how the socket is closed.
  */
 public abstract class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
-  private static final int MAX_BUFFERED = 10_000;
+  private static final int MAX_HELD = 10_000;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
   private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
+
+  private enum Phase {
+    /** Waiting for the store's route marker. */
+    PROBING,
+    /** Marker seen, replay from the cursor under way. */
+    REPLAYING,
+    /** Sending events as they arrive. */
+    LIVE,
+    /** A hole was seen: fetching what is missing from the store. */
+    CATCHING_UP
+  }
+
+  /** What the store answered to {@code store.events.since}: the events, or too many of them. */
+  private record Fetched(List<Event> events, boolean resync) {
+  }
 
   public final String userId;
   public final Context context;
   private final Long since;
-  private boolean live;
+  private Feed feed;
+  private Phase phase = Phase.PROBING;
   private boolean closed;
+  /**
+   * Every durable event of the user up to this id has reached the client, or does not concern
+   * it any more (superseded by a newer event of the same message, or of a conversation the user
+   * has left). Starts at the client's cursor.
+   */
   private long lastDurableId;
-  private List<Event> buffered = new ArrayList<>();
+  /** Events that arrived while not live, in arrival order. */
+  private List<UserEvent> held = new ArrayList<>();
+  private final Set<String> probes = new HashSet<>();
+  private long probeTimer = -1;
   private Runnable onClose = () -> { };
 
   protected Delivery(String userId, Context context, Long since) {
@@ -67,58 +109,184 @@ public abstract class Delivery {
     closeConnection();
   }
 
-  /** Called once the user's delivery address is registered: replay, then go live. */
-  public void start(Bus bus, int replayLimit) {
-    context.runOnContext(v -> {
-      if (since == null) {
-        goLive(List.of());
-        return;
-      }
-      bus.request(Address.EVENTS_SINCE, new JsonObject().put("userId", userId).put("since", since).put("limit", replayLimit))
-          .onSuccess(reply -> {
-            if (reply.getBoolean("resync", false)) {
-              goLive(List.of(RESYNC));
-            } else {
-              JsonArray events = reply.getJsonArray("events", new JsonArray());
-              List<Event> replay = new ArrayList<>(events.size());
-              events.forEach(frame -> replay.add(Event.of((JsonObject) frame)));
-              goLive(replay);
-            }
-          })
-          .onFailure(cause -> {
-            log.warn("replay for {} failed: {}", userId, cause.getMessage());
+  /** Called once the user's delivery address is registered: route, replay, then live. */
+  public void start(Feed feed) {
+    this.feed = feed;
+    context.runOnContext(v -> probe());
+  }
+
+  private void probe() {
+    if (closed || phase != Phase.PROBING) {
+      return;
+    }
+    if (probes.size() == feed.probeAttempts()) {
+      log.warn("no route from the store to {} after {} probes; closing the connection", userId, probes.size());
+      close();
+      return;
+    }
+    String probe = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    probes.add(probe);
+    feed.bus().request(Address.STORE_ROUTE_PROBE, new JsonObject().put("userId", userId).put("probe", probe))
+        .onFailure(cause -> {
+          if (phase == Phase.PROBING) {
+            log.warn("route probe for {} failed: {}", userId, cause.getMessage());
             close();
-          });
+          }
+        });
+    probeTimer = context.owner().setTimer(feed.probeEveryMs(), t -> probe());
+  }
+
+  /**
+   * Delivers what the store published to the user; the caller is on {@link #context}. Route
+   * markers are consumed here, events are held until the delivery is live.
+   */
+  public void deliverHere(UserEvent published) {
+    if (closed) {
+      return;
+    }
+    if (published.isRoute()) {
+      routeConfirmed(published);
+    } else if (phase == Phase.LIVE) {
+      admit(published, false);
+    } else if (held.size() >= MAX_HELD) {
+      abort();
+    } else {
+      held.add(published);
+    }
+  }
+
+  private void routeConfirmed(UserEvent marker) {
+    if (phase != Phase.PROBING || !probes.contains(marker.probe())) {
+      return; // another delivery's marker, or a late answer to an earlier probe of this one
+    }
+    context.owner().cancelTimer(probeTimer);
+    phase = Phase.REPLAYING;
+    // Everything up to the head was published before the marker: it is committed, so a replay
+    // that starts now finds it, and nothing after it can have been published anywhere but here.
+    long head = marker.head();
+    if (since == null) {
+      goLive(new Fetched(List.of(), false), head);
+      return;
+    }
+    fetch().onSuccess(replay -> goLive(replay, head)).onFailure(cause -> {
+      log.warn("replay for {} failed: {}", userId, cause.getMessage());
+      close();
     });
   }
 
-  private void goLive(List<Event> replay) {
+  private void goLive(Fetched replay, long head) {
     if (closed) {
       return;
     }
-    replay.forEach(this::send);
+    if (replay.resync()) {
+      send(RESYNC);
+    } else {
+      replay.events().forEach(event -> {
+        if (sendDurable(event)) {
+          feed.replayed().increment();
+        }
+      });
+    }
+    lastDurableId = Math.max(lastDurableId, head);
     // From here on nothing is missed: clients (and tests) may rely on what they sent after this.
     send(READY);
-    List<Event> waiting = buffered;
-    buffered = null;
-    live = true;
-    waiting.forEach(this::send);
+    phase = Phase.LIVE;
+    drainHeld();
   }
 
-  /** Delivers an event; the caller is on {@link #context}. */
-  public void deliverHere(Event event) {
-    if (closed) {
+  /** A live event: sent if it is the next in the user's chain; a hole starts a catch-up. */
+  private void admit(UserEvent published, boolean wasHeld) {
+    Event event = published.event();
+    if (!event.durable()) {
+      send(event);
       return;
     }
-    if (!live) {
-      if (buffered.size() >= MAX_BUFFERED) {
-        abort();
-      } else {
-        buffered.add(event);
+    if (event.id() <= lastDurableId) {
+      if (!wasHeld) {
+        feed.duplicates().increment();
       }
       return;
     }
+    Long previous = published.previousId();
+    if (previous != null && previous > lastDurableId) {
+      feed.gaps().increment();
+      log.debug("hole before event {} for {}: {} was never sent here, {} was", event.id(), userId, previous, lastDurableId);
+      held.add(published);
+      catchUp(previous);
+      return;
+    }
+    sendDurable(event);
+  }
+
+  /**
+   * Fetches the durable events after the last one sent and sends them. Everything up to
+   * {@code fence} (the hole's end) was published before the fetch starts, so the fetch finds it.
+   */
+  private void catchUp(long fence) {
+    phase = Phase.CATCHING_UP;
+    fetch().onComplete(fetched -> {
+      if (closed) {
+        return;
+      }
+      if (fetched.failed() || fetched.result().resync()) {
+        log.warn("catching up {} failed ({}); closing the connection so that it resumes", userId,
+            fetched.failed() ? fetched.cause().getMessage() : "too many events missing");
+        close();
+        return;
+      }
+      for (Event event : fetched.result().events()) {
+        if (sendDurable(event)) {
+          feed.refetched().increment();
+        }
+      }
+      lastDurableId = Math.max(lastDurableId, fence);
+      phase = Phase.LIVE;
+      drainHeld();
+    });
+  }
+
+  /** The store is back after a restart: whatever it published before it went may never have come. */
+  public void storeRestarted() {
+    context.runOnContext(v -> {
+      if (!closed && phase == Phase.LIVE) {
+        catchUp(lastDurableId);
+      }
+    });
+  }
+
+  private void drainHeld() {
+    List<UserEvent> waiting = held;
+    held = new ArrayList<>();
+    for (int i = 0; i < waiting.size(); i++) {
+      if (phase != Phase.LIVE || closed) {
+        held.addAll(waiting.subList(i, waiting.size()));
+        return;
+      }
+      admit(waiting.get(i), true);
+    }
+  }
+
+  private Future<Fetched> fetch() {
+    JsonObject query = new JsonObject().put("userId", userId).put("since", lastDurableId).put("limit", feed.replayLimit());
+    return feed.bus().request(Address.EVENTS_SINCE, query).map(reply -> {
+      if (reply.getBoolean("resync", false)) {
+        return new Fetched(List.of(), true);
+      }
+      JsonArray frames = reply.getJsonArray("events", new JsonArray());
+      List<Event> events = new ArrayList<>(frames.size());
+      frames.forEach(frame -> events.add(Event.of((JsonObject) frame)));
+      return new Fetched(events, false);
+    });
+  }
+
+  /** Sends a durable event unless the client has it already; true if sent. */
+  private boolean sendDurable(Event event) {
+    if (event.id() <= lastDurableId) {
+      return false;
+    }
+    lastDurableId = event.id();
     send(event);
+    return true;
   }
 
   private void send(Event event) {
@@ -129,19 +297,13 @@ public abstract class Delivery {
       closed();
       return;
     }
-    if (event.durable()) {
-      if (event.id() <= lastDurableId) {
-        return;
-      }
-      lastDurableId = event.id();
-    }
     transmit(event);
   }
 
   /** Ends the delivery and its socket from this side; the peer's close ends up in {@link #closed()}. */
   public void close() {
     if (!closed) {
-      closed = true;
+      end();
       closeConnection();
       onClose.run();
     }
@@ -153,7 +315,7 @@ public abstract class Delivery {
    */
   public void abort() {
     if (!closed) {
-      closed = true;
+      end();
       abortConnection();
       onClose.run();
     }
@@ -167,8 +329,16 @@ public abstract class Delivery {
   /** The socket is gone (closed by the peer or the network), or the bot unregistered. */
   public void closed() {
     if (!closed) {
-      closed = true;
+      end();
       onClose.run();
+    }
+  }
+
+  private void end() {
+    closed = true;
+    held = new ArrayList<>();
+    if (probeTimer >= 0) {
+      context.owner().cancelTimer(probeTimer);
     }
   }
 }

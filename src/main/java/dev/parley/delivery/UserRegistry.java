@@ -2,7 +2,7 @@ package dev.parley.delivery;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
-import dev.parley.shared.Event;
+import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +34,7 @@ public final class UserRegistry<D extends Delivery> {
 
   private final class UserSlot {
     final Set<D> deliveries = new LinkedHashSet<>();
-    MessageConsumer<Event> consumer;
+    MessageConsumer<UserEvent> consumer;
     Future<Void> ready;
   }
 
@@ -91,7 +91,7 @@ public final class UserRegistry<D extends Delivery> {
     }
   }
 
-  private void dispatch(UserSlot slot, Event event) {
+  private void dispatch(UserSlot slot, UserEvent event) {
     for (D delivery : slot.deliveries) {
       outgoing.computeIfAbsent(delivery.context, c -> new ArrayList<>()).add(() -> delivery.deliverHere(event));
       onDelivered.run();
@@ -116,8 +116,17 @@ public final class UserRegistry<D extends Delivery> {
         .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
   }
 
-  /** Tells a (re)started store every user registered here: it forgets everything when it stops. */
-  public void reportAll() {
+  /**
+   * The store (re)started: it is told every user registered here (it forgets everything when it
+   * stops), and every delivery fetches what the store may have committed but not published
+   * before it went.
+   */
+  public void storeStarted() {
+    all().forEach(Delivery::storeRestarted);
+    reportAll();
+  }
+
+  private void reportAll() {
     JsonArray userIds = new JsonArray(new ArrayList<>(users.keySet()));
     bus.request(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter).put("userIds", userIds))
         .onFailure(cause -> log.warn("presence of {} users ({}) not reported: {}", userIds.size(), reporter, cause.getMessage()));

@@ -2,6 +2,7 @@ package dev.parley.push;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.config.ParleyConfig;
+import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.http.HttpFront;
 import dev.parley.http.Origins;
@@ -30,7 +31,8 @@ import java.util.List;
  *
  * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
  * per user, see {@link UserRegistry}) and {@code event.store.started} (then reports its users with
- * {@code store.presence.sync}). Sends {@code store.events.since} (replay), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
+ * {@code store.presence.sync} and lets every connection catch up). Sends {@code store.route.probe}
+ * and {@code store.events.since} (route, replay and catch-up, see {@link dev.parley.delivery.Delivery}), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
  * {@code store.conversation.delivered}, {@code store.conversation.read}, {@code store.conversation.typing}.
  */
 public final class PushVerticle extends VerticleBase {
@@ -39,6 +41,7 @@ public final class PushVerticle extends VerticleBase {
   private Bus bus;
   private AccessTokens tokens;
   private ClientFrames clientFrames;
+  private Feed feed;
   private Counter delivered;
   private Backlog backlog;
 
@@ -48,6 +51,7 @@ public final class PushVerticle extends VerticleBase {
     bus = new Bus(vertx, config.busTimeoutMs());
     tokens = new AccessTokens(vertx, config.auth());
     clientFrames = new ClientFrames(bus);
+    feed = Feed.of(bus, config.push().replayLimit());
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
     backlog = Backlog.of(config.push(), Meters.registry());
@@ -61,7 +65,7 @@ public final class PushVerticle extends VerticleBase {
     // Any other method on these paths is 405, before the api's catch-all /api/* routes see it.
     front.router().route("/api/events").handler(PushVerticle::methodNotAllowed);
     front.router().route("/api/ws").handler(PushVerticle::methodNotAllowed);
-    Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.reportAll()).completion();
+    Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.storeStarted()).completion();
     return storeWatch.compose(v -> front.listen(vertx));
   }
 
@@ -147,7 +151,7 @@ public final class PushVerticle extends VerticleBase {
   private void join(Session session) {
     session.onClose(() -> leave(session));
     context.runOnContext(v -> registry.attach(session)
-        .onSuccess(ready -> session.start(bus, config.push().replayLimit()))
+        .onSuccess(ready -> session.start(feed))
         .onFailure(cause -> session.context.runOnContext(x -> session.close())));
   }
 

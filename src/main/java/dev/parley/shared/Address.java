@@ -105,6 +105,14 @@ public final class Address {
    * node, sent when the store (re)starts so presence survives a store restart.
    */
   public static final String PRESENCE_SYNC = "store.presence.sync";
+  /**
+   * push, bridge → store. {@code {userId, probe}} → {@code {}}; the store then publishes a
+   * {@linkplain UserEvent#route route marker} carrying {@code probe} on {@code chat.user.<userId>}.
+   * A delivery that has registered the user's address waits for its marker before it replays: in
+   * a cluster a new registration takes a while to reach the store's node, and only the marker's
+   * arrival proves that the store's later publications will arrive too.
+   */
+  public static final String STORE_ROUTE_PROBE = "store.route.probe";
   /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
   public static final String STORE_HEALTH = "store.health";
   /**
@@ -199,8 +207,9 @@ public final class Address {
    * Per-user delivery. Published by the store (and only after the change is durable for
    * {@code message} events); consumed by the push verticle of every node that holds a
    * connection of that user (one consumer per user per node), later by bridged bots.
-   * Body: an {@link Event} (codec {@link Event.Codec}) holding the frame {@code {type, id?, data}}
-   * exactly as the WebSocket carries it.
+   * Body: a {@link UserEvent} (codec {@link UserEvent.Codec}): the frame {@code {type, id?, data}}
+   * exactly as the WebSocket carries it, and the id of the durable event published to the same
+   * user before it. The store is the only publisher, from its one event loop, in event-id order.
    */
   public static String user(String userId) {
     return USER_PREFIX + userId;

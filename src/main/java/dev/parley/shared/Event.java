@@ -1,14 +1,12 @@
 package dev.parley.shared;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A push event on its way to users: the frame {@code {type, id?, data}} of {@link Frames}, shared
- * read-only by every consumer on a node. Published once per recipient address, it is neither
- * copied nor re-encoded per recipient: {@link Codec} hands the same instance to every local
- * consumer, and the WebSocket and SSE texts are encoded once, on first use.
+ * read-only by every consumer on a node. Published once per recipient address (inside a
+ * {@link UserEvent}), it is neither copied nor re-encoded per recipient: the codec hands the same
+ * instance to every local consumer, and the WebSocket and SSE texts are encoded once, on first use.
  */
 public final class Event {
   private final JsonObject frame;
@@ -75,41 +73,5 @@ public final class Event {
       sse = text;
     }
     return text;
-  }
-
-  /**
-   * The event-bus codec: between nodes an event travels as its JSON text; inside a node the
-   * instance itself is passed on, which is safe because nobody changes it. Registered on every
-   * Vert.x instance of a node before any verticle starts.
-   */
-  public static final class Codec implements MessageCodec<Event, Event> {
-    public static final String NAME = "parley.event";
-
-    @Override
-    public void encodeToWire(Buffer buffer, Event event) {
-      Buffer json = event.frame.toBuffer();
-      buffer.appendInt(json.length()).appendBuffer(json);
-    }
-
-    @Override
-    public Event decodeFromWire(int pos, Buffer buffer) {
-      int length = buffer.getInt(pos);
-      return new Event(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
-    }
-
-    @Override
-    public Event transform(Event event) {
-      return event;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 }

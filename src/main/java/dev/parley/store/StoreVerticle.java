@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
  * events after the change they describe has committed: {@code message}, {@code conversation},
- * {@code typing}, {@code delivered}, {@code read}, {@code presence}; and {@code event.bot.revoked}
+ * {@code typing}, {@code delivered}, {@code read}, {@code presence}, and the route markers that
+ * answer {@code store.route.probe}; and {@code event.bot.revoked}
  * once a bot's token is gone.
  */
 public final class StoreVerticle extends VerticleBase {
@@ -40,7 +41,6 @@ public final class StoreVerticle extends VerticleBase {
     database = new Database(vertx, Path.of(config.store().dataDir()), config.store().readPoolSize());
     State state = new State();
     Presence presence = new Presence();
-    Fanout fanout = new Fanout(vertx.eventBus());
     return StoreLease.acquire(vertx, config.nodeId())
         .compose(held -> {
           lease = held;
@@ -56,6 +56,7 @@ public final class StoreVerticle extends VerticleBase {
         .compose(v -> {
           writes = new WriteQueue(vertx, writer, () -> state.load(writer).compose(loaded -> clientKeys.load(writer)),
               config.store().batchMaxSize(), config.store().batchLingerMs(), Meters.registry());
+          Fanout fanout = new Fanout(vertx.eventBus(), state.lastEventId);
           Views views = new Views(state, presence);
           Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
           Users users = new Users(state, views, writes, database.reader());
@@ -103,6 +104,10 @@ public final class StoreVerticle extends VerticleBase {
               Bus.serve(vertx, Address.REACTION_ADD, changes::addReaction),
               Bus.serve(vertx, Address.REACTION_REMOVE, changes::removeReaction),
               Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
+              Bus.serve(vertx, Address.STORE_ROUTE_PROBE, cmd -> {
+                fanout.probe(cmd.getString("userId"), cmd.getString("probe"));
+                return Future.succeededFuture(new JsonObject());
+              }),
               Bus.serve(vertx, Address.SHARE_CREATE, shares::create),
               Bus.serve(vertx, Address.SHARE_LIST, shares::list),
               Bus.serve(vertx, Address.SHARE_REVOKE, shares::revoke),
