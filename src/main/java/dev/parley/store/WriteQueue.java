@@ -200,12 +200,15 @@ final class WriteQueue {
       batch.add(queue.poll());
     }
     runBatch(batch).onComplete(done -> {
-      // Start the next transaction first: its SQL runs on a worker while this event loop answers
-      // the committed batch and publishes its events, which still go out in commit order.
-      next();
+      // The committed batch is answered and its events published before the next batch is even
+      // formed, so no later batch can hand out ids, commit or publish ahead of it: events leave
+      // the store in event-id order by construction. (Starting the next batch first, to overlap
+      // its SQL with these effects, let a later batch publish first: the delivery soak test saw
+      // it about once in 18,000 events.)
       if (done.succeeded()) {
         done.result().run();
       }
+      next();
     });
   }
 

@@ -84,7 +84,7 @@ class DeliverySoakTest extends NodeTestBase {
       traffic.run(plan, MESSAGES_EACH, 0);
 
       audit.awaitQuiet(streams, 30_000);
-      streams.forEach(audit::check);
+      streams.forEach((receiver, groups) -> audit.check(receiver, groups, api));
       System.out.println("delivery soak: " + audit.summary());
       assertTrue(audit.clean(), audit.summary() + "\n" + audit.report());
       assertTrue(audit.deliveries() >= 20_000, "the soak delivers tens of thousands of events: " + audit.summary());

@@ -185,7 +185,8 @@ public final class Receiver implements AutoCloseable {
     return result.future().await();
   }
 
-  static void pause(long millis) {
+  /** Sleeps the test thread. */
+  public static void pause(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
