@@ -11,6 +11,10 @@ if (!token) {
 const auth = { authorization: `Bearer ${token}` };
 let lastId = 0; // the newest event id seen: the resume cursor after a reconnect
 const bots = new Map(); // user id → bot? Bots never answer bots, or two echo bots would talk forever.
+// conversation id → highest seq seen. seq has no gaps, so a jump means a message never reached
+// us (whatever lost it): it is fetched over REST and answered like any other.
+const lastSeq = new Map();
+let gapsFilled = 0;
 
 async function isBot(userId) {
   if (!bots.has(userId)) {
@@ -41,14 +45,36 @@ async function main() {
       const event = frame.body; // exactly a WebSocket event: {type, id?, data}
       if (event.id) lastId = event.id;
       if (event.type === 'ready') return console.log(`${me.username} is listening`);
+      if (event.type !== 'message') return;
       const m = event.data;
-      if (event.type !== 'message' || m.senderId === me.id || m.type !== 'text' || m.recalled) return;
-      isBot(m.senderId)
-        .then((bot) => bot || answer(eb, m))
-        .catch((e) => console.error('not sent:', e.message));
+      const before = lastSeq.get(m.conversationId);
+      if (before === undefined || m.seq > before) lastSeq.set(m.conversationId, m.seq);
+      if (before !== undefined && m.seq > before + 1) {
+        fillGap(eb, me, m.conversationId, before, m.seq).catch((e) => console.error('gap not filled:', e.message));
+      }
+      consider(eb, me, m);
     });
   };
   eb.onclose = () => console.log('disconnected, reconnecting…');
+}
+
+/** Answers a human's text message (a replayed or refetched one too: the clientId makes it once only). */
+function consider(eb, me, m) {
+  if (m.senderId === me.id || m.type !== 'text' || m.recalled) return;
+  isBot(m.senderId)
+    .then((bot) => bot || answer(eb, m))
+    .catch((e) => console.error('not sent:', e.message));
+}
+
+/** Fetches the messages between seq `after` and `upTo` that never arrived, and treats them as arrived. */
+async function fillGap(eb, me, conversationId, after, upTo) {
+  const page = await fetch(`${base}/api/conversations/${encodeURIComponent(conversationId)}/messages?after=${after}&limit=200`,
+    { headers: auth });
+  if (!page.ok) throw new Error(`GET messages: ${page.status}`);
+  const missed = (await page.json()).messages.filter((m) => m.seq < upTo);
+  gapsFilled += missed.length;
+  console.log(`filled a gap in ${conversationId}: ${missed.length} message(s) fetched (${gapsFilled} in all)`);
+  missed.forEach((m) => consider(eb, me, m));
 }
 
 function answer(eb, m) {

@@ -16,6 +16,10 @@ ME = json.load(urllib.request.urlopen(urllib.request.Request(BASE + "/api/me", h
 ADDRESS = "chat.user." + ME["id"]
 last_id = 0  # the newest event id seen: the resume cursor after a reconnect
 bots = {}  # user id -> bot? Bots never answer bots, or two echo bots would talk forever.
+# conversation id -> highest seq seen. seq has no gaps, so a jump means a message never reached
+# us (whatever lost it): it is fetched over REST and answered like any other.
+last_seq = {}
+gaps_filled = 0
 
 
 def is_bot(user_id):
@@ -23,6 +27,17 @@ def is_bot(user_id):
         request = urllib.request.Request(BASE + "/api/users/" + user_id, headers=AUTH)
         bots[user_id] = json.load(urllib.request.urlopen(request))["user"]["bot"]
     return bots[user_id]
+
+
+def missed_between(conversation_id, after, up_to):
+    """The messages with seq after `after` and before `up_to`, which the stream never brought."""
+    global gaps_filled
+    url = "%s/api/conversations/%s/messages?after=%d&limit=200" % (BASE, conversation_id, after)
+    page = json.load(urllib.request.urlopen(urllib.request.Request(url, headers=AUTH)))
+    missed = [m for m in page["messages"] if m["seq"] < up_to]
+    gaps_filled += len(missed)
+    print("filled a gap in %s: %d message(s) fetched (%d in all)" % (conversation_id, len(missed), gaps_filled))
+    return missed
 
 
 def run():
@@ -75,12 +90,20 @@ def run():
             m = event["data"]
             if event["type"] == "ready":
                 print(ME["username"], "is listening")
-            elif (event["type"] == "message" and m["senderId"] != ME["id"] and m["type"] == "text"
-                  and not m["recalled"] and not is_bot(m["senderId"])):
-                send({"type": "send", "address": "chat.send", "replyAddress": "echo-%d" % m["id"], "headers": AUTH,
-                      "body": {"clientId": "echo-%d" % m["id"],  # idempotent: a replayed message is answered once
-                               "conversationId": m["conversationId"], "msgType": "text",
-                               "text": "echo: " + m["text"], "replyTo": m["id"]}})
+            elif event["type"] == "message":
+                before = last_seq.get(m["conversationId"])
+                last_seq[m["conversationId"]] = max(before or 0, m["seq"])
+                arrived = [m]
+                if before is not None and m["seq"] > before + 1:
+                    arrived = missed_between(m["conversationId"], before, m["seq"]) + arrived
+                for message in arrived:
+                    if (message["senderId"] != ME["id"] and message["type"] == "text"
+                            and not message["recalled"] and not is_bot(message["senderId"])):
+                        send({"type": "send", "address": "chat.send", "replyAddress": "echo-%d" % message["id"],
+                              "headers": AUTH,
+                              "body": {"clientId": "echo-%d" % message["id"],  # a replayed message is answered once
+                                       "conversationId": message["conversationId"], "msgType": "text",
+                                       "text": "echo: " + message["text"], "replyTo": message["id"]}})
 
 
 while True:

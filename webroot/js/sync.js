@@ -1,6 +1,12 @@
 // Keeps the store in step with the server: initial load, live events,
 // resync, read/delivered pointers, typing notices. Views call the exported
 // actions; push events come in through onEvent.
+//
+// A safety net under the server's own guarantee: seq is gap-free per
+// conversation, so a message whose seq is past the end of the loaded window
+// means something in between never arrived. It is fetched over REST at once
+// (fillGap), and counted; with debug on (?debug in the address, or
+// localStorage "parley.debug" = "1") each filled gap is reported in the console.
 
 import * as api from './api.js';
 import * as store from './store.js';
@@ -12,6 +18,9 @@ const { state } = store;
 export let push = null;
 let wasDisconnected = false;
 let signedOutHandler = () => {};
+const debug = /[?&]debug\b/.test(location.search) || localStorage.getItem('parley.debug') === '1';
+/** Gaps seen in a loaded conversation and messages fetched to fill them, since the page loaded. */
+export const gaps = { seen: 0, filled: 0 };
 
 export async function startSession(user, { onSignedOut }) {
   signedOutHandler = onSignedOut;
@@ -68,7 +77,7 @@ function onState(s) {
   }
 }
 
-function onEvent(type, data) {
+export function onEvent(type, data) {
   switch (type) {
     case 'message': return onMessage(data);
     case 'read':
@@ -88,7 +97,10 @@ function onMessage(msg) {
   const known = state.conversations.has(msg.conversationId);
   const { isNew, gap } = store.applyMessage(msg);
   if (!known) refreshConversation(msg.conversationId);
-  if (gap) fillGap(msg.conversationId);
+  if (gap) {
+    gaps.seen++;
+    fillGap(msg.conversationId);
+  }
   if (msg.senderId !== state.me?.id) {
     store.clearTyping(msg.conversationId, msg.senderId);
     if (isNew) scheduleDelivered(msg.conversationId, msg.seq);
@@ -145,16 +157,25 @@ async function resync() {
   }
 }
 
-/** A message arrived whose seq is past the end of our window: fetch what lies between. */
+/**
+ * A message arrived whose seq is past the end of our window: fetch what lies
+ * between, until the window has no hole (one that opens while a page is on
+ * its way is filled too).
+ */
 async function fillGap(convId) {
   const c = state.chats.get(convId);
   if (!c || c.fillingGap) return;
   c.fillingGap = true;
   try {
-    for (let i = 0; i < 20; i++) {
-      const page = await api.getMessages(convId, { after: store.maxSeqBeforeGap(c), limit: 200 });
+    for (let i = 0; i < 20 && store.maxSeqBeforeGap(c) < store.maxSeq(c); i++) {
+      const from = store.maxSeqBeforeGap(c);
+      const before = c.messages.length;
+      const page = await api.getMessages(convId, { after: from, limit: 200 });
       store.mergePage(convId, page.messages || []);
-      if (!page.hasMore || !(page.messages || []).length) break;
+      const fetched = c.messages.length - before;
+      gaps.filled += fetched;
+      if (debug) console.info(`parley: filled a gap after seq ${from} in ${convId}: ${fetched} message(s) (gaps seen ${gaps.seen}, messages filled ${gaps.filled})`);
+      if (!fetched) break; // nothing more to find: the next event or a resync tries again
     }
   } catch { /* the next event or resync tries again */ } finally { c.fillingGap = false; }
 }

@@ -190,11 +190,17 @@ public final class Benchmark {
     Map<String, Double> before = storeFigures();
     run.measure(server);
     String store = storeSummary(before, storeFigures());
+    Map<String, List<DeliveryLedger.Inbox>> members = new java.util.HashMap<>();
+    for (int i = 0; i < pairs; i++) {
+      members.put(conversations.get(i), List.of(connections.get(2 * i).inbox, connections.get(2 * i + 1).inbox));
+    }
+    String check = run.check(members);
     String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
     System.out.printf("%s: %,.0f messages/s %s (%d connections, %s); latency %s%n",
         receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), RELAY ? "relayed, none stored" : "stored and delivered",
         connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
+    System.out.println("               " + check);
     closeAll(connections);
     return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
@@ -221,9 +227,15 @@ public final class Benchmark {
     Map<String, Double> before = storeFigures();
     run.measure(server);
     String store = storeSummary(before, storeFigures());
+    Map<String, List<DeliveryLedger.Inbox>> members = new java.util.HashMap<>();
+    for (int g = 0; g < GROUPS; g++) {
+      members.put(groups.get(g), connections.subList(g * MEMBERS, (g + 1) * MEMBERS).stream().map(c -> c.inbox).toList());
+    }
+    String check = run.check(members);
     System.out.printf("group fan-out%s: %,.0f deliveries/s (%d groups x %d members, %,.0f messages/s); latency %s%n",
         receipts ? " (receipts)" : "", run.rate(), GROUPS, MEMBERS, run.rate() / MEMBERS, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
+    System.out.println("               " + check);
     closeAll(connections);
     return new Result("group fan-out" + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
   }
@@ -258,6 +270,7 @@ public final class Benchmark {
     final Histogram latency = new Histogram();
     final AtomicLong delivered = new AtomicLong();
     final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    final DeliveryLedger ledger = new DeliveryLedger();
     volatile boolean measuring;
     volatile boolean stopped;
     boolean countAll;
@@ -285,6 +298,12 @@ public final class Benchmark {
       Thread.sleep(500);
     }
 
+    /** After the senders stopped: lets the last events arrive, then checks every delivery. */
+    String check(Map<String, List<DeliveryLedger.Inbox>> members) throws InterruptedException {
+      ledger.awaitQuiet(1_000, 15_000);
+      return ledger.report(members);
+    }
+
     double rate() {
       return delivered.get() / (measuredNanos / 1e9);
     }
@@ -309,6 +328,7 @@ public final class Benchmark {
     final String prefix;
     /** In a receipts mix, one connection in three also reports {@code read}. */
     final boolean reader;
+    final DeliveryLedger.Inbox inbox;
     long counter;
     String conversationId;
     boolean paced;
@@ -318,6 +338,7 @@ public final class Benchmark {
       this.socket = socket;
       this.prefix = user.id() + "-";
       this.reader = reader;
+      this.inbox = run.ledger.inbox();
       socket.textMessageHandler(text -> onFrame(text, run));
     }
 
@@ -355,6 +376,7 @@ public final class Benchmark {
 
     private void onFrame(String text, Run run) {
       if (text.startsWith("{\"type\":\"ack\"")) {
+        run.ledger.acked(conversationId, number(text, "\"seq\":"));
         if (!paced) {
           sendNext(run);
         }
@@ -363,6 +385,7 @@ public final class Benchmark {
       if (!text.startsWith("{\"type\":\"message\"")) {
         return;
       }
+      inbox.received(field(text, "\"conversationId\":\""), number(text, "\"seq\":"));
       String clientId = field(text, "\"clientId\":\"");
       if (clientId == null) {
         return;
@@ -423,6 +446,16 @@ public final class Benchmark {
     return String.format("store: %,.0f write batches, %.1f jobs per batch, %.2f ms per batch (run + commit)",
         batches, delta.apply("parley_store_batch_size_sum") / batches,
         delta.apply("parley_store_commit_seconds_sum") / delta.apply("parley_store_commit_seconds_count") * 1000);
+  }
+
+  /** The whole number after {@code key} in a frame's text. */
+  private static long number(String text, String key) {
+    int at = text.indexOf(key) + key.length();
+    int end = at;
+    while (end < text.length() && Character.isDigit(text.charAt(end))) {
+      end++;
+    }
+    return Long.parseLong(text.substring(at, end));
   }
 
   private static String field(String text, String key) {
