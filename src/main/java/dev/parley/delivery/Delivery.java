@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Route first.</b> Once the user's address is registered, the delivery asks the store to
  *   publish a route marker to it ({@code store.route.probe}) and waits until the marker comes
- *   back, asking again every {@link Feed#probeEveryMs()}. Everything the store publishes after
+ *   back, asking again every {@value #PROBE_EVERY_MS} ms. Everything the store publishes after
  *   the marker reaches this node; everything before it is committed, so it is in the replay.</li>
  *   <li><b>Replay, then live.</b> The durable events after the cursor are replayed from the
  *   store; live events that arrive meanwhile are held, then sent if newer than the replay.</li>
@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public abstract class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
   private static final int MAX_HELD = 10_000;
+  /** A route usually exists at once (one node) or within a second (a cluster); after 30 s the client retries. */
+  private static final long PROBE_EVERY_MS = 250;
+  private static final int PROBE_ATTEMPTS = 120;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
   private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
 
@@ -119,7 +122,7 @@ public abstract class Delivery {
     if (closed || phase != Phase.PROBING) {
       return;
     }
-    if (probes.size() == feed.probeAttempts()) {
+    if (probes.size() == PROBE_ATTEMPTS) {
       log.warn("no route from the store to {} after {} probes; closing the connection", userId, probes.size());
       close();
       return;
@@ -133,7 +136,7 @@ public abstract class Delivery {
             close();
           }
         });
-    probeTimer = context.owner().setTimer(feed.probeEveryMs(), t -> probe());
+    probeTimer = context.owner().setTimer(PROBE_EVERY_MS, t -> probe());
   }
 
   /**

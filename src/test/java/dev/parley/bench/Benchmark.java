@@ -408,12 +408,7 @@ public final class Benchmark {
     /** Sends {@code delivered} for a received message, and {@code read} from one connection in three. */
     private void acknowledge(String messageEvent) {
       String conversationId = field(messageEvent, "\"conversationId\":\"");
-      int at = messageEvent.indexOf("\"seq\":") + 6;
-      int end = at;
-      while (Character.isDigit(messageEvent.charAt(end))) {
-        end++;
-      }
-      String tail = "\",\"conversationId\":\"" + conversationId + "\",\"seq\":" + messageEvent.substring(at, end) + "}";
+      String tail = "\",\"conversationId\":\"" + conversationId + "\",\"seq\":" + number(messageEvent, "\"seq\":") + "}";
       socket.writeTextMessage("{\"type\":\"delivered" + tail);
       if (reader) {
         socket.writeTextMessage("{\"type\":\"read" + tail);
