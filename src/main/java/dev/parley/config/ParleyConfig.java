@@ -43,8 +43,69 @@ public record ParleyConfig(
     }
   }
 
+  /**
+   * {@code postgres} is null for the embedded SQLite store under {@code dataDir}; set (from
+   * {@code store.database}, a {@code postgresql://} URL, and the {@code store.postgres.*} keys,
+   * which win), the store keeps its data in that PostgreSQL database instead.
+   */
   public record Store(String dataDir, int readPoolSize, int batchMaxSize, long batchLingerMs, long receiptsCoalesceMs,
-                      long searchLingerMs, long clientKeysLingerMs) {
+                      long searchLingerMs, long clientKeysLingerMs, Postgres postgres) {
+  }
+
+  /** Where a PostgreSQL store's database is, and who the store signs in as. */
+  public record Postgres(String host, int port, String database, String user, String password) {
+    /** Flyway's and migrate-store's pgjdbc URL (without credentials). */
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** A URL to show in logs and /health: no password. */
+    public String display() {
+      return "postgresql://" + (user == null ? "" : user + "@") + host + ":" + port + "/" + database;
+    }
+
+    /**
+     * Reads {@code postgresql://user:password@host:port/database}, then lets the separate keys
+     * (host, port, name, user, password) override its parts. Null when neither says anything.
+     */
+    public static Postgres from(String url, JsonObject keys) {
+      if ((url == null || url.isBlank()) && (keys == null || keys.getString("host") == null)) {
+        return null;
+      }
+      String host = "localhost";
+      int port = 5432;
+      String database = "parley";
+      String user = null;
+      String password = null;
+      if (url != null && !url.isBlank()) {
+        java.net.URI uri = java.net.URI.create(url.trim());
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+          throw new IllegalArgumentException("store.database must be a postgresql:// URL, not " + uri.getScheme() + ":");
+        }
+        host = uri.getHost() == null ? host : uri.getHost();
+        port = uri.getPort() < 0 ? port : uri.getPort();
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        database = path.isEmpty() ? database : path;
+        String info = uri.getRawUserInfo();
+        if (info != null) {
+          int colon = info.indexOf(':');
+          user = decode(colon < 0 ? info : info.substring(0, colon));
+          password = colon < 0 ? null : decode(info.substring(colon + 1));
+        }
+      }
+      JsonObject k = keys == null ? new JsonObject() : keys;
+      return new Postgres(k.getString("host", host), k.getInteger("port", port), k.getString("name", database),
+          k.getString("user", user), k.getString("password", password));
+    }
+
+    private static String decode(String s) {
+      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+      return display();
+    }
   }
 
   /**
@@ -101,7 +162,8 @@ public record ParleyConfig(
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
             store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
             store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L),
-            Math.max(1, store.getLong("clientKeysLingerMs", 1000L))),
+            Math.max(1, store.getLong("clientKeysLingerMs", 1000L)),
+            Postgres.from(store.getString("database"), store.getJsonObject("postgres"))),
         new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
             push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
             push.getInteger("writeQueueCloseBytes", 1048576)),

@@ -113,8 +113,14 @@ public final class Address {
    * arrival proves that the store's later publications will arrive too.
    */
   public static final String STORE_ROUTE_PROBE = "store.route.probe";
-  /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId}}. */
+  /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId, database, node}}. */
   public static final String STORE_HEALTH = "store.health";
+  /**
+   * http ({@code GET /health}, when no store answers {@link #STORE_HEALTH}) → a store waiting to
+   * take over on PostgreSQL. {@code {}} → {@code {node, since, holder}}: the standby's node, since
+   * when it waits, and who held the database fence when it last looked.
+   */
+  public static final String STORE_STANDBY = "store.standby";
   /**
    * root ({@code Node}, at start of a clustered node without the store role and without a
    * configured secret) → store. {@code {}} → {@code {jwtSecret}}: every node signs and checks
@@ -125,8 +131,10 @@ public final class Address {
   // ---- Cluster -------------------------------------------------------------------------------
 
   /**
-   * Published by the store once it answers, consumed by push on every node, which then sends
-   * {@link #PRESENCE_SYNC}. Body {@code {node}}.
+   * Published by the store once it answers (at start, and when a standby has taken over),
+   * consumed by push and bridge on every node, which then send {@link #PRESENCE_SYNC} and resume
+   * every connection from its last delivered event id: events the previous store committed but
+   * did not publish before it died still reach them. Body {@code {node}}.
    */
   public static final String STORE_STARTED = "event.store.started";
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
@@ -29,6 +30,12 @@ public final class Bus {
    * failure code (HTTP status). Returns the registration's completion.
    */
   public static Future<Void> serve(Vertx vertx, String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return consumer(vertx, address, handler).completion();
+  }
+
+  /** {@link #serve}, keeping the consumer, for a verticle that stops serving before it stops (a store stepping down). */
+  public static MessageConsumer<JsonObject> consumer(Vertx vertx, String address,
+                                                     Function<JsonObject, Future<JsonObject>> handler) {
     return vertx.eventBus().<JsonObject>consumer(address, message -> {
       Future<JsonObject> reply;
       try {
@@ -43,6 +50,6 @@ public final class Bus {
           Failure.reply(message, ar.cause());
         }
       });
-    }).completion();
+    });
   }
 }

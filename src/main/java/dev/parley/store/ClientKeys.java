@@ -44,14 +44,13 @@ final class ClientKeys {
   static final int MAX_MOVE = 65_536;
   /** Past this many keys beyond the mark, {@link #load} copies them to keys.db instead of holding them. */
   static final int CATCH_UP_CHUNK = 50_000;
-  private static final String INSERT = "INSERT INTO client_keys (sender_id, client_id, message_id)"
-      + " SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY 1, 2";
   private static final Logger log = LoggerFactory.getLogger(ClientKeys.class);
 
   private record Entry(long messageId, String senderId, String clientId) {
   }
 
   private final Vertx vertx;
+  private final Dialect sql;
   private final Pool keys;
   /** sender + NUL + clientId → message id, for the messages past the mark. */
   private Map<String, Long> recent = new HashMap<>();
@@ -63,10 +62,12 @@ final class ClientKeys {
   private Future<Void> moving = Future.succeededFuture();
   private long lastMoveAt = System.nanoTime();
   private boolean stopped;
+  private long mover = -1;
   private boolean loading;
 
-  ClientKeys(Vertx vertx, Pool keys) {
+  ClientKeys(Vertx vertx, Dialect sql, Pool keys) {
     this.vertx = vertx;
+    this.sql = sql;
     this.keys = keys;
   }
 
@@ -187,7 +188,7 @@ final class ClientKeys {
    */
   void moveEvery(long lingerMs) {
     long lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
-    vertx.setPeriodic(Math.max(1, Math.min(250, lingerMs)), id -> {
+    mover = vertx.setPeriodic(Math.max(1, Math.min(250, lingerMs)), id -> {
       if (stopped || loading || !moving.isComplete()) {
         return;
       }
@@ -226,6 +227,7 @@ final class ClientKeys {
   /** No further moves; completes when the one under way has ended. */
   Future<Void> stop() {
     stopped = true;
+    vertx.cancelTimer(mover);
     return moving.otherwiseEmpty();
   }
 
@@ -241,8 +243,10 @@ final class ClientKeys {
         rows.add(new JsonArray().add(entry.senderId()).add(entry.clientId()).add(entry.messageId()));
       }
       return rows.encode();
-    }).compose(json -> keys.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(json))
-        .compose(v -> conn.preparedQuery("UPDATE moved SET up_to = ? WHERE id = 1").execute(Tuple.of(upTo)))
+    }).compose(json -> keys.withTransaction(conn -> conn.preparedQuery(sql.insertClientKeys()).execute(Tuple.of(json))
+        // Never backwards: after a takeover the store that stepped down may still finish a move.
+        .compose(v -> conn.preparedQuery("UPDATE moved SET up_to = " + sql.greatest("up_to", "?") + " WHERE id = 1")
+            .execute(Tuple.of(upTo)))
         .mapEmpty()));
   }
 

@@ -22,29 +22,33 @@ final class Conversations {
    * The caller's conversations with their last message (the highest seq, found through the
    * (conversation, seq) index) and activity: the newer of the creation and the last message.
    */
-  private static String viewSql(String where) {
+  private static String viewSql(Dialect sql, String where) {
     return "SELECT * FROM (SELECT c.id AS conv_id,"
-        + " MAX(c.activity_id, COALESCE(m.id, 0)) AS conv_activity,"
+        + " " + sql.greatest("c.activity_id", "COALESCE(m.id, 0)") + " AS conv_activity,"
         + " mb.last_read_seq AS my_read, mb.muted AS my_muted,"
         + " (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > mb.last_read_seq"
-        + "   AND x.sender_id <> mb.user_id) AS my_unread, " + Views.MESSAGE_COLUMNS
+        + "   AND x.sender_id <> mb.user_id) AS my_unread, " + sql.messageColumns()
         + " FROM members mb JOIN conversations c ON c.id = mb.conversation_id"
         + " LEFT JOIN messages m ON m.conversation_id = c.id"
         + "   AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = c.id)"
-        + " WHERE " + where + ")";
+        + " WHERE " + where + ") views";
   }
 
-  private static final String LIST = viewSql("mb.user_id = ?") + " WHERE 1 = 1";
-  private static final String ONE = viewSql("mb.user_id = ? AND c.id = ?");
+  /** The caller's conversations; the list appends its cursor and order. */
+  private final String listSql;
+  private final String oneSql;
 
   private final State state;
   private final Views views;
   private final WriteQueue writes;
   private final Pool reader;
   private final Fanout fanout;
-  private final Messages messages;
+  private final MessageWrites messages;
 
-  Conversations(State state, Views views, WriteQueue writes, Pool reader, Fanout fanout, Messages messages) {
+  Conversations(Dialect sql, State state, Views views, WriteQueue writes, Pool reader, Fanout fanout,
+                MessageWrites messages) {
+    this.listSql = viewSql(sql, "mb.user_id = ?") + " WHERE 1 = 1";
+    this.oneSql = viewSql(sql, "mb.user_id = ? AND c.id = ?");
     this.state = state;
     this.views = views;
     this.writes = writes;
@@ -149,7 +153,7 @@ final class Conversations {
     int limit = cmd.getInteger("limit", 50);
     String cursor = cmd.getString("cursor");
     List<Object> params = new ArrayList<>(List.of(userId));
-    String sql = LIST;
+    String sql = listSql;
     if (cursor != null) {
       String[] parts = cursor.split(":", 2);
       try {
@@ -186,7 +190,7 @@ final class Conversations {
 
   /** {@code {conversation}} as {@code userId} sees it; for a former member, what they may still know. */
   Future<JsonObject> view(String conversationId, String userId) {
-    return reader.preparedQuery(ONE).execute(Tuple.of(userId, conversationId)).map(rows -> {
+    return reader.preparedQuery(oneSql).execute(Tuple.of(userId, conversationId)).map(rows -> {
       State.Conversation c = state.conversations.get(conversationId);
       JsonObject view = rows.size() > 0 ? conversation(rows.iterator().next(), userId) : outsider(c);
       return new JsonObject().put("conversation", view);

@@ -1,152 +1,50 @@
 package dev.parley.store;
 
-import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import dev.parley.config.ParleyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
-import java.nio.file.Files;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.time.Duration;
-import org.flywaydb.core.Flyway;
 
 /**
- * The SQLite files and their pools. SQLite has one writer per file, so changes to
- * {@code parley.db} go through a pool of exactly one connection (fed by {@link WriteQueue}), and
- * the full-text index lives in {@code search.db} with a writer of its own ({@link SearchIndex}),
- * so indexing never lengthens a message batch, and so do the idempotency keys in {@code keys.db}
- * ({@link ClientKeys}). Queries run on a separate read-only pool in
- * parallel under WAL, with {@code search.db} attached. Agroal owns the physical connections
- * (pragmas in the URL, validation, lifetime); vertx-jdbc-client wraps each data source in a
- * pool of the same size.
+ * Where the store keeps its data: the embedded SQLite files under the data folder
+ * ({@link SqliteDatabase}, the default) or a PostgreSQL database ({@link PostgresDatabase}).
+ * Either way the store talks to {@code io.vertx.sqlclient} pools and connections and writes
+ * through one connection only; what differs in the SQL is the {@link #dialect()}'s.
  */
-final class Database {
-  private final Vertx vertx;
-  private final Path file;
-  private final Path searchFile;
-  private final Path keysFile;
-  private final int readPoolSize;
-  private AgroalDataSource writerSource;
-  private AgroalDataSource readerSource;
-  private AgroalDataSource searchSource;
-  private AgroalDataSource keysSource;
-  private Pool writer;
-  private Pool reader;
-  private Pool search;
-  private Pool keys;
-
-  Database(Vertx vertx, Path dataDir, int readPoolSize) {
-    this.vertx = vertx;
-    this.file = dataDir.toAbsolutePath().resolve("parley.db");
-    this.searchFile = dataDir.toAbsolutePath().resolve("search.db");
-    this.keysFile = dataDir.toAbsolutePath().resolve("keys.db");
-    this.readPoolSize = readPoolSize;
+interface Database {
+  static Database of(Vertx vertx, ParleyConfig.Store config) {
+    return config.postgres() == null
+        ? new SqliteDatabase(vertx, Path.of(config.dataDir()), config.readPoolSize())
+        : new PostgresDatabase(vertx, config.postgres(), config.readPoolSize());
   }
 
-  /** Creates the files if needed, migrates them (Flyway), then opens the pools. */
-  Future<Void> open() {
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(file.getParent());
-      writerSource = dataSource(writerUrl(), 1, null);
-      Flyway.configure().dataSource(writerSource).locations("classpath:db/migration").load().migrate();
-      searchSource = dataSource(derivedUrl(searchFile), 1, null);
-      Flyway.configure().dataSource(searchSource).locations("classpath:db/search").table("flyway_search_history")
-          .load().migrate();
-      // Two: a lookup of an old key (a retried send) never waits behind a move of keys.
-      keysSource = dataSource(derivedUrl(keysFile), 2, null);
-      Flyway.configure().dataSource(keysSource).locations("classpath:db/keys").table("flyway_keys_history")
-          .load().migrate();
-      // Readers see the search index as the schema "search", for queries that join both files.
-      readerSource = dataSource(readerUrl(), readPoolSize,
-          "ATTACH DATABASE '" + searchFile.toString().replace("'", "''") + "' AS search");
-      return null;
-    }).map(v -> {
-      writer = JDBCPool.pool(vertx, writerSource, new PoolOptions().setMaxSize(1).setName("parley-writer"));
-      reader = JDBCPool.pool(vertx, readerSource, new PoolOptions().setMaxSize(readPoolSize).setName("parley-reader"));
-      search = JDBCPool.pool(vertx, searchSource, new PoolOptions().setMaxSize(1).setName("parley-search"));
-      keys = JDBCPool.pool(vertx, keysSource, new PoolOptions().setMaxSize(2).setName("parley-keys"));
-      return null;
-    });
-  }
+  Dialect dialect();
 
-  Pool writer() {
-    return writer;
-  }
-
-  Pool reader() {
-    return reader;
-  }
-
-  /** The one connection that writes the search index (search.db). */
-  Pool search() {
-    return search;
-  }
+  /** Creates or migrates the schema (Flyway), then opens the read pools. */
+  Future<Void> open();
 
   /**
-   * keys.db, where idempotency keys go some time after their messages: one connection moves keys
-   * in, the other looks old ones up meanwhile (WAL).
+   * A new connection for the store's single writer, which {@link WriteQueue} holds and whose
+   * transactions it runs. On PostgreSQL it must first win the {@link WriterFence}.
    */
-  Pool keys() {
-    return keys;
-  }
+  Future<SqlConnection> connectWriter();
 
-  Future<Void> close() {
-    Future<Void> pools = Future.join(
-        writer == null ? Future.succeededFuture() : writer.close(),
-        reader == null ? Future.succeededFuture() : reader.close(),
-        search == null ? Future.succeededFuture() : search.close(),
-        keys == null ? Future.succeededFuture() : keys.close()).mapEmpty();
-    return pools.eventually(() -> vertx.executeBlocking(() -> {
-      for (AgroalDataSource source : new AgroalDataSource[] {readerSource, searchSource, keysSource, writerSource}) {
-        if (source != null) {
-          source.close();
-        }
-      }
-      return null;
-    }));
-  }
+  /** Queries that read committed data, in parallel with the writer. */
+  Pool reader();
 
-  /**
-   * WAL: readers never block the writer. FULL: an acknowledged commit survives power loss. The
-   * writer keeps autocommit on and {@link WriteQueue} opens each transaction itself with
-   * {@code BEGIN IMMEDIATE}, pipelined with the batch's statements; so no driver-opened
-   * transaction ever holds the write lock while the writer idles (vertx-jdbc-client 5.0.8 would
-   * leave autocommit off after a commit, and sqlite-jdbc would then begin the next one at once).
-   * A 64 MiB page cache keeps the index pages that every batch touches in memory.
-   */
-  private String writerUrl() {
-    return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&foreign_keys=on"
-        + "&busy_timeout=5000&transaction_mode=DEFERRED&cache_size=-65536";
-  }
+  /** Where idempotency keys are moved some time after their messages ({@link ClientKeys}). */
+  Pool keys();
 
-  /**
-   * search.db and keys.db hold data derived from parley.db and are rebuilt from it (each keeps its
-   * mark in the same transactions as its data), so NORMAL durability is enough.
-   */
-  private static String derivedUrl(Path file) {
-    return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000"
-        + "&transaction_mode=DEFERRED";
-  }
+  /** The full-text index's upkeep. */
+  SearchIndex searchIndex(long lingerMs);
 
-  private String readerUrl() {
-    return "jdbc:sqlite:" + file + "?open_mode=1&foreign_keys=on&busy_timeout=5000";
-  }
+  /** For logs and {@code /health}: which database, without secrets. */
+  String describe();
 
-  private static AgroalDataSource dataSource(String url, int size, String initialSql) throws SQLException {
-    return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-        .connectionPoolConfiguration(pool -> pool
-            .initialSize(1)
-            .minSize(1)
-            .maxSize(size)
-            .acquisitionTimeout(Duration.ofSeconds(10))
-            .maxLifetime(Duration.ofHours(1))
-            .connectionValidator(ConnectionValidator.defaultValidator())
-            .connectionFactoryConfiguration(factory -> initialSql == null
-                ? factory.jdbcUrl(url)
-                : factory.jdbcUrl(url).initialSql(initialSql))));
-  }
+  /** True if several nodes may run a store on this database, one active and the others waiting. */
+  boolean shared();
+
+  Future<Void> close();
 }

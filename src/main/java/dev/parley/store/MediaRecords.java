@@ -22,23 +22,24 @@ import java.util.Set;
  * profile) and what a message may carry, and it forgets items nothing uses any more.
  */
 final class MediaRecords {
-  /** A media row as the JSON {@link Views#media} builds the wire shape from. */
-  static final String JSON = "json_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size,"
-      + " 'name', md.name, 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)";
-  private static final String READERS = "md.owner_id, " + JSON + " AS media_json,"
-      + " EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) AS avatar,"
-      + " (SELECT group_concat(DISTINCT m.conversation_id) FROM messages m WHERE m.media_id = md.id AND m.recalled = 0)"
-      + " AS conversations";
 
   /** One item with what decides who may read or send it. */
   record Found(String ownerId, String kind, boolean avatar, Set<String> conversations, JsonObject wire) {
   }
 
+  private final Dialect sql;
+  /** The owner, the wire JSON ({@link Dialect#mediaJson}), whether it is an avatar and the conversations using it. */
+  private final String readers;
   private final State state;
   private final WriteQueue writes;
   private final Pool reader;
 
-  MediaRecords(State state, WriteQueue writes, Pool reader) {
+  MediaRecords(Dialect sql, State state, WriteQueue writes, Pool reader) {
+    this.sql = sql;
+    this.readers = "md.owner_id, " + sql.mediaJson() + " AS media_json,"
+        + " CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) THEN 1 ELSE 0 END AS avatar,"
+        + " (SELECT " + sql.commaList("m.conversation_id") + " FROM messages m WHERE m.media_id = md.id AND m.recalled = 0)"
+        + " AS conversations";
     this.state = state;
     this.writes = writes;
     this.reader = reader;
@@ -77,7 +78,7 @@ final class MediaRecords {
    * it, else 404: what a share may show ({@link Shares#media}). One indexed lookup (messages_media).
    */
   Future<JsonObject> inRange(String mediaId, String conversationId, long fromSeq, long toSeq) {
-    return reader.preparedQuery("SELECT " + JSON + " AS media_json FROM media md WHERE md.id = ? AND EXISTS"
+    return reader.preparedQuery("SELECT " + sql.mediaJson() + " AS media_json FROM media md WHERE md.id = ? AND EXISTS"
             + " (SELECT 1 FROM messages m WHERE m.media_id = md.id AND m.conversation_id = ? AND m.recalled = 0"
             + " AND m.seq BETWEEN ? AND ?)")
         .execute(Tuple.of(mediaId, conversationId, fromSeq, toSeq))
@@ -106,7 +107,7 @@ final class MediaRecords {
       return Future.succeededFuture(found);
     }
     String marks = "?" + ", ?".repeat(ids.size() - 1);
-    return db.preparedQuery("SELECT md.id, md.kind, " + READERS + " FROM media md WHERE md.id IN (" + marks + ")")
+    return db.preparedQuery("SELECT md.id, md.kind, " + readers + " FROM media md WHERE md.id IN (" + marks + ")")
         .execute(Tuple.from(new ArrayList<>(ids)))
         .map(rows -> {
           for (Row row : rows) {

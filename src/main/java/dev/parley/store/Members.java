@@ -21,10 +21,10 @@ final class Members {
   private final Views views;
   private final WriteQueue writes;
   private final Pool reader;
-  private final Messages messages;
+  private final MessageWrites messages;
   private final Conversations conversations;
 
-  Members(State state, Views views, WriteQueue writes, Pool reader, Messages messages, Conversations conversations) {
+  Members(State state, Views views, WriteQueue writes, Pool reader, MessageWrites messages, Conversations conversations) {
     this.state = state;
     this.views = views;
     this.writes = writes;

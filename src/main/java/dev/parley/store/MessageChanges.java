@@ -32,12 +32,14 @@ final class MessageChanges {
   /** Reactors listed per emoji; {@code count} has the total. */
   static final int SHOWN_REACTORS = 20;
 
+  private final Dialect sql;
   private final State state;
   private final WriteQueue writes;
   private final Fanout fanout;
   private final SearchIndex search;
 
-  MessageChanges(State state, WriteQueue writes, Fanout fanout, SearchIndex search) {
+  MessageChanges(Dialect sql, State state, WriteQueue writes, Fanout fanout, SearchIndex search) {
+    this.sql = sql;
     this.state = state;
     this.writes = writes;
     this.fanout = fanout;
@@ -152,7 +154,8 @@ final class MessageChanges {
         }
         long messageId = message.getLong("id");
         Future<Integer> changed = add
-            ? tx.conn.preparedQuery("INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, reacted_at) VALUES (?, ?, ?, ?)")
+            ? tx.conn.preparedQuery("INSERT INTO reactions (message_id, emoji, user_id, reacted_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(messageId, emoji, userId, Views.now())).map(rows -> rows.rowCount())
             : tx.conn.preparedQuery("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?")
                 .execute(Tuple.of(messageId, emoji, userId)).map(rows -> rows.rowCount());
@@ -189,9 +192,9 @@ final class MessageChanges {
   }
 
   /** One emoji's entry {emoji, count, userIds (first 20 to react)}, or null when nobody is left. */
-  private static Future<JsonObject> summary(WriteQueue.Tx tx, long messageId, String emoji) {
+  private Future<JsonObject> summary(WriteQueue.Tx tx, long messageId, String emoji) {
     return tx.conn.preparedQuery("SELECT user_id, COUNT(*) OVER () AS total FROM reactions"
-            + " WHERE message_id = ? AND emoji = ? ORDER BY rowid LIMIT ?")
+            + " WHERE message_id = ? AND emoji = ? ORDER BY " + sql.insertionOrder() + " LIMIT ?")
         .execute(Tuple.of(messageId, emoji, SHOWN_REACTORS))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -208,8 +211,8 @@ final class MessageChanges {
   }
 
   /** The message as it is now, inside the writer's transaction; 404 when it is not in {@code c}. */
-  private static Future<JsonObject> load(WriteQueue.Tx tx, State.Conversation c, long messageId) {
-    return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
+  private Future<JsonObject> load(WriteQueue.Tx tx, State.Conversation c, long messageId) {
+    return tx.conn.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
         .execute(Tuple.of(messageId, c.id))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("message"))

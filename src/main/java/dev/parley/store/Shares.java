@@ -31,13 +31,15 @@ final class Shares {
       + " revoked, views, token";
   private static final String LIVE = "revoked = 0 AND (expires_at IS NULL OR expires_at > ?)";
 
+  private final Dialect sql;
   private final State state;
   private final WriteQueue writes;
   private final Pool reader;
   private final MediaRecords media;
   private final WriteQueue.Bulk<String, Long> countViews = this::countAll;
 
-  Shares(State state, WriteQueue writes, Pool reader, MediaRecords media) {
+  Shares(Dialect sql, State state, WriteQueue writes, Pool reader, MediaRecords media) {
+    this.sql = sql;
     this.state = state;
     this.writes = writes;
     this.reader = reader;
@@ -147,7 +149,7 @@ final class Shares {
   /** {@code store.share.view}: counts a view, then reads the range as it is now. */
   Future<JsonObject> view(JsonObject cmd) {
     return live(cmd.getString("tokenHash")).compose(share -> writes.submit(countViews, share.getString("id"))
-        .compose(views -> reader.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m"
+        .compose(views -> reader.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m"
                 + " WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq")
             .execute(Tuple.of(share.getString("conversationId"), share.getLong("fromSeq"), share.getLong("toSeq")))
             .map(rows -> {

@@ -78,7 +78,7 @@ final class State {
    * step at the end, so a handler that runs meanwhile on the store's loop sees the old state
    * whole, never a half-filled one.
    */
-  Future<Void> load(SqlClient db) {
+  Future<Void> load(SqlClient db, Dialect sql) {
     Future<RowSet<Row>> userRows = db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts,"
         + " created_at, last_seen_at FROM users").execute();
     Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash FROM bots").execute();
@@ -88,9 +88,9 @@ final class State {
     Future<RowSet<Row>> memberRows = db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq"
         + " FROM members ORDER BY joined_seq, joined_at").execute();
     // The counter also numbers join order and conversation activity: resume past all of them.
-    Future<RowSet<Row>> lastRows = db.query("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
-        + " COALESCE((SELECT MAX(joined_seq) FROM members), 0),"
-        + " COALESCE((SELECT MAX(activity_id) FROM conversations), 0)) AS last").execute();
+    Future<RowSet<Row>> lastRows = db.query("SELECT " + sql.greatest(
+        sql.greatest("COALESCE((SELECT MAX(event_id) FROM messages), 0)", "COALESCE((SELECT MAX(joined_seq) FROM members), 0)"),
+        "COALESCE((SELECT MAX(activity_id) FROM conversations), 0)") + " AS last").execute();
     return Future.all(userRows, botRows, conversationRows, memberRows, lastRows).compose(all -> {
       users.clear();
       usersByName.clear();

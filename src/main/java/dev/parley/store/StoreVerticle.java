@@ -3,148 +3,202 @@ package dev.parley.store;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
-import dev.parley.shared.Frames;
-import dev.parley.shared.Meters;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import java.nio.file.Path;
-import java.util.List;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store: the only code that touches the database. One instance per node that has the
- * {@code store} role (exactly one per SQLite deployment).
+ * The store: the only code that touches the database. Runs on every node with the {@code store}
+ * role; what it does depends on the database.
  *
- * <p>Consumes every {@code store.*} address of {@link Address}. Publishes {@code chat.user.<id>}
- * events after the change they describe has committed: {@code message}, {@code conversation},
- * {@code typing}, {@code delivered}, {@code read}, {@code presence}, and the route markers that
- * answer {@code store.route.probe}; and {@code event.bot.revoked}
- * once a bot's token is gone.
+ * <ul>
+ *   <li><b>SQLite</b> (the default): one file on one disk, so one store per cluster. It takes the
+ *   Hazelcast {@link StoreLease} (a second store refuses to start) and serves for the node's life.
+ *   <li><b>PostgreSQL</b>: any number of store nodes; the one whose writer connection holds the
+ *   {@link WriterFence} is active, the others wait as hot standbys, trying for the fence every
+ *   {@value #STANDBY_POLL_MS} ms. When the active store dies, its connection and the fence go
+ *   with it and a standby takes over: it loads its state from the database and announces itself
+ *   ({@link Address#STORE_STARTED}), and push and bridge nodes resume every connection from its
+ *   last delivered event. A store that loses its writer connection stops serving at once and
+ *   waits again.
+ * </ul>
+ *
+ * <p>The active store consumes every {@code store.*} address of {@link Address} ({@link ActiveStore})
+ * and publishes {@code chat.user.<id>} events after the change they describe has committed:
+ * {@code message}, {@code conversation}, {@code typing}, {@code delivered}, {@code read},
+ * {@code presence}, and the route markers that answer {@code store.route.probe}; and
+ * {@code event.bot.revoked} once a bot's token is gone. A waiting store answers only
+ * {@link Address#STORE_STANDBY}.
  */
 public final class StoreVerticle extends VerticleBase {
+  /** How often a standby asks for the fence: the takeover's delay on top of the time to load the state. */
+  static final long STANDBY_POLL_MS = 500;
+  /**
+   * The active store checks its writer connection this often; one that has not answered within
+   * {@link #HEARTBEAT_TIMEOUT_MS} is closed (the store steps down: it cannot know if it still
+   * holds the fence).
+   */
+  static final long HEARTBEAT_MS = 1_000;
+  static final long HEARTBEAT_TIMEOUT_MS = 3_000;
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
+  private ParleyConfig config;
   private Database database;
-  private WriteQueue writes;
-  private SqlConnection writer;
-  private SearchIndex search;
   private StoreLease lease;
-  private ClientKeys clientKeys;
+  private ActiveStore active;
+  private SqlConnection waiting;
+  private MessageConsumer<JsonObject> standby;
+  private Instant waitingSince;
+  private String holder = "unknown";
+  private long timer = -1;
+  private boolean stopping;
 
   @Override
   public Future<?> start() {
-    ParleyConfig config = ParleyConfig.from(config());
-    database = new Database(vertx, Path.of(config.store().dataDir()), config.store().readPoolSize());
-    State state = new State();
-    Presence presence = new Presence();
-    return StoreLease.acquire(vertx, config.nodeId())
-        .compose(held -> {
-          lease = held;
-          return database.open();
-        })
-        .compose(v -> database.writer().getConnection())
-        .compose(conn -> {
-          // The writer connection is held for the node's life: the queue owns its transactions.
-          writer = conn;
-          clientKeys = new ClientKeys(vertx, database.keys());
-          return state.load(conn).compose(v -> clientKeys.load(conn));
-        })
-        .compose(v -> {
-          writes = new WriteQueue(vertx, writer, () -> state.load(writer).compose(loaded -> clientKeys.load(writer)),
-              config.store().batchMaxSize(), config.store().batchLingerMs(), Meters.registry());
-          Fanout fanout = new Fanout(vertx.eventBus(), state.lastEventId);
-          Views views = new Views(state, presence);
-          Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
-          Users users = new Users(state, views, writes, database.reader());
-          Tokens tokens = new Tokens(writes);
-          search = new SearchIndex(vertx, database.search(), database.reader(), config.store().searchLingerMs());
-          MediaRecords media = new MediaRecords(state, writes, database.reader());
-          Messages messages = new Messages(state, writes, database.reader(), fanout, search, stored, media, clientKeys);
-          MessageChanges changes = new MessageChanges(state, writes, fanout, search);
-          Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx,
-              config.store().receiptsCoalesceMs());
-          Conversations conversations = new Conversations(state, views, writes, database.reader(), fanout, messages);
-          Members members = new Members(state, views, writes, database.reader(), messages, conversations);
-          Shares shares = new Shares(state, writes, database.reader(), media);
-          Bots bots = new Bots(state, views, writes, vertx.eventBus());
-          PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
-          vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
-              message -> presenceReports.memberLeft(message.body().getString("memberId")));
-          return Future.all(List.of(
-              Bus.serve(vertx, Address.USER_CREATE, users::create),
-              Bus.serve(vertx, Address.USER_CREDENTIALS, users::credentials),
-              Bus.serve(vertx, Address.USER_GET, users::get),
-              Bus.serve(vertx, Address.USER_UPDATE, users::update),
-              Bus.serve(vertx, Address.USER_SEARCH, users::search),
-              Bus.serve(vertx, Address.TOKEN_ISSUE, tokens::issue),
-              Bus.serve(vertx, Address.TOKEN_ROTATE, tokens::rotate),
-              Bus.serve(vertx, Address.TOKEN_REVOKE, tokens::revoke),
-              Bus.serve(vertx, Address.CONVERSATION_CREATE, conversations::create),
-              Bus.serve(vertx, Address.CONVERSATION_LIST, conversations::list),
-              Bus.serve(vertx, Address.CONVERSATION_GET, conversations::get),
-              Bus.serve(vertx, Address.CONVERSATION_RENAME, conversations::rename),
-              Bus.serve(vertx, Address.CONVERSATION_MUTE, conversations::mute),
-              Bus.serve(vertx, Address.CONVERSATION_TYPING, conversations::typing),
-              Bus.serve(vertx, Address.CONVERSATION_READ, receipts::read),
-              Bus.serve(vertx, Address.CONVERSATION_DELIVERED, receipts::delivered),
-              Bus.serve(vertx, Address.CONVERSATION_RECEIPTS, receipts::receipts),
-              Bus.serve(vertx, Address.MEMBER_LIST, members::list),
-              Bus.serve(vertx, Address.MEMBER_ADD, members::add),
-              Bus.serve(vertx, Address.MEMBER_ROLE, members::role),
-              Bus.serve(vertx, Address.MEMBER_REMOVE, members::remove),
-              Bus.serve(vertx, Address.MESSAGE_SEND, messages::send),
-              Bus.serve(vertx, Address.MESSAGE_HISTORY, messages::history),
-              Bus.serve(vertx, Address.MESSAGE_RECALL, messages::recall),
-              Bus.serve(vertx, Address.MESSAGE_SEARCH, messages::search),
-              Bus.serve(vertx, Address.MESSAGE_EDIT, changes::edit),
-              Bus.serve(vertx, Address.REACTION_ADD, changes::addReaction),
-              Bus.serve(vertx, Address.REACTION_REMOVE, changes::removeReaction),
-              Bus.serve(vertx, Address.EVENTS_SINCE, messages::since),
-              Bus.serve(vertx, Address.STORE_ROUTE_PROBE, cmd -> {
-                fanout.probe(cmd.getString("userId"), cmd.getString("probe"));
-                return Future.succeededFuture(new JsonObject());
-              }),
-              Bus.serve(vertx, Address.SHARE_CREATE, shares::create),
-              Bus.serve(vertx, Address.SHARE_LIST, shares::list),
-              Bus.serve(vertx, Address.SHARE_REVOKE, shares::revoke),
-              Bus.serve(vertx, Address.SHARE_VIEW, shares::view),
-              Bus.serve(vertx, Address.SHARE_MEDIA, shares::media),
-              Bus.serve(vertx, Address.BOT_CREATE, bots::create),
-              Bus.serve(vertx, Address.BOT_REVOKE, bots::revoke),
-              Bus.serve(vertx, Address.BOT_AUTHENTICATE, bots::authenticate),
-              Bus.serve(vertx, Address.PRESENCE_UPDATE, presenceReports::update),
-              Bus.serve(vertx, Address.PRESENCE_SYNC, presenceReports::sync),
-              Bus.serve(vertx, Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
-                  new JsonObject().put("jwtSecret", config.auth().jwtSecret()))),
-              Bus.serve(vertx, Address.MEDIA_CREATE, media::create),
-              Bus.serve(vertx, Address.MEDIA_GET, media::get),
-              Bus.serve(vertx, Address.MEDIA_SWEEP, media::sweep),
-              Bus.serve(vertx, Address.STORE_HEALTH, cmd -> Future.succeededFuture(
-                  new JsonObject().put("status", "UP").put("lastEventId", state.lastEventId)))));
-        })
-        .onSuccess(v -> {
-          log.info("store ready: {} users, {} conversations, last event id {}",
-              state.users.size(), state.conversations.size(), state.lastEventId);
-          clientKeys.moveEvery(config.store().clientKeysLingerMs());
-          // Catching up may take a while on a large database; search lags until it is done.
-          search.catchUp(); // on failure it logs and tries again
-          // Push nodes that outlived an earlier store report who is connected to them.
-          vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
+    config = ParleyConfig.from(config());
+    database = Database.of(vertx, config.store());
+    if (!database.shared()) {
+      return StoreLease.acquire(vertx, config.nodeId())
+          .compose(held -> {
+            lease = held;
+            return database.open();
+          })
+          .compose(v -> database.connectWriter())
+          .compose(this::activate);
+    }
+    // Start completes after the first try for the fence: serving if it was free, waiting if not.
+    return database.open().compose(v -> {
+      log.info("store on {}: asking for the writer fence", database.describe());
+      return standBy();
+    });
+  }
+
+  /** Serves from {@code writer}, which holds the right to write (the lease or the fence). */
+  private Future<Void> activate(SqlConnection writer) {
+    ActiveStore store = new ActiveStore(vertx, config, database, writer);
+    return store.start().onSuccess(v -> {
+      active = store;
+      log.info("store ready on {}: {} users, {} conversations, last event id {}", database.describe(),
+          store.users(), store.conversations(), store.lastEventId());
+    }).onFailure(failed -> store.abandon());
+  }
+
+  // ---- PostgreSQL: waiting, taking over, stepping down ----------------------------------------
+
+  /** Waits for the fence; completes after the first try (served or still waiting). */
+  private Future<Void> standBy() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    waitingSince = Instant.now();
+    if (standby == null) {
+      standby = Bus.consumer(vertx, Address.STORE_STANDBY, cmd -> Future.succeededFuture(new JsonObject()
+          .put("node", config.nodeId()).put("since", waitingSince.toString()).put("holder", holder)));
+    }
+    return tryForFence();
+  }
+
+  /**
+   * One attempt: on the waiting connection (made if needed), ask for the fence; take over if it
+   * is ours, else try again later.
+   */
+  private Future<Void> tryForFence() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    Future<SqlConnection> conn = waiting != null ? Future.succeededFuture(waiting) : database.connectWriter()
+        .onSuccess(c -> {
+          waiting = c;
+          c.closeHandler(v -> {
+            if (waiting == c) {
+              waiting = null;
+            }
+          });
         });
+    return conn.compose(c -> WriterFence.tryTake(c).compose(taken -> taken
+            ? takeOver(c)
+            : WriterFence.holder(c).map(h -> {
+              holder = h;
+              return false;
+            })))
+        .transform(ar -> {
+          if (ar.failed()) {
+            log.warn("store standby: cannot reach {}: {}", database.describe(), ar.cause().toString());
+            if (waiting != null) {
+              waiting.close();
+              waiting = null;
+            }
+          }
+          if (ar.failed() || !ar.result()) {
+            timer = vertx.setTimer(STANDBY_POLL_MS, t -> tryForFence());
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Boolean> takeOver(SqlConnection writer) {
+    waiting = null;
+    long waited = java.time.Duration.between(waitingSince, Instant.now()).toMillis();
+    log.info("store took the writer fence after waiting {} ms: taking over", waited);
+    if (standby != null) {
+      standby.unregister();
+      standby = null;
+    }
+    writer.closeHandler(v -> writerLost(writer));
+    return activate(writer)
+        .onSuccess(v -> heartbeat(writer))
+        .recover(failed -> {
+          log.error("store could not take over; closing its connection and waiting again", failed);
+          writer.close();
+          return Future.succeededFuture();
+        })
+        .map(true);
+  }
+
+  /** Closes the writer's connection if a trivial query on it takes too long (a network cut, PostgreSQL gone). */
+  private void heartbeat(SqlConnection writer) {
+    timer = vertx.setTimer(HEARTBEAT_MS, t -> {
+      long deadline = vertx.setTimer(HEARTBEAT_TIMEOUT_MS, late -> {
+        log.error("store: the database did not answer within {} ms; closing the writer connection", HEARTBEAT_TIMEOUT_MS);
+        writer.close();
+      });
+      writer.query("SELECT 1").execute().onComplete(ar -> {
+        vertx.cancelTimer(deadline);
+        if (ar.succeeded() && active != null && !stopping) {
+          heartbeat(writer);
+        } else if (ar.failed()) {
+          writer.close();
+        }
+      });
+    });
+  }
+
+  private void writerLost(SqlConnection writer) {
+    if (stopping) {
+      return;
+    }
+    log.error("store lost its database connection, and with it the writer fence: it stops writing and waits again");
+    vertx.cancelTimer(timer);
+    ActiveStore lost = active;
+    active = null;
+    Future<Void> abandoned = lost == null ? Future.succeededFuture() : lost.abandon();
+    abandoned.onComplete(v -> standBy());
   }
 
   /** Finishes every queued write (an acknowledged message is never lost), then closes the database. */
   @Override
   public Future<?> stop() {
-    Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
-    return drained
-        .eventually(() -> search == null ? Future.succeededFuture() : search.idle())
-        .eventually(() -> clientKeys == null ? Future.succeededFuture() : clientKeys.stop())
-        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
+    stopping = true;
+    vertx.cancelTimer(timer);
+    Future<Void> served = active == null ? Future.succeededFuture() : active.stop();
+    return served
+        .eventually(() -> standby == null ? Future.succeededFuture() : standby.unregister())
+        .eventually(() -> waiting == null ? Future.succeededFuture() : waiting.close())
         .eventually(() -> database == null ? Future.succeededFuture() : database.close())
         .eventually(() -> lease == null ? Future.succeededFuture() : lease.release())
         .onComplete(ar -> log.info("store stopped, database closed"));

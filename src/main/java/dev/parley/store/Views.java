@@ -8,13 +8,6 @@ import java.time.temporal.ChronoUnit;
 
 /** The wire shapes of users and messages (CONTRACT.md), built from the state and from rows. */
 final class Views {
-  /** Columns every message query selects, in the order {@link #message(Row)} reads them. */
-  static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
-      + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system, m.reactions"
-      // A message with media carries it whole; a text message skips the lookup.
-      + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + MediaRecords.JSON
-      + " FROM media md WHERE md.id = m.media_id) END AS media_json";
-
   private final State state;
   private final Presence presence;
 
@@ -60,7 +53,7 @@ final class Views {
 
   /**
    * The contract's {@code media}: {@code {id, kind, mime, size, name, width?, height?, durationMs?,
-   * url, thumbnailUrl?}}, from a media record ({@link MediaRecords#JSON} or a create command).
+   * url, thumbnailUrl?}}, from a media record ({@link Dialect#mediaJson} or a create command).
    */
   static JsonObject media(JsonObject record) {
     String id = record.getString("id");

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer: every change to the database is a {@link Job} queued here and run on the one
  * writer connection, which the queue holds for the node's life and whose transactions it opens
- * and ends itself ({@code BEGIN IMMEDIATE} … {@code COMMIT} or {@code ROLLBACK}). While a
+ * and ends itself ({@link Dialect#beginWrite} … {@code COMMIT} or {@code ROLLBACK}). While a
  * transaction is in flight new jobs wait; when it commits, everything that waited (up to {@code maxBatch}) runs in the next transaction: group commit, so one fsync
  * pays for many messages under load and none waits for a timer when idle.
  *
@@ -129,6 +129,7 @@ final class WriteQueue {
 
   private final Vertx vertx;
   private final SqlConnection conn;
+  private final String begin;
   private final Supplier<Future<Void>> reloadState;
   private final int maxBatch;
   private final long lingerMs;
@@ -137,12 +138,15 @@ final class WriteQueue {
   private final DistributionSummary batchSizes;
   private boolean running;
   private boolean closed;
+  /** The writer connection is gone (the store stepped down): nothing may be written any more. */
+  private boolean abandoned;
   private Promise<Void> drained;
 
-  WriteQueue(Vertx vertx, SqlConnection conn, Supplier<Future<Void>> reloadState, int maxBatch, long lingerMs,
-             MeterRegistry meters) {
+  WriteQueue(Vertx vertx, SqlConnection conn, String begin, Supplier<Future<Void>> reloadState, int maxBatch,
+             long lingerMs, MeterRegistry meters) {
     this.vertx = vertx;
     this.conn = conn;
+    this.begin = begin;
     this.reloadState = reloadState;
     this.maxBatch = maxBatch;
     this.lingerMs = lingerMs;
@@ -163,7 +167,7 @@ final class WriteQueue {
 
   private <T> Future<T> enqueue(Pending<T> pending) {
     if (closed) {
-      return Future.failedFuture(new Failure(ErrorCode.UNAVAILABLE, "the store is shutting down"));
+      return Future.failedFuture(unavailable());
     }
     queue.add(pending);
     if (!running) {
@@ -175,6 +179,24 @@ final class WriteQueue {
       }
     }
     return pending.promise.future();
+  }
+
+  private Failure unavailable() {
+    return new Failure(ErrorCode.UNAVAILABLE, abandoned ? "the store lost its database connection" : "the store is shutting down");
+  }
+
+  /**
+   * The writer connection is lost: refuses new jobs and fails the queued ones with
+   * {@code unavailable}, which their callers may retry (with the same clientId) at the next store.
+   * The batch in flight fails the same way; whether it committed, the next store finds out.
+   */
+  void abandon() {
+    abandoned = true;
+    closed = true;
+    Failure lost = unavailable();
+    while (!queue.isEmpty()) {
+      queue.poll().promise.tryFail(lost);
+    }
   }
 
   /** Refuses new jobs and completes once every queued job has been committed or failed. */
@@ -220,8 +242,8 @@ final class WriteQueue {
     // The batch's statements go out only once BEGIN has succeeded: after a failed BEGIN (the
     // database locked by another process past busy_timeout) they would run and commit one by
     // one outside any transaction.
-    Future<?> begin = autocommit ? Future.succeededFuture() : conn.query("BEGIN IMMEDIATE").execute();
-    Future<Void> body = begin.compose(begun -> {
+    Future<?> begun = autocommit ? Future.succeededFuture() : conn.query(begin).execute();
+    Future<Void> body = begun.compose(ok -> {
           Tx tx = new Tx(conn);
           Future<Void> chain = Future.succeededFuture();
           Map<Bulk<Object, ?>, List<Pending<?>>> bulks = new LinkedHashMap<>();
@@ -256,9 +278,8 @@ final class WriteQueue {
             }
           };
         })
-        // Whatever failed (a statement, BEGIN or COMMIT itself), end the transaction; a ROLLBACK
-        // with none open (an autocommit batch, a failed BEGIN) fails harmlessly.
-        .recover(cause -> conn.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty().compose(rolledBack -> {
+        // Whatever failed (a statement, BEGIN or COMMIT itself), end the transaction.
+        .recover(cause -> abandoned ? lost(batch) : rollback(autocommit).compose(rolledBack -> {
           log.warn("write batch of {} rolled back: {}", batch.size(), cause.toString());
           Runnable nothingLeft = () -> { };
           return reloadState.get().compose(v -> {
@@ -280,6 +301,17 @@ final class WriteQueue {
             return Future.succeededFuture(nothingLeft);
           });
         }));
+  }
+
+  /** Ends the batch's transaction, if it opened one; a ROLLBACK after a failed BEGIN fails harmlessly. */
+  private Future<Void> rollback(boolean autocommit) {
+    return autocommit ? Future.succeededFuture() : conn.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Future<Runnable> lost(List<Pending<?>> batch) {
+    Failure lost = unavailable();
+    batch.forEach(p -> p.promise.tryFail(lost));
+    return Future.succeededFuture(() -> { });
   }
 
   /** Whether every job of the batch is an item of one single-statement bulk. */

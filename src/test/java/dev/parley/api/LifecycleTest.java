@@ -13,10 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +75,7 @@ class LifecycleTest extends NodeTestBase {
     assertEquals("messageId", edit(alice, id, -1, "x").errorField());
 
     long old = api.send(alice, id, "written yesterday").getLong("id");
-    ageMessage(old, 25 * 3600);
+    node.backdateMessage(old, 25 * 3600);
     Reply late = edit(alice, id, old, "too late");
     assertEquals(403, late.status());
     assertTrue(late.json().getJsonObject("error").getString("message").contains("24 hours"));
@@ -207,13 +203,4 @@ class LifecycleTest extends NodeTestBase {
     throw new AssertionError("the search index did not catch up with " + q);
   }
 
-  /** Moves a message's creation time into the past, straight in the SQLite file. */
-  private static void ageMessage(long messageId, int seconds) throws Exception {
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + node.dataDir().resolve("parley.db") + "?busy_timeout=5000");
-         PreparedStatement update = db.prepareStatement("UPDATE messages SET created_at = ? WHERE id = ?")) {
-      update.setString(1, Instant.now().minusSeconds(seconds).toString());
-      update.setLong(2, messageId);
-      assertEquals(1, update.executeUpdate());
-    }
-  }
 }

@@ -14,10 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -172,7 +168,7 @@ class MessageTest extends NodeTestBase {
     awaitIndexed(bob, "oops", 1);
     long old = api.send(alice, id, "from long ago").getLong("id");
     long another = api.send(alice, id, "moderate me").getLong("id");
-    ageMessage(old, 180);
+    node.backdateMessage(old, 180);
 
     assertEquals(403, api.delete(base + fresh, bob.token()).status(), "a member cannot recall another's message");
     assertEquals(204, api.delete(base + fresh, alice.token()).status());
@@ -195,15 +191,6 @@ class MessageTest extends NodeTestBase {
     assertEquals(0, api.get("/api/search?q=oops", bob.token()).json().getJsonArray("messages").size(), "and leaves the index");
   }
 
-  /** Moves a message's creation time into the past, straight in the SQLite file. */
-  private static void ageMessage(long messageId, int seconds) throws Exception {
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + node.dataDir().resolve("parley.db") + "?busy_timeout=5000");
-         PreparedStatement update = db.prepareStatement("UPDATE messages SET created_at = ? WHERE id = ?")) {
-      update.setString(1, Instant.now().minusSeconds(seconds).toString());
-      update.setLong(2, messageId);
-      assertEquals(1, update.executeUpdate());
-    }
-  }
 
   @Test
   void theReadPointerOnlyMovesForwardAndUnreadFollowsIt() {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientKeysTest {
   Vertx vertx;
   Context context;
-  Database database;
+  SqliteDatabase database;
   SqlConnection conn;
   ClientKeys keys;
 
@@ -30,9 +30,9 @@ class ClientKeysTest {
   void open(Vertx vertx, @TempDir Path dir) {
     this.vertx = vertx;
     context = vertx.getOrCreateContext();
-    database = new Database(vertx, dir, 2);
+    database = new SqliteDatabase(vertx, dir, 2);
     database.open().await();
-    conn = database.writer().getConnection().await();
+    conn = database.connectWriter().await();
     conn.query("INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'ann', 'Ann', 'now'),"
         + " ('u2', 'ben', 'Ben', 'now')").execute().await();
     conn.query("INSERT INTO conversations (id, type, created_at) VALUES ('c1', 'direct', 'now')").execute().await();
@@ -52,7 +52,7 @@ class ClientKeysTest {
 
   /** A store that starts on this data: it loads the mark and the keys past it. */
   private ClientKeys started() {
-    ClientKeys loaded = new ClientKeys(vertx, database.keys());
+    ClientKeys loaded = new ClientKeys(vertx, database.dialect(), database.keys());
     onContext(() -> loaded.load(conn));
     return loaded;
   }

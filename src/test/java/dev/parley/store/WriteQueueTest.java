@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class WriteQueueTest {
   Vertx vertx;
-  Database database;
+  SqliteDatabase database;
   SqlConnection conn;
   WriteQueue queue;
   AtomicInteger reloads = new AtomicInteger();
@@ -32,11 +32,11 @@ class WriteQueueTest {
   @BeforeEach
   void open(Vertx vertx, @TempDir Path dir) {
     this.vertx = vertx;
-    database = new Database(vertx, dir, 2);
+    database = new SqliteDatabase(vertx, dir, 2);
     database.open().await();
-    conn = database.writer().getConnection().await();
+    conn = database.connectWriter().await();
     conn.query("CREATE TABLE t (k TEXT PRIMARY KEY)").execute().await();
-    queue = new WriteQueue(vertx, conn, () -> {
+    queue = new WriteQueue(vertx, conn, database.dialect().beginWrite(), () -> {
       reloads.incrementAndGet();
       return Future.succeededFuture();
     }, 100, 0, new SimpleMeterRegistry());

@@ -9,6 +9,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * A real Parley node for a test: every role, a real SQLite file in a temp folder, a free port,
- * and cheap password hashing (the real cost only slows tests down).
+ * and cheap password hashing (the real cost only slows tests down). Run with
+ * {@code -Dparley.test.store=postgresql} (the pom's second test run), each node keeps its data in
+ * a new database of the tests' own PostgreSQL server instead ({@link PostgresServer}).
  */
 public final class TestNode implements AutoCloseable {
   private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
@@ -51,6 +58,9 @@ public final class TestNode implements AutoCloseable {
     // Tests sign many users up from one address; RateLimitTest turns the limit back on.
     config.getJsonObject("auth").put("rateLimit", new JsonObject().put("attemptsPerMinute", 0));
     config.getJsonObject("metrics").put("enabled", false);
+    if (onPostgres()) {
+      config.getJsonObject("store").put("database", PostgresServer.get().newDatabase());
+    }
     tweak.accept(config);
     TestNode test = new TestNode(dataDir, ConfigLoader.resolve(config));
     test.node = new Node(test.config);
@@ -85,6 +95,11 @@ public final class TestNode implements AutoCloseable {
     });
   }
 
+  /** True in the test run whose stores keep their data in PostgreSQL. */
+  public static boolean onPostgres() {
+    return "postgresql".equals(System.getProperty("parley.test.store"));
+  }
+
   public static Path tempDir() {
     try {
       return Files.createTempDirectory("parley-test");
@@ -98,9 +113,30 @@ public final class TestNode implements AutoCloseable {
     node.stop().await();
     return startIn(dataDir, c -> {
       c.getJsonObject("http").put("port", port());
-      c.getJsonObject("store").put("dataDir", dataDir.toString());
+      c.getJsonObject("store").put("dataDir", dataDir.toString())
+          .put("database", config.getJsonObject("store").getString("database"));
       c.getJsonObject("auth").mergeIn(config.getJsonObject("auth"));
     });
+  }
+
+  /** A JDBC connection to this node's database (its SQLite file, or its PostgreSQL database), for a test's own look. */
+  public Connection database() throws SQLException {
+    String url = config.getJsonObject("store").getString("database");
+    return url != null
+        ? PostgresServer.get().connect(PostgresServer.name(url))
+        : DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("parley.db") + "?busy_timeout=5000");
+  }
+
+  /** Moves a message's creation time {@code seconds} into the past, straight in the database. */
+  public void backdateMessage(long messageId, int seconds) throws SQLException {
+    try (Connection db = database();
+         PreparedStatement update = db.prepareStatement("UPDATE messages SET created_at = ? WHERE id = ?")) {
+      update.setString(1, Instant.now().minusSeconds(seconds).toString());
+      update.setLong(2, messageId);
+      if (update.executeUpdate() != 1) {
+        throw new IllegalStateException("no message " + messageId);
+      }
+    }
   }
 
   public int port() {

@@ -8,14 +8,12 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,27 +21,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Messages: the group-committed append path, system messages, history, recall and resume.
+ * Writing messages: the group-committed append path, system messages and recall.
  * Ids and seqs are handed out here, by the single writer, from {@link State}: the message id and
  * its event id come from the server-wide counter, the seq from the conversation's own.
  */
-final class Messages {
+final class MessageWrites {
   static final Duration RECALL_WINDOW = Duration.ofMinutes(2);
-  private static final String COLUMNS = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
-      + " text, media_id, reply_to, mentions, client_id, created_at, system) ";
-  private static final String INSERT = COLUMNS + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  /**
-   * A batch of sends as one statement with one parameter: a JSON array of rows, each an array of
-   * the 13 values in column order. One statement keeps the batch atomic without a transaction; one
-   * parameter spares the JDBC client's per-parameter work, which cost more than SQLite's insert.
-   */
-  private static final String INSERT_ROWS = COLUMNS + "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
-      + " value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11,"
-      + " value ->> 12 FROM json_each(?)";
+  private static final String INSERT = "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type,"
+      + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  private final Dialect sql;
   private final State state;
   private final WriteQueue writes;
-  private final Pool reader;
   private final Fanout fanout;
   private final SearchIndex search;
   private final Counter stored;
@@ -52,11 +41,11 @@ final class Messages {
   /** Reads what it must, then writes the whole batch with one INSERT: no transaction needed. */
   private final WriteQueue.Bulk<JsonObject, JsonObject> append = WriteQueue.Bulk.oneStatement(this::appendAll);
 
-  Messages(State state, WriteQueue writes, Pool reader, Fanout fanout, SearchIndex search, Counter stored,
-           MediaRecords media, ClientKeys clientKeys) {
+  MessageWrites(Dialect sql, State state, WriteQueue writes, Fanout fanout, SearchIndex search, Counter stored,
+                MediaRecords media, ClientKeys clientKeys) {
+    this.sql = sql;
     this.state = state;
     this.writes = writes;
-    this.reader = reader;
     this.fanout = fanout;
     this.search = search;
     this.stored = stored;
@@ -140,8 +129,9 @@ final class Messages {
             }
           });
           // One statement for all rows, atomic on its own; a conversation's last seq and activity
-          // are read from its messages, so nothing else changes.
-          return tx.conn.preparedQuery(INSERT_ROWS).execute(Tuple.of(rows.encode())).map(v -> outcomes);
+          // are read from its messages, so nothing else changes. One parameter, a JSON array of
+          // the rows, spares the driver's per-parameter work.
+          return tx.conn.preparedQuery(sql.insertMessageRows()).execute(Tuple.of(rows.encode())).map(v -> outcomes);
         })));
   }
 
@@ -189,7 +179,7 @@ final class Messages {
   /**
    * Already stored messages with the same (sender, clientId), keyed by {@link ClientKeys#key}.
    * Only keys the Bloom filter may have seen are looked for: a recent one by the message id held
-   * for it in memory, an older one in keys.db.
+   * for it in memory, an older one where {@link ClientKeys} moved it.
    */
   private Future<Map<String, JsonObject>> existing(WriteQueue.Tx tx, List<JsonObject> cmds,
                                                    List<AsyncResult<JsonObject>> outcomes) {
@@ -216,7 +206,7 @@ final class Messages {
       if (ids.isEmpty()) {
         return Future.succeededFuture(found);
       }
-      return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.id IN (?"
+      return tx.conn.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m WHERE m.id IN (?"
               + ", ?".repeat(ids.size() - 1) + ")")
           .execute(Tuple.from(ids))
           .map(rows -> {
@@ -286,32 +276,6 @@ final class Messages {
     return m.put("createdAt", at).put("edited", false).put("recalled", false).put("reactions", new JsonArray());
   }
 
-  /** {@code store.message.history}: a page ascending by seq, newest page when no cursor. */
-  Future<JsonObject> history(JsonObject cmd) {
-    State.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
-    if (c == null) {
-      return Future.failedFuture(Failure.notFound("conversation"));
-    }
-    int limit = cmd.getInteger("limit");
-    Long after = cmd.getLong("after");
-    Long before = cmd.getLong("before");
-    String sql = "SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ? AND "
-        + (after != null ? "m.seq > ? ORDER BY m.seq ASC" : "m.seq < ? ORDER BY m.seq DESC") + " LIMIT ?";
-    long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
-    return reader.preparedQuery(sql).execute(Tuple.of(c.id, cursor, limit + 1)).map(rows -> {
-      List<JsonObject> page = new ArrayList<>();
-      rows.forEach(row -> page.add(Views.message(row)));
-      boolean hasMore = page.size() > limit;
-      if (hasMore) {
-        page.remove(page.size() - 1);
-      }
-      if (after == null) {
-        Collections.reverse(page);
-      }
-      return new JsonObject().put("messages", new JsonArray(new ArrayList<>(page))).put("hasMore", hasMore);
-    });
-  }
-
   /**
    * {@code store.message.recall}: the sender within two minutes, a group's owner or admin any
    * time. The message keeps id and seq, loses text, media and reactions, and is published again
@@ -325,7 +289,7 @@ final class Messages {
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
-      return tx.conn.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
+      return tx.conn.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
           .execute(Tuple.of(messageId, c.id))
           .compose(rows -> {
             if (rows.size() == 0) {
@@ -361,83 +325,5 @@ final class Messages {
                 .map(v -> new JsonObject());
           });
     });
-  }
-
-  /** {@code store.events.since}: durable events after a cursor in the user's conversations. */
-  Future<JsonObject> since(JsonObject cmd) {
-    int limit = cmd.getInteger("limit", 1000);
-    // Walks the event index from the cursor (recent events only) and keeps the caller's.
-    return reader.preparedQuery("SELECT " + Views.MESSAGE_COLUMNS + " FROM messages m INDEXED BY messages_event"
-            + " WHERE m.event_id > ? AND m.conversation_id IN (SELECT conversation_id FROM members WHERE user_id = ?)"
-            + " ORDER BY m.event_id LIMIT ?")
-        .execute(Tuple.of(cmd.getLong("since"), cmd.getString("userId"), limit + 1))
-        .map(rows -> {
-          if (rows.size() > limit) {
-            return new JsonObject().put("events", new JsonArray()).put("resync", true);
-          }
-          JsonArray events = new JsonArray();
-          rows.forEach(row -> events.add(Frames.message(row.getLong("event_id"), Views.message(row))));
-          return new JsonObject().put("events", events).put("resync", false);
-        });
-  }
-
-  /**
-   * {@code store.message.search}: FTS5 (search.db) over the caller's conversations, newest
-   * first; recalled messages are filtered in parley.db, so they never show, even before the
-   * index has forgotten them.
-   */
-  Future<JsonObject> search(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String conversationId = cmd.getString("conversationId");
-    if (conversationId != null && state.membership(conversationId, userId) == null) {
-      return Future.failedFuture(Failure.notFound("conversation"));
-    }
-    String match = ftsQuery(cmd.getString("q"));
-    if (match == null) {
-      return Future.failedFuture(Failure.invalid("q", "q must contain at least one letter or digit"));
-    }
-    int limit = cmd.getInteger("limit", 50);
-    Long before = cmd.getLong("before");
-    List<Object> params = new ArrayList<>(List.of(match, userId));
-    StringBuilder sql = new StringBuilder("SELECT " + Views.MESSAGE_COLUMNS + " FROM search.messages_fts(?) f"
-        + " JOIN messages m ON m.id = f.rowid"
-        + " JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?"
-        + " WHERE m.recalled = 0");
-    if (conversationId != null) {
-      sql.append(" AND m.conversation_id = ?");
-      params.add(conversationId);
-    }
-    if (before != null) {
-      sql.append(" AND m.id < ?");
-      params.add(before);
-    }
-    sql.append(" ORDER BY m.id DESC LIMIT ?");
-    params.add(limit + 1);
-    return reader.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
-      JsonArray messages = new JsonArray();
-      Long last = null;
-      for (Row row : rows) {
-        if (messages.size() == limit) {
-          return new JsonObject().put("messages", messages).put("nextCursor", String.valueOf(last));
-        }
-        messages.add(Views.message(row));
-        last = row.getLong("id");
-      }
-      return new JsonObject().put("messages", messages).putNull("nextCursor");
-    });
-  }
-
-  /** Words become quoted prefix terms, all required: user text can never be FTS5 syntax. */
-  static String ftsQuery(String q) {
-    if (q == null) {
-      return null;
-    }
-    StringBuilder match = new StringBuilder();
-    for (String word : q.split("[^\\p{L}\\p{N}]+")) {
-      if (!word.isEmpty()) {
-        match.append(match.length() == 0 ? "" : " ").append('"').append(word).append("\"*");
-      }
-    }
-    return match.length() == 0 ? null : match.toString();
   }
 }

@@ -1,0 +1,180 @@
+package dev.parley.store;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Meters;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The store at work: its state loaded from the database, the single writer on {@code writer},
+ * and a consumer on every {@code store.*} address. A node has at most one at a time; on
+ * PostgreSQL a waiting store makes one when it wins the {@link WriterFence}, and drops it
+ * ({@link #abandon}) when the writer's connection is lost.
+ */
+final class ActiveStore {
+  private final Vertx vertx;
+  private final ParleyConfig config;
+  private final Database database;
+  private final SqlConnection writer;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final State state = new State();
+  private WriteQueue writes;
+  private SearchIndex search;
+  private ClientKeys clientKeys;
+
+  ActiveStore(Vertx vertx, ParleyConfig config, Database database, SqlConnection writer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.database = database;
+    this.writer = writer;
+  }
+
+  /** Loads the state, starts serving, then tells every node that a store answers. */
+  Future<Void> start() {
+    Dialect sql = database.dialect();
+    clientKeys = new ClientKeys(vertx, sql, database.keys());
+    return state.load(writer, sql)
+        .compose(v -> clientKeys.load(writer))
+        .compose(v -> serve(sql))
+        .onSuccess(v -> {
+          clientKeys.moveEvery(config.store().clientKeysLingerMs());
+          // Catching up may take a while on a large database; search lags until it is done.
+          search.catchUp(); // on failure it logs and tries again
+          // Push and bridge nodes resume their connections and report who is connected to them.
+          vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
+        });
+  }
+
+  long lastEventId() {
+    return state.lastEventId;
+  }
+
+  int users() {
+    return state.users.size();
+  }
+
+  int conversations() {
+    return state.conversations.size();
+  }
+
+  private Future<Void> serve(Dialect sql) {
+    ParleyConfig.Store settings = config.store();
+    writes = new WriteQueue(vertx, writer, sql.beginWrite(),
+        () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)),
+        settings.batchMaxSize(), settings.batchLingerMs(), Meters.registry());
+    Presence presence = new Presence();
+    Fanout fanout = new Fanout(vertx.eventBus(), state.lastEventId);
+    Views views = new Views(state, presence);
+    Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
+    Users users = new Users(state, views, writes, database.reader());
+    Tokens tokens = new Tokens(writes);
+    search = database.searchIndex(settings.searchLingerMs());
+    MediaRecords media = new MediaRecords(sql, state, writes, database.reader());
+    MessageWrites messages = new MessageWrites(sql, state, writes, fanout, search, stored, media, clientKeys);
+    MessageReads reads = new MessageReads(sql, state, database.reader());
+    MessageChanges changes = new MessageChanges(sql, state, writes, fanout, search);
+    Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx, settings.receiptsCoalesceMs());
+    Conversations conversations = new Conversations(sql, state, views, writes, database.reader(), fanout, messages);
+    Members members = new Members(state, views, writes, database.reader(), messages, conversations);
+    Shares shares = new Shares(sql, state, writes, database.reader(), media);
+    Bots bots = new Bots(state, views, writes, vertx.eventBus());
+    PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
+        message -> presenceReports.memberLeft(message.body().getString("memberId"))));
+    serve(Address.USER_CREATE, users::create);
+    serve(Address.USER_CREDENTIALS, users::credentials);
+    serve(Address.USER_GET, users::get);
+    serve(Address.USER_UPDATE, users::update);
+    serve(Address.USER_SEARCH, users::search);
+    serve(Address.TOKEN_ISSUE, tokens::issue);
+    serve(Address.TOKEN_ROTATE, tokens::rotate);
+    serve(Address.TOKEN_REVOKE, tokens::revoke);
+    serve(Address.CONVERSATION_CREATE, conversations::create);
+    serve(Address.CONVERSATION_LIST, conversations::list);
+    serve(Address.CONVERSATION_GET, conversations::get);
+    serve(Address.CONVERSATION_RENAME, conversations::rename);
+    serve(Address.CONVERSATION_MUTE, conversations::mute);
+    serve(Address.CONVERSATION_TYPING, conversations::typing);
+    serve(Address.CONVERSATION_READ, receipts::read);
+    serve(Address.CONVERSATION_DELIVERED, receipts::delivered);
+    serve(Address.CONVERSATION_RECEIPTS, receipts::receipts);
+    serve(Address.MEMBER_LIST, members::list);
+    serve(Address.MEMBER_ADD, members::add);
+    serve(Address.MEMBER_ROLE, members::role);
+    serve(Address.MEMBER_REMOVE, members::remove);
+    serve(Address.MESSAGE_SEND, messages::send);
+    serve(Address.MESSAGE_RECALL, messages::recall);
+    serve(Address.MESSAGE_HISTORY, reads::history);
+    serve(Address.MESSAGE_SEARCH, reads::search);
+    serve(Address.EVENTS_SINCE, reads::since);
+    serve(Address.MESSAGE_EDIT, changes::edit);
+    serve(Address.REACTION_ADD, changes::addReaction);
+    serve(Address.REACTION_REMOVE, changes::removeReaction);
+    serve(Address.STORE_ROUTE_PROBE, cmd -> {
+      fanout.probe(cmd.getString("userId"), cmd.getString("probe"));
+      return Future.succeededFuture(new JsonObject());
+    });
+    serve(Address.SHARE_CREATE, shares::create);
+    serve(Address.SHARE_LIST, shares::list);
+    serve(Address.SHARE_REVOKE, shares::revoke);
+    serve(Address.SHARE_VIEW, shares::view);
+    serve(Address.SHARE_MEDIA, shares::media);
+    serve(Address.BOT_CREATE, bots::create);
+    serve(Address.BOT_REVOKE, bots::revoke);
+    serve(Address.BOT_AUTHENTICATE, bots::authenticate);
+    serve(Address.PRESENCE_UPDATE, presenceReports::update);
+    serve(Address.PRESENCE_SYNC, presenceReports::sync);
+    serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
+        new JsonObject().put("jwtSecret", config.auth().jwtSecret())));
+    serve(Address.MEDIA_CREATE, media::create);
+    serve(Address.MEDIA_GET, media::get);
+    serve(Address.MEDIA_SWEEP, media::sweep);
+    serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
+        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.describe())));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(Bus.consumer(vertx, address, handler));
+  }
+
+  /** Finishes every queued write (an acknowledged message is never lost), then closes the writer. */
+  Future<Void> stop() {
+    Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
+    return drained
+        .eventually(() -> search == null ? Future.succeededFuture() : search.idle())
+        .eventually(() -> clientKeys == null ? Future.succeededFuture() : clientKeys.stop())
+        .eventually(this::unregister)
+        .eventually(writer::close);
+  }
+
+  /**
+   * The writer's connection is gone, and with it the fence: stops answering at once (callers get
+   * {@code 503} from the bus, not a timeout) and fails what waited to be written. Nothing more is
+   * written here; whatever the lost connection had committed, the next store reads back.
+   */
+  Future<Void> abandon() {
+    if (writes != null) {
+      writes.abandon();
+    }
+    if (clientKeys != null) {
+      clientKeys.stop();
+    }
+    return unregister();
+  }
+
+  private Future<Void> unregister() {
+    List<Future<Void>> gone = consumers.stream().map(MessageConsumer::unregister).toList();
+    consumers.clear();
+    return Future.join(gone).mapEmpty();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.parley.store;
+
+import dev.parley.shared.Failure;
+import dev.parley.shared.Frames;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reading messages: history pages, the events since a cursor (resume) and search. Every query
+ * runs on the read pool, beside the single writer, and sees committed data only.
+ */
+final class MessageReads {
+  private final Dialect sql;
+  private final State state;
+  private final Pool reader;
+
+  MessageReads(Dialect sql, State state, Pool reader) {
+    this.sql = sql;
+    this.state = state;
+    this.reader = reader;
+  }
+
+  /** {@code store.message.history}: a page ascending by seq, newest page when no cursor. */
+  Future<JsonObject> history(JsonObject cmd) {
+    State.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+    if (c == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    int limit = cmd.getInteger("limit");
+    Long after = cmd.getLong("after");
+    Long before = cmd.getLong("before");
+    String query = "SELECT " + sql.messageColumns() + " FROM messages m WHERE m.conversation_id = ? AND "
+        + (after != null ? "m.seq > ? ORDER BY m.seq ASC" : "m.seq < ? ORDER BY m.seq DESC") + " LIMIT ?";
+    long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
+    return reader.preparedQuery(query).execute(Tuple.of(c.id, cursor, limit + 1)).map(rows -> {
+      List<JsonObject> page = new ArrayList<>();
+      rows.forEach(row -> page.add(Views.message(row)));
+      boolean hasMore = page.size() > limit;
+      if (hasMore) {
+        page.remove(page.size() - 1);
+      }
+      if (after == null) {
+        Collections.reverse(page);
+      }
+      return new JsonObject().put("messages", new JsonArray(new ArrayList<>(page))).put("hasMore", hasMore);
+    });
+  }
+
+  /** {@code store.events.since}: durable events after a cursor in the user's conversations. */
+  Future<JsonObject> since(JsonObject cmd) {
+    int limit = cmd.getInteger("limit", 1000);
+    // Walks the event index from the cursor (recent events only) and keeps the caller's.
+    return reader.preparedQuery("SELECT " + sql.messageColumns() + " FROM " + sql.messagesByEvent()
+            + " WHERE m.event_id > ? AND m.conversation_id IN (SELECT conversation_id FROM members WHERE user_id = ?)"
+            + " ORDER BY m.event_id LIMIT ?")
+        .execute(Tuple.of(cmd.getLong("since"), cmd.getString("userId"), limit + 1))
+        .map(rows -> {
+          if (rows.size() > limit) {
+            return new JsonObject().put("events", new JsonArray()).put("resync", true);
+          }
+          JsonArray events = new JsonArray();
+          rows.forEach(row -> events.add(Frames.message(row.getLong("event_id"), Views.message(row))));
+          return new JsonObject().put("events", events).put("resync", false);
+        });
+  }
+
+  /**
+   * {@code store.message.search}: the full-text index over the caller's conversations, newest
+   * first; recalled messages are filtered on the message row, so they never show, even before
+   * SQLite's search.db has forgotten them.
+   */
+  Future<JsonObject> search(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    String conversationId = cmd.getString("conversationId");
+    if (conversationId != null && state.membership(conversationId, userId) == null) {
+      return Future.failedFuture(Failure.notFound("conversation"));
+    }
+    String match = sql.searchQuery(cmd.getString("q"));
+    if (match == null) {
+      return Future.failedFuture(Failure.invalid("q", "q must contain at least one letter or digit"));
+    }
+    int limit = cmd.getInteger("limit", 50);
+    Long before = cmd.getLong("before");
+    List<Object> params = new ArrayList<>(List.of(match, userId));
+    StringBuilder query = new StringBuilder("SELECT " + sql.messageColumns() + " FROM " + sql.searchSource()
+        + " JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?"
+        + " WHERE m.recalled = 0");
+    if (conversationId != null) {
+      query.append(" AND m.conversation_id = ?");
+      params.add(conversationId);
+    }
+    if (before != null) {
+      query.append(" AND m.id < ?");
+      params.add(before);
+    }
+    query.append(" ORDER BY m.id DESC LIMIT ?");
+    params.add(limit + 1);
+    return reader.preparedQuery(query.toString()).execute(Tuple.from(params)).map(rows -> {
+      JsonArray messages = new JsonArray();
+      Long last = null;
+      for (Row row : rows) {
+        if (messages.size() == limit) {
+          return new JsonObject().put("messages", messages).put("nextCursor", String.valueOf(last));
+        }
+        messages.add(Views.message(row));
+        last = row.getLong("id");
+      }
+      return new JsonObject().put("messages", messages).putNull("nextCursor");
+    });
+  }
+}
