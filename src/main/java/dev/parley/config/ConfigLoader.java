@@ -116,6 +116,14 @@ public final class ConfigLoader {
       auth.put("jwtPublicKeyPem", pem(auth, "jwtPublicKeyFile", algorithm));
       return config;
     }
+    boolean sharedStore = store && config.getJsonObject("store").getValue("database") != null
+        || store && config.getJsonObject("store").getJsonObject("postgres", new JsonObject()).getString("host") != null;
+    if (auth.getString("jwtSecret") == null && cluster.getBoolean("enabled", false) && sharedStore) {
+      // Any store node may become the active one, and the cluster takes its key from whichever is:
+      // a key kept in one node's data folder would sign everyone out at a takeover.
+      throw new IllegalArgumentException("a clustered store on PostgreSQL needs auth.jwtSecret (PARLEY_JWT_SECRET), "
+          + "the same on every store node, so that tokens outlive a store takeover");
+    }
     if (auth.getString("jwtSecret") == null && !fromStore) {
       Path dataDir = Path.of(config.getJsonObject("store").getString("dataDir"));
       auth.put("jwtSecret", keptSecret(dataDir.resolve("jwt-secret")));

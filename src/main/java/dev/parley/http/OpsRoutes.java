@@ -43,8 +43,8 @@ public final class OpsRoutes {
 
   private void health(RoutingContext ctx) {
     Future<JsonObject> store = bus.request(Address.STORE_HEALTH, new JsonObject())
-        .map(reply -> new JsonObject().put("status", "UP").put("lastEventId", reply.getLong("lastEventId")))
-        .otherwise(cause -> new JsonObject().put("status", "DOWN").put("error", cause.getMessage()));
+        .map(reply -> reply.put("status", "UP"))
+        .recover(cause -> whyNoStore(cause.getMessage()));
     Future<JsonObject> cluster = cluster();
     Future.join(store, cluster).onComplete(done -> {
       JsonObject storeCheck = store.result();
@@ -58,6 +58,19 @@ public final class OpsRoutes {
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .end(body.encode());
     });
+  }
+
+  /**
+   * No store answered: say whether one is waiting to take over (PostgreSQL), and who holds the
+   * database's writer fence as it last saw.
+   */
+  private Future<JsonObject> whyNoStore(String error) {
+    JsonObject down = new JsonObject().put("status", "DOWN").put("error", error);
+    return bus.request(Address.STORE_STANDBY, new JsonObject())
+        .map(standby -> down.put("reason", "no active store; store node " + standby.getString("node")
+            + " is waiting to take over since " + standby.getString("since") + " (writer fence held by "
+            + standby.getString("holder") + ")").put("standby", standby))
+        .otherwise(none -> down.put("reason", "no store node answers: start a node with the store role"));
   }
 
   /** This node's view of the cluster, from its own cluster verticle (never another node's). */

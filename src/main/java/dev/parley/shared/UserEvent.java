@@ -7,8 +7,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * The body of every {@link Address#user(String)} message: an {@link Event} as the store published
  * it to one user, with {@code previousId}, the id of the durable event the store published to the
- * same user just before this one (null for an ephemeral event, and for the first one after the
- * store started). The ids chain each user's durable events, so a delivery that receives an
+ * same user just before this one (null for an ephemeral event; for the first one after a store
+ * started or took over, the newest event id the database held then, since that store cannot know
+ * what the one before it published). The ids chain each user's durable events, so a delivery that receives an
  * event whose predecessor it never sent knows there is a hole and fetches it, whatever made the
  * hole: a hop that reordered, a route that did not exist yet, a node that died.
  *
@@ -37,7 +38,7 @@ public final class UserEvent {
     return event;
   }
 
-  /** The id of this user's previous durable event, or null when unknown (ephemeral events, a fresh store). */
+  /** The id of this user's previous durable event (at most), or null for an ephemeral event. */
   public Long previousId() {
     return previousId;
   }

@@ -139,7 +139,7 @@ final class ActiveStore {
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
-        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.describe())));
+        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.shared() ? "postgresql" : "sqlite")));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 

@@ -30,11 +30,19 @@ final class Fanout {
   private final Map<String, Long> lastPublished = new HashMap<>();
   /** The newest durable event id published to anyone: everything up to it is committed and published. */
   private long head;
+  /** The newest event id in the database when this store started. */
+  private final long committedAtStart;
 
-  /** {@code committed}: the newest event id in the database when the store starts (all of it "published"). */
+  /**
+   * {@code committed}: the newest event id in the database when the store starts. A store that
+   * took over (or restarted) cannot know which of those events the one before it published, so
+   * its first event to each user names {@code committed} as the previous one: a receiver that has
+   * not seen everything up to it fetches the rest before it sends the new event.
+   */
   Fanout(EventBus bus, long committed) {
     this.bus = bus;
     this.head = committed;
+    this.committedAtStart = committed;
   }
 
   void toUser(String userId, JsonObject frame) {
@@ -58,14 +66,17 @@ final class Fanout {
     bus.publish(Address.user(userId), UserEvent.route(probe, head));
   }
 
-  /** The previous durable event of this user, and this one remembered as the newest. */
+  /** The previous durable event of this user (at most), and this one remembered as the newest. */
   private Long chain(String userId, Event event) {
     if (!event.durable()) {
       return null;
     }
     long id = event.id();
     Long previous = lastPublished.put(userId, id);
-    if (previous != null && previous >= id) {
+    if (previous == null) {
+      return committedAtStart;
+    }
+    if (previous >= id) {
       // Never expected: receivers will see it as a hole and fetch what they lack.
       log.error("event {} published to {} after event {}: publications out of id order", id, userId, previous);
     }

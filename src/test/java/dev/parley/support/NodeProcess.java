@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -21,9 +22,12 @@ public final class NodeProcess implements AutoCloseable {
   private final List<String> command;
   private final List<Integer> seeds;
   private final String roles;
+  private final Map<String, String> env;
   private Process process;
 
-  private NodeProcess(Path dataDir, int httpPort, int clusterPort, List<Integer> seeds, String roles) {
+  private NodeProcess(Path dataDir, int httpPort, int clusterPort, List<Integer> seeds, String roles,
+                      Map<String, String> env) {
+    this.env = env;
     this.dataDir = dataDir;
     this.httpPort = httpPort;
     this.clusterPort = clusterPort;
@@ -38,7 +42,12 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts a node running {@code roles} (comma-separated) and waits until its HTTP port answers. */
   public static NodeProcess start(int clusterPort, List<Integer> seeds, String roles) {
-    NodeProcess node = new NodeProcess(TestNode.tempDir(), TestNode.freePort(), clusterPort, seeds, roles);
+    return start(clusterPort, seeds, roles, Map.of());
+  }
+
+  /** {@link #start(int, List, String)} with more {@code PARLEY_*} settings in its environment. */
+  public static NodeProcess start(int clusterPort, List<Integer> seeds, String roles, Map<String, String> env) {
+    NodeProcess node = new NodeProcess(TestNode.tempDir(), TestNode.freePort(), clusterPort, seeds, roles, env);
     node.launch();
     return node;
   }
@@ -55,6 +64,7 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().put("PARLEY_CLUSTER_MEMBERS",
         seeds.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
     builder.environment().put("PARLEY_LOG_LEVEL", "WARN");
+    builder.environment().putAll(env);
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -89,6 +99,15 @@ public final class NodeProcess implements AutoCloseable {
   /** Starts the node again on the same ports and data folder. */
   public void restart() {
     launch();
+  }
+
+  /** This node's log so far (its {@code node.log}). */
+  public String log() {
+    try {
+      return java.nio.file.Files.readString(dataDir.resolve("node.log"));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   public boolean alive() {
