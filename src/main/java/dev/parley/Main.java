@@ -2,6 +2,7 @@ package dev.parley;
 
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
+import dev.parley.store.MigrateStore;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a Parley node: loads the configuration, starts Vert.x, deploys the verticles of the
  * node's roles, and on SIGTERM undeploys them in reverse (stop accepting, finish in-flight writes,
- * close the database).
+ * close the database). {@code migrate-store} instead copies a SQLite store into PostgreSQL
+ * ({@link MigrateStore}).
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -18,6 +20,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && "migrate-store".equals(args[0])) {
+      System.exit(MigrateStore.command(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      return;
+    }
     JsonObject config;
     try {
       config = ConfigLoader.resolve(ConfigLoader.load(args, System.getenv()));

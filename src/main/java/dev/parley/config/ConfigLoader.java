@@ -43,6 +43,7 @@ public final class ConfigLoader {
       new Env("PARLEY_DATABASE_NAME", "store.postgres.name", Kind.STRING),
       new Env("PARLEY_DATABASE_USER", "store.postgres.user", Kind.STRING),
       new Env("PARLEY_DATABASE_PASSWORD", "store.postgres.password", Kind.STRING),
+      new Env("PARLEY_DATABASE_SSLMODE", "store.postgres.sslMode", Kind.STRING),
       new Env("PARLEY_JWT_SECRET", "auth.jwtSecret", Kind.STRING),
       new Env("PARLEY_JWT_ALGORITHM", "auth.jwtAlgorithm", Kind.STRING),
       new Env("PARLEY_JWT_PRIVATE_KEY_FILE", "auth.jwtPrivateKeyFile", Kind.STRING),

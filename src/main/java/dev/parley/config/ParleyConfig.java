@@ -52,11 +52,15 @@ public record ParleyConfig(
                       long searchLingerMs, long clientKeysLingerMs, Postgres postgres) {
   }
 
-  /** Where a PostgreSQL store's database is, and who the store signs in as. */
-  public record Postgres(String host, int port, String database, String user, String password) {
+  /**
+   * Where a PostgreSQL store's database is, who the store signs in as, and {@code sslMode}
+   * (libpq's words: {@code disable}, {@code prefer}, {@code require}, {@code verify-ca},
+   * {@code verify-full}; null is {@code disable}).
+   */
+  public record Postgres(String host, int port, String database, String user, String password, String sslMode) {
     /** Flyway's and migrate-store's pgjdbc URL (without credentials). */
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
     }
 
     /** A URL to show in logs and /health: no password. */
@@ -77,6 +81,7 @@ public record ParleyConfig(
       String database = "parley";
       String user = null;
       String password = null;
+      String sslMode = null;
       if (url != null && !url.isBlank()) {
         java.net.URI uri = java.net.URI.create(url.trim());
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
@@ -92,10 +97,20 @@ public record ParleyConfig(
           user = decode(colon < 0 ? info : info.substring(0, colon));
           password = colon < 0 ? null : decode(info.substring(colon + 1));
         }
+        for (String parameter : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+          if (parameter.startsWith("sslmode=")) {
+            sslMode = decode(parameter.substring("sslmode=".length()));
+          }
+        }
       }
       JsonObject k = keys == null ? new JsonObject() : keys;
+      sslMode = k.getString("sslMode", sslMode);
+      if (sslMode != null && !java.util.List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(sslMode)) {
+        throw new IllegalArgumentException("the database's sslmode must be disable, prefer, require, verify-ca or verify-full, not "
+            + sslMode);
+      }
       return new Postgres(k.getString("host", host), k.getInteger("port", port), k.getString("name", database),
-          k.getString("user", user), k.getString("password", password));
+          k.getString("user", user), k.getString("password", password), sslMode);
     }
 
     private static String decode(String s) {

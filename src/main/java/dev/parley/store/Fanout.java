@@ -72,6 +72,7 @@ final class Fanout {
       return null;
     }
     long id = event.id();
+    head = Math.max(head, id);
     Long previous = lastPublished.put(userId, id);
     if (previous == null) {
       return committedAtStart;
@@ -80,7 +81,6 @@ final class Fanout {
       // Never expected: receivers will see it as a hole and fetch what they lack.
       log.error("event {} published to {} after event {}: publications out of id order", id, userId, previous);
     }
-    head = Math.max(head, id);
     return previous;
   }
 }

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.SslMode;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
@@ -76,6 +78,14 @@ final class PostgresDatabase implements Database {
     }
     if (config.password() != null) {
       options.setPassword(config.password());
+    }
+    if (config.sslMode() != null) {
+      // As libpq: require encrypts without checking the certificate; verify-* check it against
+      // the JVM's trust store, verify-full the host name too.
+      options.setSslMode(SslMode.of(config.sslMode()));
+      options.setSslOptions(new ClientSSLOptions()
+          .setTrustAll(!config.sslMode().startsWith("verify"))
+          .setHostnameVerificationAlgorithm("verify-full".equals(config.sslMode()) ? "HTTPS" : ""));
     }
     return options;
   }

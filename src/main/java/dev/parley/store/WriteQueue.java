@@ -296,8 +296,11 @@ final class WriteQueue {
             }
             return alone.map(nothingLeft);
           }, reloadFailed -> {
+            // The database is out of reach (its connection lost, most likely): whether the batch
+            // committed is unknown, so its callers may retry, and a retried send finds its key.
             log.error("cannot reload the store state after a rollback", reloadFailed);
-            batch.forEach(p -> p.promise.tryFail(cause));
+            Failure unknown = new Failure(ErrorCode.UNAVAILABLE, "the store cannot reach its database");
+            batch.forEach(p -> p.promise.tryFail(unknown));
             return Future.succeededFuture(nothingLeft);
           });
         }));

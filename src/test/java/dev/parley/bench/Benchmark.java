@@ -38,6 +38,7 @@ import java.util.function.Function;
  * direct light and group scenarios twice instead, plain and receipts-heavy (every receiver sends a
  * {@code delivered} frame for every message, a third of them a {@code read} frame too), and prints
  * both side by side; {@code -Dbench.mode=cluster} runs {@link ClusterBenchmark}.
+ * {@code -Dbench.store=postgresql} keeps the server's data in PostgreSQL instead of SQLite.
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
@@ -95,6 +96,10 @@ public final class Benchmark {
     }
     if (RELAY) {
       System.out.println("server: the bare relay (dev.parley.bench.Relay: no storage, no event bus), not Parley");
+    } else {
+      System.out.println("store: " + (ServerProcess.POSTGRESQL
+          ? "PostgreSQL on this machine (-Dbench.store=postgresql; fsync and synchronous_commit on), sharing its cores"
+          : "SQLite (synchronous=FULL) in the server's data folder"));
     }
     try (ServerProcess server = RELAY ? ServerProcess.relay(port, "1g") : ServerProcess.start(port, "1g")) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));

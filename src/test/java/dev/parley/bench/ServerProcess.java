@@ -34,10 +34,21 @@ final class ServerProcess implements AutoCloseable {
         "PARLEY_NODE_ID", nodeId, "PARLEY_ROLES", roles));
   }
 
+  /**
+   * {@code -Dbench.store=postgresql}: the node keeps its data in a new database of a PostgreSQL
+   * server started for the benchmark on this machine, with its durable defaults (fsync on,
+   * {@code synchronous_commit} on): the same promise as SQLite's {@code synchronous=FULL}.
+   */
+  static final boolean POSTGRESQL = "postgresql".equals(System.getProperty("bench.store"));
+
   static ServerProcess start(int port, String heap, java.util.Map<String, String> env) throws IOException, InterruptedException {
     Path jar = Path.of("target", "parley.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build first: mvn -q package -DskipTests");
+    }
+    if (POSTGRESQL && !env.containsKey("PARLEY_DATABASE_URL")) {
+      env = new java.util.HashMap<>(env);
+      env.put("PARLEY_DATABASE_URL", dev.parley.support.PostgresServer.durable().newDatabase());
     }
     Path dataDir = Files.createTempDirectory("parley-bench");
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class PostgresServer {
   private static PostgresServer shared;
+  private static PostgresServer durable;
   private static String unavailable;
   private final AtomicInteger databases = new AtomicInteger();
   private final Path dir;
@@ -46,7 +47,7 @@ public final class PostgresServer {
   public static synchronized PostgresServer get() {
     if (shared == null && unavailable == null) {
       try {
-        shared = start();
+        shared = start(false);
       } catch (RuntimeException e) {
         unavailable = e.getMessage();
       }
@@ -62,7 +63,18 @@ public final class PostgresServer {
     return shared;
   }
 
-  private static PostgresServer start() {
+  /**
+   * A server with PostgreSQL's durable defaults (fsync on, full page writes), for the benchmark:
+   * its figures must be those of a database that keeps what it acknowledged.
+   */
+  public static synchronized PostgresServer durable() {
+    if (durable == null) {
+      durable = start(true);
+    }
+    return durable;
+  }
+
+  private static PostgresServer start(boolean durableWrites) {
     Path bin = binaries();
     try {
       boolean asRoot = "root".equals(System.getProperty("user.name"));
@@ -74,11 +86,11 @@ public final class PostgresServer {
       PostgresServer server = new PostgresServer(dir, bin, port, asRoot);
       server.pg(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
           "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"));
-      // fsync off: a test kills Parley, never PostgreSQL, so nothing here needs its data on disk.
+      // fsync off for tests: a test kills Parley, never PostgreSQL, so nothing needs its data on disk.
       server.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
           "-l", dir.resolve("postgres.log").toString(), "-o",
-          "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off"
-              + " -c full_page_writes=off",
+          "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300"
+              + (durableWrites ? "" : " -c fsync=off -c full_page_writes=off"),
           "start"));
       Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
       return server;
