@@ -38,7 +38,8 @@ import java.util.function.Function;
  * direct light and group scenarios twice instead, plain and receipts-heavy (every receiver sends a
  * {@code delivered} frame for every message, a third of them a {@code read} frame too), and prints
  * both side by side; {@code -Dbench.mode=cluster} runs {@link ClusterBenchmark}.
- * {@code -Dbench.store=postgresql} keeps the server's data in PostgreSQL instead of SQLite.
+ * {@code -Dbench.store=postgresql} keeps the server's data in PostgreSQL instead of SQLite;
+ * {@code -Dbench.mode=takeover} runs {@link TakeoverBenchmark}.
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
@@ -73,6 +74,10 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     if ("cluster".equals(System.getProperty("bench.mode"))) {
       ClusterBenchmark.main(args);
+      return;
+    }
+    if ("takeover".equals(System.getProperty("bench.mode"))) {
+      TakeoverBenchmark.main(args);
       return;
     }
     if ("media".equals(System.getProperty("bench.mode"))) {

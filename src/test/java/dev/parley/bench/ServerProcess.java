@@ -11,11 +11,18 @@ final class ServerProcess implements AutoCloseable {
   final int port;
   final Process process;
   final Path dataDir;
+  private final String nodeId;
 
-  private ServerProcess(int port, Process process, Path dataDir) {
+  private ServerProcess(int port, Process process, Path dataDir, String nodeId) {
     this.port = port;
     this.process = process;
     this.dataDir = dataDir;
+    this.nodeId = nodeId;
+  }
+
+  /** The node id it was started with ({@code PARLEY_NODE_ID}), or null. */
+  String nodeId() {
+    return nodeId;
   }
 
   /**
@@ -29,9 +36,22 @@ final class ServerProcess implements AutoCloseable {
   /** Starts one node of a cluster on 127.0.0.1: Hazelcast on {@code clusterPort}, seeds {@code members}. */
   static ServerProcess clustered(int port, String heap, String nodeId, String roles, int clusterPort, String members)
       throws IOException, InterruptedException {
-    return start(port, heap, java.util.Map.of("PARLEY_CLUSTER", "true", "PARLEY_CLUSTER_HOST", "127.0.0.1",
+    return clustered(port, heap, nodeId, roles, clusterPort, members, java.util.Map.of());
+  }
+
+  /** {@link #clustered(int, String, String, String, int, String)} with more {@code PARLEY_*} settings. */
+  static ServerProcess clustered(int port, String heap, String nodeId, String roles, int clusterPort, String members,
+                                 java.util.Map<String, String> more) throws IOException, InterruptedException {
+    java.util.Map<String, String> env = new java.util.HashMap<>(more);
+    env.putAll(java.util.Map.of("PARLEY_CLUSTER", "true", "PARLEY_CLUSTER_HOST", "127.0.0.1",
         "PARLEY_CLUSTER_PORT", String.valueOf(clusterPort), "PARLEY_CLUSTER_MEMBERS", members,
         "PARLEY_NODE_ID", nodeId, "PARLEY_ROLES", roles));
+    return start(port, heap, env);
+  }
+
+  /** SIGKILL, the way a machine dies: nothing runs on the way out. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
   /**
@@ -93,7 +113,7 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().put("PARLEY_LOG_LEVEL", "WARN");
     builder.environment().putAll(env);
     Process process = builder.start();
-    ServerProcess server = new ServerProcess(port, process, dataDir);
+    ServerProcess server = new ServerProcess(port, process, dataDir, env.get("PARLEY_NODE_ID"));
     server.awaitHealthy();
     return server;
   }

@@ -62,7 +62,12 @@ class MigrateStoreTest {
     Reply bot = api.post("/api/bots", alice.token(), new JsonObject().put("username", "echo-bot").put("displayName", "Echo"));
     assertEquals(201, bot.status(), bot.raw());
 
+    // SQLite's search index lags the messages by store.searchLingerMs: wait until it has them.
+    for (int i = 0; i < 100 && api.get("/api/search?q=wor", alice.token()).json().getJsonArray("messages").isEmpty(); i++) {
+      Thread.sleep(50);
+    }
     Map<String, JsonObject> before = views(api, alice, direct, group, share.getString("token"));
+    assertEquals(1, before.get("search").getJsonArray("messages").size(), "the search finds the unicode message");
     api.close();
     sqlite.close();
 
