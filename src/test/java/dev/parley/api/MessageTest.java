@@ -243,6 +243,11 @@ class MessageTest extends NodeTestBase {
         .getJsonArray("messages").size());
 
     assertEquals(200, api.get("/api/search?q=%22report%22%20OR%20NEAR(", a.token()).status(), "FTS syntax in q is just words");
+    assertEquals(3, api.get("/api/search?q=R%C3%89PORT", b.token()).json().getJsonArray("messages").size(),
+        "case and accents do not matter");
+    Reply tsquery = api.get("/api/search?q=report%20%26%20!x%3A*%20%7C%20'", b.token());
+    assertEquals(200, tsquery.status(), "tsquery syntax in q is just words: " + tsquery.raw());
+    assertEquals(0, tsquery.json().getJsonArray("messages").size(), "every word is required, x too");
     assertEquals("q", api.get("/api/search?q=", a.token()).errorField());
     assertEquals("q", api.get("/api/search?q=%21%21%21", a.token()).errorField());
   }
