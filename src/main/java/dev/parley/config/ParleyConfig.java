@@ -2,6 +2,9 @@ package dev.parley.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,7 +86,7 @@ public record ParleyConfig(
       String password = null;
       String sslMode = null;
       if (url != null && !url.isBlank()) {
-        java.net.URI uri = java.net.URI.create(url.trim());
+        URI uri = URI.create(url.trim());
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
           throw new IllegalArgumentException("store.database must be a postgresql:// URL, not " + uri.getScheme() + ":");
         }
@@ -105,7 +108,7 @@ public record ParleyConfig(
       }
       JsonObject k = keys == null ? new JsonObject() : keys;
       sslMode = k.getString("sslMode", sslMode);
-      if (sslMode != null && !java.util.List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(sslMode)) {
+      if (sslMode != null && !List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(sslMode)) {
         throw new IllegalArgumentException("the database's sslmode must be disable, prefer, require, verify-ca or verify-full, not "
             + sslMode);
       }
@@ -114,7 +117,7 @@ public record ParleyConfig(
     }
 
     private static String decode(String s) {
-      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.parley.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The SQL that differs between the two databases the store runs on, and nothing else: every
  * other statement of the store is written once, in the SQL both accept, with JDBC's {@code ?}
@@ -48,17 +51,20 @@ interface Dialect {
   String searchQuery(String words);
 
   /** The columns every message query selects, in the order {@link Views#message} reads them. */
-  default String messageColumns() {
+  String messageColumns();
+
+  /** {@link #messageColumns()} with a dialect's {@link #mediaJson()}: built once per dialect. */
+  static String messageColumns(String mediaJson) {
     return "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
         + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system, m.reactions"
         // A message with media carries it whole; a text message skips the lookup.
-        + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + mediaJson()
+        + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + mediaJson
         + " FROM media md WHERE md.id = m.media_id) END AS media_json";
   }
 
   /** The words of a search: runs of letters and digits. */
-  static java.util.List<String> words(String q) {
-    java.util.List<String> words = new java.util.ArrayList<>();
+  static List<String> words(String q) {
+    List<String> words = new ArrayList<>();
     if (q != null) {
       for (String word : q.split("[^\\p{L}\\p{N}]+")) {
         if (!word.isEmpty()) {

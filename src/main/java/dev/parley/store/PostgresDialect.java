@@ -9,6 +9,10 @@ import java.util.List;
  * accents removed (db/postgresql/V1), like SQLite's {@code unicode61 remove_diacritics}.
  */
 final class PostgresDialect implements Dialect {
+  private static final String MEDIA_JSON = "json_build_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size, 'name', md.name,"
+      + " 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)::text";
+  private static final String MESSAGE_COLUMNS = Dialect.messageColumns(MEDIA_JSON);
+
   @Override
   public String beginWrite() {
     return "BEGIN";
@@ -21,8 +25,12 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public String mediaJson() {
-    return "json_build_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size, 'name', md.name,"
-        + " 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)::text";
+    return MEDIA_JSON;
+  }
+
+  @Override
+  public String messageColumns() {
+    return MESSAGE_COLUMNS;
   }
 
   @Override

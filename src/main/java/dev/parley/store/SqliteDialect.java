@@ -4,6 +4,10 @@ import java.util.List;
 
 /** SQLite's SQL for what {@link Dialect} names: JSON functions, FTS5 in the attached search.db. */
 final class SqliteDialect implements Dialect {
+  private static final String MEDIA_JSON = "json_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size, 'name', md.name,"
+      + " 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)";
+  private static final String MESSAGE_COLUMNS = Dialect.messageColumns(MEDIA_JSON);
+
   /** {@code BEGIN IMMEDIATE}: the write lock at once, so a batch never fails half-way on a busy file. */
   @Override
   public String beginWrite() {
@@ -17,8 +21,12 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public String mediaJson() {
-    return "json_object('id', md.id, 'kind', md.kind, 'mime', md.mime, 'size', md.size, 'name', md.name,"
-        + " 'width', md.width, 'height', md.height, 'durationMs', md.duration_ms, 'thumbnail', md.thumbnail)";
+    return MEDIA_JSON;
+  }
+
+  @Override
+  public String messageColumns() {
+    return MESSAGE_COLUMNS;
   }
 
   @Override

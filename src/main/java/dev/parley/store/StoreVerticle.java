@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +144,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Future<Boolean> takeOver(SqlConnection writer) {
     waiting = null;
-    long waited = java.time.Duration.between(waitingSince, Instant.now()).toMillis();
+    long waited = Duration.between(waitingSince, Instant.now()).toMillis();
     log.info("store took the writer fence after waiting {} ms: taking over", waited);
     if (standby != null) {
       standby.unregister();
