@@ -1,6 +1,7 @@
 package dev.parley.api;
 
 import dev.parley.auth.Secrets;
+import dev.parley.http.HttpFront;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
@@ -31,6 +32,8 @@ final class ShareRoutes {
   private final Bus bus;
   private final MediaRoutes media;
   private final String publicUrl;
+  /** Context data of a {@code /s/<token>} request whose link no longer works. */
+  private static final String GONE = "parley.shareGone";
 
   ShareRoutes(Bus bus, MediaRoutes media, String publicUrl) {
     this.bus = bus;
@@ -45,11 +48,33 @@ final class ShareRoutes {
     router.get("/api/shared/:token").handler(Http.guarded(this::view));
     router.get("/api/shared/:token/media/:mediaId").handler(Http.guarded(ctx -> media(ctx, false)));
     router.get("/api/shared/:token/media/:mediaId/thumbnail").handler(Http.guarded(ctx -> media(ctx, true)));
-    // The page is a static file of webroot/ that reads the token from its own address.
-    router.get("/s/:token").handler(ctx -> ctx.reroute("/s.html"));
+    // The page is a static file of webroot/ that reads the token from its own address; a link
+    // that no longer works gets the same page (which says so) with 404, so that previewers and
+    // crawlers see it is gone.
+    router.get("/s/:token").handler(this::page);
     router.get("/s.html").handler(ctx -> {
       ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
+      if (Boolean.TRUE.equals(ctx.get(GONE))) {
+        ctx.addHeadersEndHandler(v -> ctx.response().setStatusCode(404));
+      }
       ctx.next();
+    });
+  }
+
+  private void page(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    Future<Boolean> live = !TOKEN.matcher(token).matches() ? Future.succeededFuture(false)
+        : bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", Secrets.sha256(token)).put("check", true))
+            .map(true)
+            .recover(cause -> cause instanceof Failure f && f.code() == ErrorCode.NOT_FOUND
+                ? Future.succeededFuture(false) : Future.failedFuture(cause));
+    live.onComplete(ar -> {
+      if (ar.failed()) {
+        HttpFront.error(ctx, Failure.from(ar.cause()));
+        return;
+      }
+      ctx.put(GONE, !ar.result());
+      ctx.reroute("/s.html");
     });
   }
 

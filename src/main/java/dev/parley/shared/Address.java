@@ -192,6 +192,8 @@ public final class Address {
   /**
    * api (public) → store. {@code {tokenHash}} → {@code {conversation: {title}, messages, users, views, expiresAt}};
    * counts one view; 404 when unknown, expired, revoked, or its creator left the conversation.
+   * With {@code check: true} (the share page's own address, {@code /s/<token>}) it only answers
+   * {@code {}} or 404, and counts nothing.
    */
   public static final String SHARE_VIEW = "store.share.view";
   /**

@@ -148,6 +148,9 @@ final class Shares {
 
   /** {@code store.share.view}: counts a view, then reads the range as it is now. */
   Future<JsonObject> view(JsonObject cmd) {
+    if (cmd.getBoolean("check", false)) {
+      return live(cmd.getString("tokenHash")).map(share -> new JsonObject());
+    }
     return live(cmd.getString("tokenHash")).compose(share -> writes.submit(countViews, share.getString("id"))
         .compose(views -> reader.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m"
                 + " WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq")

@@ -299,4 +299,21 @@ class ShareTest extends NodeTestBase {
     assertEquals(200, api.get("/css/share.css", null).status());
     assertEquals(1, view(token).json().getLong("views"), "loading the page itself counts no view");
   }
+
+  @Test
+  void aLinkThatNoLongerWorksGetsThePageWith404() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String direct = api.direct(alice, bob);
+    api.send(alice, direct, "hello");
+    String token = share(alice, direct, 1, 1, null).getString("token");
+    assertEquals(200, api.get("/s/" + token, null).status(), "a live link");
+    Reply unknown = api.get("/s/" + "A".repeat(43), null);
+    assertEquals(404, unknown.status(), "an unknown token");
+    assertTrue(unknown.raw().contains("src=\"../s.js\""), "the same page, which says the link no longer works");
+    assertEquals("noindex, nofollow", unknown.headers().get("x-robots-tag"));
+    assertEquals(404, api.get("/s/not-a-token", null).status(), "a malformed token");
+    assertEquals(204, api.delete("/api/shares/" + token, alice.token()).status());
+    assertEquals(404, api.get("/s/" + token, null).status(), "a revoked link");
+  }
 }
