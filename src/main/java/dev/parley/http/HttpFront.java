@@ -3,11 +3,14 @@ package dev.parley.http;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
@@ -100,7 +103,34 @@ public final class HttpFront implements Shareable {
         // complete there), so Vert.x can skip the cross-thread outbound queue it otherwise keeps
         // for each connection: about 8 KiB per idle WebSocket, and a hop per write.
         .setStrictThreadMode(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpFront::invalidRequest)
+        .listen().onSuccess(servers::add);
+  }
+
+  /**
+   * A request Netty could not even decode (a request line or headers past its limits, a
+   * malformed head): the status Vert.x would give it, with the contract's error JSON instead of
+   * an empty body. The connection is closed, since the rest of that request is still on the wire.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    Failure failure;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      failure = new Failure(ErrorCode.TOO_LARGE, "the request line (method and URL) is too long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      failure = new Failure(ErrorCode.TOO_LARGE, "the request headers are too large");
+    } else {
+      status = 400;
+      failure = new Failure(ErrorCode.INVALID_REQUEST, "the request is not valid HTTP");
+    }
+    request.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(failure.toJson().encode())
+        .onComplete(done -> request.connection().close());
   }
 
   /**

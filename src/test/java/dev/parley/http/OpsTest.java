@@ -88,4 +88,20 @@ class OpsTest {
       assertEquals(404, api.get("/.git/config", null).status());
     }
   }
+
+  @Test
+  void requestsTooLargeToDecodeStillGetTheErrorJson(Vertx vertx) {
+    try (TestNode node = TestNode.start(); Api api = new Api(vertx, node.port())) {
+      Reply longUrl = api.get("/api/search?q=" + "a".repeat(5_000), null);
+      assertEquals(414, longUrl.status());
+      assertEquals("too_large", longUrl.errorCode(), longUrl.raw());
+      Reply bigHeaders = api.onContext(() -> api.http().request(io.vertx.core.http.HttpMethod.GET, node.port(), "127.0.0.1", "/health")
+          .compose(request -> request.putHeader("X-Padding", "p".repeat(10_000)).send())
+          .compose(response -> response.body().map(body -> new Reply(response.statusCode(), java.util.Map.of(), body.toString()))))
+          .await();
+      assertEquals(431, bigHeaders.status());
+      assertEquals("too_large", bigHeaders.errorCode(), bigHeaders.raw());
+      assertEquals(200, api.get("/health", null).status(), "the server goes on");
+    }
+  }
 }
