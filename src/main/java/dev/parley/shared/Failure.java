@@ -1,10 +1,14 @@
 package dev.parley.shared;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A contract error as an exception, and its round trip over the event bus: the failure code of
@@ -13,17 +17,38 @@ import io.vertx.core.json.JsonObject;
  * edge can answer with, so no stack trace ever reaches a client.
  */
 public final class Failure extends RuntimeException {
+  private static final Logger log = LoggerFactory.getLogger(Failure.class);
   private final ErrorCode code;
   private final String field;
+  /** Names an unexpected failure in the log line that has its stack trace; null for expected ones. */
+  private final String errorId;
 
   public Failure(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   public Failure(ErrorCode code, String message, String field) {
+    this(code, message, field, null);
+  }
+
+  private Failure(ErrorCode code, String message, String field, String errorId) {
     super(message, null, false, false);
     this.code = code;
     this.field = field;
+    this.errorId = errorId;
+  }
+
+  /**
+   * Something that should not happen (a bug, a database error): logged here, once, with its stack
+   * trace and a short id, counted in {@code parley.errors.unexpected}, and answered as
+   * {@code internal_error} carrying the same id, so that a user's report leads to the log line.
+   */
+  public static Failure unexpected(Throwable cause) {
+    String errorId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    log.error("unexpected failure, errorId {}", errorId, cause);
+    Counter.builder("parley.errors.unexpected").description("Unexpected failures (bugs, database errors), each logged")
+        .register(Meters.registry()).increment();
+    return new Failure(ErrorCode.INTERNAL, "internal error", null, errorId);
   }
 
   public static Failure invalid(String field, String message) {
@@ -54,11 +79,18 @@ public final class Failure extends RuntimeException {
     return field;
   }
 
+  public String errorId() {
+    return errorId;
+  }
+
   /** The contract's error body: {@code {"error": {"code", "message", "field"?}}}. */
   public JsonObject toJson() {
     JsonObject error = new JsonObject().put("code", code.wire()).put("message", getMessage());
     if (field != null) {
       error.put("field", field);
+    }
+    if (errorId != null) {
+      error.put("errorId", errorId);
     }
     return new JsonObject().put("error", error);
   }
@@ -69,6 +101,9 @@ public final class Failure extends RuntimeException {
     JsonObject text = new JsonObject().put("message", failure.getMessage());
     if (failure.field != null) {
       text.put("field", failure.field);
+    }
+    if (failure.errorId != null) {
+      text.put("errorId", failure.errorId);
     }
     message.fail(failure.code.status(), text.encode());
   }
@@ -84,11 +119,13 @@ public final class Failure extends RuntimeException {
       }
       String message = reply.getMessage();
       String field = null;
+      String errorId = null;
       if (message != null && message.startsWith("{")) {
         try {
           JsonObject parsed = new JsonObject(message);
           message = parsed.getString("message");
           field = parsed.getString("field");
+          errorId = parsed.getString("errorId");
         } catch (RuntimeException notJson) {
           // a foreign failure text: keep it as it is
         }
@@ -97,8 +134,9 @@ public final class Failure extends RuntimeException {
       if (code == ErrorCode.INTERNAL) {
         message = "internal error";
       }
-      return new Failure(code, message == null ? code.wire() : message, field);
+      // The node that failed has logged it under errorId: the id travels, the log line stays there.
+      return new Failure(code, message == null ? code.wire() : message, field, errorId);
     }
-    return new Failure(ErrorCode.INTERNAL, "internal error");
+    return unexpected(cause);
   }
 }

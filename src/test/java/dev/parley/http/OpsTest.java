@@ -11,6 +11,7 @@ import dev.parley.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -102,6 +103,38 @@ class OpsTest {
       assertEquals(431, bigHeaders.status());
       assertEquals("too_large", bigHeaders.errorCode(), bigHeaders.raw());
       assertEquals(200, api.get("/health", null).status(), "the server goes on");
+    }
+  }
+
+  @Test
+  void anUnexpectedFailureIsLoggedOnceWithAnIdTheClientGetsAndCounted(Vertx vertx) throws Exception {
+    ch.qos.logback.classic.Logger failures = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        dev.parley.shared.Failure.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    failures.addAppender(logged);
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("metrics").put("enabled", true));
+         Api api = new Api(vertx, node.port())) {
+      Account alice = api.signUp("alice");
+      String direct = api.direct(alice, api.signUp("bob"));
+      // A bug's stand-in: the table the query reads is gone behind the store's back.
+      try (java.sql.Connection db = node.database(); java.sql.Statement statement = db.createStatement()) {
+        statement.execute("DROP TABLE shares");
+      }
+      Reply broken = api.get("/api/conversations/" + direct + "/shares", alice.token());
+      assertEquals(500, broken.status());
+      assertEquals("internal", broken.errorCode());
+      String errorId = broken.json().getJsonObject("error").getString("errorId");
+      assertTrue(errorId != null && errorId.matches("[0-9a-f]{6,12}"), broken.raw());
+      assertTrue(!broken.raw().contains("shares") && !broken.raw().contains("SQL"), "no detail reaches the client");
+      List<String> lines = logged.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains(errorId)).toList();
+      assertEquals(1, lines.size(), "logged once under its id: " + lines);
+      assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains(errorId) && e.getThrowableProxy() != null),
+          "with its stack trace");
+      assertTrue(api.get("/metrics", null).raw().contains("parley_errors_unexpected_total 1.0"), "and counted");
+    } finally {
+      failures.detachAppender(logged);
     }
   }
 }
