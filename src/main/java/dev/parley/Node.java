@@ -65,7 +65,8 @@ public final class Node {
     }
     return createVertx()
         .compose(v -> signingKey())
-        .compose(v -> deployRoles());
+        .compose(v -> deployRoles())
+        .onSuccess(v -> HttpFront.enter(vertx, HttpFront.Phase.SERVING));
   }
 
   private Future<Void> createVertx() {
@@ -186,6 +187,7 @@ public final class Node {
       return Future.succeededFuture();
     }
     Vertx closing = vertx;
+    HttpFront.enter(closing, HttpFront.Phase.STOPPING);
     Future<Void> chain = HttpFront.stopAccepting(closing).otherwiseEmpty();
     while (!deployments.isEmpty()) {
       String id = deployments.pop();

@@ -37,14 +37,29 @@ public final class HttpFront implements Shareable {
 
   private static final String FRONTS = "parley.http.front";
 
+  /** Where the node is in its life: only a serving node handles anything but {@code /health}. */
+  public enum Phase { STARTING, SERVING, STOPPING }
+
   private final Router router;
   private final ParleyConfig config;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private volatile Phase phase = Phase.STARTING;
 
   private HttpFront(Vertx vertx, ParleyConfig config) {
     this.config = config;
     this.router = Router.router(vertx);
     router.route().order(-1000).handler(HttpFront::securityHeaders);
+    // Until every role of the node has mounted its routes, and once it is shutting down, a path
+    // is not "not found" but not served yet (or any more): 503 with Retry-After, which clients
+    // retry, where a 404 would make them give up on a message that may well be stored.
+    router.route().order(-999).handler(ctx -> {
+      if (phase == Phase.SERVING || "/health".equals(ctx.normalizedPath())) {
+        ctx.next();
+      } else {
+        error(ctx, new Failure(ErrorCode.UNAVAILABLE, phase == Phase.STARTING
+            ? "this node is starting, try again" : "this node is shutting down, try again"));
+      }
+    });
     router.route().pathRegex("^/(?!api/|health$|metrics$).*").order(10_000)
         .handler(ctx -> {
           // Revalidate the client on every load: its file names do not change between releases.
@@ -58,7 +73,7 @@ public final class HttpFront implements Shareable {
     }
     router.errorHandler(500, ctx -> error(ctx, Failure.from(ctx.failure())));
     OpsRoutes.mount(router, vertx, Math.min(config.busTimeoutMs(), 2000), config.nodeId(), config.cluster().enabled(),
-        config.metrics());
+        config.metrics(), () -> phase);
   }
 
   /** webroot/ relative to the working directory (or inside the jar), or an absolute folder. */
@@ -83,6 +98,17 @@ public final class HttpFront implements Shareable {
 
   public Router router() {
     return router;
+  }
+
+  /**
+   * Moves the node's front (if it has one: a node without HTTP roles has none) to {@code phase}:
+   * {@code Node} says SERVING once every role is deployed, STOPPING before it undeploys any.
+   */
+  public static void enter(Vertx vertx, Phase phase) {
+    HttpFront front = vertx.sharedData().<String, HttpFront>getLocalMap(FRONTS).get("front");
+    if (front != null) {
+      front.phase = phase;
+    }
   }
 
   /** Opens a server on the node's port; each verticle instance calls this once from its start. */

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /health} (is this node fit to serve: can it reach the store, and which cluster
@@ -23,9 +24,11 @@ public final class OpsRoutes {
   private final String nodeId;
   private final boolean clustered;
   private final long timeoutMs;
+  private final Supplier<HttpFront.Phase> phase;
 
-  private OpsRoutes(Vertx vertx, long timeoutMs, String nodeId, boolean clustered) {
+  private OpsRoutes(Vertx vertx, long timeoutMs, String nodeId, boolean clustered, Supplier<HttpFront.Phase> phase) {
     this.vertx = vertx;
+    this.phase = phase;
     this.bus = new Bus(vertx, timeoutMs);
     this.timeoutMs = timeoutMs;
     this.nodeId = nodeId;
@@ -33,8 +36,9 @@ public final class OpsRoutes {
   }
 
   /** Mounts both routes once per router. */
-  public static void mount(Router router, Vertx vertx, long timeoutMs, String nodeId, boolean clustered, boolean metrics) {
-    OpsRoutes ops = new OpsRoutes(vertx, timeoutMs, nodeId, clustered);
+  public static void mount(Router router, Vertx vertx, long timeoutMs, String nodeId, boolean clustered, boolean metrics,
+                           Supplier<HttpFront.Phase> phase) {
+    OpsRoutes ops = new OpsRoutes(vertx, timeoutMs, nodeId, clustered, phase);
     router.get("/health").handler(ops::health);
     if (metrics && BackendRegistries.getDefaultNow() != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -42,6 +46,13 @@ public final class OpsRoutes {
   }
 
   private void health(RoutingContext ctx) {
+    HttpFront.Phase now = phase.get();
+    if (now != HttpFront.Phase.SERVING) {
+      // Not UP before every route of the node's roles is mounted, nor once it is shutting down.
+      respond(ctx, 503, new JsonObject().put("status", now == HttpFront.Phase.STARTING ? "STARTING" : "STOPPING")
+          .put("node", nodeId));
+      return;
+    }
     Future<JsonObject> store = bus.request(Address.STORE_HEALTH, new JsonObject())
         .map(reply -> reply.put("status", "UP"))
         .recover(cause -> whyNoStore(cause.getMessage()));
@@ -53,11 +64,15 @@ public final class OpsRoutes {
           .put("status", up ? "UP" : "DOWN")
           .put("node", nodeId)
           .put("checks", new JsonObject().put("store", storeCheck).put("cluster", cluster.result()));
-      ctx.response().setStatusCode(up ? 200 : 503)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(body.encode());
+      respond(ctx, up ? 200 : 503, body);
     });
+  }
+
+  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
   }
 
   /**

@@ -137,4 +137,33 @@ class OpsTest {
       failures.detachAppender(logged);
     }
   }
+
+  @Test
+  void aNodeThatIsStartingOrStoppingAnswers503NeverNotFound(Vertx vertx) throws Exception {
+    // The api role alone, deployed the way Node does it, before Node says every role is up.
+    io.vertx.core.json.JsonObject config = dev.parley.config.ConfigLoader.classpathDefaults();
+    int port = TestNode.freePort();
+    config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("instances", 1);
+    config.getJsonObject("store").put("dataDir", TestNode.tempDir().toString());
+    config = dev.parley.config.ConfigLoader.resolve(config);
+    vertx.deployVerticle(new dev.parley.api.ApiVerticle(), new io.vertx.core.DeploymentOptions().setConfig(config)).await();
+    try (Api api = new Api(vertx, port)) {
+      Reply send = api.post("/api/conversations/c1/messages", "x", new JsonObject().put("text", "hi"));
+      assertEquals(503, send.status(), "a starting node never says a path does not exist: " + send.raw());
+      assertEquals("unavailable", send.errorCode());
+      assertEquals("1", send.headers().get("retry-after"));
+      assertEquals(503, api.get("/api/ws", null).status(), "push is not mounted yet either");
+      Reply health = api.get("/health", null);
+      assertEquals(503, health.status());
+      assertEquals("STARTING", health.json().getString("status"));
+
+      HttpFront.enter(vertx, HttpFront.Phase.SERVING);
+      assertEquals(401, api.post("/api/conversations/c1/messages", "x", new JsonObject()).status(), "served now");
+      assertEquals(404, api.get("/api/no-such-path", null).status(), "and only a real unknown path is 404");
+
+      HttpFront.enter(vertx, HttpFront.Phase.STOPPING);
+      assertEquals(503, api.get("/api/me", null).status());
+      assertEquals("STOPPING", api.get("/health", null).json().getString("status"));
+    }
+  }
 }
