@@ -33,7 +33,7 @@ public final class ApiVerticle extends VerticleBase {
     ParleyConfig config = ParleyConfig.from(config());
     HttpFront front = HttpFront.of(vertx, config);
     if (vertx.sharedData().getLocalMap(MOUNTED).putIfAbsent("routes", true) == null) {
-      mount(front.router(), config);
+      mount(front, config);
     }
     return front.listen(vertx);
   }
@@ -44,7 +44,8 @@ public final class ApiVerticle extends VerticleBase {
         || contentType.startsWith("multipart/"));
   }
 
-  private void mount(Router router, ParleyConfig config) {
+  private void mount(HttpFront front, ParleyConfig config) {
+    Router router = front.router();
     Bus bus = new Bus(vertx, config.busTimeoutMs());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
     Passwords passwords = new Passwords(vertx, config.auth().argon2MemoryKiB(), config.auth().argon2Iterations(),
@@ -63,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
       }
     });
     new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
-        config.auth().refreshTokenDays()).mount(router);
+        config.auth().refreshTokenDays(), front.forwarded()).mount(router);
     Authn authn = new Authn(new Authenticator(tokens, bus));
     new UserRoutes(bus).mount(router, authn);
     new ConversationRoutes(bus).mount(router, authn);
@@ -71,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     MediaRoutes media = new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()),
         new MediaFiles(config.media().dir()), config.media().maxUploadBytes());
     media.mount(router, authn);
-    new ShareRoutes(bus, media, config.http().publicUrl()).mount(router, authn);
+    new ShareRoutes(bus, media, config.http().publicUrl(), front.forwarded()).mount(router, authn);
     new BotRoutes(bus).mount(router, authn);
   }
 }

@@ -8,6 +8,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.http.Forwarded;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,6 +25,8 @@ final class AuthRoutes {
   private static final String BAD_CREDENTIALS = "invalid username or password";
 
   private final Bus bus;
+  /** Who the client is behind a trusted proxy: the limits key on it, never on the proxy. */
+  private final Forwarded forwarded;
   private final AccessTokens tokens;
   private final Passwords passwords;
   private final RateLimits limits;
@@ -34,8 +37,10 @@ final class AuthRoutes {
   private final RateLimits loginsPerAddress;
   private final long refreshLifetimeMs;
 
-  AuthRoutes(Bus bus, AccessTokens tokens, Passwords passwords, RateLimits limits, int refreshTokenDays) {
+  AuthRoutes(Bus bus, AccessTokens tokens, Passwords passwords, RateLimits limits, int refreshTokenDays,
+             Forwarded forwarded) {
     this.bus = bus;
+    this.forwarded = forwarded;
     this.tokens = tokens;
     this.passwords = passwords;
     this.limits = limits;
@@ -79,7 +84,7 @@ final class AuthRoutes {
       throw Failure.invalid("password", "password must be 8-256 characters");
     }
     String displayName = displayName(body, username);
-    throttle(ctx, limits, "register:" + ctx.request().remoteAddress().hostAddress());
+    throttle(ctx, limits, "register:" + forwarded.clientAddress(ctx.request()));
     Http.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
         new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName))));
   }
@@ -91,7 +96,7 @@ final class AuthRoutes {
     if (password.length() > 256 || username.length() > 64) {
       throw new Failure(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
     }
-    String address = ctx.request().remoteAddress().hostAddress();
+    String address = forwarded.clientAddress(ctx.request());
     throttle(ctx, loginsPerAddress, address);
     throttle(ctx, limits, "login:" + address + ":" + username);
     Future<JsonObject> session = bus.request(Address.USER_CREDENTIALS, new JsonObject().put("username", username))

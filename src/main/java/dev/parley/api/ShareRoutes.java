@@ -1,6 +1,7 @@
 package dev.parley.api;
 
 import dev.parley.auth.Secrets;
+import dev.parley.http.Forwarded;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
@@ -32,10 +33,12 @@ final class ShareRoutes {
   private final Bus bus;
   private final MediaRoutes media;
   private final String publicUrl;
+  private final Forwarded forwarded;
   /** Context data of a {@code /s/<token>} request whose link no longer works. */
   private static final String GONE = "parley.shareGone";
 
-  ShareRoutes(Bus bus, MediaRoutes media, String publicUrl) {
+  ShareRoutes(Bus bus, MediaRoutes media, String publicUrl, Forwarded forwarded) {
+    this.forwarded = forwarded;
     this.bus = bus;
     this.media = media;
     this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
@@ -183,16 +186,14 @@ final class ShareRoutes {
     return Secrets.sha256(token);
   }
 
-  /** The page's address: {@code http.publicUrl} when set, else what the request was sent to. */
+  /**
+   * The page's address: {@code http.publicUrl} when set, else what the client addressed, as a
+   * trusted proxy forwarded it (scheme, host and the sub-path it serves Parley under).
+   */
   private String url(HttpServerRequest request, String token) {
     if (publicUrl != null) {
       return publicUrl + "/s/" + token;
     }
-    String proto = request.getHeader("X-Forwarded-Proto");
-    String host = request.getHeader("X-Forwarded-Host");
-    if (host == null) {
-      host = request.getHeader(HttpHeaders.HOST);
-    }
-    return (proto != null ? proto : request.scheme()) + "://" + host + "/s/" + token;
+    return forwarded.proto(request) + "://" + forwarded.host(request) + forwarded.prefix(request) + "/s/" + token;
   }
 }

@@ -104,7 +104,7 @@ public final class BridgeVerticle extends VerticleBase {
     // The XHR transports post their frames: they need the body read, up to a frame's size.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.push().maxFrameBytes());
     router.route("/eventbus/*").handler(ctx -> {
-      if (Origins.allowed(ctx.request(), config.http().allowedOrigins())) {
+      if (Origins.allowed(ctx.request(), config.http().allowedOrigins(), HttpFront.of(vertx, config).forwarded())) {
         body.handle(ctx);
       } else {
         HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));

@@ -36,6 +36,8 @@ public final class ConfigLoader {
       new Env("PARLEY_WEBROOT", "http.webroot", Kind.STRING),
       new Env("PARLEY_ALLOWED_ORIGINS", "http.allowedOrigins", Kind.LIST),
       new Env("PARLEY_PUBLIC_URL", "http.publicUrl", Kind.STRING),
+      new Env("PARLEY_TRUSTED_PROXIES", "http.trustedProxies", Kind.LIST),
+      new Env("PARLEY_PROXY_PROTOCOL", "http.proxyProtocol", Kind.BOOL),
       new Env("PARLEY_DATA_DIR", "store.dataDir", Kind.STRING),
       new Env("PARLEY_DATABASE_URL", "store.database", Kind.STRING),
       new Env("PARLEY_DATABASE_HOST", "store.postgres.host", Kind.STRING),

@@ -30,8 +30,12 @@ public record ParleyConfig(
     String memberId,
     Media media) {
 
+  /**
+   * {@code trustedProxies}: CIDR ranges whose forwarded headers are believed (none by default);
+   * {@code proxyProtocol}: the listener expects HAProxy's PROXY protocol header on every connection.
+   */
   public record Http(String host, int port, int instances, String webroot, long bodyLimitBytes,
-                     List<String> allowedOrigins, String publicUrl) {
+                     List<String> allowedOrigins, String publicUrl, List<String> trustedProxies, boolean proxyProtocol) {
   }
 
   /**
@@ -170,7 +174,8 @@ public record ParleyConfig(
         roles,
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 8080), http.getInteger("instances", 2),
             http.getString("webroot", "webroot"), http.getLong("bodyLimitBytes", 1_048_576L),
-            strings(http.getJsonArray("allowedOrigins")), http.getString("publicUrl")),
+            strings(http.getJsonArray("allowedOrigins")), http.getString("publicUrl"),
+            strings(http.getJsonArray("trustedProxies")), http.getBoolean("proxyProtocol", false)),
         new Auth(auth.getString("jwtAlgorithm", "HS256"), auth.getString("jwtSecret"),
             auth.getString("jwtPrivateKeyPem"), auth.getString("jwtPublicKeyPem"),
             auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),

@@ -42,11 +42,13 @@ public final class HttpFront implements Shareable {
 
   private final Router router;
   private final ParleyConfig config;
+  private final Forwarded forwarded;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private volatile Phase phase = Phase.STARTING;
 
   private HttpFront(Vertx vertx, ParleyConfig config) {
     this.config = config;
+    this.forwarded = Forwarded.trusting(config.http().trustedProxies());
     this.router = Router.router(vertx);
     router.route().order(-1000).handler(HttpFront::securityHeaders);
     // Until every role of the node has mounted its routes, and once it is shutting down, a path
@@ -100,6 +102,11 @@ public final class HttpFront implements Shareable {
     return router;
   }
 
+  /** The node's reading of forwarded headers (who the client is, what it addressed). */
+  public Forwarded forwarded() {
+    return forwarded;
+  }
+
   /**
    * Moves the node's front (if it has one: a node without HTTP roles has none) to {@code phase}:
    * {@code Node} says SERVING once every role is deployed, STOPPING before it undeploys any.
@@ -128,7 +135,9 @@ public final class HttpFront implements Shareable {
         // Every write happens on the connection's own event loop (sessions hop there, replies
         // complete there), so Vert.x can skip the cross-thread outbound queue it otherwise keeps
         // for each connection: about 8 KiB per idle WebSocket, and a hop per write.
-        .setStrictThreadMode(true);
+        .setStrictThreadMode(true)
+        // HAProxy's send-proxy: every connection starts with the client's address.
+        .setUseProxyProtocol(config.http().proxyProtocol());
     return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpFront::invalidRequest)
         .listen().onSuccess(servers::add);
   }

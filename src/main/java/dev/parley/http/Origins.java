@@ -16,7 +16,8 @@ public final class Origins {
   private Origins() {
   }
 
-  public static boolean allowed(HttpServerRequest request, List<String> allowedOrigins) {
+  /** {@code forwarded}: the host a trusted proxy says the client addressed counts as the page's own. */
+  public static boolean allowed(HttpServerRequest request, List<String> allowedOrigins, Forwarded forwarded) {
     String origin = request.getHeader(HttpHeaders.ORIGIN);
     if (origin == null) {
       return true;
@@ -27,9 +28,9 @@ public final class Origins {
     try {
       URI uri = URI.create(origin);
       String host = request.getHeader(HttpHeaders.HOST);
-      String forwarded = request.getHeader("X-Forwarded-Host");
+      String forwardedHost = forwarded.host(request);
       String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      return authority.equalsIgnoreCase(host) || authority.equalsIgnoreCase(forwarded);
+      return authority.equalsIgnoreCase(host) || authority.equalsIgnoreCase(forwardedHost);
     } catch (IllegalArgumentException | NullPointerException e) {
       return false;
     }

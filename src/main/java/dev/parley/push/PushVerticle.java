@@ -115,7 +115,7 @@ public final class PushVerticle extends VerticleBase {
       HttpFront.error(ctx, Failure.invalid(null, "this path takes a WebSocket upgrade"));
       return;
     }
-    if (!Origins.allowed(request, config.http().allowedOrigins())) {
+    if (!Origins.allowed(request, config.http().allowedOrigins(), HttpFront.of(vertx, config).forwarded())) {
       HttpFront.error(ctx, new Failure(ErrorCode.FORBIDDEN, "origin not allowed"));
       return;
     }
