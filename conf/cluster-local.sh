@@ -109,7 +109,7 @@ fi
 start_node() {
   local n=$1 roles=$2
   env PARLEY_CLUSTER=true PARLEY_CLUSTER_HOST=127.0.0.1 PARLEY_CLUSTER_PORT=$((5700 + n)) \
-    PARLEY_CLUSTER_MEMBERS=$members PARLEY_NODE_ID="node$n" PARLEY_ROLES="$roles" \
+    PARLEY_CLUSTER_MEMBERS=$members PARLEY_NODE_ID="node$n" PARLEY_ROLES="$roles" PARLEY_TRUSTED_PROXIES=127.0.0.1 \
     PARLEY_HTTP_HOST=127.0.0.1 PARLEY_HTTP_PORT=$((8080 + n)) PARLEY_DATA_DIR="data/cluster/node$n" \
     PARLEY_MEDIA_DIR=data/cluster/media "${node_env[@]}" \
     java -jar "$jar" >"data/cluster/node$n.log" 2>&1 &

@@ -230,10 +230,15 @@ export const createShare = async (id, body) => (await post(convPath(id, '/shares
 export const listShares = async (id) => (await get(convPath(id, '/shares')))?.shares || [];
 export const revokeShare = (token) => del(`api/shares/${enc(token)}`);
 
-/** The public page of a share, under this client's own base (so also under a proxy sub-path). */
+/**
+ * The public page of a share, under this client's own base (so also under a proxy sub-path).
+ * The server's link wins only when it names another origin (its http.publicUrl): on this
+ * origin the client knows best the path it is served under.
+ */
 export function shareLink(share) {
-  if (/^https?:\/\//i.test(share.url || '')) return share.url;
-  return new URL(`s/${enc(share.token)}`, BASE).href;
+  const own = new URL(`s/${enc(share.token)}`, BASE);
+  if (/^https?:\/\//i.test(share.url || '') && new URL(share.url).origin !== own.origin) return share.url;
+  return own.href;
 }
 
 // ---- media ---------------------------------------------------------------

@@ -33,6 +33,18 @@ class SubPathBrowserTest extends BrowserTestBase {
       alice.waitForMessage("and back");
       assertEquals(List.of("through the proxy", "and back"), alice.texts());
 
+      // A share made under the sub-path links under it, and the visitor gets the page.
+      alice.click("share");
+      alice.click("share-create");
+      String link = alice.waitFor("share link", d -> {
+        String value = alice.find("share-link").getAttribute("value");
+        return value == null || value.isEmpty() ? null : value;
+      });
+      assertTrue(link.startsWith("http://127.0.0.1:" + proxy.port() + "/chat/s/"), link);
+      Browser visitor = browser(Browser.Size.PHONE, link);
+      visitor.waitFor("shared messages", d -> Boolean.TRUE.equals(visitor.js(
+          "return document.querySelectorAll('[data-testid=\"share-message\"]').length > 0")));
+
       List<String> requests = proxy.requests();
       assertTrue(requests.stream().anyMatch(r -> r.startsWith("GET /chat/api/ws?")), "live over the proxy: " + requests);
       for (String request : requests) {
