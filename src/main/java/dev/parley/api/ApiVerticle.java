@@ -49,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
     Bus bus = new Bus(vertx, config.busTimeoutMs());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
     Passwords passwords = new Passwords(vertx, config.auth().argon2MemoryKiB(), config.auth().argon2Iterations(),
-        config.auth().argon2Parallelism());
+        config.auth().argon2Parallelism(), config.auth().hashingThreads(), config.auth().hashingQueue());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     // Not a method-restricted route: that would turn a GET of an unknown /api path into a 405.
     router.route("/api/*").handler(ctx -> {

@@ -44,7 +44,8 @@ public record ParleyConfig(
    */
   public record Auth(String jwtAlgorithm, String jwtSecret, String jwtPrivateKeyPem, String jwtPublicKeyPem,
                      int accessTokenSeconds, int refreshTokenDays,
-                     int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute) {
+                     int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute,
+                     int hashingThreads, int hashingQueue) {
     public boolean asymmetric() {
       return !jwtAlgorithm.startsWith("HS");
     }
@@ -181,7 +182,9 @@ public record ParleyConfig(
             auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),
             argon2.getInteger("memoryKiB", 19456), argon2.getInteger("iterations", 2),
             argon2.getInteger("parallelism", 1),
-            auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20)),
+            auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20),
+            Math.max(1, argon2.getInteger("threads", Runtime.getRuntime().availableProcessors())),
+            Math.max(1, argon2.getInteger("queue", 64))),
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
             store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
             store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L),

@@ -130,7 +130,7 @@ class IdempotencyTest {
     Path dataDir = TestNode.tempDir();
     String url = "jdbc:sqlite:" + dataDir.resolve("parley.db");
     Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("5").load().migrate();
-    String hash = new Passwords(vertx, 1024, 1, 1).hash("correct horse").await();
+    String hash = new Passwords(vertx, 1024, 1, 1, 1, 64).hash("correct horse").await();
     String now = Instant.now().toString();
     try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement()) {
       sql.executeUpdate("INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES"
