@@ -9,6 +9,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.MediaFiles;
+import dev.parley.shared.RateLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;

@@ -8,6 +8,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.RateLimits;
 import dev.parley.http.Forwarded;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -79,8 +79,12 @@ abstract class Link {
     if (address != null) {
       err.put("address", address);
     }
-    write(err.put("failureCode", failure.code().status()).put("failureType", "RECIPIENT_FAILURE")
-        .put("body", failure.code().wire()).put("message", failure.getMessage()).encode());
+    err.put("failureCode", failure.code().status()).put("failureType", "RECIPIENT_FAILURE")
+        .put("body", failure.code().wire()).put("message", failure.getMessage());
+    if (failure.retryAfter() > 0) {
+      err.put("retryAfter", failure.retryAfter());
+    }
+    write(err.encode());
   }
 
   private void write(String json) {

@@ -28,7 +28,17 @@ public record ParleyConfig(
     int eventLoops,
     Cluster cluster,
     String memberId,
-    Media media) {
+    Media media,
+    Limits limits) {
+
+  /**
+   * What one user may do per minute, whichever node they reach (the store counts): messages,
+   * changes to messages (edits, reactions, recalls), typing notices, uploads, share links. 0: no
+   * limit. Each may come in a burst of a quarter of its minute's worth.
+   */
+  public record Limits(int messagesPerMinute, int changesPerMinute, int typingPerMinute, int uploadsPerMinute,
+                       int sharesPerMinute) {
+  }
 
   /**
    * {@code trustedProxies}: CIDR ranges whose forwarded headers are believed (none by default);
@@ -200,7 +210,13 @@ public record ParleyConfig(
         node.getInteger("eventLoops", 0),
         cluster(section(json, "cluster")),
         node.getString("memberId", node.getString("id")),
-        media(section(json, "media"), store.getString("dataDir", "data")));
+        media(section(json, "media"), store.getString("dataDir", "data")),
+        limits(section(json, "limits")));
+  }
+
+  private static Limits limits(JsonObject l) {
+    return new Limits(l.getInteger("messagesPerMinute", 300), l.getInteger("changesPerMinute", 300),
+        l.getInteger("typingPerMinute", 120), l.getInteger("uploadsPerMinute", 60), l.getInteger("sharesPerMinute", 20));
   }
 
   private static Cluster cluster(JsonObject c) {

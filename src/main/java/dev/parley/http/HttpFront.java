@@ -193,6 +193,9 @@ public final class HttpFront implements Shareable {
       // The rest of the oversized body is still on the wire: this connection cannot be reused.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
+    if (failure.retryAfter() > 0 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(failure.retryAfter()));
+    }
     if (failure.code() == ErrorCode.UNAVAILABLE && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
       // No store answers (one is starting or taking over): well-behaved clients come back shortly.
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");

@@ -22,6 +22,8 @@ public final class Failure extends RuntimeException {
   private final String field;
   /** Names an unexpected failure in the log line that has its stack trace; null for expected ones. */
   private final String errorId;
+  /** For a rate limit: the seconds until the next attempt may pass; else 0. */
+  private final long retryAfter;
 
   public Failure(ErrorCode code, String message) {
     this(code, message, null);
@@ -32,10 +34,20 @@ public final class Failure extends RuntimeException {
   }
 
   private Failure(ErrorCode code, String message, String field, String errorId) {
+    this(code, message, field, errorId, 0);
+  }
+
+  private Failure(ErrorCode code, String message, String field, String errorId, long retryAfter) {
     super(message, null, false, false);
     this.code = code;
     this.field = field;
     this.errorId = errorId;
+    this.retryAfter = retryAfter;
+  }
+
+  /** {@code rate_limited}: try again in {@code seconds} (the HTTP {@code Retry-After}, the frames' {@code retryAfter}). */
+  public static Failure rateLimited(String what, long seconds) {
+    return new Failure(ErrorCode.RATE_LIMITED, "too many " + what + ", try again in " + seconds + " s", null, null, seconds);
   }
 
   /**
@@ -83,6 +95,11 @@ public final class Failure extends RuntimeException {
     return errorId;
   }
 
+  /** Seconds until a rate-limited request may pass, or 0. */
+  public long retryAfter() {
+    return retryAfter;
+  }
+
   /** The contract's error body: {@code {"error": {"code", "message", "field"?}}}. */
   public JsonObject toJson() {
     JsonObject error = new JsonObject().put("code", code.wire()).put("message", getMessage());
@@ -91,6 +108,9 @@ public final class Failure extends RuntimeException {
     }
     if (errorId != null) {
       error.put("errorId", errorId);
+    }
+    if (retryAfter > 0) {
+      error.put("retryAfter", retryAfter);
     }
     return new JsonObject().put("error", error);
   }
@@ -104,6 +124,9 @@ public final class Failure extends RuntimeException {
     }
     if (failure.errorId != null) {
       text.put("errorId", failure.errorId);
+    }
+    if (failure.retryAfter > 0) {
+      text.put("retryAfter", failure.retryAfter);
     }
     message.fail(failure.code.status(), text.encode());
   }
@@ -120,12 +143,14 @@ public final class Failure extends RuntimeException {
       String message = reply.getMessage();
       String field = null;
       String errorId = null;
+      long retryAfter = 0;
       if (message != null && message.startsWith("{")) {
         try {
           JsonObject parsed = new JsonObject(message);
           message = parsed.getString("message");
           field = parsed.getString("field");
           errorId = parsed.getString("errorId");
+          retryAfter = parsed.getLong("retryAfter", 0L);
         } catch (RuntimeException notJson) {
           // a foreign failure text: keep it as it is
         }
@@ -135,7 +160,7 @@ public final class Failure extends RuntimeException {
         message = "internal error";
       }
       // The node that failed has logged it under errorId: the id travels, the log line stays there.
-      return new Failure(code, message == null ? code.wire() : message, field, errorId);
+      return new Failure(code, message == null ? code.wire() : message, field, errorId, retryAfter);
     }
     return unexpected(cause);
   }

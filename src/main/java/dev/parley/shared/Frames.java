@@ -51,6 +51,9 @@ public final class Frames {
     if (failure.field() != null) {
       data.put("field", failure.field());
     }
+    if (failure.retryAfter() > 0) {
+      data.put("retryAfter", failure.retryAfter());
+    }
     return ephemeral(ERROR, data);
   }
 }

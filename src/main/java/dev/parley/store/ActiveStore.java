@@ -88,6 +88,7 @@ final class ActiveStore {
     Shares shares = new Shares(sql, state, writes, database.reader(), media);
     Bots bots = new Bots(state, views, writes, vertx.eventBus());
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
+    UserLimits limits = new UserLimits(config.limits());
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
         message -> presenceReports.memberLeft(message.body().getString("memberId"))));
     serve(Address.USER_CREATE, users::create);
@@ -103,7 +104,7 @@ final class ActiveStore {
     serve(Address.CONVERSATION_GET, conversations::get);
     serve(Address.CONVERSATION_RENAME, conversations::rename);
     serve(Address.CONVERSATION_MUTE, conversations::mute);
-    serve(Address.CONVERSATION_TYPING, conversations::typing);
+    serve(Address.CONVERSATION_TYPING, limits.limited(UserLimits.Kind.TYPING, "userId", conversations::typing));
     serve(Address.CONVERSATION_READ, receipts::read);
     serve(Address.CONVERSATION_DELIVERED, receipts::delivered);
     serve(Address.CONVERSATION_RECEIPTS, receipts::receipts);
@@ -111,19 +112,19 @@ final class ActiveStore {
     serve(Address.MEMBER_ADD, members::add);
     serve(Address.MEMBER_ROLE, members::role);
     serve(Address.MEMBER_REMOVE, members::remove);
-    serve(Address.MESSAGE_SEND, messages::send);
-    serve(Address.MESSAGE_RECALL, messages::recall);
+    serve(Address.MESSAGE_SEND, limits.limited(UserLimits.Kind.MESSAGES, "senderId", messages::send));
+    serve(Address.MESSAGE_RECALL, limits.limited(UserLimits.Kind.CHANGES, "userId", messages::recall));
     serve(Address.MESSAGE_HISTORY, reads::history);
     serve(Address.MESSAGE_SEARCH, reads::search);
     serve(Address.EVENTS_SINCE, reads::since);
-    serve(Address.MESSAGE_EDIT, changes::edit);
-    serve(Address.REACTION_ADD, changes::addReaction);
-    serve(Address.REACTION_REMOVE, changes::removeReaction);
+    serve(Address.MESSAGE_EDIT, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::edit));
+    serve(Address.REACTION_ADD, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::addReaction));
+    serve(Address.REACTION_REMOVE, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::removeReaction));
     serve(Address.STORE_ROUTE_PROBE, cmd -> {
       fanout.probe(cmd.getString("userId"), cmd.getString("probe"));
       return Future.succeededFuture(new JsonObject());
     });
-    serve(Address.SHARE_CREATE, shares::create);
+    serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", shares::create));
     serve(Address.SHARE_LIST, shares::list);
     serve(Address.SHARE_REVOKE, shares::revoke);
     serve(Address.SHARE_VIEW, shares::view);
@@ -135,7 +136,7 @@ final class ActiveStore {
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
     serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
         new JsonObject().put("jwtSecret", config.auth().jwtSecret())));
-    serve(Address.MEDIA_CREATE, media::create);
+    serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")

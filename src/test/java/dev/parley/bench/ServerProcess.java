@@ -73,7 +73,10 @@ final class ServerProcess implements AutoCloseable {
     Path dataDir = Files.createTempDirectory("parley-bench");
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
         + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\"},"
-        + "\"push\":{\"writeQueueMaxBytes\":4194304}" + System.getProperty("bench.serverConf", "") + "}";
+        + "\"push\":{\"writeQueueMaxBytes\":4194304},"
+        // The benchmark measures what the server can carry; limits per user would cap its senders.
+        + "\"limits\":{\"messagesPerMinute\":0,\"changesPerMinute\":0,\"typingPerMinute\":0}"
+        + System.getProperty("bench.serverConf", "") + "}";
     return launch(port, heap, List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf), dataDir, env);
   }
 

@@ -35,7 +35,8 @@ public final class NodeProcess implements AutoCloseable {
     this.roles = roles;
     String conf = "{\"auth\":{\"argon2\":{\"memoryKiB\":1024,\"iterations\":1,\"parallelism\":1},"
         + "\"rateLimit\":{\"attemptsPerMinute\":0}},\"http\":{\"host\":\"127.0.0.1\",\"instances\":1},"
-        + "\"bus\":{\"requestTimeoutMs\":2000},\"metrics\":{\"enabled\":false}}";
+        + "\"bus\":{\"requestTimeoutMs\":2000},\"metrics\":{\"enabled\":false},"
+        + "\"limits\":{\"messagesPerMinute\":0,\"changesPerMinute\":0,\"typingPerMinute\":0}}";
     this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.parley.Main", "-conf", conf);
   }

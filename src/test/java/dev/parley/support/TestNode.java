@@ -55,8 +55,10 @@ public final class TestNode implements AutoCloseable {
     config.getJsonObject("http").put("port", freePort()).put("host", "127.0.0.1");
     config.getJsonObject("store").put("dataDir", dataDir.toString());
     config.getJsonObject("auth").put("argon2", new JsonObject().put("memoryKiB", 1024).put("iterations", 1).put("parallelism", 1));
-    // Tests sign many users up from one address; RateLimitTest turns the limit back on.
+    // Tests sign many users up from one address and send fast; RateLimitTest turns the limits back on.
     config.getJsonObject("auth").put("rateLimit", new JsonObject().put("attemptsPerMinute", 0));
+    config.put("limits", new JsonObject().put("messagesPerMinute", 0).put("changesPerMinute", 0).put("typingPerMinute", 0)
+        .put("uploadsPerMinute", 0).put("sharesPerMinute", 0));
     config.getJsonObject("metrics").put("enabled", false);
     if (onPostgres()) {
       config.getJsonObject("store").put("database", PostgresServer.get().newDatabase());

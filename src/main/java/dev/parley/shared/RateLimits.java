@@ -1,4 +1,4 @@
-package dev.parley.api;
+package dev.parley.shared;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -8,14 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Token buckets (bucket4j) per key, for credential endpoints: a burst of {@code perMinute}
- * attempts, refilled over a minute. Keys are bounded (least recently used forgotten first) so a
- * flood of distinct keys cannot grow memory. Shared by the api instances, hence synchronized.
+ * Token buckets (bucket4j) per key: a burst of {@code perMinute} attempts, refilled over a
+ * minute; 0 means no limit. Keys are bounded (least recently used forgotten first) so a flood of
+ * distinct keys cannot grow memory. The api's credential limits (shared by its instances, hence
+ * synchronized) and the store's limits per user use it.
  */
-final class RateLimits {
+public final class RateLimits {
   private static final int MAX_KEYS = 10_000;
 
   private final int perMinute;
+  private final int burst;
   private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -23,22 +25,28 @@ final class RateLimits {
     }
   };
 
-  RateLimits(int perMinute) {
+  public RateLimits(int perMinute) {
+    this(perMinute, perMinute);
+  }
+
+  /** {@code perMinute} refilled evenly, at most {@code burst} at once. */
+  public RateLimits(int perMinute, int burst) {
     this.perMinute = perMinute;
+    this.burst = Math.max(1, burst);
   }
 
   /** Another set of buckets, {@code factor} times as large. */
-  RateLimits times(int factor) {
+  public RateLimits times(int factor) {
     return new RateLimits(perMinute * factor);
   }
 
   /** 0 when allowed, else the seconds to wait. */
-  synchronized long tryTake(String key) {
+  public synchronized long tryTake(String key) {
     if (perMinute <= 0) {
       return 0;
     }
     Bucket bucket = buckets.computeIfAbsent(key, k -> Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+        .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
         .build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     return probe.isConsumed() ? 0 : Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
