@@ -2,6 +2,7 @@ package dev.parley.push;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
@@ -17,6 +18,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class ClientFrames {
   private static final String PONG = "{\"type\":\"pong\"}";
+  /** The longest a client past its limit goes unread at once; it is told the full wait in {@code retryAfter}. */
+  private static final long MAX_HOLD_SECONDS = 5;
 
   private final Bus bus;
 
@@ -54,7 +57,15 @@ final class ClientFrames {
     SendRequest request = SendRequest.parse(Json.requiredString(frame, "conversationId"), frame, "msgType");
     bus.request(Address.MESSAGE_SEND, request.toJson(session.userId).put("reply", "ack"))
         .onSuccess(reply -> session.reply(Frames.ack(request.clientId(), reply).encode()))
-        .onFailure(cause -> session.reply(Frames.error(clientId, Failure.from(cause)).encode()));
+        .onFailure(cause -> refuse(session, clientId, Failure.from(cause)));
+  }
+
+  /** An error frame; past a limit per user, the session also stops reading until the wait is over. */
+  private static void refuse(WsSession session, String clientId, Failure failure) {
+    session.reply(Frames.error(clientId, failure).encode());
+    if (failure.code() == ErrorCode.RATE_LIMITED && failure.retryAfter() > 0) {
+      session.holdReading(Math.min(failure.retryAfter(), MAX_HOLD_SECONDS) * 1000);
+    }
   }
 
   private static JsonObject scoped(WsSession session, JsonObject frame) {
@@ -62,6 +73,6 @@ final class ClientFrames {
   }
 
   private static void answerOnlyErrors(WsSession session, Future<JsonObject> result) {
-    result.onFailure(cause -> session.reply(Frames.error(null, Failure.from(cause)).encode()));
+    result.onFailure(cause -> refuse(session, null, Failure.from(cause)));
   }
 }

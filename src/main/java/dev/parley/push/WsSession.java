@@ -12,6 +12,8 @@ final class WsSession extends Session {
   private static final Buffer PING = Buffer.buffer("p");
   private final ServerWebSocket ws;
   private final HttpConnection connection;
+  /** nanoTime until which the client's frames are not read (see {@link #holdReading}). */
+  private long heldUntil;
 
   WsSession(String userId, Context context, Long since, ServerWebSocket ws, HttpConnection connection, Backlog backlog) {
     super(userId, context, since, backlog);
@@ -35,6 +37,27 @@ final class WsSession extends Session {
     String text = event.webSocketText();
     ws.writeTextMessage(text);
     return text.length();
+  }
+
+  /**
+   * Stops reading the client's frames for {@code millis} (or longer, if already held longer): a
+   * client past its limit per user gets no further than its TCP window meanwhile, so a flood costs
+   * the server one refusal per pause, not one per frame.
+   */
+  void holdReading(long millis) {
+    context.runOnContext(v -> {
+      long until = System.nanoTime() + millis * 1_000_000;
+      if (until <= heldUntil || ws.isClosed()) {
+        return;
+      }
+      heldUntil = until;
+      ws.pause();
+      context.owner().setTimer(millis, t -> {
+        if (System.nanoTime() >= heldUntil - 1_000_000 && !ws.isClosed()) {
+          ws.resume();
+        }
+      });
+    });
   }
 
   /** Sends a frame that is not an event (ack, error, pong) on the connection's own loop. */

@@ -88,6 +88,10 @@ public final class Benchmark {
       StorageCeiling.main(args);
       return;
     }
+    if ("flood".equals(System.getProperty("bench.mode"))) {
+      floodMix();
+      return;
+    }
     if ("receipts".equals(System.getProperty("bench.mode"))) {
       receiptsMix();
       return;
@@ -120,6 +124,99 @@ public final class Benchmark {
         vertx.close().await();
       }
     }
+  }
+
+  /**
+   * One user floods while others chat ({@code -Dbench.mode=flood}): 20 pairs send at a fixed
+   * total of {@code bench.rate} (160) messages/s, 4 a second per sender, under the shipped 300 a minute; then the same with one more user sending as
+   * fast as the server answers (50 frames in flight, the next one on every ack or error). With
+   * the shipped per-user limits the flood is refused at the store, and the others' p99 should
+   * not move; the third run turns the limits off for contrast. Fresh servers, same hour.
+   */
+  private static void floodMix() throws Exception {
+    int rate = Integer.getInteger("bench.rate", 160);
+    int pairs = Integer.getInteger("bench.lightPairs", 20);
+    System.out.println("Parley benchmark, one user flooding while others chat — " + machine());
+    System.out.printf("settings: %d s measured after %d s warm-up, %d pairs at %d messages/s in all, 1 flooder with 50 in flight%n",
+        SECONDS, WARMUP_SECONDS, pairs, rate);
+    String conf = System.getProperty("bench.serverConf", "");
+    String shipped = ",\"limits\":{\"messagesPerMinute\":300,\"changesPerMinute\":300,\"typingPerMinute\":120}";
+    List<String> rows = new ArrayList<>();
+    for (String[] run : new String[][] {{"limits on, no flood", shipped, "false"}, {"limits on, one flooder", shipped, "true"},
+        {"limits off, one flooder", "", "true"}}) {
+      System.setProperty("bench.serverConf", conf + run[1]);
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      try (ServerProcess server = ServerProcess.start(port, "1g")) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        try {
+          Benchmark bench = new Benchmark(vertx, List.of(port));
+          Flooder flooder = Boolean.parseBoolean(run[2]) ? bench.flood() : null;
+          Result result = bench.direct(server, pairs, run[0], rate);
+          String flood = flooder == null ? "" : flooder.stop();
+          rows.add(String.format("| %s | %,.0f /s | %.1f ms | %.1f ms | %s |", run[0], result.rate(), result.p50(),
+              result.p99(), flood));
+        } finally {
+          vertx.close().await();
+        }
+      }
+    }
+    System.setProperty("bench.serverConf", conf);
+    System.out.println();
+    System.out.println("| run | the others' messages | p50 | p99 | the flooder |");
+    System.out.println("|---|---|---|---|---|");
+    rows.forEach(System.out::println);
+  }
+
+  /** A user sending into a direct conversation as fast as the server answers, until stopped. */
+  private final class Flooder {
+    final AtomicLong acked = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final long started = System.nanoTime();
+    WebSocket socket;
+    String conversationId;
+    volatile boolean stopped;
+    long counter;
+
+    void send() {
+      if (!stopped) {
+        socket.writeTextMessage("{\"type\":\"send\",\"clientId\":\"flood-" + (counter++) + "\",\"conversationId\":\""
+            + conversationId + "\",\"msgType\":\"text\",\"text\":\"flood\"}");
+      }
+    }
+
+    String stop() {
+      stopped = true;
+      double seconds = (System.nanoTime() - started) / 1e9;
+      return String.format("%,.0f sends/s tried, %,.0f/s stored, %,.0f/s refused (429)", (acked.get() + refused.get()) / seconds,
+          acked.get() / seconds, refused.get() / seconds);
+    }
+  }
+
+  /** Starts a {@link Flooder} with a peer of its own. */
+  private Flooder flood() {
+    List<User> two = signUp("flooder", 2);
+    Flooder flooder = new Flooder();
+    flooder.conversationId = direct(two.get(0), two.get(1)).await();
+    flooder.socket = onContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(ports.get(0))
+        .setURI("/api/ws?access_token=" + two.get(0).token()))).await();
+    flooder.socket.textMessageHandler(text -> {
+      if (text.startsWith("{\"type\":\"ack\"")) {
+        flooder.acked.incrementAndGet();
+        flooder.send();
+      } else if (text.startsWith("{\"type\":\"error\"")) {
+        flooder.refused.incrementAndGet();
+        flooder.send();
+      }
+    });
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 50; i++) {
+        flooder.send();
+      }
+    });
+    return flooder;
   }
 
   /** The plain mix against the receipts-heavy mix, on one server, one after the other. */

@@ -1,5 +1,6 @@
 package dev.parley.bench;
 
+import dev.parley.support.NodeStartup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,14 +122,14 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /** Waits until the node has started every role: its /health no longer says STARTING. */
   private void awaitHealthy() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      if (!NodeStartup.starting(port)) {
         return;
-      } catch (IOException notYet) {
-        Thread.sleep(200);
       }
+      Thread.sleep(200);
     }
     throw new IllegalStateException("server did not start; see " + dataDir.resolve("server.log"));
   }

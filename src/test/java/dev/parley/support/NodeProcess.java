@@ -2,7 +2,6 @@ package dev.parley.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +75,10 @@ public final class NodeProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + dataDir.resolve("node.log"));
       }
-      try (Socket probe = new Socket("127.0.0.1", httpPort)) {
+      if (!NodeStartup.starting(httpPort)) {
         return;
-      } catch (IOException notYet) {
-        Receiver.pause(100);
       }
+      Receiver.pause(100);
     }
     throw new IllegalStateException("node did not start within 60 s; see " + dataDir.resolve("node.log"));
   }
