@@ -109,9 +109,10 @@ final class AuthRoutes {
             : Failure.future(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS)))
         .compose(userId -> {
           String refresh = Secrets.token(32);
-          return bus.request(Address.TOKEN_ISSUE, new JsonObject().put("userId", userId)
+          String family = Secrets.token(12);
+          return bus.request(Address.TOKEN_ISSUE, new JsonObject().put("userId", userId).put("familyId", family)
                   .put("tokenHash", Secrets.sha256(refresh)).put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
-              .compose(v -> session(userId, refresh));
+              .compose(v -> session(userId, family, refresh));
         });
     Http.ok(ctx, session);
   }
@@ -123,7 +124,7 @@ final class AuthRoutes {
             .put("tokenHash", Secrets.sha256(presented))
             .put("newTokenHash", Secrets.sha256(next))
             .put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
-        .compose(rotated -> session(rotated.getString("userId"), next)));
+        .compose(rotated -> session(rotated.getString("userId"), rotated.getString("familyId"), next)));
   }
 
   private void logout(RoutingContext ctx) {
@@ -131,10 +132,10 @@ final class AuthRoutes {
     Http.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new JsonObject().put("tokenHash", Secrets.sha256(presented))));
   }
 
-  private Future<JsonObject> session(String userId, String refreshToken) {
+  private Future<JsonObject> session(String userId, String familyId, String refreshToken) {
     return bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
         .map(found -> new JsonObject()
-            .put("accessToken", tokens.issue(userId))
+            .put("accessToken", tokens.issue(userId, familyId))
             .put("refreshToken", refreshToken)
             .put("expiresIn", tokens.lifetimeSeconds())
             .put("tokenType", "Bearer")

@@ -22,6 +22,8 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
  */
 public final class AccessTokens {
   private static final String TYPE_CLAIM = "typ";
+  /** The refresh-token family an access token was issued under: its sign-in, ended by signing out. */
+  private static final String FAMILY_CLAIM = "fam";
   private static final String ACCESS = "access";
 
   private final JWTAuth jwt;
@@ -55,13 +57,23 @@ public final class AccessTokens {
     return lifetimeSeconds;
   }
 
-  public String issue(String userId) {
-    return jwt.generateToken(new JsonObject().put(TYPE_CLAIM, ACCESS),
+  /** An access token for {@code userId}, naming the refresh-token family of the sign-in ({@code fam}). */
+  public String issue(String userId, String familyId) {
+    JsonObject claims = new JsonObject().put(TYPE_CLAIM, ACCESS);
+    if (familyId != null) {
+      claims.put(FAMILY_CLAIM, familyId);
+    }
+    return jwt.generateToken(claims,
         new JWTOptions().setAlgorithm(algorithm).setSubject(userId).setExpiresInSeconds(lifetimeSeconds));
   }
 
   /** The user id of a valid access token, or a 401 {@link Failure}. */
   public Future<String> verify(String token) {
+    return principal(token).map(Principal::userId);
+  }
+
+  /** The user and sign-in of a valid access token, or a 401 {@link Failure}. */
+  public Future<Principal> principal(String token) {
     if (token == null || token.isEmpty() || token.length() > 4096) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "a valid access token is required");
     }
@@ -74,7 +86,7 @@ public final class AccessTokens {
           if (!claims.containsKey("exp") || subject == null || !ACCESS.equals(claims.getString(TYPE_CLAIM))) {
             return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or expired access token");
           }
-          return Future.succeededFuture(subject);
+          return Future.succeededFuture(new Principal(subject, claims.getString(FAMILY_CLAIM)));
         });
   }
 

@@ -1,6 +1,7 @@
 package dev.parley.push;
 
 import dev.parley.auth.AccessTokens;
+import dev.parley.auth.Principal;
 import dev.parley.config.ParleyConfig;
 import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
@@ -20,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -66,7 +68,15 @@ public final class PushVerticle extends VerticleBase {
     front.router().route("/api/events").handler(PushVerticle::methodNotAllowed);
     front.router().route("/api/ws").handler(PushVerticle::methodNotAllowed);
     Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.storeStarted()).completion();
-    return storeWatch.compose(v -> front.listen(vertx));
+    // A sign-in ended (signed out, its refresh token replayed): its streams on this node end too.
+    Future<Void> revocations = vertx.eventBus().<JsonObject>consumer(Address.SESSIONS_REVOKED, message -> {
+      String userId = message.body().getString("userId");
+      String familyId = message.body().getString("familyId");
+      registry.all().stream()
+          .filter(session -> session.userId.equals(userId) && (familyId == null || familyId.equals(session.familyId)))
+          .forEach(Session::revoke);
+    }).completion();
+    return Future.all(storeWatch, revocations).compose(v -> front.listen(vertx));
   }
 
   /** Closes every connection so clients resume on another node; their presence goes with them. */
@@ -93,7 +103,7 @@ public final class PushVerticle extends VerticleBase {
       return;
     }
     Context connection = Vertx.currentContext();
-    authenticate(request).onFailure(cause -> HttpFront.error(ctx, Failure.from(cause))).onSuccess(userId -> {
+    authenticate(request).onFailure(cause -> HttpFront.error(ctx, Failure.from(cause))).onSuccess(principal -> {
       HttpServerResponse response = ctx.response()
           .setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -101,7 +111,7 @@ public final class PushVerticle extends VerticleBase {
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
           .putHeader("X-Accel-Buffering", "no");
       response.write("retry: 2000\n: connected\n\n");
-      SseSession session = new SseSession(userId, connection, since, response, request.connection(), backlog);
+      SseSession session = new SseSession(principal, connection, since, response, request.connection(), backlog);
       response.closeHandler(v -> session.closed());
       if (!response.closed()) {
         join(session);
@@ -132,8 +142,8 @@ public final class PushVerticle extends VerticleBase {
           request.resume();
           HttpFront.error(ctx, Failure.from(cause));
         })
-        .onSuccess(userId -> request.toWebSocket().onFailure(cause -> request.connection().close()).onSuccess(ws -> {
-          WsSession session = new WsSession(userId, Vertx.currentContext(), since, ws, request.connection(), backlog);
+        .onSuccess(principal -> request.toWebSocket().onFailure(cause -> request.connection().close()).onSuccess(ws -> {
+          WsSession session = new WsSession(principal, Vertx.currentContext(), since, ws, request.connection(), backlog);
           ws.textMessageHandler(text -> clientFrames.handle(session, text));
           ws.binaryMessageHandler(binary -> session.reply(
               Frames.error(null, Failure.invalid(null, "frames are JSON text")).encode()));
@@ -143,9 +153,9 @@ public final class PushVerticle extends VerticleBase {
         }));
   }
 
-  private Future<String> authenticate(HttpServerRequest request) {
+  private Future<Principal> authenticate(HttpServerRequest request) {
     String token = AccessTokens.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-    return tokens.verify(token != null ? token : request.getParam("access_token"));
+    return tokens.principal(token != null ? token : request.getParam("access_token"));
   }
 
   private void join(Session session) {

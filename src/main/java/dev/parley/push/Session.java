@@ -19,13 +19,29 @@ import org.slf4j.LoggerFactory;
 abstract class Session extends Delivery {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
+  /** WebSocket close code of a stream whose sign-in ended (signed out, or its refresh token replayed). */
+  static final short REVOKED_CLOSE_CODE = 4401;
+
   private final Backlog backlog;
+  /** The sign-in (refresh-token family) whose access token opened the stream; null for a bot. */
+  final String familyId;
+  /** The stream is ending because its sign-in ended: the transport says so as it closes. */
+  protected boolean revoked;
   /** Characters written since the write queue went past the shed bound (about bytes). */
   private long overflow;
 
-  Session(String userId, Context context, Long since, Backlog backlog) {
+  Session(String userId, String familyId, Context context, Long since, Backlog backlog) {
     super(userId, context, since);
+    this.familyId = familyId;
     this.backlog = backlog;
+  }
+
+  /** Ends the stream because its sign-in ended; the client must sign in (or refresh) again. */
+  void revoke() {
+    context.runOnContext(v -> {
+      revoked = true;
+      close();
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import dev.parley.auth.Principal;
 import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
@@ -10,9 +11,9 @@ final class SseSession extends Session {
   private final HttpServerResponse response;
   private final HttpConnection connection;
 
-  SseSession(String userId, Context context, Long since, HttpServerResponse response, HttpConnection connection,
+  SseSession(Principal principal, Context context, Long since, HttpServerResponse response, HttpConnection connection,
              Backlog backlog) {
-    super(userId, context, since, backlog);
+    super(principal.userId(), principal.familyId(), context, since, backlog);
     this.response = response;
     this.connection = connection;
     response.setWriteQueueMaxSize(backlog.shedBytes());
@@ -43,6 +44,9 @@ final class SseSession extends Session {
   @Override
   protected void closeConnection() {
     if (!response.ended() && !response.closed()) {
+      if (revoked) {
+        response.write("event: auth_revoked\ndata: {}\n\n");
+      }
       response.end();
     }
   }

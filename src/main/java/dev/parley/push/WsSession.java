@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import dev.parley.auth.Principal;
 import dev.parley.shared.Event;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +16,9 @@ final class WsSession extends Session {
   /** nanoTime until which the client's frames are not read (see {@link #holdReading}). */
   private long heldUntil;
 
-  WsSession(String userId, Context context, Long since, ServerWebSocket ws, HttpConnection connection, Backlog backlog) {
-    super(userId, context, since, backlog);
+  WsSession(Principal principal, Context context, Long since, ServerWebSocket ws, HttpConnection connection,
+            Backlog backlog) {
+    super(principal.userId(), principal.familyId(), context, since, backlog);
     this.ws = ws;
     this.connection = connection;
     ws.setWriteQueueMaxSize(backlog.shedBytes());
@@ -76,7 +78,11 @@ final class WsSession extends Session {
 
   @Override
   protected void closeConnection() {
-    ws.close((short) 1001, "going away");
+    if (revoked) {
+      ws.close(REVOKED_CLOSE_CODE, "session revoked");
+    } else {
+      ws.close((short) 1001, "going away");
+    }
   }
 
   /**

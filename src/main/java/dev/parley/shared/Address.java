@@ -27,14 +27,14 @@ public final class Address {
   /** api → store. {@code {viewerId, q, limit, cursor?}} → {@code {users, nextCursor}}. */
   public static final String USER_SEARCH = "store.user.search";
 
-  /** api → store. {@code {userId, tokenHash, expiresAt}} → {@code {}}: starts a new refresh-token family. */
+  /** api → store. {@code {userId, familyId, tokenHash, expiresAt}} → {@code {}}: starts a new refresh-token family. */
   public static final String TOKEN_ISSUE = "store.token.issue";
   /**
-   * api → store. {@code {tokenHash, newTokenHash, expiresAt}} → {@code {userId}}; 401 if unknown,
+   * api → store. {@code {tokenHash, newTokenHash, expiresAt}} → {@code {userId, familyId}}; 401 if unknown,
    * expired or revoked; reuse of an already rotated token revokes its whole family, then 401.
    */
   public static final String TOKEN_ROTATE = "store.token.rotate";
-  /** api → store. {@code {tokenHash}} → {@code {}}: revokes the token's family (logout). */
+  /** api → store. {@code {tokenHash}} → {@code {}}: revokes the token's family (logout), then publishes {@link #SESSIONS_REVOKED}. */
   public static final String TOKEN_REVOKE = "store.token.revoke";
 
   // ---- Conversations: sent by api (and push for typing/read), consumed by store ------------
@@ -137,6 +137,13 @@ public final class Address {
    * did not publish before it died still reach them. Body {@code {node}}.
    */
   public static final String STORE_STARTED = "event.store.started";
+  /**
+   * Published by the store after a sign-in ended: signed out ({@link #TOKEN_REVOKE}), or its
+   * refresh token replayed ({@link #TOKEN_ROTATE} revokes the family). Consumed by push on every
+   * node, which closes that user's streams opened with an access token of the family. Body
+   * {@code {userId, familyId}}.
+   */
+  public static final String SESSIONS_REVOKED = "event.sessions.revoked";
   /**
    * Published local-only by the cluster verticle of each node when Hazelcast drops a member;
    * consumed by the store on that node (its presence forgets the member's connections).

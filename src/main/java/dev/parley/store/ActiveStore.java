@@ -76,7 +76,7 @@ final class ActiveStore {
     Views views = new Views(state, presence);
     Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
     Users users = new Users(state, views, writes, database.reader());
-    Tokens tokens = new Tokens(writes);
+    Tokens tokens = new Tokens(writes, vertx.eventBus());
     search = database.searchIndex(settings.searchLingerMs());
     MediaRecords media = new MediaRecords(sql, state, writes, database.reader());
     MessageWrites messages = new MessageWrites(sql, state, writes, fanout, search, stored, media, clientKeys);

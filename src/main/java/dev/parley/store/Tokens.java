@@ -1,9 +1,11 @@
 package dev.parley.store;
 
 import dev.parley.auth.Secrets;
+import dev.parley.shared.Address;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
@@ -18,15 +20,17 @@ final class Tokens {
   private static final String REFUSED = "invalid or expired refresh token";
 
   private final WriteQueue writes;
+  private final EventBus bus;
 
-  Tokens(WriteQueue writes) {
+  Tokens(WriteQueue writes, EventBus bus) {
     this.writes = writes;
+    this.bus = bus;
   }
 
   Future<JsonObject> issue(JsonObject cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
             + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        .execute(Tuple.of(cmd.getString("tokenHash"), Secrets.token(12), cmd.getString("userId"),
+        .execute(Tuple.of(cmd.getString("tokenHash"), cmd.getString("familyId", Secrets.token(12)), cmd.getString("userId"),
             cmd.getLong("expiresAt"), Views.now()))
         .map(rows -> new JsonObject()));
   }
@@ -44,7 +48,8 @@ final class Tokens {
           String family = row.getString("family_id");
           if (row.getInteger("rotated") == 1 && row.getInteger("revoked") == 0) {
             // Reuse of a rotated token: revoke the family. A rejection does not roll back, so this sticks.
-            return revokeFamily(tx, family).compose(v -> Failure.future(ErrorCode.UNAUTHORIZED, REFUSED));
+            return revokeFamily(tx, row.getString("user_id"), family)
+                .compose(v -> Failure.future(ErrorCode.UNAUTHORIZED, REFUSED));
           }
           if (row.getInteger("revoked") == 1 || row.getLong("expires_at") < System.currentTimeMillis()) {
             return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
@@ -55,20 +60,22 @@ final class Tokens {
               .compose(v -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
                       + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
                   .execute(Tuple.of(cmd.getString("newTokenHash"), family, userId, cmd.getLong("expiresAt"), Views.now())))
-              .map(v -> new JsonObject().put("userId", userId));
+              .map(v -> new JsonObject().put("userId", userId).put("familyId", family));
         }));
   }
 
   Future<JsonObject> revoke(JsonObject cmd) {
-    return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+    return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = ?")
         .execute(Tuple.of(cmd.getString("tokenHash")))
         .compose(rows -> rows.size() == 0
             ? Future.succeededFuture()
-            : revokeFamily(tx, rows.iterator().next().getString("family_id")))
+            : revokeFamily(tx, rows.iterator().next().getString("user_id"), rows.iterator().next().getString("family_id")))
         .map(v -> new JsonObject()));
   }
 
-  private static Future<Void> revokeFamily(WriteQueue.Tx tx, String family) {
+  /** Revokes the family and, once that has committed, tells every push node to end its streams. */
+  private Future<Void> revokeFamily(WriteQueue.Tx tx, String userId, String family) {
+    tx.afterCommit(() -> bus.publish(Address.SESSIONS_REVOKED, new JsonObject().put("userId", userId).put("familyId", family)));
     return tx.conn.preparedQuery("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?")
         .execute(Tuple.of(family)).mapEmpty();
   }

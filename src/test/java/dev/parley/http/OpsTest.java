@@ -69,7 +69,7 @@ class OpsTest {
       c.getJsonObject("metrics").put("enabled", true);
     }); Api api = new Api(vertx, node.port())) {
       String token = new dev.parley.auth.AccessTokens(vertx, dev.parley.config.ParleyConfig.from(node.config()).auth())
-          .issue("u-someone");
+          .issue("u-someone", null);
       // The replay cannot reach a store, so the server ends the stream itself.
       try (dev.parley.support.SseClient sse = dev.parley.support.SseClient.connect(vertx, api.http(), token, 5L)) {
         Thread.sleep(1500);

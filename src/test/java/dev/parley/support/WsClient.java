@@ -11,11 +11,27 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
   private final Inbox<JsonObject> inbox = new Inbox<>(frame -> frame.getString("type"));
   private volatile boolean closed;
+  private volatile Short closeCode;
 
   private WsClient(WebSocket socket) {
     this.socket = socket;
     socket.textMessageHandler(text -> inbox.add(new JsonObject(text)));
-    socket.closeHandler(v -> closed = true);
+    socket.closeHandler(v -> {
+      closeCode = socket.closeStatusCode();
+      closed = true;
+    });
+  }
+
+  /** Waits (at most 5 s) until the server closes the socket; its close code. */
+  public short awaitClosed() {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!closed && System.nanoTime() < deadline) {
+      Receiver.pause(20);
+    }
+    if (!closed) {
+      throw new AssertionError("the socket is still open after 5 s");
+    }
+    return closeCode == null ? -1 : closeCode;
   }
 
   static WsClient connect(io.vertx.core.Vertx vertx, WebSocketClient client, int port, String uri) {

@@ -1,0 +1,9 @@
+package dev.parley.auth;
+
+/**
+ * Who a verified token speaks for: the user, and for a person's access token the refresh-token
+ * family (one sign-in on one device) it was issued under, so that signing out there can end that
+ * device's open streams and no other. {@code familyId} is null for a bot's token.
+ */
+public record Principal(String userId, String familyId) {
+}

@@ -1,0 +1,58 @@
+package dev.parley.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.parley.support.Api.Account;
+import dev.parley.support.NodeTestBase;
+import dev.parley.support.SseClient;
+import dev.parley.support.TestNode;
+import dev.parley.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Signing out ends that sign-in's open streams, not the others: alice signs in on two devices;
+ * she signs out on the first, whose WebSocket is closed with code 4401 and whose event stream
+ * gets a last {@code auth_revoked}; the second device keeps receiving. A replayed refresh token
+ * (stolen, or used twice) revokes its sign-in, and its streams end the same way.
+ */
+class RevocationTest extends NodeTestBase {
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start();
+  }
+
+  @Test
+  void signingOutEndsThatDevicesStreamsAndNoOther() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    Account laptop = api.login(alice.username(), "correct horse");
+    Account phone = api.login(alice.username(), "correct horse");
+    String direct = api.direct(bob, alice);
+    try (WsClient laptopWs = api.webSocket(laptop, null);
+         SseClient laptopSse = api.events(laptop, null);
+         WsClient phoneWs = api.webSocket(phone, null)) {
+      assertEquals(204, api.post("/api/auth/logout", null,
+          new JsonObject().put("refreshToken", laptop.refreshToken())).status());
+      assertEquals(4401, laptopWs.awaitClosed(), "the laptop's WebSocket ends, saying why");
+      laptopSse.next("auth_revoked");
+      assertFalse(phoneWs.isClosed(), "the phone is another sign-in");
+      api.send(bob, direct, "still here?");
+      assertEquals("still here?", phoneWs.next("message").getJsonObject("data").getString("text"));
+    }
+  }
+
+  @Test
+  void aReplayedRefreshTokenEndsItsSignInsStreams() {
+    Account alice = api.signUp("alice");
+    Account device = api.login(alice.username(), "correct horse");
+    try (WsClient ws = api.webSocket(device, null)) {
+      JsonObject refresh = new JsonObject().put("refreshToken", device.refreshToken());
+      assertEquals(200, api.post("/api/auth/refresh", null, refresh).status());
+      assertEquals(401, api.post("/api/auth/refresh", null, refresh).status(), "the same token again: a replay");
+      assertEquals(4401, ws.awaitClosed());
+    }
+  }
+}
