@@ -3,10 +3,18 @@
 // because the access token rides in the URL and expires: every reconnect
 // gets a fresh token and resumes from the last durable event id we applied.
 
-import { apiUrl, freshToken } from './api.js';
+import { apiUrl, freshToken, refresh } from './api.js';
+
+// The server ends a stream whose sign-in ended (signed out elsewhere, a replayed refresh token):
+// WebSocket close code 4401, or a last SSE event auth_revoked.
+const SIGN_IN_ENDED = 4401;
 
 const EVENT_TYPES = ['message', 'delivered', 'read', 'typing', 'presence', 'conversation', 'resync'];
 const PING_MS = 25000;
+// A stream lives no longer than its access token: the WebSocket gets each new one in-band
+// ({type: 'auth'}) before the old one expires; an event stream that hears auth_expired
+// reconnects with a fresh token and its cursor.
+const RENEW_CHECK_MS = 30000;
 const SILENCE_MS = 65000; // no frame at all (not even a pong) for this long: the socket is dead
 const MAX_BACKOFF_MS = 30000;
 
@@ -107,23 +115,26 @@ export class Push {
     let opened = false;
     const ws = new WebSocket(url);
     this.ws = ws;
+    this.wsToken = params.access_token;
     ws.onopen = () => {
       opened = true;
       this.wsFailures = 0;
       this.opened();
       this.timers.ping = setInterval(() => this.send({ type: 'ping' }), PING_MS);
+      this.timers.renew = setInterval(() => this.renewToken(ws), RENEW_CHECK_MS);
     };
     ws.onmessage = (ev) => {
       this.heard();
       let frame;
       try { frame = JSON.parse(ev.data); } catch { return; }
       if (!frame || typeof frame.type !== 'string') return;
-      if (frame.type === 'pong') return;
+      if (frame.type === 'pong' || frame.type === 'auth') return;
       if (frame.type === 'ack' || frame.type === 'error') { this.h.onFrame?.(frame); return; }
       this.deliver(frame.type, frame.data || {}, frame.id);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      if (ev.code === SIGN_IN_ENDED) { this.signInEnded(); return; }
       if (!opened) this.wsFailures++;
       this.dropped();
     };
@@ -143,6 +154,8 @@ export class Push {
       this.deliver(type, data, id);
     };
     for (const type of EVENT_TYPES) es.addEventListener(type, handler(type));
+    es.addEventListener('auth_revoked', () => { if (this.es === es) this.signInEnded(); });
+    es.addEventListener('auth_expired', () => { if (this.es === es) this.dropped(); });
     es.onerror = () => {
       if (this.es !== es) return;
       // The browser would retry with Last-Event-ID and the stale token; we
@@ -176,6 +189,27 @@ export class Push {
   heard() {
     clearTimeout(this.timers.silence);
     if (this.ws) this.timers.silence = setTimeout(() => this.dropped(), SILENCE_MS);
+  }
+
+  /** Hands the open WebSocket the tab's access token once it has been refreshed (near expiry). */
+  renewToken(ws) {
+    freshToken(2 * RENEW_CHECK_MS).then((token) => {
+      if (this.ws === ws && token !== this.wsToken) {
+        this.wsToken = token;
+        this.send({ type: 'auth', token });
+      }
+    }, () => { /* the next check, or the close at expiry, handles it */ });
+  }
+
+  /**
+   * The server ended this stream because its sign-in ended. A refresh tells whether the tab still
+   * has a session (then it reconnects with the new token) or not (then it is signed out).
+   */
+  signInEnded() {
+    this.teardown();
+    refresh().then(
+      () => { if (this.running) this.connect(); },
+      () => { this.running = false; this.h.onAuthLost?.(); });
   }
 
   dropped() {

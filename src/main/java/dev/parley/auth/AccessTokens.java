@@ -86,7 +86,7 @@ public final class AccessTokens {
           if (!claims.containsKey("exp") || subject == null || !ACCESS.equals(claims.getString(TYPE_CLAIM))) {
             return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or expired access token");
           }
-          return Future.succeededFuture(new Principal(subject, claims.getString(FAMILY_CLAIM)));
+          return Future.succeededFuture(new Principal(subject, claims.getString(FAMILY_CLAIM), claims.getLong("exp") * 1000));
         });
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import dev.parley.auth.Principal;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
@@ -10,6 +11,7 @@ import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /**
  * Frames a WebSocket client sends: {@code send} (answered by {@code ack} or {@code error}),
@@ -22,9 +24,12 @@ final class ClientFrames {
   private static final long MAX_HOLD_SECONDS = 5;
 
   private final Bus bus;
+  /** Checks the token of an {@code auth} frame as a new stream's token is checked. */
+  private final Function<String, Future<Principal>> verify;
 
-  ClientFrames(Bus bus) {
+  ClientFrames(Bus bus, Function<String, Future<Principal>> verify) {
     this.bus = bus;
+    this.verify = verify;
   }
 
   void handle(WsSession session, String text) {
@@ -40,6 +45,7 @@ final class ClientFrames {
       String type = Json.requiredString(frame, "type");
       switch (type) {
         case "ping" -> session.reply(PONG);
+        case "auth" -> renew(session, Json.requiredString(frame, "token"));
         case "send" -> send(session, frame, clientId);
         case "delivered" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_DELIVERED, scoped(session, frame)
             .put("seq", Json.nonNegativeLong(frame, "seq"))));
@@ -66,6 +72,22 @@ final class ClientFrames {
     if (failure.code() == ErrorCode.RATE_LIMITED && failure.retryAfter() > 0) {
       session.holdReading(Math.min(failure.retryAfter(), MAX_HOLD_SECONDS) * 1000);
     }
+  }
+
+  /**
+   * {@code {type: auth, token}}: a fresh access token for this stream, before the one that opened
+   * it expires (the stream is closed with 4402 then). Answered {@code {type: auth, data: {expiresAt}}},
+   * or an {@code error} frame (the stream keeps its old token meanwhile).
+   */
+  private void renew(WsSession session, String token) {
+    verify.apply(token)
+        .compose(principal -> principal.userId().equals(session.userId) ? Future.succeededFuture(principal)
+            : Future.failedFuture(Failure.forbidden("the token is another user's")))
+        .onSuccess(principal -> {
+          session.renew(principal);
+          session.reply(Frames.ephemeral("auth", new JsonObject().put("expiresAt", principal.expiresAt())).encode());
+        })
+        .onFailure(cause -> session.reply(Frames.error(null, Failure.from(cause)).encode()));
   }
 
   private static JsonObject scoped(WsSession session, JsonObject frame) {

@@ -42,6 +42,8 @@ public final class PushVerticle extends VerticleBase {
   private UserRegistry<Session> registry;
   private Bus bus;
   private AccessTokens tokens;
+  /** Sign-ins ended recently, remembered as long as one of their access tokens may still be valid. */
+  private RevokedSignIns revoked;
   private ClientFrames clientFrames;
   private Feed feed;
   private Counter delivered;
@@ -52,7 +54,8 @@ public final class PushVerticle extends VerticleBase {
     config = ParleyConfig.from(config());
     bus = new Bus(vertx, config.busTimeoutMs());
     tokens = new AccessTokens(vertx, config.auth());
-    clientFrames = new ClientFrames(bus);
+    revoked = new RevokedSignIns(config.auth().accessTokenSeconds() * 1000L);
+    clientFrames = new ClientFrames(bus, this::verify);
     feed = Feed.of(bus, config.push().replayLimit());
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
@@ -72,6 +75,7 @@ public final class PushVerticle extends VerticleBase {
     Future<Void> revocations = vertx.eventBus().<JsonObject>consumer(Address.SESSIONS_REVOKED, message -> {
       String userId = message.body().getString("userId");
       String familyId = message.body().getString("familyId");
+      revoked.add(familyId);
       registry.all().stream()
           .filter(session -> session.userId.equals(userId) && (familyId == null || familyId.equals(session.familyId)))
           .forEach(Session::revoke);
@@ -153,9 +157,21 @@ public final class PushVerticle extends VerticleBase {
         }));
   }
 
+  /**
+   * The stream's user. An access token stays valid until it expires, so one of a sign-in that has
+   * ended since (the client reconnecting with the token it still holds) is refused here.
+   */
   private Future<Principal> authenticate(HttpServerRequest request) {
     String token = AccessTokens.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-    return tokens.principal(token != null ? token : request.getParam("access_token"));
+    return verify(token != null ? token : request.getParam("access_token"));
+  }
+
+  /** A valid access token of a sign-in that has not ended. */
+  private Future<Principal> verify(String token) {
+    return tokens.principal(token)
+        .compose(principal -> revoked.contains(principal.familyId())
+            ? Future.failedFuture(new Failure(ErrorCode.UNAUTHORIZED, "this sign-in has ended; sign in again"))
+            : Future.succeededFuture(principal));
   }
 
   private void join(Session session) {

@@ -3,6 +3,7 @@ package dev.parley.push;
 import dev.parley.delivery.Delivery;
 import dev.parley.shared.Event;
 import io.vertx.core.Context;
+import dev.parley.auth.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +22,32 @@ abstract class Session extends Delivery {
 
   /** WebSocket close code of a stream whose sign-in ended (signed out, or its refresh token replayed). */
   static final short REVOKED_CLOSE_CODE = 4401;
+  /** WebSocket close code of a stream whose access token expired without an {@code auth} frame renewing it. */
+  static final short EXPIRED_CLOSE_CODE = 4402;
 
   private final Backlog backlog;
   /** The sign-in (refresh-token family) whose access token opened the stream; null for a bot. */
-  final String familyId;
+  volatile String familyId;
+  /** When the stream's access token expires (epoch ms; 0: never); an {@code auth} frame moves it. */
+  private volatile long expiresAt;
   /** The stream is ending because its sign-in ended: the transport says so as it closes. */
   protected boolean revoked;
+  /** The stream is ending because its access token expired. */
+  protected boolean expired;
   /** Characters written since the write queue went past the shed bound (about bytes). */
   private long overflow;
 
-  Session(String userId, String familyId, Context context, Long since, Backlog backlog) {
-    super(userId, context, since);
-    this.familyId = familyId;
+  Session(Principal principal, Context context, Long since, Backlog backlog) {
+    super(principal.userId(), context, since);
+    this.familyId = principal.familyId();
+    this.expiresAt = principal.expiresAt();
     this.backlog = backlog;
+  }
+
+  /** A fresh access token of the same user for this stream (the WebSocket's {@code auth} frame). */
+  void renew(Principal principal) {
+    familyId = principal.familyId();
+    expiresAt = principal.expiresAt();
   }
 
   /** Ends the stream because its sign-in ended; the client must sign in (or refresh) again. */
@@ -76,9 +90,19 @@ abstract class Session extends Delivery {
     overflow += write(event);
   }
 
+  /**
+   * Pings, or ends the stream if its access token has expired (checked at each ping, so at most
+   * one ping interval late): a stream lives no longer than the token that opened or renewed it.
+   */
   void keepAlive() {
     context.runOnContext(v -> {
-      if (!isClosed()) {
+      if (isClosed()) {
+        return;
+      }
+      if (expiresAt > 0 && System.currentTimeMillis() >= expiresAt) {
+        expired = true;
+        close();
+      } else {
         ping();
       }
     });

@@ -13,7 +13,7 @@ final class SseSession extends Session {
 
   SseSession(Principal principal, Context context, Long since, HttpServerResponse response, HttpConnection connection,
              Backlog backlog) {
-    super(principal.userId(), principal.familyId(), context, since, backlog);
+    super(principal, context, since, backlog);
     this.response = response;
     this.connection = connection;
     response.setWriteQueueMaxSize(backlog.shedBytes());
@@ -46,6 +46,8 @@ final class SseSession extends Session {
     if (!response.ended() && !response.closed()) {
       if (revoked) {
         response.write("event: auth_revoked\ndata: {}\n\n");
+      } else if (expired) {
+        response.write("event: auth_expired\ndata: {}\n\n");
       }
       response.end();
     }

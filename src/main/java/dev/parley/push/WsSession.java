@@ -18,7 +18,7 @@ final class WsSession extends Session {
 
   WsSession(Principal principal, Context context, Long since, ServerWebSocket ws, HttpConnection connection,
             Backlog backlog) {
-    super(principal.userId(), principal.familyId(), context, since, backlog);
+    super(principal, context, since, backlog);
     this.ws = ws;
     this.connection = connection;
     ws.setWriteQueueMaxSize(backlog.shedBytes());
@@ -80,6 +80,8 @@ final class WsSession extends Session {
   protected void closeConnection() {
     if (revoked) {
       ws.close(REVOKED_CLOSE_CODE, "session revoked");
+    } else if (expired) {
+      ws.close(EXPIRED_CLOSE_CODE, "access token expired");
     } else {
       ws.close((short) 1001, "going away");
     }

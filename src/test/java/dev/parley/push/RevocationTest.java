@@ -39,6 +39,8 @@ class RevocationTest extends NodeTestBase {
       assertEquals(4401, laptopWs.awaitClosed(), "the laptop's WebSocket ends, saying why");
       laptopSse.next("auth_revoked");
       assertFalse(phoneWs.isClosed(), "the phone is another sign-in");
+      // The laptop still holds its access token (a JWT, valid until it expires): no new stream with it.
+      assertEquals(401, api.get("/api/events?access_token=" + laptop.token(), null).status());
       api.send(bob, direct, "still here?");
       assertEquals("still here?", phoneWs.next("message").getJsonObject("data").getString("text"));
     }
