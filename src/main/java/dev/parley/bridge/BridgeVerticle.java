@@ -65,6 +65,8 @@ public final class BridgeVerticle extends VerticleBase {
     ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
         message -> gate.revoked(message.body().getString("userId"))).completion());
     ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.storeStarted()).completion());
+    ready.add(vertx.eventBus().<JsonObject>consumer(Address.SESSIONS_REVOKED,
+        message -> gate.signInEnded(message.body().getString("userId"))).completion());
     if (config.bridge().tcpPort() != 0) {
       ready.add(startTcp());
     }

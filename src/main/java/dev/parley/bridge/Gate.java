@@ -179,6 +179,15 @@ final class Gate {
     byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
   }
 
+  /**
+   * One of a person's sign-ins ended: their links on this node close (a link does not keep which
+   * sign-in its frames' tokens came from, so all of the person's close; each reconnects with a
+   * token of a live sign-in, and every frame's token is checked anyway). Bots' links stay.
+   */
+  void signInEnded(String userId) {
+    byUser.getOrDefault(userId, Set.of()).stream().filter(link -> !link.isBot()).forEach(Link::close);
+  }
+
   /** The socket is gone (SockJS says so with an event, TCP through the socket's close handler). */
   void closed(Link link) {
     link.closed();

@@ -46,6 +46,11 @@ abstract class Link {
     return userId;
   }
 
+  /** True once a bot's token has been accepted here; a person's link has none. */
+  boolean isBot() {
+    return botToken != null;
+  }
+
   boolean knows(String token) {
     return token.equals(botToken);
   }

@@ -140,7 +140,8 @@ public final class Address {
   /**
    * Published by the store after a sign-in ended: signed out ({@link #TOKEN_REVOKE}), or its
    * refresh token replayed ({@link #TOKEN_ROTATE} revokes the family). Consumed by push on every
-   * node, which closes that user's streams opened with an access token of the family. Body
+   * node, which closes that user's streams opened with an access token of the family, and by the
+   * bridge, which closes the person's bridge links (bots' stay). Body
    * {@code {userId, familyId}}.
    */
   public static final String SESSIONS_REVOKED = "event.sessions.revoked";

@@ -177,6 +177,21 @@ class BridgeTest extends NodeTestBase {
 
   @ParameterizedTest
   @ValueSource(strings = {"sockjs", "tcp"})
+  void aPersonsBridgeLinkClosesWhenTheirSignInEndsAndABotsStays(String transport) {
+    Account alice = api.signUp("alice");
+    Account device = api.login(alice.username(), "correct horse");
+    Account echo = bot(alice, "echo");
+    try (BridgeClient person = connect(transport).registerSelf(alice.id(), device.token(), null);
+         BridgeClient bot = connect(transport).registerSelf(echo.id(), echo.token(), null)) {
+      assertEquals(204, api.post("/api/auth/logout", null,
+          new JsonObject().put("refreshToken", device.refreshToken())).status());
+      assertTrue(person.awaitClosed(), "the person's link closes");
+      assertTrue(!bot.isClosed(), "the bot's link is not a sign-in of alice");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sockjs", "tcp"})
   void aRevokedBotIsDisconnectedAndItsTokenStopsWorking(String transport) {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");
