@@ -64,9 +64,9 @@ public final class ApiVerticle extends VerticleBase {
         body.handle(ctx);
       }
     });
-    new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
-        config.auth().refreshTokenDays(), front.forwarded()).mount(router);
     Authn authn = new Authn(new Authenticator(tokens, bus));
+    new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
+        config.auth().refreshTokenDays(), front.forwarded()).mount(router, authn);
     new UserRoutes(bus).mount(router, authn);
     new ConversationRoutes(bus).mount(router, authn);
     new MessageRoutes(bus).mount(router, authn);

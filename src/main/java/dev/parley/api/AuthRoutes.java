@@ -49,7 +49,8 @@ final class AuthRoutes {
     this.refreshLifetimeMs = Duration.ofDays(refreshTokenDays).toMillis();
   }
 
-  void mount(Router router) {
+  void mount(Router router, Authn authn) {
+    router.post("/api/me/password").handler(authn).handler(Http.guarded(this::changePassword));
     router.post("/api/auth/register").handler(Http.guarded(this::register));
     router.post("/api/auth/login").handler(Http.guarded(this::login));
     router.post("/api/auth/refresh").handler(Http.guarded(this::refresh));
@@ -115,6 +116,33 @@ final class AuthRoutes {
               .compose(v -> session(userId, family, refresh));
         });
     Http.ok(ctx, session);
+  }
+
+  /**
+   * {@code POST /api/me/password {currentPassword, newPassword}}: the current password checked like
+   * a login (and limited like one), then every other sign-in of the user ends, its open streams
+   * with it; the sign-in that made the change goes on.
+   */
+  private void changePassword(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String current = Json.requiredString(body, "currentPassword");
+    String next = Json.requiredString(body, "newPassword");
+    if (next.length() < 8 || next.length() > 256) {
+      throw Failure.invalid("newPassword", "password must be 8-256 characters");
+    }
+    String userId = Http.userId(ctx);
+    throttle(ctx, limits, "password:" + userId);
+    Http.noContent(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
+        .compose(found -> bus.request(Address.USER_CREDENTIALS,
+            new JsonObject().put("username", found.getJsonObject("user").getString("username"))))
+        .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
+            ? Failure.future(ErrorCode.FORBIDDEN, "this account has no password") : Future.failedFuture(cause))
+        .compose(found -> current.length() > 256 ? Future.succeededFuture(false)
+            : passwords.verify(current, found.getString("passwordHash")))
+        .compose(ok -> ok ? passwords.hash(next)
+            : Failure.future(ErrorCode.FORBIDDEN, "the current password is not right"))
+        .compose(hash -> bus.request(Address.USER_PASSWORD, new JsonObject().put("userId", userId)
+            .put("passwordHash", hash).put("keepFamilyId", ctx.<String>get(Http.FAMILY_ID)))));
   }
 
   private void refresh(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.parley.api;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.auth.Principal;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
@@ -34,9 +35,10 @@ final class Authn implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    user(ctx)
-        .onSuccess(userId -> {
-          ctx.put(Http.USER_ID, userId);
+    principal(ctx)
+        .onSuccess(principal -> {
+          ctx.put(Http.USER_ID, principal.userId());
+          ctx.put(Http.FAMILY_ID, principal.familyId());
           ctx.next();
         })
         .onFailure(cause -> HttpFront.error(ctx, Failure.from(cause)));
@@ -44,10 +46,14 @@ final class Authn implements Handler<RoutingContext> {
 
   /** The caller's user id, or a 401 {@link Failure}; for handlers that must check it themselves. */
   Future<String> user(RoutingContext ctx) {
+    return principal(ctx).map(Principal::userId);
+  }
+
+  private Future<Principal> principal(RoutingContext ctx) {
     String token = AccessTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     if (token == null && queryToken) {
       token = ctx.request().getParam("access_token");
     }
-    return authenticator.verify(token);
+    return authenticator.principal(token);
   }
 }

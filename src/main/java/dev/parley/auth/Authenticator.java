@@ -36,13 +36,18 @@ public final class Authenticator {
 
   /** The user id behind a token, or a 401 {@link Failure} (a 503 when the store cannot be asked). */
   public Future<String> verify(String token) {
+    return principal(token).map(Principal::userId);
+  }
+
+  /** The user and, for a person's access token, the sign-in behind a token; failures as {@link #verify}. */
+  public Future<Principal> principal(String token) {
     if (!isBotToken(token)) {
-      return accessTokens.verify(token);
+      return accessTokens.principal(token);
     }
     if (token.length() > MAX_BOT_TOKEN) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
     }
     return bus.request(Address.BOT_AUTHENTICATE, new JsonObject().put("tokenHash", Secrets.sha256(token)))
-        .map(reply -> reply.getString("userId"));
+        .map(reply -> new Principal(reply.getString("userId"), null, 0));
   }
 }

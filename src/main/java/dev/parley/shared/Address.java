@@ -20,6 +20,12 @@ public final class Address {
   public static final String USER_CREATE = "store.user.create";
   /** api → store. {@code {username}} → {@code {userId, passwordHash}}; 404 if unknown. */
   public static final String USER_CREDENTIALS = "store.user.credentials";
+  /**
+   * api → store. {@code {userId, passwordHash, keepFamilyId}} → {@code {}}: a new password; every
+   * sign-in of the user but {@code keepFamilyId} (the one that changed it) is revoked, each
+   * announced with {@link #SESSIONS_REVOKED}. 404 for an unknown user or a bot.
+   */
+  public static final String USER_PASSWORD = "store.user.password";
   /** api → store. {@code {userId, viewerId}} → {@code {user}}; 404 if unknown. */
   public static final String USER_GET = "store.user.get";
   /** api → store. {@code {userId, displayName?, readReceipts?, avatarMediaId?}} → {@code {user}}. */

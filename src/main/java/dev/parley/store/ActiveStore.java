@@ -93,6 +93,7 @@ final class ActiveStore {
         message -> presenceReports.memberLeft(message.body().getString("memberId"))));
     serve(Address.USER_CREATE, users::create);
     serve(Address.USER_CREDENTIALS, users::credentials);
+    serve(Address.USER_PASSWORD, cmd -> tokens.changePassword(cmd, state));
     serve(Address.USER_GET, users::get);
     serve(Address.USER_UPDATE, users::update);
     serve(Address.USER_SEARCH, users::search);

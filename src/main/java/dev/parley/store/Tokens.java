@@ -73,6 +73,34 @@ final class Tokens {
         .map(v -> new JsonObject()));
   }
 
+  /**
+   * {@code store.user.password}: the new hash, and every other sign-in of the user revoked (a
+   * changed password ends the sessions it may have been stolen for), each announced after commit.
+   */
+  Future<JsonObject> changePassword(JsonObject cmd, State state) {
+    String userId = cmd.getString("userId");
+    String keep = cmd.getString("keepFamilyId");
+    State.User user = state.users.get(userId);
+    if (user == null || user.bot) {
+      return Future.failedFuture(Failure.notFound("user"));
+    }
+    return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET password_hash = ? WHERE id = ?")
+        .execute(Tuple.of(cmd.getString("passwordHash"), userId))
+        .compose(v -> tx.conn.preparedQuery("SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked = 0")
+            .execute(Tuple.of(userId)))
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row row : rows) {
+            String family = row.getString("family_id");
+            if (!family.equals(keep)) {
+              chain = chain.compose(v -> revokeFamily(tx, userId, family));
+            }
+          }
+          return chain;
+        })
+        .map(v -> new JsonObject()));
+  }
+
   /** Revokes the family and, once that has committed, tells every push node to end its streams. */
   private Future<Void> revokeFamily(WriteQueue.Tx tx, String userId, String family) {
     tx.afterCommit(() -> bus.publish(Address.SESSIONS_REVOKED, new JsonObject().put("userId", userId).put("familyId", family)));

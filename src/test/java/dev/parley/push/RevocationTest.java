@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Signing out ends that sign-in's open streams, not the others: alice signs in on two devices;
  * she signs out on the first, whose WebSocket is closed with code 4401 and whose event stream
  * gets a last {@code auth_revoked}; the second device keeps receiving. A replayed refresh token
- * (stolen, or used twice) revokes its sign-in, and its streams end the same way.
+ * (stolen, or used twice) revokes its sign-in, and its streams end the same way; a password change
+ * ends every sign-in but the one that made it.
  */
 class RevocationTest extends NodeTestBase {
   @BeforeAll
@@ -55,6 +56,26 @@ class RevocationTest extends NodeTestBase {
       assertEquals(200, api.post("/api/auth/refresh", null, refresh).status());
       assertEquals(401, api.post("/api/auth/refresh", null, refresh).status(), "the same token again: a replay");
       assertEquals(4401, ws.awaitClosed());
+    }
+  }
+
+  @Test
+  void aPasswordChangeEndsEveryOtherSignInAndKeepsTheOneThatMadeIt() {
+    Account alice = api.signUp("alice");
+    Account laptop = api.login(alice.username(), "correct horse");
+    Account phone = api.login(alice.username(), "correct horse");
+    try (WsClient laptopWs = api.webSocket(laptop, null); WsClient phoneWs = api.webSocket(phone, null)) {
+      JsonObject wrong = new JsonObject().put("currentPassword", "not it at all").put("newPassword", "battery staple");
+      assertEquals(403, api.post("/api/me/password", laptop.token(), wrong).status(), "the current password is checked");
+      JsonObject change = new JsonObject().put("currentPassword", "correct horse").put("newPassword", "battery staple");
+      assertEquals(204, api.post("/api/me/password", laptop.token(), change).status());
+      assertEquals(4401, phoneWs.awaitClosed(), "the phone's sign-in ended");
+      assertEquals(401, api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", phone.refreshToken())).status());
+      assertFalse(laptopWs.isClosed(), "the laptop made the change: it goes on");
+      assertEquals(200, api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", laptop.refreshToken())).status());
+      assertEquals(401, api.post("/api/auth/login", null, new JsonObject().put("username", alice.username())
+          .put("password", "correct horse")).status(), "the old password is gone");
+      assertEquals(alice.id(), api.login(alice.username(), "battery staple").id());
     }
   }
 }
