@@ -37,6 +37,8 @@ function emit(event, arg) { for (const fn of listeners[event]) fn(arg); }
 export const hasRefreshToken = () => !!tokens.peek();
 
 let lifetimeMs = 900000;
+/** How long the server's access tokens live (from the last sign-in or refresh). */
+export const tokenLifetimeMs = () => lifetimeMs;
 async function setSession(body) {
   accessToken = body.accessToken;
   lifetimeMs = (Number(body.expiresIn) || 900) * 1000;

@@ -3,7 +3,7 @@
 // because the access token rides in the URL and expires: every reconnect
 // gets a fresh token and resumes from the last durable event id we applied.
 
-import { apiUrl, freshToken, refresh } from './api.js';
+import { apiUrl, freshToken, refresh, tokenLifetimeMs } from './api.js';
 
 // The server ends a stream whose sign-in ended (signed out elsewhere, a replayed refresh token):
 // WebSocket close code 4401, or a last SSE event auth_revoked.
@@ -13,8 +13,10 @@ const EVENT_TYPES = ['message', 'delivered', 'read', 'typing', 'presence', 'conv
 const PING_MS = 25000;
 // A stream lives no longer than its access token: the WebSocket gets each new one in-band
 // ({type: 'auth'}) before the old one expires; an event stream that hears auth_expired
-// reconnects with a fresh token and its cursor.
-const RENEW_CHECK_MS = 30000;
+// reconnects with a fresh token and its cursor. The check runs every 30 s, or six times per
+// token lifetime when tokens are short, and renews once less than a quarter of it is left.
+const RENEW_CHECK_MAX_MS = 30000;
+const renewCheckMs = () => Math.max(250, Math.min(RENEW_CHECK_MAX_MS, tokenLifetimeMs() / 6));
 const SILENCE_MS = 65000; // no frame at all (not even a pong) for this long: the socket is dead
 const MAX_BACKOFF_MS = 30000;
 
@@ -121,7 +123,7 @@ export class Push {
       this.wsFailures = 0;
       this.opened();
       this.timers.ping = setInterval(() => this.send({ type: 'ping' }), PING_MS);
-      this.timers.renew = setInterval(() => this.renewToken(ws), RENEW_CHECK_MS);
+      this.scheduleRenewal(ws);
     };
     ws.onmessage = (ev) => {
       this.heard();
@@ -192,13 +194,18 @@ export class Push {
   }
 
   /** Hands the open WebSocket the tab's access token once it has been refreshed (near expiry). */
-  renewToken(ws) {
-    freshToken(2 * RENEW_CHECK_MS).then((token) => {
-      if (this.ws === ws && token !== this.wsToken) {
-        this.wsToken = token;
-        this.send({ type: 'auth', token });
-      }
-    }, () => { /* the next check, or the close at expiry, handles it */ });
+  scheduleRenewal(ws) {
+    const checkMs = renewCheckMs();
+    this.timers.renew = setTimeout(() => {
+      if (this.ws !== ws) return;
+      freshToken(2 * checkMs).then((token) => {
+        if (this.ws === ws && token !== this.wsToken) {
+          this.wsToken = token;
+          this.send({ type: 'auth', token });
+        }
+      }, () => { /* the next check, or the close at expiry, handles it */ })
+        .finally(() => { if (this.ws === ws && this.running) this.scheduleRenewal(ws); });
+    }, checkMs);
   }
 
   /**
