@@ -96,6 +96,10 @@ public final class Benchmark {
       receiptsMix();
       return;
     }
+    if (Pinning.ON) {
+      pinned();
+      return;
+    }
     System.out.println("Parley benchmark — " + machine());
     System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
@@ -124,6 +128,62 @@ public final class Benchmark {
         vertx.close().await();
       }
     }
+  }
+
+  /**
+   * {@code -Dbench.pin=true}: the server on core 0 ({@code taskset}), this JVM and its clients on
+   * core 1, and in one run: Parley, the bare relay, and storage alone (core 0 too). Besides
+   * throughput and latency it reports the server's CPU time per message and per delivery, which
+   * is what pinning makes comparable: the server cannot borrow the clients' core.
+   */
+  private static void pinned() throws Exception {
+    String machine = machine();
+    Pinning.pinSelf(Pinning.CLIENT_CORE);
+    System.out.println("Parley benchmark, pinned: server on core " + Pinning.SERVER_CORE + ", clients on core "
+        + Pinning.CLIENT_CORE + " — " + machine);
+    System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
+        SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
+    List<String> rows = new ArrayList<>();
+    // A profiled run is about Parley: the relay and storage alone are left out.
+    for (boolean relay : Profiling.ON ? new boolean[] {false} : new boolean[] {false, true}) {
+      String name = relay ? "bare relay" : "Parley (" + (ServerProcess.POSTGRESQL ? "PostgreSQL" : "SQLite") + ")";
+      System.out.println();
+      System.out.println("== " + name);
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      try (ServerProcess server = relay ? ServerProcess.relay(port, "1g") : ServerProcess.start(port, "1g")) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Benchmark bench = new Benchmark(vertx, List.of(port));
+        try {
+          Result light = bench.direct(server, LIGHT_PAIRS, "direct light ");
+          Result heavy = bench.direct(server, PAIRS, "direct heavy ");
+          Result groups = bench.fanout(server);
+          double idle = IDLE > 0 ? bench.idle(server) : 0;
+          rows.add(String.format("| %s | %,.0f /s, p99 %.0f ms, %.0f µs | %,.0f /s, p99 %.0f ms, %.0f µs | %,.0f /s, p99 %.0f ms,"
+                  + " %.1f µs | %.1f KiB |", name, light.rate(), light.p99(), light.cpuMicros(), heavy.rate(), heavy.p99(),
+              heavy.cpuMicros(), groups.rate(), groups.p99(), groups.cpuMicros(), idle));
+        } finally {
+          vertx.close().await();
+        }
+      }
+    }
+    if (!Profiling.ON) {
+      System.out.println();
+      System.out.println("== storage alone (this JVM moved to core " + Pinning.SERVER_CORE + ")");
+      Pinning.pinSelf(Pinning.SERVER_CORE);
+      try {
+        StorageCeiling.main(new String[0]);
+      } finally {
+        Pinning.pinSelf(Pinning.CLIENT_CORE);
+      }
+    }
+    System.out.println();
+    System.out.println("Pinned, the server's CPU time per message (direct) and per delivery (group):");
+    System.out.println("| server, one core | direct light | direct heavy | group fan-out deliveries | idle heap per connection |");
+    System.out.println("|---|---|---|---|---|");
+    rows.forEach(System.out::println);
   }
 
   /**
@@ -261,7 +321,7 @@ public final class Benchmark {
   // ---- scenarios -------------------------------------------------------------------------
 
   /** One scenario's outcome, for side-by-side tables. */
-  record Result(String label, double rate, double p50, double p99) {
+  record Result(String label, double rate, double p50, double p99, double cpuMicros) {
   }
 
   Result direct(ServerProcess server, int pairs, String label) throws Exception {
@@ -295,7 +355,7 @@ public final class Benchmark {
       connections.get(2 * i + 1).startSending(conversations.get(i), run, periodMs);
     }
     Map<String, Double> before = storeFigures();
-    run.measure(server);
+    run.measure(server, label + (receipts ? " receipts" : ""));
     String store = storeSummary(before, storeFigures());
     Map<String, List<DeliveryLedger.Inbox>> members = new java.util.HashMap<>();
     for (int i = 0; i < pairs; i++) {
@@ -304,12 +364,14 @@ public final class Benchmark {
     String check = run.check(members);
     String load = periodMs > 0 ? "each sender every " + periodMs + " ms" : connections.size() * WINDOW + " in flight";
     System.out.printf("%s: %,.0f messages/s %s (%d connections, %s); latency %s%n",
-        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(), RELAY ? "relayed, none stored" : "stored and delivered",
+        receipts ? label.stripTrailing() + " (receipts)" : label, run.rate(),
+        server.isRelay() ? "relayed, none stored" : "stored and delivered",
         connections.size(), load, run.latency.summary());
     System.out.println("               " + store + "; " + run.cpu());
     System.out.println("               " + check);
     closeAll(connections);
-    return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
+    return new Result(label.trim() + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50),
+        run.latency.percentileMillis(0.99), run.serverMicrosEach());
   }
 
   Result fanout(ServerProcess server) throws Exception {
@@ -332,7 +394,7 @@ public final class Benchmark {
       connections.get(g * MEMBERS).startSending(groups.get(g), run, 0);
     }
     Map<String, Double> before = storeFigures();
-    run.measure(server);
+    run.measure(server, "group fan-out" + (receipts ? " receipts" : ""));
     String store = storeSummary(before, storeFigures());
     Map<String, List<DeliveryLedger.Inbox>> members = new java.util.HashMap<>();
     for (int g = 0; g < GROUPS; g++) {
@@ -344,10 +406,12 @@ public final class Benchmark {
     System.out.println("               " + store + "; " + run.cpu());
     System.out.println("               " + check);
     closeAll(connections);
-    return new Result("group fan-out" + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50), run.latency.percentileMillis(0.99));
+    return new Result("group fan-out" + (receipts ? " (receipts)" : ""), run.rate(), run.latency.percentileMillis(0.50),
+        run.latency.percentileMillis(0.99), run.serverMicrosEach());
   }
 
-  void idle(ServerProcess server) throws Exception {
+  /** Idle connections; returns the server's heap per connection in KiB. */
+  double idle(ServerProcess server) throws Exception {
     List<User> users = signUp("idle", IDLE);
     Thread.sleep(2000);
     long heapBefore = server.heapAfterGcBytes();
@@ -365,6 +429,7 @@ public final class Benchmark {
       System.out.println(server.histogram(400));
     }
     closeAll(connections);
+    return (heapAfter - heapBefore) / 1024.0 / connections.size();
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
@@ -388,8 +453,10 @@ public final class Benchmark {
     double serverCpuSeconds;
     double clientCpuSeconds;
 
-    void measure(ServerProcess server) throws Exception {
+    /** Warm-up, then the measured interval (profiled with {@code -Dbench.profile}). */
+    void measure(ServerProcess server, String scenario) throws Exception {
       Thread.sleep(WARMUP_SECONDS * 1000L);
+      Profiling.start(server);
       delivered.set(0);
       latency.clear();
       double serverCpu = server.cpuSeconds();
@@ -401,6 +468,10 @@ public final class Benchmark {
       measuredNanos = System.nanoTime() - start;
       serverCpuSeconds = server.cpuSeconds() - serverCpu;
       clientCpuSeconds = clientCpuSeconds() - clientCpu;
+      Path profile = Profiling.stop(server, (server.isRelay() ? "relay-" : "") + scenario);
+      if (profile != null) {
+        System.out.println("               profile: " + profile);
+      }
       stopped = true;
       Thread.sleep(500);
     }
@@ -418,8 +489,15 @@ public final class Benchmark {
     /** Where the cores went: server and client CPU as a share of one core. */
     String cpu() {
       double seconds = measuredNanos / 1e9;
-      return String.format("CPU: server %.0f%%, benchmark clients %.0f%% of one core (%d cores in all)",
-          serverCpuSeconds / seconds * 100, clientCpuSeconds / seconds * 100, Runtime.getRuntime().availableProcessors());
+      return String.format("CPU: server %.0f%%, benchmark clients %.0f%% of one core (%s); server %.1f µs per %s",
+          serverCpuSeconds / seconds * 100, clientCpuSeconds / seconds * 100,
+          Pinning.ON ? "each pinned to its own core" : Runtime.getRuntime().availableProcessors() + " cores in all",
+          serverMicrosEach(), countAll ? "delivery" : "message");
+    }
+
+    /** The server's CPU time per counted message (direct) or delivery (group), in microseconds. */
+    double serverMicrosEach() {
+      return delivered.get() == 0 ? 0 : serverCpuSeconds * 1e6 / delivered.get();
     }
 
     private static double clientCpuSeconds() {

@@ -21,6 +21,11 @@ final class ServerProcess implements AutoCloseable {
     this.nodeId = nodeId;
   }
 
+  /** True for the bare {@link Relay}, which is not Parley. */
+  boolean isRelay() {
+    return dataDir.getFileName().toString().startsWith("parley-relay");
+  }
+
   /** The node id it was started with ({@code PARLEY_NODE_ID}), or null. */
   String nodeId() {
     return nodeId;
@@ -109,7 +114,7 @@ final class ServerProcess implements AutoCloseable {
       command.addAll(List.of(extra.split("\\s+")));
     }
     command.addAll(main);
-    ProcessBuilder builder = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(Pinning.server(command))
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("server.log").toFile());
     builder.environment().put("PARLEY_HTTP_PORT", String.valueOf(port));
