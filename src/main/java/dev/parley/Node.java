@@ -11,7 +11,7 @@ import dev.parley.media.MediaVerticle;
 import dev.parley.push.PushVerticle;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
-import dev.parley.shared.UserEvent;
+import dev.parley.shared.NodeBatch;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -101,7 +101,7 @@ public final class Node {
     }
     return created.map(v -> {
       vertx = v;
-      vertx.eventBus().registerDefaultCodec(UserEvent.class, new UserEvent.Codec());
+      vertx.eventBus().registerDefaultCodec(NodeBatch.class, new NodeBatch.Codec());
       // Presence reports name this node by its cluster member id: when the member leaves the
       // cluster, the store forgets its connections.
       config.getJsonObject("node").put("memberId", hazelcast == null ? typed.nodeId() : hazelcast.getNodeId());

@@ -37,10 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the stock SockJS bridge permits no address, and {@link Gate} serves the few frames a bot may
  * send, from either bridge. One instance per node.
  *
- * <p>Consumes {@code chat.user.<id>} for every user with a registered socket on this node (one
- * consumer per user, see {@link UserRegistry}), {@code event.bot.revoked} and
+ * <p>Consumes {@code chat.node.<member id>/bridge}, the events of the users with a registered
+ * socket on this node (see {@link UserRegistry}), {@code event.bot.revoked} and
  * {@code event.store.started}. Sends {@code store.bot.authenticate}, {@code store.message.send},
- * {@code store.events.since}, {@code store.presence.update} and {@code store.presence.sync}.
+ * {@code store.route.probe}, {@code store.events.since}, {@code store.presence.update} and
+ * {@code store.presence.sync}.
  */
 public final class BridgeVerticle extends VerticleBase {
   private final Map<Object, Link> links = new ConcurrentHashMap<>();
@@ -62,6 +63,7 @@ public final class BridgeVerticle extends VerticleBase {
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
     List<Future<?>> ready = new ArrayList<>();
+    ready.add(deliveries.start());
     ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
         message -> gate.revoked(message.body().getString("userId"))).completion());
     ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.storeStarted()).completion());

@@ -90,6 +90,8 @@ public abstract class Delivery {
   private final Set<String> probes = new HashSet<>();
   private long probeTimer = -1;
   private Runnable onClose = () -> { };
+  /** The registry this delivery is attached to: its route probes leave from there. */
+  UserRegistry<?> registry;
 
   protected Delivery(String userId, Context context, Long since) {
     this.userId = userId;
@@ -134,7 +136,7 @@ public abstract class Delivery {
     }
     String probe = Long.toHexString(ThreadLocalRandom.current().nextLong());
     probes.add(probe);
-    feed.bus().request(Address.STORE_ROUTE_PROBE, new JsonObject().put("userId", userId).put("probe", probe))
+    registry.probe(userId, probe)
         .onFailure(cause -> {
           if (phase == Phase.PROBING) {
             log.warn("route probe for {} failed: {}", userId, cause.getMessage());

@@ -2,6 +2,9 @@ package dev.parley.delivery;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.NodeBatch;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -11,7 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,39 +23,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One verticle's deliveries on this node by user, and one {@code chat.user.<id>} consumer per
- * user with at least one delivery here, never one per socket: registrations travel through the
- * cluster manager, deliveries are dispatched locally. Presence is reported to the store under
- * {@code reporter} (push: the cluster member id; the bridge: {@code <member id>/bridge}), so
- * that a user is online while any reporter counts a socket of theirs. Runs on the owning
- * verticle's context only.
+ * One verticle's deliveries on this node by user, fed by one consumer on
+ * {@link Address#deliveries(String) chat.node.<reporter>}: the store sends this verticle each
+ * event once, with its recipients here, and the registry hands it to their connections. The
+ * store learns which users are here from the reports sent under {@code reporter} (push: the
+ * cluster member id; the bridge: {@code <member id>/bridge}): a delivery's route probe reports
+ * its user, the last connection's close withdraws it, and after a store restart the whole list
+ * is sent again. Those reports are also presence: a user is online while any reporter counts a
+ * socket of theirs. Runs on the owning verticle's context only, and every report leaves from it,
+ * so the store sees a user's reports from here in the order they were made.
  *
  * @param <D> the kind of delivery (push session, bridge session)
  */
 public final class UserRegistry<D extends Delivery> {
   private static final Logger log = LoggerFactory.getLogger(UserRegistry.class);
-
-  private final class UserSlot {
-    final Set<D> deliveries = new LinkedHashSet<>();
-    MessageConsumer<UserEvent> consumer;
-    Future<Void> ready;
-  }
+  /** After a store restart the list of users is sent again every so often until a store takes it, for at most this long. */
+  private static final long SYNC_RETRY_MS = 250;
+  private static final long SYNC_PATIENCE_NANOS = 30_000_000_000L;
 
   private final Vertx vertx;
   private final Context context;
   private final Bus bus;
   private final String reporter;
   private final Runnable onDelivered;
-  private final Map<String, UserSlot> users = new HashMap<>();
+  private final Map<String, Set<D>> users = new HashMap<>();
   private int count;
-  /**
-   * Deliveries waiting to hop to their sockets' event loops. One published event reaches many
-   * users' consumers as consecutive tasks on this context; collecting them and hopping once per
-   * event loop, instead of once per socket, saves most of the cross-thread wake-ups of a group
-   * fan-out. The flush is queued behind the deliveries already waiting on this context.
-   */
-  private final Map<Context, List<Runnable>> outgoing = new LinkedHashMap<>();
-  private boolean flushQueued;
+  private MessageConsumer<NodeBatch> consumer;
 
   public UserRegistry(Vertx vertx, Context context, Bus bus, String reporter, Runnable onDelivered) {
     this.vertx = vertx;
@@ -62,74 +58,104 @@ public final class UserRegistry<D extends Delivery> {
     this.onDelivered = onDelivered;
   }
 
-  /** Adds a delivery; the returned future completes once the user's address is registered. */
+  /** Registers this verticle's delivery address; completes once it is registered (cluster-wide). */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Address.deliveries(reporter), message -> dispatch(message.body()));
+    return consumer.completion();
+  }
+
+  /** Adds a delivery; it starts with {@link Delivery#start}, whose route probe reports the user here. */
   public Future<Void> attach(D delivery) {
     count++;
-    UserSlot slot = users.get(delivery.userId);
-    if (slot == null) {
-      UserSlot fresh = new UserSlot();
-      users.put(delivery.userId, fresh);
-      fresh.consumer = vertx.eventBus().consumer(Address.user(delivery.userId), message -> dispatch(fresh, message.body()));
-      fresh.ready = fresh.consumer.completion();
-      presence(delivery.userId, true);
-      slot = fresh;
-    }
-    slot.deliveries.add(delivery);
-    return slot.ready;
+    delivery.registry = this;
+    users.computeIfAbsent(delivery.userId, id -> new LinkedHashSet<>()).add(delivery);
+    return Future.succeededFuture();
   }
 
   public void detach(D delivery) {
-    UserSlot slot = users.get(delivery.userId);
-    if (slot == null || !slot.deliveries.remove(delivery)) {
+    Set<D> deliveries = users.get(delivery.userId);
+    if (deliveries == null || !deliveries.remove(delivery)) {
       return;
     }
     count--;
-    if (slot.deliveries.isEmpty()) {
+    if (deliveries.isEmpty()) {
       users.remove(delivery.userId);
-      slot.consumer.unregister();
-      presence(delivery.userId, false);
+      report(Address.PRESENCE_UPDATE, new JsonObject().put("nodeId", reporter).put("userId", delivery.userId).put("online", false))
+          .onFailure(cause -> log.warn("presence of {} not recorded: {}", delivery.userId, cause.getMessage()));
     }
   }
 
-  private void dispatch(UserSlot slot, UserEvent event) {
-    for (D delivery : slot.deliveries) {
-      outgoing.computeIfAbsent(delivery.context, c -> new ArrayList<>()).add(() -> delivery.deliverHere(event));
-      onDelivered.run();
-    }
-    if (!flushQueued && !outgoing.isEmpty()) {
-      flushQueued = true;
-      context.runOnContext(v -> flush());
-    }
+  /**
+   * Asks the store to route the user's events here and to answer with a route marker carrying
+   * {@code probe}. Sent from this verticle's context, so that it follows every earlier report
+   * about the user (a closed last connection, say) on its way to the store.
+   */
+  Future<JsonObject> probe(String userId, String probe) {
+    return report(Address.STORE_ROUTE_PROBE, new JsonObject().put("userId", userId).put("nodeId", reporter).put("probe", probe));
   }
 
-  private void flush() {
-    flushQueued = false;
-    for (Map.Entry<Context, List<Runnable>> entry : outgoing.entrySet()) {
-      List<Runnable> due = entry.getValue();
-      entry.getKey().runOnContext(v -> due.forEach(Runnable::run));
+  private Future<JsonObject> report(String address, JsonObject body) {
+    if (Vertx.currentContext() == context) {
+      return bus.request(address, body);
     }
-    outgoing.clear();
+    return Future.<Future<JsonObject>>future(p -> context.runOnContext(v -> p.complete(bus.request(address, body))))
+        .compose(sent -> sent);
   }
 
-  private void presence(String userId, boolean online) {
-    bus.request(Address.PRESENCE_UPDATE, new JsonObject().put("nodeId", reporter).put("userId", userId).put("online", online))
-        .onFailure(cause -> log.warn("presence of {} not recorded: {}", userId, cause.getMessage()));
+  /**
+   * Hands a batch's events to the connections of their recipients: one hop to each event loop
+   * that serves any of them, carrying all of that loop's deliveries of the batch in order.
+   */
+  private void dispatch(NodeBatch batch) {
+    Map<Context, List<Runnable>> outgoing = new IdentityHashMap<>();
+    for (NodeBatch.Entry entry : batch.entries()) {
+      for (int i = 0; i < entry.size(); i++) {
+        Set<D> deliveries = users.get(entry.userId(i));
+        if (deliveries == null) {
+          continue; // gone meanwhile: the store hears of it from detach
+        }
+        UserEvent event = entry.forRecipient(i);
+        for (D delivery : deliveries) {
+          outgoing.computeIfAbsent(delivery.context, c -> new ArrayList<>()).add(() -> delivery.deliverHere(event));
+          onDelivered.run();
+        }
+      }
+    }
+    outgoing.forEach((loop, due) -> {
+      if (loop == context) {
+        due.forEach(Runnable::run);
+      } else {
+        loop.runOnContext(v -> due.forEach(Runnable::run));
+      }
+    });
   }
 
   /**
    * The store (re)started: it is told every user registered here (it forgets everything when it
-   * stops), and every delivery fetches what the store may have committed but not published
-   * before it went.
+   * stops), and only once it has taken that list does every delivery fetch what the store may
+   * have committed but not sent here: from the list on, new events are routed here, and
+   * everything before it is in what the deliveries fetch.
    */
   public void storeStarted() {
-    all().forEach(Delivery::storeRestarted);
-    reportAll();
+    sync(System.nanoTime() + SYNC_PATIENCE_NANOS).onComplete(synced -> {
+      if (synced.failed()) {
+        log.warn("users of {} not reported to the new store: {}", reporter, synced.cause().getMessage());
+      }
+      all().forEach(Delivery::storeRestarted);
+    });
   }
 
-  private void reportAll() {
+  private Future<Void> sync(long deadline) {
     JsonArray userIds = new JsonArray(new ArrayList<>(users.keySet()));
-    bus.request(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter).put("userIds", userIds))
-        .onFailure(cause -> log.warn("presence of {} users ({}) not reported: {}", userIds.size(), reporter, cause.getMessage()));
+    return report(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter).put("userIds", userIds))
+        .<Void>mapEmpty()
+        .recover(cause -> {
+          boolean unavailable = cause instanceof Failure failure && failure.code() == ErrorCode.UNAVAILABLE;
+          if (!unavailable || System.nanoTime() > deadline) {
+            return Future.failedFuture(cause);
+          }
+          return Future.<Void>future(p -> vertx.setTimer(SYNC_RETRY_MS, t -> p.complete())).compose(v -> sync(deadline));
+        });
   }
 
   /** How many deliveries (sockets) are attached. */
@@ -139,7 +165,7 @@ public final class UserRegistry<D extends Delivery> {
 
   public List<D> all() {
     List<D> all = new ArrayList<>();
-    users.values().forEach(slot -> all.addAll(slot.deliveries));
+    users.values().forEach(all::addAll);
     return all;
   }
 }

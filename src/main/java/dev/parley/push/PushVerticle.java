@@ -31,8 +31,8 @@ import java.util.List;
  * Push: {@code GET /api/events} (SSE) and {@code GET /api/ws} (WebSocket), resumable with
  * {@code Last-Event-ID} / {@code ?since=}. One instance per node.
  *
- * <p>Consumes {@code chat.user.<id>} for every user with a connection on this node (one consumer
- * per user, see {@link UserRegistry}) and {@code event.store.started} (then reports its users with
+ * <p>Consumes {@code chat.node.<member id>}, the events of the users with a connection on this node
+ * (see {@link UserRegistry}), and {@code event.store.started} (then reports its users with
  * {@code store.presence.sync} and lets every connection catch up). Sends {@code store.route.probe}
  * and {@code store.events.since} (route, replay and catch-up, see {@link dev.parley.delivery.Delivery}), {@code store.presence.update}, and for WebSocket frames {@code store.message.send},
  * {@code store.conversation.delivered}, {@code store.conversation.read}, {@code store.conversation.typing}.
@@ -80,7 +80,7 @@ public final class PushVerticle extends VerticleBase {
           .filter(session -> session.userId.equals(userId) && (familyId == null || familyId.equals(session.familyId)))
           .forEach(Session::revoke);
     }).completion();
-    return Future.all(storeWatch, revocations).compose(v -> front.listen(vertx));
+    return Future.all(registry.start(), storeWatch, revocations).compose(v -> front.listen(vertx));
   }
 
   /** Closes every connection so clients resume on another node; their presence goes with them. */

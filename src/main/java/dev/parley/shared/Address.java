@@ -104,19 +104,26 @@ public final class Address {
 
   /** push → store. {@code {userId, since, limit}} → {@code {events: [frame], resync}} in event-id order. */
   public static final String EVENTS_SINCE = "store.events.since";
-  /** push → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes {@code presence} on a change. */
+  /**
+   * push, bridge → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes
+   * {@code presence} on a change, and stops routing the user's events to the reporter when
+   * {@code online} is false (its last connection there closed).
+   */
   public static final String PRESENCE_UPDATE = "store.presence.update";
   /**
-   * push → store. {@code {nodeId, userIds}} → {@code {}}: every user with a connection on that
-   * node, sent when the store (re)starts so presence survives a store restart.
+   * push, bridge → store. {@code {nodeId, userIds}} → {@code {}}: every user with a connection on
+   * that reporter, sent when the store (re)starts so that presence and the routes of
+   * {@link #deliveries(String)} survive a store restart. Its reply comes before the reporter's
+   * connections catch up, so nothing committed between the two is missed.
    */
   public static final String PRESENCE_SYNC = "store.presence.sync";
   /**
-   * push, bridge → store. {@code {userId, probe}} → {@code {}}; the store then publishes a
-   * {@linkplain UserEvent#route route marker} carrying {@code probe} on {@code chat.user.<userId>}.
-   * A delivery that has registered the user's address waits for its marker before it replays: in
-   * a cluster a new registration takes a while to reach the store's node, and only the marker's
-   * arrival proves that the store's later publications will arrive too.
+   * push, bridge → store. {@code {userId, nodeId, probe}} → {@code {}}: the store records that the
+   * reporter {@code nodeId} holds a connection of the user (as {@link #PRESENCE_UPDATE} online
+   * does), then sends a {@linkplain UserEvent#route route marker} carrying {@code probe} to
+   * {@link #deliveries(String) chat.node.<nodeId>}, behind everything it sent there before. A new
+   * delivery waits for its marker before it replays: the marker's arrival proves that the store's
+   * later events for the user reach this verticle, and everything before it is committed.
    */
   public static final String STORE_ROUTE_PROBE = "store.route.probe";
   /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId, database, node}}. */
@@ -228,12 +235,26 @@ public final class Address {
   // ---- Events --------------------------------------------------------------------------------
 
   /**
-   * Per-user delivery. Published by the store (and only after the change is durable for
-   * {@code message} events); consumed by the push verticle of every node that holds a
-   * connection of that user (one consumer per user per node), later by bridged bots.
-   * Body: a {@link UserEvent} (codec {@link UserEvent.Codec}): the frame {@code {type, id?, data}}
-   * exactly as the WebSocket carries it, and the id of the durable event published to the same
-   * user before it. The store is the only publisher, from its one event loop, in event-id order.
+   * Delivery to one push or bridge verticle: {@code chat.node.<reporter>}, where the reporter is
+   * the name the verticle reports its users' presence under (push: the cluster member id; the
+   * bridge: {@code <member id>/bridge}). Published by the store only (and only after the change is
+   * durable for {@code message} events), from its one event loop, in event-id order; consumed by
+   * that verticle alone, which hands each event to its recipients' connections there. Body: a
+   * {@link NodeBatch} (codec {@link NodeBatch.Codec}): the events of one turn of the store's
+   * event loop, each once with its recipients on that verticle and, per recipient, the id of the
+   * durable event published to the same user before it. The store routes by presence: a verticle
+   * is sent the events of the users it reported (a delivery's {@link #STORE_ROUTE_PROBE} reports
+   * its user first), so one event costs one bus message per verticle that needs it, however many
+   * recipients it has there, and nothing for users with no connection.
+   */
+  public static String deliveries(String reporter) {
+    return "chat.node." + reporter;
+  }
+
+  /**
+   * A user's events as bots see them on the event-bus bridge: a bot's connection registers
+   * {@code chat.user.<its user id>} and receives its events under that address. Not an address
+   * on the bus itself (the bridge serves it from {@link #deliveries(String)}).
    */
   public static String user(String userId) {
     return USER_PREFIX + userId;

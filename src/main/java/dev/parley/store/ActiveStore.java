@@ -3,6 +3,7 @@ package dev.parley.store;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ final class ActiveStore {
         () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)),
         settings.batchMaxSize(), settings.batchLingerMs(), Meters.registry());
     Presence presence = new Presence();
-    Fanout fanout = new Fanout(vertx.eventBus(), state.lastEventId);
+    Fanout fanout = new Fanout(vertx, presence, state.lastEventId);
     Views views = new Views(state, presence);
     Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
     Users users = new Users(state, views, writes, database.reader());
@@ -121,10 +122,12 @@ final class ActiveStore {
     serve(Address.MESSAGE_EDIT, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::edit));
     serve(Address.REACTION_ADD, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::addReaction));
     serve(Address.REACTION_REMOVE, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::removeReaction));
-    serve(Address.STORE_ROUTE_PROBE, cmd -> {
-      fanout.probe(cmd.getString("userId"), cmd.getString("probe"));
-      return Future.succeededFuture(new JsonObject());
-    });
+    serve(Address.STORE_ROUTE_PROBE, cmd -> cmd.getString("nodeId") == null || cmd.getString("userId") == null
+        ? Future.failedFuture(Failure.invalid("nodeId", "a route probe names its user and reporter"))
+        : presenceReports.update(cmd.copy().put("online", true)).map(v -> {
+          fanout.probe(cmd.getString("userId"), cmd.getString("nodeId"), cmd.getString("probe"));
+          return new JsonObject();
+        }));
     serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", shares::create));
     serve(Address.SHARE_LIST, shares::list);
     serve(Address.SHARE_REVOKE, shares::revoke);

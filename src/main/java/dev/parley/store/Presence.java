@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Who is online, cluster-wide: a user is online while at least one node reports at least one
  * connection of theirs. Push nodes report per node (first connection opened, last one closed),
- * so a user connected to two nodes stays online until both connections are gone.
+ * so a user connected to two nodes stays online until both connections are gone. The same
+ * reports are the routes of {@link Fanout}: a user's events go to the reporters listed here.
  */
 final class Presence {
   private final Map<String, Set<String>> nodesOfUser = new HashMap<>();
@@ -77,6 +78,12 @@ final class Presence {
       }
     }
     return changed;
+  }
+
+  /** The reporters (push or bridge verticles) holding a connection of the user: where its events go. */
+  Set<String> reportersOf(String userId) {
+    Set<String> nodes = nodesOfUser.get(userId);
+    return nodes == null ? Set.of() : nodes;
   }
 
   boolean isOnline(String userId) {
