@@ -58,7 +58,7 @@ public final class BridgeVerticle extends VerticleBase {
     Counter delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
     // Presence as "<member id>/bridge": push and the bridge of one node each count their own sockets.
-    deliveries = new UserRegistry<>(vertx, context, bus, config.memberId() + "/bridge", delivered::increment);
+    deliveries = new UserRegistry<>(vertx, context, bus, config.memberId() + "/bridge", n -> delivered.increment(n));
     gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, Feed.of(bus, config.push().replayLimit()));
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * durable events after its cursor (or a {@code resync}). It holds because of three steps, each
  * argued in {@code docs/architecture.md} ("Why a connection cannot miss an event"):
  * <ol>
- *   <li><b>Route first.</b> Once the user's address is registered, the delivery asks the store to
- *   publish a route marker to it ({@code store.route.probe}) and waits until the marker comes
- *   back, asking again every {@value #PROBE_EVERY_MS} ms. Everything the store publishes after
- *   the marker reaches this node; everything before it is committed, so it is in the replay.</li>
+ *   <li><b>Route first.</b> Once attached to its {@link UserRegistry}, the delivery asks the store
+ *   to route the user's events to this verticle and to send it a route marker
+ *   ({@code store.route.probe}), and waits until the marker comes back, asking again every
+ *   {@value #PROBE_EVERY_MS} ms. Everything the store publishes after the marker reaches this
+ *   node; everything before it is committed, so it is in the replay.</li>
  *   <li><b>Replay, then live.</b> The durable events after the cursor are replayed from the
  *   store; live events that arrive meanwhile are held, then sent if newer than the replay.</li>
  *   <li><b>Check the chain.</b> Each live durable event names the one the store published to
@@ -119,7 +120,7 @@ public abstract class Delivery {
     closeConnection();
   }
 
-  /** Called once the user's delivery address is registered: route, replay, then live. */
+  /** Called once attached to its registry: route, replay, then live. */
   public void start(Feed feed) {
     this.feed = feed;
     context.runOnContext(v -> probe());

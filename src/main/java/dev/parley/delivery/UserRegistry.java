@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,13 @@ public final class UserRegistry<D extends Delivery> {
   private final Context context;
   private final Bus bus;
   private final String reporter;
-  private final Runnable onDelivered;
+  /** Told how many deliveries each batch made: one counter update per batch, not per delivery. */
+  private final IntConsumer onDelivered;
   private final Map<String, Set<D>> users = new HashMap<>();
   private int count;
   private MessageConsumer<NodeBatch> consumer;
 
-  public UserRegistry(Vertx vertx, Context context, Bus bus, String reporter, Runnable onDelivered) {
+  public UserRegistry(Vertx vertx, Context context, Bus bus, String reporter, IntConsumer onDelivered) {
     this.vertx = vertx;
     this.context = context;
     this.bus = bus;
@@ -108,6 +110,7 @@ public final class UserRegistry<D extends Delivery> {
    */
   private void dispatch(NodeBatch batch) {
     Map<Context, List<Runnable>> outgoing = new IdentityHashMap<>();
+    int delivered = 0;
     for (NodeBatch.Entry entry : batch.entries()) {
       for (int i = 0; i < entry.size(); i++) {
         Set<D> deliveries = users.get(entry.userId(i));
@@ -117,10 +120,11 @@ public final class UserRegistry<D extends Delivery> {
         UserEvent event = entry.forRecipient(i);
         for (D delivery : deliveries) {
           outgoing.computeIfAbsent(delivery.context, c -> new ArrayList<>()).add(() -> delivery.deliverHere(event));
-          onDelivered.run();
+          delivered++;
         }
       }
     }
+    onDelivered.accept(delivered);
     outgoing.forEach((loop, due) -> {
       if (loop == context) {
         due.forEach(Runnable::run);

@@ -60,7 +60,7 @@ public final class PushVerticle extends VerticleBase {
     delivered = Counter.builder("parley.events.delivered").description("Events written to push connections")
         .register(Meters.registry());
     backlog = Backlog.of(config.push(), Meters.registry());
-    registry = new UserRegistry<>(vertx, context, bus, config.memberId(), delivered::increment);
+    registry = new UserRegistry<>(vertx, context, bus, config.memberId(), n -> delivered.increment(n));
     Gauge.builder("parley.connections", registry, UserRegistry::count).description("Open push connections")
         .register(Meters.registry());
     vertx.setPeriodic(config.push().pingSeconds() * 1000L, t -> registry.all().forEach(Session::keepAlive));

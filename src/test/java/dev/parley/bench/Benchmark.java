@@ -145,7 +145,8 @@ public final class Benchmark {
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
     List<String> rows = new ArrayList<>();
     // A profiled run is about Parley: the relay and storage alone are left out.
-    for (boolean relay : Profiling.ON ? new boolean[] {false} : new boolean[] {false, true}) {
+    boolean parleyOnly = Profiling.ON || Boolean.getBoolean("bench.parleyOnly");
+    for (boolean relay : parleyOnly ? new boolean[] {false} : new boolean[] {false, true}) {
       String name = relay ? "bare relay" : "Parley (" + (ServerProcess.POSTGRESQL ? "PostgreSQL" : "SQLite") + ")";
       System.out.println();
       System.out.println("== " + name);
@@ -157,9 +158,11 @@ public final class Benchmark {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         Benchmark bench = new Benchmark(vertx, List.of(port));
         try {
-          Result light = bench.direct(server, LIGHT_PAIRS, "direct light ");
-          Result heavy = bench.direct(server, PAIRS, "direct heavy ");
-          Result groups = bench.fanout(server);
+          // -Dbench.lightPairs=0, -Dbench.pairs=0 or -Dbench.groups=0 leaves that scenario out.
+          Result none = new Result("", 0, 0, 0, 0);
+          Result light = LIGHT_PAIRS > 0 ? bench.direct(server, LIGHT_PAIRS, "direct light ") : none;
+          Result heavy = PAIRS > 0 ? bench.direct(server, PAIRS, "direct heavy ") : none;
+          Result groups = GROUPS > 0 ? bench.fanout(server) : none;
           double idle = IDLE > 0 ? bench.idle(server) : 0;
           rows.add(String.format("| %s | %,.0f /s, p99 %.0f ms, %.0f µs | %,.0f /s, p99 %.0f ms, %.0f µs | %,.0f /s, p99 %.0f ms,"
                   + " %.1f µs | %.1f KiB |", name, light.rate(), light.p99(), light.cpuMicros(), heavy.rate(), heavy.p99(),
@@ -169,7 +172,7 @@ public final class Benchmark {
         }
       }
     }
-    if (!Profiling.ON) {
+    if (!parleyOnly) {
       System.out.println();
       System.out.println("== storage alone (this JVM moved to core " + Pinning.SERVER_CORE + ")");
       Pinning.pinSelf(Pinning.SERVER_CORE);

@@ -24,7 +24,7 @@ final class Profiling {
 
   static void start(ServerProcess server) throws IOException, InterruptedException {
     if (ON) {
-      String event = "wall".equals(EVENT) ? "wall,interval=1ms" : EVENT + ",interval=100us";
+      String event = "wall".equals(EVENT) ? "wall,interval=1ms" : EVENT + ",interval=1ms";
       agent(server, "start,event=" + event + (EVENT.equals("wall") ? ",threads" : ""));
     }
   }

@@ -34,7 +34,7 @@ class NodeRoutingTest extends NodeTestBase {
   static void startNode() {
     node = TestNode.start();
     node.node().vertx().eventBus().addOutboundInterceptor(delivery -> {
-      if (delivery.message().address().startsWith("chat.node.") && delivery.message().body() instanceof NodeBatch batch) {
+      if (delivery.message().address().startsWith("chat.node.") && delivery.body() instanceof NodeBatch batch) {
         for (NodeBatch.Entry entry : batch.entries()) {
           if ("message".equals(entry.event().type())) {
             Set<String> recipients = new HashSet<>();
