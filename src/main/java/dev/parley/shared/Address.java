@@ -145,9 +145,10 @@ public final class Address {
 
   /**
    * Published by the store once it answers (at start, and when a standby has taken over),
-   * consumed by push and bridge on every node, which then send {@link #PRESENCE_SYNC} and resume
-   * every connection from its last delivered event id: events the previous store committed but
-   * did not publish before it died still reach them. Body {@code {node}}.
+   * consumed by push and bridge on every node, which then send {@link #PRESENCE_SYNC} and, once
+   * it is answered (the new store routes their users' events to them from then on), resume every
+   * connection from its last delivered event id: events the previous store committed but did not
+   * publish before it died still reach them. Body {@code {node}}.
    */
   public static final String STORE_STARTED = "event.store.started";
   /**

@@ -59,10 +59,16 @@ final class ClusterBenchmark {
     try {
       Benchmark bench = new Benchmark(vertx, ports);
       // Server CPU figures below are node 1's (the store's).
-      return List.of(
-          bench.direct(nodes.get(0), LIGHT_PAIRS, "direct paced", RATE),
-          bench.direct(nodes.get(0), PAIRS, "direct heavy"),
-          bench.fanout(nodes.get(0)));
+      // -Dbench.pairs=0 or -Dbench.groups=0 leaves the heavy or the fan-out scenario out.
+      List<Result> results = new ArrayList<>();
+      results.add(bench.direct(nodes.get(0), LIGHT_PAIRS, "direct paced", RATE));
+      if (PAIRS > 0) {
+        results.add(bench.direct(nodes.get(0), PAIRS, "direct heavy"));
+      }
+      if (Integer.getInteger("bench.groups", 20) > 0) {
+        results.add(bench.fanout(nodes.get(0)));
+      }
+      return results;
     } finally {
       vertx.close().await();
     }
