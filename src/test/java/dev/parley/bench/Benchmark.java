@@ -530,6 +530,9 @@ public final class Benchmark {
       socket.textMessageHandler(text -> onFrame(text, run));
     }
 
+    /** Completed by the server's {@code ready} frame. */
+    final io.vertx.core.Promise<Void> live = io.vertx.core.Promise.promise();
+
     /** Starts sending: every {@code periodMs} if positive, else a window refilled on each ack. */
     void startSending(String conversationId, Run run, long periodMs) {
       this.conversationId = conversationId;
@@ -563,6 +566,10 @@ public final class Benchmark {
     }
 
     private void onFrame(String text, Run run) {
+      if (text.startsWith("{\"type\":\"ready\"")) {
+        live.tryComplete();
+        return;
+      }
       if (text.startsWith("{\"type\":\"ack\"")) {
         run.ledger.acked(conversationId, number(text, "\"seq\":"));
         if (!paced) {
@@ -675,9 +682,12 @@ public final class Benchmark {
 
   /** Connects every user, user {@code i} to node {@code i mod n}: the two users of a pair are on different nodes. */
   private List<Connection> connectAll(List<User> users, Run run) {
+    // Each connection counts once the server says it is live (ready): before that a connection
+    // without a cursor is promised nothing, and the delivery check would blame the server.
     return inBatches(users.size(), 100, i -> onContext(() -> ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
             .setPort(ports.get(i % ports.size())).setURI("/api/ws?access_token=" + users.get(i).token()))
-        .map(socket -> new Connection(users.get(i), socket, run, i % 3 == 0))));
+        .map(socket -> new Connection(users.get(i), socket, run, i % 3 == 0))
+        .compose(connection -> connection.live.future().map(connection))));
   }
 
   private void closeAll(List<Connection> connections) {

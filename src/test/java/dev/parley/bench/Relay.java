@@ -107,6 +107,8 @@ public final class Relay {
     Link link = new Link(ws, Vertx.currentContext());
     sockets.computeIfAbsent(userId, id -> new CopyOnWriteArrayList<>()).add(link);
     ws.closeHandler(v -> sockets.get(userId).remove(link));
+    // As the contract's push does: the connection is live from here on.
+    ws.writeTextMessage("{\"type\":\"ready\",\"data\":{}}");
     ws.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
       if (!"send".equals(frame.getString("type"))) {
