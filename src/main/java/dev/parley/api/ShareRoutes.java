@@ -65,9 +65,9 @@ final class ShareRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    String token = ctx.pathParam("token");
-    Future<Boolean> live = !TOKEN.matcher(token).matches() ? Future.succeededFuture(false)
-        : bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", Secrets.sha256(token)).put("check", true))
+    String hash = hashOf(ctx.pathParam("token"));
+    Future<Boolean> live = hash == null ? Future.succeededFuture(false)
+        : bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", hash).put("check", true))
             .map(true)
             .recover(cause -> cause instanceof Failure f && f.code() == ErrorCode.NOT_FOUND
                 ? Future.succeededFuture(false) : Future.failedFuture(cause));
@@ -132,8 +132,9 @@ final class ShareRoutes {
   private void revoke(RoutingContext ctx) {
     String key = ctx.pathParam("token");
     JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx));
-    if (TOKEN.matcher(key).matches()) {
-      cmd.put("tokenHash", Secrets.sha256(key));
+    String hash = hashOf(key);
+    if (hash != null) {
+      cmd.put("tokenHash", hash);
     } else if (SHARE_ID.matcher(key).matches()) {
       cmd.put("shareId", key);
     } else {
@@ -179,11 +180,16 @@ final class ShareRoutes {
   }
 
   private static String tokenHash(RoutingContext ctx) {
-    String token = ctx.pathParam("token");
-    if (!TOKEN.matcher(token).matches()) {
+    String hash = hashOf(ctx.pathParam("token"));
+    if (hash == null) {
       throw Failure.notFound("share");
     }
-    return Secrets.sha256(token);
+    return hash;
+  }
+
+  /** What the store knows a share token by; null for a string that cannot be a token. */
+  private static String hashOf(String token) {
+    return TOKEN.matcher(token).matches() ? Secrets.sha256(token) : null;
   }
 
   /**

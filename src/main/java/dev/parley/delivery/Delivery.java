@@ -1,9 +1,7 @@
 package dev.parley.delivery;
 
 import dev.parley.shared.Address;
-import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Event;
-import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
@@ -53,9 +51,6 @@ public abstract class Delivery {
   /** A route usually exists at once (one node) or within a second (a cluster); after 30 s the client retries. */
   private static final long PROBE_EVERY_MS = 250;
   private static final int PROBE_ATTEMPTS = 120;
-  /** A catch-up asks the store again every so often while it is unavailable (a takeover), for at most this long. */
-  private static final long CATCH_UP_RETRY_MS = 250;
-  private static final long CATCH_UP_PATIENCE_NANOS = 30_000_000_000L;
   private static final Event READY = Event.of(Frames.ephemeral(Frames.READY, new JsonObject()));
   private static final Event RESYNC = Event.of(Frames.ephemeral(Frames.RESYNC, new JsonObject()));
 
@@ -179,7 +174,7 @@ public abstract class Delivery {
       goLive(new Fetched(List.of(), false), head);
       return;
     }
-    fetchPatiently(System.nanoTime() + CATCH_UP_PATIENCE_NANOS).onSuccess(replay -> goLive(replay, head)).onFailure(cause -> {
+    fetchPatiently().onSuccess(replay -> goLive(replay, head)).onFailure(cause -> {
       log.warn("replay for {} failed: {}", userId, cause.getMessage());
       close();
     });
@@ -235,7 +230,7 @@ public abstract class Delivery {
    */
   private void catchUp(long fence) {
     phase = Phase.CATCHING_UP;
-    fetchPatiently(System.nanoTime() + CATCH_UP_PATIENCE_NANOS).onComplete(fetched -> {
+    fetchPatiently().onComplete(fetched -> {
       if (closed) {
         return;
       }
@@ -278,20 +273,11 @@ public abstract class Delivery {
   }
 
   /**
-   * {@link #fetch}, asked again while the store is unavailable, until {@code deadline}: during a
-   * takeover the first tries can reach the store that just died (the bus routes to it until
-   * Hazelcast drops it) and time out, and the new store answers a moment later. The connection
-   * stays open meanwhile; live events wait in {@link #held}.
+   * {@link #fetch}, asked again while the store is unavailable ({@link StoreRetry}): the
+   * connection stays open meanwhile; live events wait in {@link #held}.
    */
-  private Future<Fetched> fetchPatiently(long deadline) {
-    return fetch().recover(cause -> {
-      boolean unavailable = cause instanceof Failure failure && failure.code() == ErrorCode.UNAVAILABLE;
-      if (closed || !unavailable || System.nanoTime() > deadline) {
-        return Future.failedFuture(cause);
-      }
-      return Future.<Void>future(p -> context.owner().setTimer(CATCH_UP_RETRY_MS, t -> p.complete()))
-          .compose(v -> fetchPatiently(deadline));
-    });
+  private Future<Fetched> fetchPatiently() {
+    return StoreRetry.whileUnavailable(context.owner(), System.nanoTime() + StoreRetry.PATIENCE_NANOS, () -> closed, this::fetch);
   }
 
   private Future<Fetched> fetch() {

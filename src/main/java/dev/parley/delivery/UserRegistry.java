@@ -2,8 +2,6 @@ package dev.parley.delivery;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
-import dev.parley.shared.ErrorCode;
-import dev.parley.shared.Failure;
 import dev.parley.shared.NodeBatch;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
@@ -38,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UserRegistry<D extends Delivery> {
   private static final Logger log = LoggerFactory.getLogger(UserRegistry.class);
-  /** After a store restart the list of users is sent again every so often until a store takes it, for at most this long. */
-  private static final long SYNC_RETRY_MS = 250;
-  private static final long SYNC_PATIENCE_NANOS = 30_000_000_000L;
 
   private final Vertx vertx;
   private final Context context;
@@ -141,25 +136,15 @@ public final class UserRegistry<D extends Delivery> {
    * everything before it is in what the deliveries fetch.
    */
   public void storeStarted() {
-    sync(System.nanoTime() + SYNC_PATIENCE_NANOS).onComplete(synced -> {
+    // The list is taken afresh for every try: users come and go while the store is away.
+    StoreRetry.whileUnavailable(vertx, System.nanoTime() + StoreRetry.PATIENCE_NANOS, () -> false,
+        () -> report(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter)
+            .put("userIds", new JsonArray(new ArrayList<>(users.keySet()))))).onComplete(synced -> {
       if (synced.failed()) {
         log.warn("users of {} not reported to the new store: {}", reporter, synced.cause().getMessage());
       }
       all().forEach(Delivery::storeRestarted);
     });
-  }
-
-  private Future<Void> sync(long deadline) {
-    JsonArray userIds = new JsonArray(new ArrayList<>(users.keySet()));
-    return report(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter).put("userIds", userIds))
-        .<Void>mapEmpty()
-        .recover(cause -> {
-          boolean unavailable = cause instanceof Failure failure && failure.code() == ErrorCode.UNAVAILABLE;
-          if (!unavailable || System.nanoTime() > deadline) {
-            return Future.failedFuture(cause);
-          }
-          return Future.<Void>future(p -> vertx.setTimer(SYNC_RETRY_MS, t -> p.complete())).compose(v -> sync(deadline));
-        });
   }
 
   /** How many deliveries (sockets) are attached. */

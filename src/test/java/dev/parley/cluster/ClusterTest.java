@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
+import dev.parley.support.DeliveryWatch;
 import dev.parley.support.SseClient;
 import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
@@ -215,25 +216,10 @@ class ClusterTest {
       members.add(api1.signUp("member"));
     }
     String group = api1.group(owner, "spread", members.toArray(Account[]::new));
-    // What the store's node sends to the push verticles: address and recipients of this message.
-    java.util.Map<String, java.util.Set<String>> sent = new java.util.concurrent.ConcurrentHashMap<>();
-    io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> watch = delivery -> {
-      if (delivery.body() instanceof dev.parley.shared.NodeBatch batch) {
-        for (dev.parley.shared.NodeBatch.Entry entry : batch.entries()) {
-          JsonObject data = entry.event().frame().getJsonObject("data");
-          if ("message".equals(entry.event().type()) && "to all three nodes".equals(data.getString("text"))) {
-            for (int i = 0; i < entry.size(); i++) {
-              sent.computeIfAbsent(delivery.message().address(), a -> new java.util.HashSet<>()).add(entry.userId(i));
-            }
-          }
-        }
-      }
-      delivery.next();
-    };
-    node1.node().vertx().eventBus().addOutboundInterceptor(watch);
     Api[] nodes = {api1, api2, api3};
     List<WsClient> sockets = new ArrayList<>();
-    try {
+    // What the store's node sends to the push verticles.
+    try (DeliveryWatch watch = new DeliveryWatch(node1.node().vertx())) {
       java.util.Map<Integer, java.util.Set<String>> byNode = new java.util.HashMap<>();
       for (int i = 0; i < members.size(); i++) {
         sockets.add(nodes[i % 3].webSocket(members.get(i), null));
@@ -243,11 +229,11 @@ class ClusterTest {
       for (WsClient socket : sockets) {
         assertEquals("to all three nodes", socket.next("message").getJsonObject("data").getString("text"));
       }
+      java.util.Map<String, java.util.Set<String>> sent = watch.recipientsByAddress("to all three nodes");
       assertEquals(3, sent.size(), "one bus message to each push node: " + sent);
       assertEquals(java.util.Set.copyOf(byNode.values()), java.util.Set.copyOf(sent.values()),
           "each node is sent the members connected to it, and only them");
     } finally {
-      node1.node().vertx().eventBus().removeOutboundInterceptor(watch);
       sockets.forEach(WsClient::close);
     }
   }

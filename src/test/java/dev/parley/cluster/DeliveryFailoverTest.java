@@ -3,21 +3,15 @@ package dev.parley.cluster;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api;
-import dev.parley.support.Api.Account;
 import dev.parley.support.DeliveryAudit;
 import dev.parley.support.NodeProcess;
+import dev.parley.support.OverlappingGroups;
 import dev.parley.support.Receiver;
-import dev.parley.support.Receiver.Transport;
 import dev.parley.support.TestNode;
 import dev.parley.support.Traffic;
-import dev.parley.support.Traffic.Sender;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,57 +128,24 @@ class DeliveryFailoverTest {
    */
   private void runAndAudit(Vertx vertx, int messages, Runnable disruption) {
     Api api = new Api(vertx, store.port());
-    List<Account> senders = new ArrayList<>();
-    List<List<Account>> members = new ArrayList<>();
-    for (int g = 0; g < GROUPS; g++) {
-      senders.add(api.signUp("sender"));
-      members.add(new ArrayList<>());
-    }
-    Map<Account, Set<Integer>> groupsOf = new LinkedHashMap<>();
-    for (int r = 0; r < RECEIVERS; r++) {
-      Account receiver = api.signUp("receiver");
-      int first = r % GROUPS;
-      int second = (first + 1 + r / GROUPS) % GROUPS;
-      members.get(first).add(receiver);
-      members.get(second).add(receiver);
-      groupsOf.put(receiver, Set.of(first, second));
-    }
-    List<String> groupIds = new ArrayList<>();
-    long cursor = 0;
-    for (int g = 0; g < GROUPS; g++) {
-      groupIds.add(api.group(senders.get(g), "failover " + g, members.get(g).toArray(Account[]::new)));
-      cursor = Math.max(cursor, api.send(senders.get(g), groupIds.get(g), "before the load").getLong("id"));
-    }
     // REST through the store's node and node 3 in turn (node 3 only while it is up).
     AtomicInteger restTurn = new AtomicInteger();
     IntSupplier restPort = () -> restTurn.getAndIncrement() % 2 == 0 || !push3.alive() ? store.port() : push3.httpPort;
     Traffic traffic = new Traffic(vertx, restPort);
     DeliveryAudit audit = new DeliveryAudit(traffic);
-    Map<Receiver, Set<String>> streams = new LinkedHashMap<>();
-    try {
-      int r = 0;
-      for (Map.Entry<Account, Set<Integer>> entry : groupsOf.entrySet()) {
-        Transport transport = r++ % 2 == 0 ? Transport.WEBSOCKET : Transport.SSE;
-        streams.put(Receiver.open(vertx, entry.getKey(), transport, cursor, this::nextPushPort),
-            Set.copyOf(entry.getValue().stream().map(groupIds::get).toList()));
-      }
-      List<Sender> plan = new ArrayList<>();
-      for (int g = 0; g < GROUPS; g++) {
-        plan.add(new Sender(senders.get(g), groupIds.get(g), false));
-      }
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> traffic.run(plan, messages / GROUPS, 50));
+    try (OverlappingGroups cast = OverlappingGroups.create(vertx, api, GROUPS, RECEIVERS, "failover", this::nextPushPort)) {
+      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> traffic.run(cast.plan(), messages / GROUPS, 50));
       disruption.run();
       load.join();
 
-      audit.awaitQuiet(streams, 30_000);
-      streams.forEach((receiver, groups) -> audit.check(receiver, groups, api));
-      int reconnects = streams.keySet().stream().mapToInt(Receiver::connections).sum() - streams.size();
+      audit.awaitQuiet(cast.streams, 30_000);
+      cast.streams.forEach((receiver, groups) -> audit.check(receiver, groups, api));
+      int reconnects = cast.reconnects();
       System.out.println("delivery failover: " + audit.summary() + ", " + reconnects + " reconnects, "
           + traffic.retries() + " sends retried");
       assertTrue(reconnects >= RECEIVERS, "every receiver had to move: " + reconnects + " reconnects");
       assertTrue(audit.clean(), audit.summary() + "\n" + audit.report());
     } finally {
-      streams.keySet().forEach(Receiver::close);
       traffic.close();
       api.close();
     }

@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.shared.NodeBatch;
 import dev.parley.support.Api.Account;
+import dev.parley.support.DeliveryWatch;
 import dev.parley.support.NodeTestBase;
 import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,30 +22,12 @@ import org.junit.jupiter.api.Test;
  * nothing. Watched on the node's own event bus, where the store's outgoing messages are seen.
  */
 class NodeRoutingTest extends NodeTestBase {
-  /** Every event the store sent to a node: its address, the message text it carries, its recipients. */
-  private record Sent(String address, String text, Set<String> recipients) {
-  }
-
-  private static final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
+  private static DeliveryWatch watch;
 
   @BeforeAll
   static void startNode() {
     node = TestNode.start();
-    node.node().vertx().eventBus().addOutboundInterceptor(delivery -> {
-      if (delivery.message().address().startsWith("chat.node.") && delivery.body() instanceof NodeBatch batch) {
-        for (NodeBatch.Entry entry : batch.entries()) {
-          if ("message".equals(entry.event().type())) {
-            Set<String> recipients = new HashSet<>();
-            for (int i = 0; i < entry.size(); i++) {
-              recipients.add(entry.userId(i));
-            }
-            sent.add(new Sent(delivery.message().address(),
-                entry.event().frame().getJsonObject("data").getString("text"), recipients));
-          }
-        }
-      }
-      delivery.next();
-    });
+    watch = new DeliveryWatch(node.node().vertx());
   }
 
   @Test
@@ -72,7 +52,7 @@ class NodeRoutingTest extends NodeTestBase {
       for (WsClient socket : sockets) {
         assertEquals("once per node", socket.next("message").getJsonObject("data").getString("text"));
       }
-      List<Sent> carried = sent.stream().filter(s -> s.text().equals("once per node")).toList();
+      List<DeliveryWatch.Sent> carried = watch.of("once per node");
       assertEquals(1, carried.size(), "one bus message for the whole group: " + carried);
       assertEquals(connected, carried.get(0).recipients(), "the connected members, each once; the offline five and the owner not at all");
     } finally {
@@ -89,26 +69,19 @@ class NodeRoutingTest extends NodeTestBase {
     try (WsClient bobWs = api.webSocket(bob, null)) {
       api.send(alice, direct, "while bob is here");
       seen = bobWs.next("message").getLong("id");
-      assertTrue(recipientsOf("while bob is here").contains(bob.id()));
+      assertTrue(watch.recipientsOf("while bob is here").contains(bob.id()));
     }
     awaitOffline(alice, bob);
 
     api.send(alice, direct, "while bob is away");
-    assertFalse(recipientsOf("while bob is away").contains(bob.id()), "no route to a user with no connection");
+    assertFalse(watch.recipientsOf("while bob is away").contains(bob.id()), "no route to a user with no connection");
 
     try (WsClient bobWs = api.webSocket(bob, seen)) {
       assertEquals("while bob is away", bobWs.next("message").getJsonObject("data").getString("text"), "replayed from his cursor");
       api.send(alice, direct, "bob is back");
       assertEquals("bob is back", bobWs.next("message").getJsonObject("data").getString("text"), "and routed to again");
-      assertTrue(recipientsOf("bob is back").contains(bob.id()));
+      assertTrue(watch.recipientsOf("bob is back").contains(bob.id()));
     }
-  }
-
-  /** The recipients the store named for a message, on any node; empty if it went nowhere. */
-  private static Set<String> recipientsOf(String text) {
-    Set<String> all = new HashSet<>();
-    sent.stream().filter(s -> s.text().equals(text)).forEach(s -> all.addAll(s.recipients()));
-    return all;
   }
 
   /** Waits until the store counts {@code user} offline, as {@code viewer} sees it. */

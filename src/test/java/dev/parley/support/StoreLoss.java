@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api.Account;
 import dev.parley.support.Api.Reply;
-import dev.parley.support.Receiver.Transport;
-import dev.parley.support.Traffic.Sender;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -38,42 +34,10 @@ public final class StoreLoss {
   public static long run(Vertx vertx, int frontPort, long resumeWithinMs, Consumer<String> disruption) {
     Api api = new Api(vertx, frontPort);
     String active = activeStore(api, 30_000);
-    List<Account> senders = new ArrayList<>();
-    List<List<Account>> members = new ArrayList<>();
-    for (int g = 0; g < GROUPS; g++) {
-      senders.add(api.signUp("sender"));
-      members.add(new ArrayList<>());
-    }
-    Map<Account, Set<Integer>> groupsOf = new LinkedHashMap<>();
-    for (int r = 0; r < RECEIVERS; r++) {
-      Account receiver = api.signUp("receiver");
-      int first = r % GROUPS;
-      int second = (first + 1) % GROUPS;
-      members.get(first).add(receiver);
-      members.get(second).add(receiver);
-      groupsOf.put(receiver, Set.of(first, second));
-    }
-    List<String> groupIds = new ArrayList<>();
-    long cursor = 0;
-    for (int g = 0; g < GROUPS; g++) {
-      groupIds.add(api.group(senders.get(g), "store loss " + g, members.get(g).toArray(Account[]::new)));
-      cursor = Math.max(cursor, api.send(senders.get(g), groupIds.get(g), "before the load").getLong("id"));
-    }
     Traffic traffic = new Traffic(vertx, () -> frontPort).messagesOnly();
     DeliveryAudit audit = new DeliveryAudit(traffic);
-    Map<Receiver, Set<String>> streams = new LinkedHashMap<>();
-    try {
-      int r = 0;
-      for (Map.Entry<Account, Set<Integer>> entry : groupsOf.entrySet()) {
-        Transport transport = r++ % 2 == 0 ? Transport.WEBSOCKET : Transport.SSE;
-        streams.put(Receiver.open(vertx, entry.getKey(), transport, cursor, () -> frontPort),
-            Set.copyOf(entry.getValue().stream().map(groupIds::get).toList()));
-      }
-      List<Sender> plan = new ArrayList<>();
-      for (int g = 0; g < GROUPS; g++) {
-        plan.add(new Sender(senders.get(g), groupIds.get(g), false));
-      }
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> traffic.run(plan, 300, 50));
+    try (OverlappingGroups cast = OverlappingGroups.create(vertx, api, GROUPS, RECEIVERS, "store loss", () -> frontPort)) {
+      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> traffic.run(cast.plan(), 300, 50));
       Receiver.pause(1_500);
       long cut = System.nanoTime();
       disruption.accept(active);
@@ -81,19 +45,18 @@ public final class StoreLoss {
       long pauseMs = (System.nanoTime() - cut) / 1_000_000;
       load.join();
 
-      audit.awaitQuiet(streams, 30_000);
-      streams.forEach((receiver, groups) -> audit.check(receiver, groups, api));
-      int reconnects = streams.keySet().stream().mapToInt(Receiver::connections).sum() - streams.size();
+      audit.awaitQuiet(cast.streams, 30_000);
+      cast.streams.forEach((receiver, groups) -> audit.check(receiver, groups, api));
+      int reconnects = cast.reconnects();
       System.out.println("store loss: " + active + " → " + successor + ", writes back after " + pauseMs + " ms, "
           + audit.summary() + ", " + reconnects + " reconnects, " + traffic.retries() + " sends retried");
       assertTrue(audit.clean(), audit.summary() + "\n" + audit.report());
       assertEquals(0, reconnects, "no stream had to reconnect");
       for (int g = 0; g < GROUPS; g++) {
-        assertHistoryWhole(api, senders.get(g), groupIds.get(g), traffic.created(groupIds.get(g)));
+        assertHistoryWhole(api, cast.senders.get(g), cast.groupIds.get(g), traffic.created(cast.groupIds.get(g)));
       }
       return pauseMs;
     } finally {
-      streams.keySet().forEach(Receiver::close);
       traffic.close();
       api.close();
     }
