@@ -455,6 +455,7 @@ public final class Benchmark {
 
     double serverCpuSeconds;
     double clientCpuSeconds;
+    long serverWriteCalls;
 
     /** Warm-up, then the measured interval (profiled with {@code -Dbench.profile}). */
     void measure(ServerProcess server, String scenario) throws Exception {
@@ -464,12 +465,14 @@ public final class Benchmark {
       latency.clear();
       double serverCpu = server.cpuSeconds();
       double clientCpu = clientCpuSeconds();
+      long writeCalls = server.writeCalls();
       measuring = true;
       long start = System.nanoTime();
       Thread.sleep(SECONDS * 1000L);
       measuring = false;
       measuredNanos = System.nanoTime() - start;
       serverCpuSeconds = server.cpuSeconds() - serverCpu;
+      serverWriteCalls = server.writeCalls() - writeCalls;
       clientCpuSeconds = clientCpuSeconds() - clientCpu;
       Path profile = Profiling.stop(server, (server.isRelay() ? "relay-" : "") + scenario);
       if (profile != null) {
@@ -492,10 +495,12 @@ public final class Benchmark {
     /** Where the cores went: server and client CPU as a share of one core. */
     String cpu() {
       double seconds = measuredNanos / 1e9;
-      return String.format("CPU: server %.0f%%, benchmark clients %.0f%% of one core (%s); server %.1f µs per %s",
+      String each = countAll ? "delivery" : "message";
+      return String.format("CPU: server %.0f%%, benchmark clients %.0f%% of one core (%s); server %.1f µs and %.2f write"
+              + " calls per %s",
           serverCpuSeconds / seconds * 100, clientCpuSeconds / seconds * 100,
           Pinning.ON ? "each pinned to its own core" : Runtime.getRuntime().availableProcessors() + " cores in all",
-          serverMicrosEach(), countAll ? "delivery" : "message");
+          serverMicrosEach(), delivered.get() == 0 ? 0.0 : (double) serverWriteCalls / delivered.get(), each);
     }
 
     /** The server's CPU time per counted message (direct) or delivery (group), in microseconds. */

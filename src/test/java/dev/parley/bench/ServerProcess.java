@@ -68,7 +68,8 @@ final class ServerProcess implements AutoCloseable {
   static final boolean POSTGRESQL = "postgresql".equals(System.getProperty("bench.store"));
 
   static ServerProcess start(int port, String heap, java.util.Map<String, String> env) throws IOException, InterruptedException {
-    Path jar = Path.of("target", "parley.jar");
+    // -Dbench.jar=<path> runs another build (an earlier one, for a same-hour comparison).
+    Path jar = Path.of(System.getProperty("bench.jar", "target/parley.jar"));
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build first: mvn -q package -DskipTests");
     }
@@ -144,6 +145,19 @@ final class ServerProcess implements AutoCloseable {
     String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /**
+   * The server's {@code write}-family system calls so far ({@code syscw} of {@code /proc/<pid>/io}):
+   * socket writes, and the database's.
+   */
+  long writeCalls() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "io"))) {
+      if (line.startsWith("syscw:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
   }
 
   /** Resident memory of the server process in bytes (Linux). */

@@ -94,6 +94,43 @@ class PushTest extends NodeTestBase {
     assertEquals(1, api.get("/api/conversations/" + id, alice.token()).json().getJsonObject("conversation").getLong("lastSeq"));
   }
 
+  /**
+   * The frames of one event-loop task go out with one flush (WsSession consolidates them): a burst
+   * still arrives complete and in order on every socket, and a stream that is closed right after
+   * delivers what was written before its close frame.
+   */
+  @Test
+  void aBurstOfSendsIsAnsweredCompleteAndInOrderAndNothingWrittenBeforeACloseIsLost() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String id = api.direct(alice, bob);
+    int burst = 50;
+    try (WsClient aliceWs = api.webSocket(alice, null); WsClient bobWs = api.webSocket(bob, null)) {
+      List<JsonObject> sends = new java.util.ArrayList<>();
+      for (int i = 1; i <= burst; i++) {
+        sends.add(new JsonObject().put("type", "send").put("clientId", "burst-" + i).put("conversationId", id)
+            .put("msgType", "text").put("text", "line " + i));
+      }
+      aliceWs.sendAll(sends);
+      for (int i = 1; i <= burst; i++) {
+        JsonObject ack = aliceWs.next("ack").getJsonObject("data");
+        assertEquals(i, ack.getLong("seq"), "acks come in the order of the sends");
+        assertEquals("burst-" + i, ack.getString("clientId"));
+        assertEquals("line " + i, aliceWs.next("message").getJsonObject("data").getString("text"), "the sender's own copies in order");
+      }
+      for (int i = 1; i < burst; i++) {
+        assertEquals("line " + i, bobWs.next("message").getJsonObject("data").getString("text"), "the peer's copies in order");
+      }
+      // The last message and the close that follows it at once: the message comes first, then the close.
+      api.send(alice, id, "last words");
+      assertEquals(204, api.post("/api/auth/logout", null, new JsonObject().put("refreshToken", bob.refreshToken())).status());
+      assertEquals(4401, bobWs.awaitClosed());
+      assertEquals("line " + burst, bobWs.next("message").getJsonObject("data").getString("text"));
+      assertEquals("last words", bobWs.next("message").getJsonObject("data").getString("text"),
+          "what was written before the close frame arrives");
+    }
+  }
+
   @Test
   void typingAndReadReachTheOtherMembersAndReadPrivacyIsKept() {
     Account alice = api.signUp("alice");
