@@ -17,8 +17,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One upload from the uploads folder to a filed media item: type from the bytes, agreement with
- * the name and the declared type, the kind's own checks (image: pixel limit, decodable,
+ * One upload from the uploads folder to a filed media item: type from the bytes (plain text must
+ * also agree with the name and the declared type), the kind's own checks (image: pixel limit, decodable,
  * thumbnail; voice: audio-only container, duration; text: UTF-8 and no markup), then a new id and
  * an atomic move into place. Blocking throughout: it runs on the media verticle's worker pool.
  */
@@ -57,11 +57,14 @@ final class Ingest {
       }
       MediaType type = sniff(upload);
       String name = cmd.getString("name");
-      if (!type.agreesWithName(name)) {
-        throw Sniffer.unsupported("the content is " + type.mime + ", which the file name '" + name + "' contradicts");
+      // Bytes of an accepted type are taken as what they are, whatever the name says: phones and
+      // downloads often save a JPEG as .png. Only text must agree with its name and declared
+      // type, so that text claiming to be a picture or a document is refused.
+      if (type == MediaType.TEXT && !type.agreesWithName(name)) {
+        throw Sniffer.unsupported("the content is plain text, which the file name '" + name + "' contradicts");
       }
-      if (!type.agreesWithDeclared(cmd.getString("declaredType"))) {
-        throw Sniffer.unsupported("the content is " + type.mime + ", not the declared " + cmd.getString("declaredType"));
+      if (type == MediaType.TEXT && !type.agreesWithDeclared(cmd.getString("declaredType"))) {
+        throw Sniffer.unsupported("the content is plain text, not the declared " + cmd.getString("declaredType"));
       }
       JsonObject media = new JsonObject().put("ownerId", cmd.getString("ownerId")).put("kind", type.kind)
           .put("mime", type.mime).put("size", size).put("name", name).put("thumbnail", false);

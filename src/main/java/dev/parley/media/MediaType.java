@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * The content types Parley accepts, each with its kind, the MIME type it is served with, the file
- * name extensions that agree with it and the declared (multipart) types that agree with it. A
- * name or declared type that disagrees with the bytes is refused: a text file named
- * {@code photo.png} is not an image, whatever it claims. Images and voice are always accepted;
+ * name extensions that agree with it and the declared (multipart) types that agree with it. The
+ * bytes decide: a JPEG named {@code photo.png} is a JPEG. Only plain text must agree with its
+ * name and declared type: a text file named {@code photo.png} is refused, not filed as text. Images and voice are always accepted;
  * the document types ({@link #fileType}) only when {@code media.fileTypes} names them.
  */
 enum MediaType {

@@ -145,14 +145,34 @@ class MediaTest extends NodeTestBase {
   }
 
   @Test
+  void aPictureWhoseNameOrDeclaredTypeDisagreesIsTypedByItsBytes() {
+    byte[] png = Samples.png(Samples.halves(10, 10));
+    JsonObject renamed = uploaded(uploads.upload(alice.token(), "IMG_0001.jpg", "image/jpeg", png));
+    assertEquals("image", renamed.getString("kind"));
+    assertEquals("image/png", renamed.getString("mime"), "what the bytes are");
+    assertEquals("IMG_0001.jpg", renamed.getString("name"), "the name is the user's");
+    assertEquals(10, renamed.getInteger("width"));
+    assertNotNull(renamed.getString("thumbnailUrl"));
+    Fetched download = uploads.get(renamed.getString("url"), alice.token());
+    assertEquals("image/png", download.header("Content-Type"));
+    assertArrayEquals(png, download.body());
+
+    JsonObject undeclared = uploaded(uploads.upload(alice.token(), "photo", "application/octet-stream", png));
+    assertEquals("image/png", undeclared.getString("mime"));
+    JsonObject voiceNamedAsPicture = uploaded(uploads.upload(alice.token(), "voice.png", "image/png", VoiceSamples.wav(1000)));
+    assertEquals("voice", voiceNamedAsPicture.getString("kind"), "a recording is voice whatever it is called");
+  }
+
+  @Test
   void theBytesDecideTheTypeNotTheNameOrTheDeclaredType() {
     byte[] text = "just some notes\n".getBytes(StandardCharsets.UTF_8);
     Fetched renamed = uploads.upload(alice.token(), "notes.png", "image/png", text);
     assertEquals(415, renamed.status());
     assertEquals("unsupported_media_type", renamed.errorCode());
     assertEquals(415, uploads.upload(alice.token(), "notes.png", null, text).status(), "the name alone contradicts");
-    assertEquals(415, uploads.upload(alice.token(), "photo.jpg", null, Samples.png(Samples.halves(10, 10))).status());
-    assertEquals(415, uploads.upload(alice.token(), "photo", "image/jpeg", Samples.png(Samples.halves(10, 10))).status());
+    assertEquals(415, uploads.upload(alice.token(), "notes.jpg", "image/jpeg", text).status(), "text pretending to be a picture");
+    assertEquals(415, uploads.upload(alice.token(), "notes", "audio/ogg", text).status(), "text declared as voice");
+    assertEquals(415, uploads.upload(alice.token(), "notes.pdf", null, text).status(), "text named as a document");
 
     JsonObject notes = uploaded(uploads.upload(alice.token(), "notes.txt", "text/plain", text));
     assertEquals("file", notes.getString("kind"));
