@@ -12,6 +12,7 @@ import * as dialogs from './views/dialogs.js';
 import { openMembers } from './views/members.js';
 import { openShare } from './views/share.js';
 import * as media from './media.js';
+import * as notify from './notify.js';
 
 const { state } = store;
 const appEl = document.getElementById('app');
@@ -43,11 +44,15 @@ async function enterApp(user) {
   appEl.hidden = false;
   renderMe(user);
   try {
-    await sync.startSession(user, { onSignedOut: () => signOut('Your session has ended. Please sign in again.') });
+    await sync.startSession(user, {
+      onSignedOut: () => signOut('Your session has ended. Please sign in again.'),
+      onOpenConversation: (id) => openConversation(id),
+    });
   } catch (e) {
     if (e.status === 401) return; // api already signalled signedOut
     toast(e.message || 'Could not load your conversations', 'error');
   }
+  notify.init();
   route();
 }
 
@@ -55,6 +60,7 @@ function signOut(message) {
   if (!signedIn) return;
   signedIn = false;
   sync.stopSession();
+  notify.reset();
   dialogs.closeDialog();
   chat.hide();
   chat.forgetDrafts();

@@ -12,18 +12,21 @@ import * as api from './api.js';
 import * as store from './store.js';
 import { Push } from './push.js';
 import * as outbox from './outbox.js';
+import * as notify from './notify.js';
 import { toast } from './dom.js';
 
 const { state } = store;
 export let push = null;
 let wasDisconnected = false;
 let signedOutHandler = () => {};
+let openHandler = () => {};
 const debug = /[?&]debug\b/.test(location.search) || localStorage.getItem('parley.debug') === '1';
 /** Gaps seen in a loaded conversation and messages fetched to fill them, since the page loaded. */
 export const gaps = { seen: 0, filled: 0 };
 
-export async function startSession(user, { onSignedOut }) {
+export async function startSession(user, { onSignedOut, onOpenConversation }) {
   signedOutHandler = onSignedOut;
+  openHandler = onOpenConversation || (() => {});
   store.setMe(user);
   push = new Push({
     onEvent,
@@ -105,6 +108,7 @@ function onMessage(msg) {
     store.clearTyping(msg.conversationId, msg.senderId);
     if (isNew) scheduleDelivered(msg.conversationId, msg.seq);
   }
+  if (isNew) notify.incoming(msg, (id) => openHandler(id));
   if (msg.type === 'system' && state.chats.get(msg.conversationId)?.members) {
     loadMembers(msg.conversationId); // membership changed: roles, names, mention list
   }

@@ -1,0 +1,151 @@
+// Telling the user about messages while they look elsewhere: the unread total
+// in the page title and on the favicon, and a system notification for a
+// direct message or a mention that arrives while the tab is hidden or
+// another conversation is open. Permission is asked for only from the
+// in-app prompt (a click), never on page load.
+//
+// Groups notify on mentions only, muted conversations never, and nothing
+// fires for your own messages (sent from another device) or for the
+// conversation you are looking at.
+
+import * as store from './store.js';
+
+const { state } = store;
+const BASE_TITLE = 'Parley';
+const DISMISSED = 'parley.notify.dismissed';
+let prompt = null;
+let faviconLink = null;
+let lastTotal = -1;
+let wired = false;
+
+/** Wires the title, the favicon and the prompt; call when the app is shown (again after a sign-in). */
+export function init() {
+  if (wired) {
+    updateUnread();
+    updatePrompt();
+    return;
+  }
+  wired = true;
+  faviconLink = document.querySelector('link[rel="icon"]');
+  store.on('conversations', updateUnread);
+  prompt = document.getElementById('notify-prompt');
+  prompt?.querySelector('[data-testid="notify-enable"]')?.addEventListener('click', enable);
+  prompt?.querySelector('[data-testid="notify-dismiss"]')?.addEventListener('click', dismiss);
+  updateUnread();
+  updatePrompt();
+}
+
+/** Signed out: no count, no prompt. */
+export function reset() {
+  lastTotal = -1;
+  document.title = BASE_TITLE;
+  setFavicon(0);
+  if (prompt) prompt.hidden = true;
+}
+
+/** Shows the prompt while the browser can notify and the user has not decided. */
+export function updatePrompt() {
+  if (!prompt) return;
+  prompt.hidden = !state.me || !supported() || Notification.permission !== 'default'
+    || localStorage.getItem(DISMISSED) === '1';
+}
+
+function supported() {
+  return typeof window.Notification === 'function';
+}
+
+async function enable() {
+  try {
+    await Notification.requestPermission();
+  } finally {
+    updatePrompt();
+  }
+}
+
+function dismiss() {
+  localStorage.setItem(DISMISSED, '1');
+  updatePrompt();
+}
+
+function updateUnread() {
+  let total = 0;
+  for (const conv of state.conversations.values()) {
+    if (!conv.muted) total += conv.unread || 0;
+  }
+  if (total === lastTotal) return;
+  lastTotal = total;
+  document.title = total > 0 ? `(${total > 99 ? '99+' : total}) ${BASE_TITLE}` : BASE_TITLE;
+  setFavicon(total);
+}
+
+/** The favicon: a speech bubble, with a red dot carrying the count when anything is unread. */
+function setFavicon(total) {
+  if (!faviconLink) return;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 64;
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.fillStyle = '#2563eb';
+  g.beginPath();
+  g.roundRect(4, 8, 48, 38, 10);
+  g.moveTo(14, 44); g.lineTo(10, 58); g.lineTo(26, 44);
+  g.fill();
+  if (total > 0) {
+    g.fillStyle = '#dc2626';
+    g.beginPath();
+    g.arc(46, 20, 18, 0, Math.PI * 2);
+    g.fill();
+    g.fillStyle = '#fff';
+    g.font = 'bold 22px sans-serif';
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(total > 9 ? '9+' : String(total), 46, 21);
+  }
+  faviconLink.href = canvas.toDataURL('image/png');
+  faviconLink.dataset.unread = String(total);
+}
+
+/** Whether the user is looking at this conversation right now. */
+function looking(conversationId) {
+  return document.visibilityState === 'visible' && document.hasFocus() && state.openId === conversationId;
+}
+
+/** What a notification says about a message: its text, or what it carries. */
+export function preview(msg) {
+  switch (msg.type) {
+    case 'image': return 'sent a picture';
+    case 'voice': return 'sent a voice message';
+    case 'file': return `sent a file${msg.media?.name ? `: ${msg.media.name}` : ''}`;
+    default: {
+      const text = (msg.text || '').replace(/\s+/g, ' ').trim();
+      return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+    }
+  }
+}
+
+/**
+ * A new message arrived live: notify if it is someone else's direct message,
+ * or mentions us in a group, in a conversation that is not muted and that the
+ * user is not looking at. {@code onOpen} opens the conversation on click.
+ */
+export function incoming(msg, onOpen) {
+  if (!supported() || Notification.permission !== 'granted') return;
+  if (!state.me || msg.senderId === state.me.id || msg.type === 'system' || msg.recalled) return;
+  const conv = state.conversations.get(msg.conversationId);
+  if (!conv || conv.muted || looking(msg.conversationId)) return;
+  const mentioned = (msg.mentions || []).includes(state.me.id);
+  if (conv.type !== 'direct' && !mentioned) return;
+  const sender = store.displayName(msg.senderId);
+  const title = conv.type === 'direct' ? sender : `${sender} in ${store.conversationTitle(conv)}`;
+  try {
+    // Text only: the system shows it as text, never as markup.
+    const n = new Notification(title, { body: preview(msg), tag: msg.conversationId, data: { conversationId: msg.conversationId } });
+    n.onclick = () => {
+      window.focus();
+      onOpen(msg.conversationId);
+      n.close();
+    };
+  } catch (e) {
+    // Some platforms allow notifications only from a service worker: nothing to show here then.
+  }
+}
