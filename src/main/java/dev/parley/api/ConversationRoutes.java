@@ -33,6 +33,7 @@ final class ConversationRoutes {
     router.patch("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::changeRole));
     router.delete("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::removeMember));
     router.put("/api/conversations/:id/mute").handler(authn).handler(Http.guarded(this::mute));
+    router.put("/api/conversations/:id/notify").handler(authn).handler(Http.guarded(this::notifyLevel));
   }
 
   /** The caller and the conversation of the path: the start of every store command here. */
@@ -115,5 +116,11 @@ final class ConversationRoutes {
       throw Failure.invalid("muted", "muted must be true or false");
     }
     Http.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
+  }
+
+  /** {@code PUT /api/conversations/{id}/notify {level}}: all, mentions or nothing (groups). */
+  private void notifyLevel(RoutingContext ctx) {
+    String level = Json.requiredString(Http.body(ctx), "level");
+    Http.noContent(ctx, bus.request(Address.CONVERSATION_NOTIFY, scoped(ctx).put("level", level)));
   }
 }

@@ -55,6 +55,11 @@ public final class Address {
   public static final String CONVERSATION_RENAME = "store.conversation.rename";
   /** api → store. {@code {userId, conversationId, muted}} → {@code {}}. */
   public static final String CONVERSATION_MUTE = "store.conversation.mute";
+  /**
+   * api → store. {@code {userId, conversationId, level}} ({@code all}, {@code mentions} or
+   * {@code nothing}) → {@code {}}; what the member of a group is notified of; 400 for a direct conversation.
+   */
+  public static final String CONVERSATION_NOTIFY = "store.conversation.notify";
   /** api → store. {@code {userId, conversationId, limit, cursor?}} → {@code {members, nextCursor}}. */
   public static final String MEMBER_LIST = "store.member.list";
   /** api → store. {@code {userId, conversationId, memberId}} → {@code {member}}; owner/admin. */

@@ -106,6 +106,7 @@ final class ActiveStore {
     serve(Address.CONVERSATION_GET, conversations::get);
     serve(Address.CONVERSATION_RENAME, conversations::rename);
     serve(Address.CONVERSATION_MUTE, conversations::mute);
+    serve(Address.CONVERSATION_NOTIFY, conversations::notifyLevel);
     serve(Address.CONVERSATION_TYPING, limits.limited(UserLimits.Kind.TYPING, "userId", conversations::typing));
     serve(Address.CONVERSATION_READ, receipts::read);
     serve(Address.CONVERSATION_DELIVERED, receipts::delivered);

@@ -18,6 +18,11 @@ import java.util.Set;
 /** Conversations: creation, the caller's list and views, rename, mute and typing (pointers: {@link Receipts}). */
 final class Conversations {
   static final int SHOWN_MEMBERS = 20;
+  /** What a member of a group is notified of, by default: mentions of them. */
+  static final String NOTIFY_DEFAULT = "mentions";
+  /** A direct conversation's level: every message (it can only be muted). */
+  static final String NOTIFY_ALL = "all";
+  static final java.util.Set<String> NOTIFY_LEVELS = java.util.Set.of("all", "mentions", "nothing");
   /**
    * The caller's conversations with their last message (the highest seq, found through the
    * (conversation, seq) index) and activity: the newer of the creation and the last message.
@@ -25,7 +30,7 @@ final class Conversations {
   private static String viewSql(Dialect sql, String where) {
     return "SELECT * FROM (SELECT c.id AS conv_id,"
         + " " + sql.greatest("c.activity_id", "COALESCE(m.id, 0)") + " AS conv_activity,"
-        + " mb.last_read_seq AS my_read, mb.muted AS my_muted,"
+        + " mb.last_read_seq AS my_read, mb.muted AS my_muted, mb.notify AS my_notify,"
         + " (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > mb.last_read_seq"
         + "   AND x.sender_id <> mb.user_id) AS my_unread, " + sql.messageColumns()
         + " FROM members mb JOIN conversations c ON c.id = mb.conversation_id"
@@ -203,6 +208,7 @@ final class Conversations {
         .put("lastReadSeq", row.getLong("my_read"))
         .put("unread", row.getLong("my_unread"))
         .put("muted", row.getInteger("my_muted") == 1)
+        .put("notify", c.isGroup() ? row.getString("my_notify") : NOTIFY_ALL)
         .put("myRole", c.roles.get(userId));
     if (row.getValue("seq") != null) {
       json.put("lastMessage", Views.message(row));
@@ -225,6 +231,7 @@ final class Conversations {
         .put("lastReadSeq", 0L)
         .put("unread", 0L)
         .put("muted", false)
+        .put("notify", c.isGroup() ? NOTIFY_DEFAULT : NOTIFY_ALL)
         .put("myRole", null)
         .put("createdAt", c.createdAt);
   }
@@ -264,6 +271,30 @@ final class Conversations {
       }
       return tx.conn.preparedQuery("UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?")
           .execute(Tuple.of(cmd.getBoolean("muted") ? 1 : 0, c.id, userId))
+          .map(v -> new JsonObject());
+    });
+  }
+
+  /**
+   * {@code store.conversation.notify}: what a member of a group is notified of. A direct
+   * conversation always notifies (mute silences it), so it has no level to set.
+   */
+  Future<JsonObject> notifyLevel(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    String level = cmd.getString("level");
+    if (!NOTIFY_LEVELS.contains(level)) {
+      return Future.failedFuture(Failure.invalid("level", "level must be all, mentions or nothing"));
+    }
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.failedFuture(Failure.notFound("conversation"));
+      }
+      if (!c.isGroup()) {
+        return Future.failedFuture(Failure.invalid("level", "a direct conversation notifies of every message; mute it to silence it"));
+      }
+      return tx.conn.preparedQuery("UPDATE members SET notify = ? WHERE conversation_id = ? AND user_id = ?")
+          .execute(Tuple.of(level, c.id, userId))
           .map(v -> new JsonObject());
     });
   }

@@ -197,4 +197,33 @@ class ConversationTest extends NodeTestBase {
     assertEquals(false, conversation(api.get("/api/conversations/" + id, b.token())).getBoolean("muted"));
     assertEquals("muted", api.put("/api/conversations/" + id + "/mute", a.token(), new JsonObject()).errorField());
   }
+
+  @Test
+  void aGroupMemberChoosesWhatToBeNotifiedOfAndADirectChatAlwaysNotifies() {
+    Account owner = api.signUp("owner");
+    Account member = api.signUp("member");
+    Account outsider = api.signUp("outsider");
+    String group = api.group(owner, "Climbing", member);
+    String direct = api.direct(owner, member);
+    assertEquals("mentions", conversation(api.get("/api/conversations/" + group, member.token())).getString("notify"), "the default");
+    assertEquals("all", conversation(api.get("/api/conversations/" + direct, member.token())).getString("notify"));
+
+    assertEquals(204, api.put("/api/conversations/" + group + "/notify", member.token(), new JsonObject().put("level", "all")).status());
+    assertEquals("all", conversation(api.get("/api/conversations/" + group, member.token())).getString("notify"));
+    assertEquals("mentions", conversation(api.get("/api/conversations/" + group, owner.token())).getString("notify"), "per member");
+    JsonArray list = api.get("/api/conversations", member.token()).json().getJsonArray("conversations");
+    assertTrue(list.stream().map(JsonObject.class::cast).anyMatch(c -> c.getString("id").equals(group) && "all".equals(c.getString("notify"))));
+    assertEquals(204, api.put("/api/conversations/" + group + "/notify", member.token(), new JsonObject().put("level", "nothing")).status());
+    assertEquals("nothing", conversation(api.get("/api/conversations/" + group, member.token())).getString("notify"));
+
+    // Refusals change nothing.
+    Reply unknown = api.put("/api/conversations/" + group + "/notify", member.token(), new JsonObject().put("level", "loud"));
+    assertEquals(400, unknown.status());
+    assertEquals("level", unknown.errorField());
+    assertEquals("level", api.put("/api/conversations/" + group + "/notify", member.token(), new JsonObject()).errorField());
+    assertEquals(400, api.put("/api/conversations/" + direct + "/notify", member.token(), new JsonObject().put("level", "nothing")).status());
+    assertEquals(404, api.put("/api/conversations/" + group + "/notify", outsider.token(), new JsonObject().put("level", "all")).status());
+    assertEquals("nothing", conversation(api.get("/api/conversations/" + group, member.token())).getString("notify"));
+    assertEquals("all", conversation(api.get("/api/conversations/" + direct, member.token())).getString("notify"));
+  }
 }
