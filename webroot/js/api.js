@@ -208,6 +208,7 @@ export const createDirect = async (userId) => (await post('api/conversations', {
 export const createGroup = async (title, memberIds) =>
   (await post('api/conversations', { type: 'group', title, memberIds })).conversation;
 export const renameConversation = async (id, title) => (await patch(convPath(id), { title })).conversation;
+export const setNotify = (id, level) => put(convPath(id, '/notify'), { level });
 export const listMembers = (id) => getAll(convPath(id, '/members'), 'members');
 export const addMember = (id, userId) => post(convPath(id, '/members'), { userId });
 export const setRole = (id, userId, role) => patch(convPath(id, `/members/${enc(userId)}`), { role });

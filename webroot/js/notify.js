@@ -4,9 +4,10 @@
 // another conversation is open. Permission is asked for only from the
 // in-app prompt (a click), never on page load.
 //
-// Groups notify on mentions only, muted conversations never, and nothing
-// fires for your own messages (sent from another device) or for the
-// conversation you are looking at.
+// A group notifies as its member chose (every message, mentions only, the
+// default, or nothing), muted conversations never, and nothing fires for your
+// own messages (sent from another device) or for the conversation you are
+// looking at.
 
 import * as store from './store.js';
 
@@ -125,16 +126,19 @@ export function preview(msg) {
 
 /**
  * A new message arrived live: notify if it is someone else's direct message,
- * or mentions us in a group, in a conversation that is not muted and that the
- * user is not looking at. {@code onOpen} opens the conversation on click.
+ * or a group message the user asked to hear of (all, or mentioning them), in a
+ * conversation that is not muted and that the user is not looking at. {@code onOpen} opens the conversation on click.
  */
 export function incoming(msg, onOpen) {
   if (!supported() || Notification.permission !== 'granted') return;
   if (!state.me || msg.senderId === state.me.id || msg.type === 'system' || msg.recalled) return;
   const conv = state.conversations.get(msg.conversationId);
   if (!conv || conv.muted || looking(msg.conversationId)) return;
-  const mentioned = (msg.mentions || []).includes(state.me.id);
-  if (conv.type !== 'direct' && !mentioned) return;
+  if (conv.type !== 'direct') {
+    const level = conv.notify || 'mentions';
+    const mentioned = (msg.mentions || []).includes(state.me.id);
+    if (level === 'nothing' || (level === 'mentions' && !mentioned)) return;
+  }
   const sender = store.displayName(msg.senderId);
   const title = conv.type === 'direct' ? sender : `${sender} in ${store.conversationTitle(conv)}`;
   try {

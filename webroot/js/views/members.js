@@ -29,6 +29,25 @@ export function openMembers(convId, { onLeft }) {
       } catch (err) { toast(err.message || 'Rename failed', 'error'); }
     });
 
+    // What this member is notified of in the group (the server keeps it, so every device agrees).
+    const notifySelect = h('select', { id: 'notify-level', testid: 'notify-level' },
+      h('option', { value: 'all' }, 'Every message'),
+      h('option', { value: 'mentions' }, 'Only when I am mentioned'),
+      h('option', { value: 'nothing' }, 'Nothing'));
+    const notifyRow = h('div', { class: 'row' },
+      h('label', { for: 'notify-level', class: 'grow-label' }, 'Notify me of'), notifySelect);
+    notifySelect.addEventListener('change', async () => {
+      const level = notifySelect.value;
+      try {
+        await api.setNotify(convId, level);
+        store.patchConversation(convId, { notify: level });
+        toast('Notifications updated');
+      } catch (err) {
+        toast(err.message || 'Could not change notifications', 'error');
+        notifySelect.value = state.conversations.get(convId)?.notify || 'mentions';
+      }
+    });
+
     const heading = h('h3', {});
     const list = h('ul', { class: 'member-list', testid: 'member-list' });
 
@@ -65,7 +84,7 @@ export function openMembers(convId, { onLeft }) {
     }));
     leaveBox.appendChild(leave);
 
-    body.appendChild(h('div', { class: 'stack' }, renameForm, heading, list, addSection, leaveBox));
+    body.appendChild(h('div', { class: 'stack' }, renameForm, notifyRow, heading, list, addSection, leaveBox));
     let titleShown = null;
 
     const render = () => {
@@ -75,6 +94,7 @@ export function openMembers(convId, { onLeft }) {
       const myRole = conv.myRole || 'member';
       const manager = myRole === 'owner' || myRole === 'admin';
       renameForm.hidden = !manager;
+      if (document.activeElement !== notifySelect) notifySelect.value = conv.notify || 'mentions';
       addSection.hidden = !manager;
       // Follow renames from elsewhere unless the user is editing the box.
       if (conv.title !== titleShown && document.activeElement !== renameInput) {

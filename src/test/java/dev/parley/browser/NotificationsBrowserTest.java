@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * A tab left open while its user looks elsewhere: the in-app prompt asks for permission (granted
@@ -96,6 +97,42 @@ class NotificationsBrowserTest extends BrowserTestBase {
     assertEquals(2, notified(browser).size(), "nothing for the conversation on screen");
     assertFalse(browser.visible("notify-prompt"));
     assertTrue(browser.console().stream().noneMatch(line -> line.contains("SEVERE")), String.join("\n", browser.console()));
+  }
+
+  @Test
+  void aGroupNotifiesOfWhatItsMemberChoseAndKeepsTheChoiceOnTheServer() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String group = api.group(bob, "Band", alice);
+    Browser browser = browser(Browser.Size.DESKTOP);
+    browser.driver.executeCdpCommand("Browser.grantPermissions",
+        Map.of("origin", baseUrl().replaceAll("/$", ""), "permissions", List.of("notifications")));
+    browser.signIn(alice.username(), "correct horse");
+    assertFalse(browser.visible("notify-prompt"), "no prompt once the browser may notify");
+
+    browser.openConversation("Band");
+    browser.click("members");
+    assertEquals("mentions", new Select(browser.find("notify-level")).getFirstSelectedOption().getAttribute("value"));
+    new Select(browser.find("notify-level")).selectByValue("all");
+    browser.waitFor("the level kept", d -> "all".equals(api.get("/api/conversations/" + group, alice.token()).json()
+        .getJsonObject("conversation").getString("notify")));
+    browser.click("dialog-close");
+
+    browser.js(RECORD);
+    browser.js(HIDE_TAB);
+    api.send(bob, group, "rehearsal moved to nine");
+    browser.waitFor("a notification for every message", d -> notified(browser).size() == 1);
+    assertEquals(bob.username() + " in Band", notified(browser).get(0).get("title"));
+
+    assertEquals(204, api.put("/api/conversations/" + group + "/notify", alice.token(), new JsonObject().put("level", "nothing")).status());
+    browser.driver.navigate().refresh();
+    browser.find("me-name");
+    browser.js(RECORD);
+    browser.js(HIDE_TAB);
+    mention(bob, group, alice, "@alice bring the cables");
+    api.send(bob, group, "and the drum key");
+    browser.waitForMessage("and the drum key"); // the group is still open (the address says so), behind a hidden tab
+    assertEquals(List.of(), notified(browser), "nothing, not even a mention");
   }
 
   @Test
