@@ -88,7 +88,7 @@ function setFavicon(total) {
   if (!g) return;
   g.fillStyle = '#2563eb';
   g.beginPath();
-  g.roundRect(4, 8, 48, 38, 10);
+  if (g.roundRect) g.roundRect(4, 8, 48, 38, 10); else g.rect(4, 8, 48, 38); // older browsers lack roundRect
   g.moveTo(14, 44); g.lineTo(10, 58); g.lineTo(26, 44);
   g.fill();
   if (total > 0) {

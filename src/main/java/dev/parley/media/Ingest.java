@@ -18,9 +18,9 @@ import java.util.Set;
 
 /**
  * One upload from the uploads folder to a filed media item: type from the bytes (plain text must
- * also agree with the name and the declared type), the kind's own checks (image: pixel limit, decodable,
- * thumbnail; voice: audio-only container, duration; text: UTF-8 and no markup), then a new id and
- * an atomic move into place. Blocking throughout: it runs on the media verticle's worker pool.
+ * also agree with the name and the declared type), the kind's own checks (image: pixel limit,
+ * decodable, thumbnail; voice: audio-only container, duration; text: UTF-8 and no markup), then
+ * a new id and an atomic move into place. Blocking throughout: it runs on the media verticle's worker pool.
  */
 final class Ingest {
   private final MediaFiles files;

@@ -7,8 +7,9 @@ import java.util.Set;
  * The content types Parley accepts, each with its kind, the MIME type it is served with, the file
  * name extensions that agree with it and the declared (multipart) types that agree with it. The
  * bytes decide: a JPEG named {@code photo.png} is a JPEG. Only plain text must agree with its
- * name and declared type: a text file named {@code photo.png} is refused, not filed as text. Images and voice are always accepted;
- * the document types ({@link #fileType}) only when {@code media.fileTypes} names them.
+ * name and declared type: a text file named {@code photo.png} is refused, not filed as text.
+ * Images and voice are always accepted; the document types ({@link #fileType}) only when
+ * {@code media.fileTypes} names them.
  */
 enum MediaType {
   JPEG("image", "image/jpeg", null, Set.of("jpg", "jpeg", "jpe", "jfif"), Set.of("image/jpeg", "image/jpg", "image/pjpeg")),

@@ -2,12 +2,12 @@ package dev.parley.push;
 
 import dev.parley.auth.Principal;
 import dev.parley.shared.Event;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.netty.channel.Channel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.impl.HttpServerConnection;
 
 /** A WebSocket connection: each event is one text frame {@code {"type","id"?,"data"}}. */

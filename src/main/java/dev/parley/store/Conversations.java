@@ -15,14 +15,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Conversations: creation, the caller's list and views, rename, mute and typing (pointers: {@link Receipts}). */
+/**
+ * Conversations: creation, the caller's list and views, rename, mute, the notification level and
+ * typing (pointers: {@link Receipts}).
+ */
 final class Conversations {
   static final int SHOWN_MEMBERS = 20;
   /** What a member of a group is notified of, by default: mentions of them. */
   static final String NOTIFY_DEFAULT = "mentions";
   /** A direct conversation's level: every message (it can only be muted). */
   static final String NOTIFY_ALL = "all";
-  static final java.util.Set<String> NOTIFY_LEVELS = java.util.Set.of("all", "mentions", "nothing");
+  static final Set<String> NOTIFY_LEVELS = Set.of(NOTIFY_ALL, NOTIFY_DEFAULT, "nothing");
   /**
    * The caller's conversations with their last message (the highest seq, found through the
    * (conversation, seq) index) and activity: the newer of the creation and the last message.
