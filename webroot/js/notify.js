@@ -45,7 +45,7 @@ export function reset() {
 }
 
 /** Shows the prompt while the browser can notify and the user has not decided. */
-export function updatePrompt() {
+function updatePrompt() {
   if (!prompt) return;
   prompt.hidden = !state.me || !supported() || Notification.permission !== 'default'
     || localStorage.getItem(DISMISSED) === '1';
@@ -112,7 +112,7 @@ function looking(conversationId) {
 }
 
 /** What a notification says about a message: its text, or what it carries. */
-export function preview(msg) {
+function preview(msg) {
   switch (msg.type) {
     case 'image': return 'sent a picture';
     case 'voice': return 'sent a voice message';

@@ -108,7 +108,7 @@ function onMessage(msg) {
     store.clearTyping(msg.conversationId, msg.senderId);
     if (isNew) scheduleDelivered(msg.conversationId, msg.seq);
   }
-  if (isNew) notify.incoming(msg, (id) => openHandler(id));
+  if (isNew) notify.incoming(msg, openHandler);
   if (msg.type === 'system' && state.chats.get(msg.conversationId)?.members) {
     loadMembers(msg.conversationId); // membership changed: roles, names, mention list
   }

@@ -60,11 +60,13 @@ final class Ingest {
       // Bytes of an accepted type are taken as what they are, whatever the name says: phones and
       // downloads often save a JPEG as .png. Only text must agree with its name and declared
       // type, so that text claiming to be a picture or a document is refused.
-      if (type == MediaType.TEXT && !type.agreesWithName(name)) {
-        throw Sniffer.unsupported("the content is plain text, which the file name '" + name + "' contradicts");
-      }
-      if (type == MediaType.TEXT && !type.agreesWithDeclared(cmd.getString("declaredType"))) {
-        throw Sniffer.unsupported("the content is plain text, not the declared " + cmd.getString("declaredType"));
+      if (type == MediaType.TEXT) {
+        if (!type.agreesWithName(name)) {
+          throw Sniffer.unsupported("the content is plain text, which the file name '" + name + "' contradicts");
+        }
+        if (!type.agreesWithDeclared(cmd.getString("declaredType"))) {
+          throw Sniffer.unsupported("the content is plain text, not the declared " + cmd.getString("declaredType"));
+        }
       }
       JsonObject media = new JsonObject().put("ownerId", cmd.getString("ownerId")).put("kind", type.kind)
           .put("mime", type.mime).put("size", size).put("name", name).put("thumbnail", false);

@@ -58,8 +58,7 @@ class NotificationsBrowserTest extends BrowserTestBase {
     // The prompt, never the browser's own dialog on page load; the person accepts it.
     browser.waitFor("the notification prompt", d -> browser.visible("notify-prompt"));
     assertEquals("default", browser.js("return Notification.permission"));
-    browser.driver.executeCdpCommand("Browser.grantPermissions",
-        Map.of("origin", baseUrl().replaceAll("/$", ""), "permissions", List.of("notifications")));
+    allowNotifications(browser);
     browser.click("notify-enable");
     browser.waitFor("the prompt gone", d -> !browser.visible("notify-prompt"));
     assertEquals("granted", browser.js("return Notification.permission"));
@@ -105,8 +104,7 @@ class NotificationsBrowserTest extends BrowserTestBase {
     Account bob = api.signUp("bob");
     String group = api.group(bob, "Band", alice);
     Browser browser = browser(Browser.Size.DESKTOP);
-    browser.driver.executeCdpCommand("Browser.grantPermissions",
-        Map.of("origin", baseUrl().replaceAll("/$", ""), "permissions", List.of("notifications")));
+    allowNotifications(browser);
     browser.signIn(alice.username(), "correct horse");
     assertFalse(browser.visible("notify-prompt"), "no prompt once the browser may notify");
 
@@ -165,6 +163,12 @@ class NotificationsBrowserTest extends BrowserTestBase {
 
   private static String titleFor(long unread) {
     return unread == 0 ? "Parley" : "(" + unread + ") Parley";
+  }
+
+  /** The person accepts the browser's own permission dialog (granted through the driver). */
+  private void allowNotifications(Browser browser) {
+    browser.driver.executeCdpCommand("Browser.grantPermissions",
+        Map.of("origin", baseUrl().replaceAll("/$", ""), "permissions", List.of("notifications")));
   }
 
   private void mention(Account from, String conversationId, Account mentioned, String text) {
