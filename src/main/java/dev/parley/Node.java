@@ -13,6 +13,7 @@ import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.NodeBatch;
 import dev.parley.store.StoreVerticle;
+import dev.parley.webpush.WebPushVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
@@ -163,6 +164,12 @@ public final class Node {
     }
     if (typed.roles().contains("bridge")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(BridgeVerticle::new, one)));
+    }
+    if (typed.roles().contains("api") && typed.webPush().enabled()) {
+      // The push sender makes the requests to the push services: it lives at the edge, beside the api.
+      // A worker verticle: payload encryption and name resolution never hold an event loop.
+      DeploymentOptions sender = new DeploymentOptions(one).setThreadingModel(ThreadingModel.WORKER);
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(WebPushVerticle::new, sender)));
     }
     if (typed.roles().contains("api")) {
       DeploymentOptions api = new DeploymentOptions(one).setInstances(Math.max(1, typed.http().instances()));

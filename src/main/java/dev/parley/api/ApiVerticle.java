@@ -75,5 +75,6 @@ public final class ApiVerticle extends VerticleBase {
     media.mount(router, authn);
     new ShareRoutes(bus, media, config.http().publicUrl(), front.forwarded()).mount(router, authn);
     new BotRoutes(bus).mount(router, authn);
+    new PushSubscriptionRoutes(bus, config.webPush()).mount(router, authn);
   }
 }

@@ -67,7 +67,10 @@ public final class ConfigLoader {
       new Env("PARLEY_CLUSTER_MEMBERS", "cluster.members", Kind.LIST),
       new Env("PARLEY_CLUSTER_MULTICAST", "cluster.multicast", Kind.BOOL),
       new Env("PARLEY_CLUSTER_BUS_PORT", "cluster.busPort", Kind.INT),
-      new Env("PARLEY_CLUSTER_CONFIG", "cluster.configFile", Kind.STRING));
+      new Env("PARLEY_CLUSTER_CONFIG", "cluster.configFile", Kind.STRING),
+      new Env("PARLEY_WEB_PUSH_SUBJECT", "webPush.subject", Kind.STRING),
+      new Env("PARLEY_VAPID_PUBLIC_KEY", "webPush.vapidPublicKey", Kind.STRING),
+      new Env("PARLEY_VAPID_PRIVATE_KEY", "webPush.vapidPrivateKey", Kind.STRING));
 
   private ConfigLoader() {
   }

@@ -29,7 +29,23 @@ public record ParleyConfig(
     Cluster cluster,
     String memberId,
     Media media,
-    Limits limits) {
+    Limits limits,
+    WebPush webPush) {
+
+  /**
+   * Web Push to browsers and installed apps with no live connection. {@code subject}: the
+   * operator's contact the push services see ({@code mailto:} or {@code https:}; by default
+   * {@code http.publicUrl} when it is https); {@code vapidPublicKey}/{@code vapidPrivateKey}:
+   * base64url keys (uncompressed point, raw scalar) if the operator brings them, else the store
+   * generates a pair once and keeps it in its database; {@code unreadDelayMs}: how long a message
+   * may stay unread by a member who is connected somewhere before their devices are pushed too (0:
+   * only members with no connection); {@code allowPrivateEndpoints}: lets endpoints on private,
+   * loopback or plain-http addresses through (tests and closed networks only).
+   */
+  public record WebPush(boolean enabled, String subject, String vapidPublicKey, String vapidPrivateKey,
+                        long unreadDelayMs, int ttlSeconds, int maxAttempts, long requestTimeoutMs,
+                        boolean allowPrivateEndpoints) {
+  }
 
   /**
    * What one user may do per minute, whichever node they reach (the store counts): messages,
@@ -211,7 +227,19 @@ public record ParleyConfig(
         cluster(section(json, "cluster")),
         node.getString("memberId", node.getString("id")),
         media(section(json, "media"), store.getString("dataDir", "data")),
-        limits(section(json, "limits")));
+        limits(section(json, "limits")),
+        webPush(section(json, "webPush"), http.getString("publicUrl")));
+  }
+
+  private static WebPush webPush(JsonObject w, String publicUrl) {
+    String subject = w.getString("subject");
+    if (subject == null || subject.isBlank()) {
+      subject = publicUrl != null && publicUrl.startsWith("https://") ? publicUrl : "mailto:parley@localhost";
+    }
+    return new WebPush(w.getBoolean("enabled", true), subject, w.getString("vapidPublicKey"),
+        w.getString("vapidPrivateKey"), Math.max(0, w.getLong("unreadDelayMs", 60_000L)),
+        Math.max(60, w.getInteger("ttlSeconds", 86_400)), Math.max(1, w.getInteger("maxAttempts", 5)),
+        Math.max(1_000, w.getLong("requestTimeoutMs", 15_000L)), w.getBoolean("allowPrivateEndpoints", false));
   }
 
   private static Limits limits(JsonObject l) {

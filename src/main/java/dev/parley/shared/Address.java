@@ -204,6 +204,39 @@ public final class Address {
    */
   public static final String MEDIA_SWEEP = "store.media.sweep";
 
+  // ---- Web Push: subscriptions kept by the store, pushes sent by the web-push verticle -------
+
+  /**
+   * api → store. {@code {userId, endpoint, p256dh, auth}} (checked by the api) →
+   * {@code {subscription: {id, service, createdAt}, created}}. An endpoint already known moves to
+   * the caller with the new keys; beyond 20 per user the oldest goes.
+   */
+  public static final String PUSH_SUBSCRIBE = "store.push.subscribe";
+  /** api → store. {@code {userId}} → {@code {subscriptions: [{id, service, createdAt}]}}, oldest first. */
+  public static final String PUSH_SUBSCRIPTIONS = "store.push.list";
+  /** api → store. {@code {userId, id}} or {@code {userId, endpoint}} → {@code {}}; 404 unless it is the caller's. */
+  public static final String PUSH_UNSUBSCRIBE = "store.push.unsubscribe";
+  /**
+   * webpush → store. {@code {id, endpoint}} → {@code {}}: the push service answered 404 or 410 for
+   * it, so it is removed (only if it still names that endpoint).
+   */
+  public static final String PUSH_EXPIRED = "store.push.expired";
+  /**
+   * api, webpush → store. {@code {}} → {@code {publicKey, x509, pkcs8}}: the server's VAPID key pair
+   * (configured, or made once and kept in the database), {@code publicKey} as the browser's
+   * {@code applicationServerKey} (base64url, uncompressed point), the pair as base64 X.509 and
+   * PKCS #8 for the sender. The clustered bus must be private (docs/deploy.md).
+   */
+  public static final String PUSH_VAPID = "store.push.vapid";
+  /**
+   * store → webpush, point to point (one sender among all nodes takes it), no reply:
+   * {@code {notification: {type, conversationId, messageId, seq, senderId, title, body},
+   * targets: [{id, endpoint, p256dh, auth}]}}. The sender encrypts the notification to each
+   * target, retries what the push service could not take yet, and reports gone subscriptions
+   * with {@link #PUSH_EXPIRED}.
+   */
+  public static final String WEB_PUSH_DELIVER = "webpush.deliver";
+
   // ---- Shares: sent by api, consumed by store ------------------------------------------------
 
   /**

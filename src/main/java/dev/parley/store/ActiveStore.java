@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import com.interaso.webpush.VapidKeys;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
@@ -31,6 +32,9 @@ final class ActiveStore {
   private WriteQueue writes;
   private SearchIndex search;
   private ClientKeys clientKeys;
+  private PushSubscriptions pushSubscriptions;
+  private PushAlerts pushAlerts;
+  private VapidKeys vapid;
 
   ActiveStore(Vertx vertx, ParleyConfig config, Database database, SqlConnection writer) {
     this.vertx = vertx;
@@ -43,9 +47,20 @@ final class ActiveStore {
   Future<Void> start() {
     Dialect sql = database.dialect();
     clientKeys = new ClientKeys(vertx, sql, database.keys());
+    ParleyConfig.Store settings = config.store();
+    // A batch that rolls back reloads what the writer holds in memory from the database.
+    writes = new WriteQueue(vertx, writer, sql.beginWrite(),
+        () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)).compose(loaded -> pushSubscriptions.load(writer)),
+        settings.batchMaxSize(), settings.batchLingerMs(), Meters.registry());
+    pushSubscriptions = new PushSubscriptions(writes);
     return state.load(writer, sql)
         .compose(v -> clientKeys.load(writer))
-        .compose(v -> serve(sql))
+        .compose(v -> pushSubscriptions.load(writer))
+        .compose(v -> ServerKeys.vapid(writer, config.webPush()))
+        .compose(keys -> {
+          vapid = keys;
+          return serve(sql);
+        })
         .onSuccess(v -> {
           clientKeys.moveEvery(config.store().clientKeysLingerMs());
           // Catching up may take a while on a large database; search lags until it is done.
@@ -69,9 +84,6 @@ final class ActiveStore {
 
   private Future<Void> serve(Dialect sql) {
     ParleyConfig.Store settings = config.store();
-    writes = new WriteQueue(vertx, writer, sql.beginWrite(),
-        () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)),
-        settings.batchMaxSize(), settings.batchLingerMs(), Meters.registry());
     Presence presence = new Presence();
     Fanout fanout = new Fanout(vertx, presence, state.lastEventId);
     Views views = new Views(state, presence);
@@ -80,7 +92,10 @@ final class ActiveStore {
     Tokens tokens = new Tokens(writes, vertx.eventBus());
     search = database.searchIndex(settings.searchLingerMs());
     MediaRecords media = new MediaRecords(sql, state, writes, database.reader());
-    MessageWrites messages = new MessageWrites(sql, state, writes, fanout, search, stored, media, clientKeys);
+    pushAlerts = new PushAlerts(vertx, state, presence, pushSubscriptions,
+        config.webPush().enabled() ? config.webPush().unreadDelayMs() : 0);
+    MessageWrites messages = new MessageWrites(sql, state, writes, fanout, search, stored, media, clientKeys,
+        config.webPush().enabled() ? pushAlerts : null);
     MessageReads reads = new MessageReads(sql, state, database.reader());
     MessageChanges changes = new MessageChanges(sql, state, writes, fanout, search);
     Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx, settings.receiptsCoalesceMs());
@@ -141,6 +156,11 @@ final class ActiveStore {
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
     serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
         new JsonObject().put("jwtSecret", config.auth().jwtSecret())));
+    serve(Address.PUSH_SUBSCRIBE, pushSubscriptions::subscribe);
+    serve(Address.PUSH_SUBSCRIPTIONS, pushSubscriptions::list);
+    serve(Address.PUSH_UNSUBSCRIBE, pushSubscriptions::unsubscribe);
+    serve(Address.PUSH_EXPIRED, pushSubscriptions::expired);
+    serve(Address.PUSH_VAPID, cmd -> Future.succeededFuture(ServerKeys.wire(vapid)));
     serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
@@ -179,6 +199,9 @@ final class ActiveStore {
   }
 
   private Future<Void> unregister() {
+    if (pushAlerts != null) {
+      pushAlerts.stop();
+    }
     List<Future<Void>> gone = consumers.stream().map(MessageConsumer::unregister).toList();
     consumers.clear();
     return Future.join(gone).mapEmpty();

@@ -25,7 +25,8 @@ final class Conversations {
   static final String NOTIFY_DEFAULT = "mentions";
   /** A direct conversation's level: every message (it can only be muted). */
   static final String NOTIFY_ALL = "all";
-  static final Set<String> NOTIFY_LEVELS = Set.of(NOTIFY_ALL, NOTIFY_DEFAULT, "nothing");
+  static final String NOTIFY_NOTHING = "nothing";
+  static final Set<String> NOTIFY_LEVELS = Set.of(NOTIFY_ALL, NOTIFY_DEFAULT, NOTIFY_NOTHING);
   /**
    * The caller's conversations with their last message (the highest seq, found through the
    * (conversation, seq) index) and activity: the newer of the creation and the last message.
@@ -272,9 +273,17 @@ final class Conversations {
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
+      boolean muted = cmd.getBoolean("muted");
       return tx.conn.preparedQuery("UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?")
-          .execute(Tuple.of(cmd.getBoolean("muted") ? 1 : 0, c.id, userId))
-          .map(v -> new JsonObject());
+          .execute(Tuple.of(muted ? 1 : 0, c.id, userId))
+          .map(v -> {
+            if (muted) {
+              c.muted.add(userId);
+            } else {
+              c.muted.remove(userId);
+            }
+            return new JsonObject();
+          });
     });
   }
 
@@ -298,7 +307,14 @@ final class Conversations {
       }
       return tx.conn.preparedQuery("UPDATE members SET notify = ? WHERE conversation_id = ? AND user_id = ?")
           .execute(Tuple.of(level, c.id, userId))
-          .map(v -> new JsonObject());
+          .map(v -> {
+            if (NOTIFY_DEFAULT.equals(level)) {
+              c.notifyLevels.remove(userId);
+            } else {
+              c.notifyLevels.put(userId, level);
+            }
+            return new JsonObject();
+          });
     });
   }
 

@@ -38,11 +38,13 @@ final class MessageWrites {
   private final Counter stored;
   private final MediaRecords media;
   private final ClientKeys clientKeys;
+  /** Web Push for members who are not here to see a message; null when Web Push is off. */
+  private final PushAlerts pushAlerts;
   /** Reads what it must, then writes the whole batch with one INSERT: no transaction needed. */
   private final WriteQueue.Bulk<JsonObject, JsonObject> append = WriteQueue.Bulk.oneStatement(this::appendAll);
 
   MessageWrites(Dialect sql, State state, WriteQueue writes, Fanout fanout, SearchIndex search, Counter stored,
-                MediaRecords media, ClientKeys clientKeys) {
+                MediaRecords media, ClientKeys clientKeys, PushAlerts pushAlerts) {
     this.sql = sql;
     this.state = state;
     this.writes = writes;
@@ -51,6 +53,7 @@ final class MessageWrites {
     this.stored = stored;
     this.media = media;
     this.clientKeys = clientKeys;
+    this.pushAlerts = pushAlerts;
   }
 
   /** {@code store.message.send}: queued into the next group commit. */
@@ -126,6 +129,9 @@ final class MessageWrites {
               State.Conversation c = state.conversations.get(message.getString("conversationId"));
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
               search.add(message.getLong("id"), message.getString("text"));
+              if (pushAlerts != null) {
+                pushAlerts.stored(c, message);
+              }
             }
           });
           // One statement for all rows, atomic on its own; a conversation's last seq and activity

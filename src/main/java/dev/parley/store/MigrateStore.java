@@ -41,10 +41,12 @@ public final class MigrateStore {
     TABLES.put("reactions", "rowid");
     TABLES.put("shares", "n");
     TABLES.put("bots", "rowid");
+    TABLES.put("push_subscriptions", "rowid");
+    TABLES.put("server_keys", "rowid");
   }
 
   /** The newest SQLite migration this version ships: the file must have been opened by it. */
-  private static final String SQLITE_VERSION = "7";
+  private static final String SQLITE_VERSION = "8";
   private static final int BATCH = 1_000;
 
   private MigrateStore() {

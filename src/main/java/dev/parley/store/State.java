@@ -55,9 +55,31 @@ final class State {
      * Receipts). A new member's start at the current end, as their row does.
      */
     final Map<String, Pointers> pointers = new HashMap<>();
+    /** Members who muted the conversation: never notified of it. */
+    final Set<String> muted = new HashSet<>();
+    /** A group member's notification level where it is not the default ({@code mentions}). */
+    final Map<String, String> notifyLevels = new HashMap<>();
 
     boolean isGroup() {
       return "group".equals(type);
+    }
+
+    /**
+     * Whether a member wants to be told of a message here: never when muted; in a direct
+     * conversation always; in a group by their level (every message, mentions of them, nothing).
+     */
+    boolean notifies(String userId, boolean mentioned) {
+      if (muted.contains(userId)) {
+        return false;
+      }
+      if (!isGroup()) {
+        return true;
+      }
+      return switch (notifyLevels.getOrDefault(userId, Conversations.NOTIFY_DEFAULT)) {
+        case Conversations.NOTIFY_ALL -> true;
+        case Conversations.NOTIFY_NOTHING -> false;
+        default -> mentioned;
+      };
     }
   }
 
@@ -85,8 +107,8 @@ final class State {
     Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at,"
         + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
         + " FROM conversations c").execute();
-    Future<RowSet<Row>> memberRows = db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq"
-        + " FROM members ORDER BY joined_seq, joined_at").execute();
+    Future<RowSet<Row>> memberRows = db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq,"
+        + " muted, notify FROM members ORDER BY joined_seq, joined_at").execute();
     // The counter also numbers join order and conversation activity: resume past all of them.
     Future<RowSet<Row>> lastRows = db.query("SELECT " + sql.greatest(
         sql.greatest("COALESCE((SELECT MAX(event_id) FROM messages), 0)", "COALESCE((SELECT MAX(joined_seq) FROM members), 0)"),
@@ -116,6 +138,12 @@ final class State {
         String userId = row.getString("user_id");
         addMember(c, userId, row.getString("role"));
         c.pointers.put(userId, new Pointers(row.getLong("delivered_seq"), row.getLong("last_read_seq")));
+        if (row.getInteger("muted") == 1) {
+          c.muted.add(userId);
+        }
+        if (!Conversations.NOTIFY_DEFAULT.equals(row.getString("notify"))) {
+          c.notifyLevels.put(userId, row.getString("notify"));
+        }
       }
       lastEventId = lastRows.result().iterator().next().getLong("last");
       return clientIds != null ? Future.succeededFuture() : loadClientIds(db);
@@ -168,6 +196,8 @@ final class State {
   void removeMember(Conversation c, String userId) {
     c.roles.remove(userId);
     c.pointers.remove(userId);
+    c.muted.remove(userId);
+    c.notifyLevels.remove(userId);
     Set<String> mine = conversationsOfUser.get(userId);
     if (mine != null) {
       mine.remove(c.id);

@@ -118,6 +118,9 @@ public final class TestNode implements AutoCloseable {
       c.getJsonObject("store").put("dataDir", dataDir.toString())
           .put("database", config.getJsonObject("store").getString("database"));
       c.getJsonObject("auth").mergeIn(config.getJsonObject("auth"));
+      if (config.containsKey("webPush")) {
+        c.put("webPush", config.getJsonObject("webPush").copy());
+      }
     });
   }
 

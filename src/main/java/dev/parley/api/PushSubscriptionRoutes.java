@@ -1,0 +1,96 @@
+package dev.parley.api;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import dev.parley.webpush.EndpointGuard;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+
+/**
+ * {@code /api/push-subscriptions}: the signed-in user's devices that receive Web Push while no
+ * Parley tab is open there, and the server's VAPID public key they subscribe with. The body of a
+ * subscription is what the browser's {@code PushSubscription.toJSON()} gives.
+ */
+final class PushSubscriptionRoutes {
+  private final Bus bus;
+  private final EndpointGuard guard;
+  private final boolean enabled;
+
+  PushSubscriptionRoutes(Bus bus, ParleyConfig.WebPush settings) {
+    this.bus = bus;
+    this.guard = new EndpointGuard(settings.allowPrivateEndpoints());
+    this.enabled = settings.enabled();
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.get("/api/push-subscriptions/key").handler(authn).handler(Http.guarded(this::key));
+    router.get("/api/push-subscriptions").handler(authn).handler(Http.guarded(this::list));
+    router.post("/api/push-subscriptions").handler(authn).handler(Http.guarded(this::subscribe));
+    router.delete("/api/push-subscriptions/:id").handler(authn).handler(Http.guarded(this::unsubscribe));
+  }
+
+  /** {@code GET /api/push-subscriptions/key} → {@code {publicKey}}: the browser's {@code applicationServerKey}. */
+  private void key(RoutingContext ctx) {
+    requireEnabled();
+    Http.ok(ctx, bus.request(Address.PUSH_VAPID, new JsonObject())
+        .map(keys -> new JsonObject().put("publicKey", keys.getString("publicKey"))));
+  }
+
+  private void list(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.PUSH_SUBSCRIPTIONS, new JsonObject().put("userId", Http.userId(ctx))));
+  }
+
+  /** {@code POST {endpoint, keys: {p256dh, auth}, expirationTime?}} → 201 (new) or 200 (known) {@code {subscription}}. */
+  private void subscribe(RoutingContext ctx) {
+    requireEnabled();
+    JsonObject body = Http.body(ctx);
+    String endpoint = Json.requiredString(body, "endpoint");
+    guard.check(endpoint);
+    if (!(body.getValue("keys") instanceof JsonObject keys)) {
+      throw Failure.invalid("keys", "keys must be an object with p256dh and auth");
+    }
+    String p256dh = Json.requiredString(keys, "p256dh");
+    String auth = Json.requiredString(keys, "auth");
+    byte[] point = base64url(p256dh, "keys.p256dh");
+    if (point.length != 65 || point[0] != 4) {
+      throw Failure.invalid("keys.p256dh", "keys.p256dh must be an uncompressed P-256 point (65 bytes), base64url");
+    }
+    if (base64url(auth, "keys.auth").length != 16) {
+      throw Failure.invalid("keys.auth", "keys.auth must be 16 bytes, base64url");
+    }
+    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx)).put("endpoint", endpoint)
+        .put("p256dh", p256dh).put("auth", auth);
+    bus.request(Address.PUSH_SUBSCRIBE, cmd).onComplete(ar -> {
+      boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
+      Http.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+    });
+  }
+
+  /** {@code DELETE /api/push-subscriptions/{id}} → 204; 404 unless it is the caller's. */
+  private void unsubscribe(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.PUSH_UNSUBSCRIBE,
+        new JsonObject().put("userId", Http.userId(ctx)).put("id", ctx.pathParam("id"))));
+  }
+
+  private void requireEnabled() {
+    if (!enabled) {
+      throw new Failure(ErrorCode.NOT_FOUND, "Web Push is off on this server");
+    }
+  }
+
+  private static byte[] base64url(String value, String field) {
+    try {
+      return Base64.getUrlDecoder().decode(value.replace("=", ""));
+    } catch (IllegalArgumentException e) {
+      throw Failure.invalid(field, field + " must be base64url");
+    }
+  }
+}
