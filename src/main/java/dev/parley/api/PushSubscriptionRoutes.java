@@ -6,7 +6,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
-import dev.parley.webpush.EndpointGuard;
+import dev.parley.http.EndpointGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package dev.parley.webpush;
 import com.interaso.webpush.WebPush;
 import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
+import dev.parley.http.EndpointGuard;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

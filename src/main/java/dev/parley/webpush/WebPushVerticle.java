@@ -3,6 +3,7 @@ package dev.parley.webpush;
 import com.interaso.webpush.VapidKeys;
 import com.interaso.webpush.WebPush;
 import dev.parley.config.ParleyConfig;
+import dev.parley.http.EndpointGuard;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.Meters;

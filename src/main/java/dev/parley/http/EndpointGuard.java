@@ -1,4 +1,4 @@
-package dev.parley.webpush;
+package dev.parley.http;
 
 import dev.parley.shared.Failure;
 import java.net.Inet4Address;
@@ -48,7 +48,7 @@ public final class EndpointGuard {
     if (host == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       throw Failure.invalid("endpoint", "endpoint must name a host, without user info or fragment");
     }
-    if (!allowPrivate && (isLiteral(host) && !isPublic(literal(host)) || isLocalName(host))) {
+    if (!allowPrivate && (isLiteral(host) ? !isPublic(literal(host)) : isLocalName(host))) {
       throw Failure.invalid("endpoint", "endpoint must be a public address");
     }
     return uri;
