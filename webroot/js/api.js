@@ -232,6 +232,9 @@ export const searchMessages = async (q, conversationId) =>
 export const createShare = async (id, body) => (await post(convPath(id, '/shares'), body)).share;
 export const listShares = async (id) => (await get(convPath(id, '/shares')))?.shares || [];
 export const revokeShare = (token) => del(`api/shares/${enc(token)}`);
+export const pushKey = async () => (await get('api/push-subscriptions/key')).publicKey;
+export const addPushSubscription = async (subscription) => (await post('api/push-subscriptions', subscription)).subscription;
+export const removePushSubscription = (id) => del(`api/push-subscriptions/${enc(id)}`);
 
 /**
  * The public page of a share, under this client's own base (so also under a proxy sub-path).

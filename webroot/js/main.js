@@ -168,6 +168,7 @@ document.getElementById('btn-new-direct').addEventListener('click', () => dialog
 document.getElementById('btn-new-group').addEventListener('click', () => dialogs.openNewGroup(openConversation));
 document.getElementById('btn-search').addEventListener('click', () => dialogs.openSearch({ onResult: jumpToResult }));
 document.getElementById('btn-logout').addEventListener('click', async () => {
+  await notify.forgetDevice();
   await api.logout();
   signOut();
 });

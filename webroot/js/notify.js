@@ -8,12 +8,18 @@
 // default, or nothing), muted conversations never, and nothing fires for your
 // own messages (sent from another device) or for the conversation you are
 // looking at.
+//
+// Once notifications are allowed, the device also subscribes to Web Push, so
+// the service worker (sw.js) shows the same notifications while no tab is
+// open; the server decides who is pushed, by the same rules.
 
 import * as store from './store.js';
+import * as api from './api.js';
 
 const { state } = store;
 const BASE_TITLE = 'Parley';
 const DISMISSED = 'parley.notify.dismissed';
+const DEVICE = 'parley.push.device'; // {userId, id}: this device's subscription on the server
 let prompt = null;
 let faviconLink = null;
 let lastTotal = -1;
@@ -24,6 +30,7 @@ export function init() {
   if (wired) {
     updateUnread();
     updatePrompt();
+    subscribeDevice();
     return;
   }
   wired = true;
@@ -34,6 +41,7 @@ export function init() {
   prompt?.querySelector('[data-testid="notify-dismiss"]')?.addEventListener('click', dismiss);
   updateUnread();
   updatePrompt();
+  subscribeDevice();
 }
 
 /** Signed out: no count, no prompt. */
@@ -60,6 +68,55 @@ async function enable() {
     await Notification.requestPermission();
   } finally {
     updatePrompt();
+  }
+  await subscribeDevice();
+}
+
+// ---- Web Push -------------------------------------------------------------------------
+
+const fromBase64url = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+function sameKey(buffer, key) {
+  if (!buffer) return false;
+  const a = new Uint8Array(buffer);
+  const b = fromBase64url(key);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * With permission granted, subscribes this device with the browser's push service (again if
+ * the server's key changed) and gives the subscription to the server. Run at every start, so a
+ * subscription the browser renewed reaches the server. Without a service worker or Push API
+ * (some browsers, plain http) there is nothing to do: the open tab still notifies.
+ */
+async function subscribeDevice() {
+  if (!supported() || Notification.permission !== 'granted' || !('serviceWorker' in navigator) || !('PushManager' in window)) return;
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    const key = await api.pushKey();
+    let subscription = await registration.pushManager.getSubscription();
+    if (subscription && !sameKey(subscription.options?.applicationServerKey, key)) {
+      await subscription.unsubscribe();
+      subscription = null;
+    }
+    subscription ||= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(key) });
+    const saved = await api.addPushSubscription(subscription.toJSON());
+    if (state.me) localStorage.setItem(DEVICE, JSON.stringify({ userId: state.me.id, id: saved.id }));
+  } catch (e) {
+    // No push service reachable, or Web Push off on the server: the open tab still notifies.
+    console.info('Web Push not available:', e.message || e);
+  }
+}
+
+/** Before signing out: this device stops receiving the user's pushes. */
+export async function forgetDevice() {
+  const saved = JSON.parse(localStorage.getItem(DEVICE) || 'null');
+  localStorage.removeItem(DEVICE);
+  if (!saved) return;
+  try {
+    await api.removePushSubscription(saved.id);
+  } catch {
+    // Gone already, or the server unreachable: it removes the subscription when the push service drops it.
   }
 }
 
