@@ -85,6 +85,9 @@ class InstallableBrowserTest extends BrowserTestBase {
     Map<String, Object> chromium = alice.driver.executeCdpCommand("Page.getAppManifest", Map.of());
     assertEquals(href, chromium.get("url"));
     assertEquals(List.of(), chromium.get("errors"));
+    // Chromium would offer to install it: a suitable icon, a start URL in scope, a standalone display.
+    assertEquals(Map.of("installabilityErrors", List.of()),
+        alice.driver.executeCdpCommand("Page.getInstallabilityErrors", Map.of()));
   }
 
   @Test
