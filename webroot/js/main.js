@@ -1,5 +1,6 @@
 // Entry point: session start/stop, hash routing (#/c/<id>), the one-pane /
-// two-pane layout, the connection banner, and wiring between the views.
+// two-pane layout, the connection banner, wiring between the views, and the
+// service worker that makes the client installable and open offline.
 
 import * as api from './api.js';
 import * as store from './store.js';
@@ -13,41 +14,85 @@ import { openMembers } from './views/members.js';
 import { openShare } from './views/share.js';
 import * as media from './media.js';
 import * as notify from './notify.js';
+import * as outbox from './outbox.js';
+import * as snapshot from './snapshot.js';
 
 const { state } = store;
 const appEl = document.getElementById('app');
 const banner = document.getElementById('connection-banner');
 const wide = window.matchMedia('(min-width: 768px)');
 let signedIn = false;
+let showingSnapshot = false; // the app shows the last state this browser saw, not yet the server's
 let pendingJump = null;
 
 // ---- session -----------------------------------------------------------------------
 
 async function boot() {
-  if (!api.hasRefreshToken()) { auth.show(); return; }
+  if (!api.hasRefreshToken()) { snapshot.forget(); auth.show(); return; }
   for (let attempt = 0; ; attempt++) {
     try {
       await enterApp(await api.resume());
       return;
     } catch (e) {
-      if (e.status !== 0) { auth.show(); return; }
-      // Server unreachable: keep the stored session and try again shortly.
-      showBanner('Cannot reach the server. Retrying…');
-      await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** attempt)));
+      if (e.status !== 0) { endSession(); return; }
+      // Server unreachable: keep the stored session, show what we had, and try again shortly.
+      if (!signedIn) showSnapshot();
+      showBanner(showingSnapshot ? 'Connecting…' : 'Cannot reach the server. Retrying…');
+      await pause(Math.min(30000, 1000 * 2 ** attempt));
+      // Signed out from the snapshot meanwhile, or signed in again by hand: nothing left to resume.
+      if (!api.hasRefreshToken() || (signedIn && !showingSnapshot)) return;
     }
   }
 }
 
+/** The stored session is no good any more (signed out elsewhere, say): back to the sign-in. */
+function endSession() {
+  if (signedIn) { signOut('Your session has ended. Please sign in again.'); return; }
+  snapshot.forget();
+  auth.show();
+}
+
+/** Waits ms, or less if the browser says the network is back. */
+function pause(ms) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); window.removeEventListener('online', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+  });
+}
+
+/** Offline at boot: the app with the last state this browser saw, until the server answers. */
+function showSnapshot() {
+  if (!snapshot.restore()) return;
+  showingSnapshot = true;
+  signedIn = true;
+  auth.hide();
+  appEl.hidden = false;
+  snapshot.keep();
+  route();
+}
+
 async function enterApp(user) {
+  const fromSnapshot = showingSnapshot;
+  showingSnapshot = false;
+  // The snapshot was someone else's (a session that ended without this tab): none of it stays.
+  if (fromSnapshot && state.me?.id !== user.id) store.reset();
   signedIn = true;
   auth.hide();
   appEl.hidden = false;
   renderMe(user);
+  snapshot.keep();
   try {
     await sync.startSession(user, {
       onSignedOut: () => signOut('Your session has ended. Please sign in again.'),
       onOpenConversation: (id) => openConversation(id),
     });
+    if (fromSnapshot) {
+      // What the snapshot showed may be old: the server's messages replace it, and
+      // what was written meanwhile goes out now.
+      await sync.reloadHistory();
+      outbox.retryStalled();
+    }
   } catch (e) {
     if (e.status === 401) return; // api already signalled signedOut
     toast(e.message || 'Could not load your conversations', 'error');
@@ -59,6 +104,8 @@ async function enterApp(user) {
 function signOut(message) {
   if (!signedIn) return;
   signedIn = false;
+  showingSnapshot = false;
+  snapshot.forget();
   sync.stopSession();
   notify.reset();
   dialogs.closeDialog();
@@ -150,6 +197,17 @@ function showBanner(text) {
 }
 function hideBanner() { banner.hidden = true; }
 
+// ---- service worker -------------------------------------------------------------------
+
+/**
+ * Relative, so under a proxy sub-path (/chat/) the worker's scope is that folder. It keeps the
+ * app shell for offline loads (see sw.js); without one (no secure context) the app still works.
+ */
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('service worker not registered', e));
+}
+
 // ---- wiring -----------------------------------------------------------------------------
 
 auth.init({ onSignedIn: (user) => enterApp(user) });
@@ -180,4 +238,5 @@ store.on('conversations', () => {
   if (signedIn && id && state.openId === id && !state.conversations.has(id)) location.hash = '#/';
 });
 
+registerServiceWorker();
 boot();

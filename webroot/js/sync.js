@@ -154,11 +154,16 @@ export async function refreshConversation(id, hint) {
 async function resync() {
   try {
     await loadConversations();
-    for (const [id, c] of state.chats) if (id !== state.openId) c.loaded = false;
-    if (state.openId && state.conversations.has(state.openId)) await loadNewest(state.openId);
+    await reloadHistory();
   } catch (e) {
     console.warn('resync failed', e);
   }
+}
+
+/** The loaded messages may be stale: the open conversation's are loaded again now, the others when opened. */
+export async function reloadHistory() {
+  for (const [id, c] of state.chats) if (id !== state.openId) c.loaded = false;
+  if (state.openId && state.conversations.has(state.openId)) await loadNewest(state.openId);
 }
 
 /**

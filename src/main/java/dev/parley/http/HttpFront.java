@@ -30,10 +30,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * 405, 413 and anything unexpected, and the browser client from {@code webroot/}.
  */
 public final class HttpFront implements Shareable {
-  /** Content-Security-Policy for everything served: no inline script, no foreign origin. */
+  /**
+   * Content-Security-Policy for everything served: no inline script, no foreign origin. The web
+   * app manifest and the service worker (which makes the client installable) come from the origin.
+   */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
-      + " media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none';"
-      + " form-action 'self'";
+      + " media-src 'self' blob:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none';"
+      + " base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+
+  /** Vert.x's table of content types has no entry for the web app manifest. */
+  private static final String MANIFEST_TYPE = "application/manifest+json";
 
   private static final String FRONTS = "parley.http.front";
 
@@ -66,6 +72,10 @@ public final class HttpFront implements Shareable {
         .handler(ctx -> {
           // Revalidate the client on every load: its file names do not change between releases.
           ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+          if (ctx.normalizedPath().endsWith(".webmanifest")) {
+            // The static handler keeps a type it has none of its own for.
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, MANIFEST_TYPE);
+          }
           ctx.next();
         })
         .handler(staticFiles(config.http().webroot()));

@@ -8,10 +8,14 @@ import dev.parley.support.Browser;
 import dev.parley.support.NetProxy;
 import dev.parley.support.TestNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Behind a reverse proxy that mounts Parley at /chat/: every URL the client uses is relative. */
+/**
+ * Behind a reverse proxy that mounts Parley at /chat/: every URL the client uses is relative, the
+ * installed app's included (its manifest, its service worker's scope and what that worker caches).
+ */
 class SubPathBrowserTest extends BrowserTestBase {
   @BeforeAll
   static void start() {
@@ -48,6 +52,31 @@ class SubPathBrowserTest extends BrowserTestBase {
       List<String> requests = proxy.requests();
       assertTrue(requests.stream().anyMatch(r -> r.startsWith("GET /chat/api/ws?")), "live over the proxy: " + requests);
       for (String request : requests) {
+        assertTrue(request.split(" ")[1].startsWith("/chat/"), "outside the sub-path: " + request);
+      }
+    }
+  }
+
+  @Test
+  void theInstalledAppStaysInsideTheSubPath() {
+    try (NetProxy proxy = NetProxy.start(api.vertx, node.port()).mountAt("/chat")) {
+      String app = "http://127.0.0.1:" + proxy.port() + "/chat/";
+      Browser alice = browser(Browser.Size.PHONE, app);
+      assertEquals(app, alice.waitForServiceWorker(), "the service worker's scope is the sub-path");
+      alice.driver.navigate().refresh();
+      alice.find("login-form");
+      assertEquals(app + "sw.js", alice.js("return navigator.serviceWorker.controller?.scriptURL ?? null"));
+
+      Map<String, Object> manifest = alice.driver.executeCdpCommand("Page.getAppManifest", Map.of());
+      assertEquals(app + "manifest.webmanifest", manifest.get("url"));
+      assertEquals(List.of(), manifest.get("errors"));
+      List<String> cached = alice.js("return caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+          + ".then(c => c.keys())))).then(lists => lists.flat().map(r => r.url))");
+      assertTrue(cached.contains(app) && cached.contains(app + "js/main.js"), "the shell under the sub-path: " + cached);
+      for (String url : cached) {
+        assertTrue(url.startsWith(app), "cached outside the sub-path: " + url);
+      }
+      for (String request : proxy.requests()) {
         assertTrue(request.split(" ")[1].startsWith("/chat/"), "outside the sub-path: " + request);
       }
     }

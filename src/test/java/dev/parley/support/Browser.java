@@ -250,6 +250,12 @@ public final class Browser implements AutoCloseable {
         "offline", offline, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
   }
 
+  /** Waits until a service worker controls the page, and returns the scope it was registered for. */
+  public String waitForServiceWorker() {
+    return waitFor("a service worker controlling the page", d -> js("return navigator.serviceWorker.controller"
+        + " ? navigator.serviceWorker.getRegistration().then(r => r.scope) : null"));
+  }
+
   /** The page's console since the last call ("LEVEL message" lines). */
   public List<String> console() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
