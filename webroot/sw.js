@@ -3,8 +3,8 @@
 // folder the app is served from (/ or a proxy sub-path such as /chat/), and
 // every URL here is relative to that folder.
 //
-// Sections: app shell (below). Each section adds its own event listeners, so
-// another one (Web Push, say) goes in a section of its own after it.
+// Sections: app shell, then Web Push. Each section adds its own event
+// listeners.
 
 // ---- app shell ----------------------------------------------------------------
 //
@@ -106,4 +106,55 @@ async function fromShell(event, key) {
   // Offline, the update fails: the cached copy stays, and the next load tries again.
   event.waitUntil(fresh.catch(() => undefined));
   return cached;
+}
+
+// ---- Web Push -----------------------------------------------------------------
+//
+// The server pushes a message to this device while no Parley tab is open here,
+// or when it stayed unread (docs/api.md, "Web Push"): {type: 'message',
+// conversationId, messageId, seq, senderId, title, body}, already decided by the
+// member's notification level and mutes. It is shown as the open tab would show
+// it, one notification per conversation (the newest replaces the one before).
+// A Parley tab in front of the user already shows the message: then nothing is.
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(event.data));
+});
+
+async function showPush(data) {
+  let message = null;
+  try {
+    message = data ? data.json() : null;
+  } catch {
+    // Not ours, or garbled: nothing to show.
+  }
+  if (!message || message.type !== 'message') return;
+  const windows = await self.clients.matchAll({ type: 'window' });
+  if (windows.some((w) => w.focused && w.visibilityState === 'visible')) return;
+  // Text only: the system shows title and body as text, never as markup.
+  await self.registration.showNotification(String(message.title || 'Parley'), {
+    body: String(message.body || ''),
+    tag: message.conversationId,
+    renotify: true,
+    icon: scoped('icons/icon-192.png'),
+    badge: scoped('icons/icon-192.png'),
+    data: { conversationId: message.conversationId },
+  });
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(openConversation(event.notification.data?.conversationId));
+});
+
+/** Focuses a Parley window on the conversation, or opens one there. */
+async function openConversation(conversationId) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((w) => w.url.startsWith(PAGE_URL));
+  if (open) {
+    await open.focus();
+    if (conversationId) open.postMessage({ type: 'open-conversation', conversationId });
+    return;
+  }
+  await self.clients.openWindow(conversationId ? `${PAGE_URL}#/c/${encodeURIComponent(conversationId)}` : PAGE_URL);
 }

@@ -206,6 +206,10 @@ function hideBanner() { banner.hidden = true; }
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('service worker not registered', e));
+  // A click on a pushed notification while this window is open: go to its conversation.
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data?.type === 'open-conversation' && signedIn) openConversation(event.data.conversationId);
+  });
 }
 
 // ---- wiring -----------------------------------------------------------------------------

@@ -66,6 +66,7 @@ class WebPushBrowserTest extends BrowserTestBase {
     Browser browser = browser(Browser.Size.DESKTOP);
     browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
         Map.of("source", PUSH_MANAGER.formatted(device.subscription().encode())));
+    browser.driver.navigate().refresh(); // the page opened before the script was added
     browser.signIn(alice.username(), "correct horse");
     assertEquals(true, browser.js("return navigator.serviceWorker.ready.then(r => !!r.active)"));
 
