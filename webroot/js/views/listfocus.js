@@ -7,8 +7,12 @@
 
 import { setInsideTabbable } from './message.js';
 
-/** Wide screen with a mouse: a message's actions are its floating toolbar; elsewhere the action sheet. */
-export const desktopActions = window.matchMedia('(min-width: 768px) and (hover: hover) and (pointer: fine)');
+/**
+ * A wide screen with a mouse (or only a keyboard): a message's actions are its
+ * floating toolbar. A phone or a touch screen gets the action sheet. Same
+ * query as app.css.
+ */
+export const desktopActions = window.matchMedia('(min-width: 768px) and (pointer: fine), (min-width: 768px) and (pointer: none)');
 const LONG_PRESS_MS = 500;
 const MOVE_TOLERANCE_PX = 10;
 
