@@ -197,6 +197,7 @@ function render() {
   }];
   let prev = null;
   let day = null;
+  const dividerSeq = firstUnreadSeq(c);
   for (const m of [...c.messages, ...c.pending]) {
     const dk = dayKey(m.createdAt);
     if (dk !== day) {
@@ -208,7 +209,7 @@ function render() {
     const showSender = !prev || prev.senderId !== m.senderId || prev.type === 'system'
       || Date.parse(m.createdAt) - Date.parse(prev.createdAt) > 5 * 60000;
     const ctx = { conv, chat: c, showSender, ...handlers };
-    if (m.seq === firstUnreadSeq(c)) {
+    if (m.seq === dividerSeq) {
       items.push({ key: 'unread', sig: '', build: () => h('div', { class: 'unread-divider', role: 'separator', testid: 'unread-divider' }, h('span', {}, 'New messages')) });
     }
     const key = m.pending ? `p-${m.clientId}` : `m-${m.id}`;
