@@ -57,6 +57,7 @@ export function stopSession() {
   push = null;
   wasDisconnected = false;
   clearTimeout(readTimer);
+  visible = { id: null, seq: 0 };
   for (const c of state.chats.values()) for (const t of c.typing.values()) clearTimeout(t);
   store.reset();
 }
