@@ -2,7 +2,7 @@
 // by reconciling a keyed list, so an unchanged message keeps its element
 // (focus, selection and scroll position survive live updates).
 
-import { h, clear, avatar, dayKey, formatDay, formatTime, toast } from '../dom.js';
+import { h, clear, avatar, dayKey, formatDay, formatTime, toast, debounce } from '../dom.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
 import * as outbox from '../outbox.js';
@@ -46,6 +46,7 @@ export function init({ onBack, onMembers, onSearch, onShare }) {
   els['jump-latest'].addEventListener('click', () => { scrollBottom(); showJumpLatest(false); });
   els.messages.addEventListener('scroll', onScroll, { passive: true });
   listFocus.attach(els.messages, { onOpen: openActions });
+  els.messages.addEventListener('scroll', debounce(listFocus.followView, 150), { passive: true });
   watchReading();
 
   store.on('messages', ({ convId, kind, message }) => {
@@ -106,6 +107,7 @@ function placeReader() {
     showJumpLatest(farFromBottom());
   }
   placed = true;
+  listFocus.followView();
   reportVisible();
 }
 

@@ -52,6 +52,21 @@ export function afterRender({ hadFocus }) {
   if (hadFocus && !list.contains(document.activeElement)) current.focus({ preventScroll: true });
 }
 
+/**
+ * While the focus is elsewhere, the Tab stop follows the scrolling: Tab
+ * lands on the newest message in view, not on one far away (which would
+ * scroll the reader off their place).
+ */
+export function followView() {
+  if (list.contains(document.activeElement)) return;
+  const box = list.getBoundingClientRect();
+  const inView = messages().filter((m) => {
+    const r = m.getBoundingClientRect();
+    return r.top >= box.top && r.bottom <= box.bottom;
+  });
+  if (inView.length) makeCurrent(inView[inView.length - 1]);
+}
+
 function makeCurrent(el) {
   if (el.dataset.key === currentKey && el.tabIndex === 0) return;
   for (const m of list.querySelectorAll(':scope > [data-testid="message"][tabindex="0"]')) m.tabIndex = -1;

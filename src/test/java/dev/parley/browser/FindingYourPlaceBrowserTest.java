@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * Finding one's place in a long conversation: opening at the first unread message under a "New
@@ -63,6 +65,17 @@ class FindingYourPlaceBrowserTest extends BrowserTestBase {
     assertEquals("New messages", place.get("divider"));
     assertTrue(((Number) place.get("fromBottom")).doubleValue() > 500, "not at the end: " + place);
     assertEquals(1L, (Long) a.js("return document.querySelectorAll('[data-testid=\"unread-divider\"]').length"));
+
+    // Tab into the list lands on a message in view: the reader keeps their place.
+    a.js("document.querySelector('[data-testid=\"share\"]').focus()");
+    new Actions(a.driver).sendKeys(Keys.TAB).perform();
+    Map<String, Object> focused = a.js("const l = document.getElementById('messages'), m = document.activeElement;"
+        + " const lr = l.getBoundingClientRect(), r = m.getBoundingClientRect();"
+        + " return {message: m.dataset.testid === 'message', inView: r.top >= lr.top && r.bottom <= lr.bottom,"
+        + " fromBottom: l.scrollHeight - l.scrollTop - l.clientHeight}");
+    assertEquals(Boolean.TRUE, focused.get("message"), "focus on a message: " + focused);
+    assertEquals(Boolean.TRUE, focused.get("inView"), "a message in view: " + focused);
+    assertTrue(((Number) focused.get("fromBottom")).doubleValue() > 500, "still at the unread messages: " + focused);
   }
 
   @Test
