@@ -46,9 +46,8 @@ export function reset() { currentKey = null; }
 export function afterRender({ hadFocus }) {
   const all = messages();
   const current = all.find((m) => m.dataset.key === currentKey) || all[all.length - 1];
-  for (const m of all) m.tabIndex = m === current ? 0 : -1;
   if (!current) return;
-  currentKey = current.dataset.key;
+  makeCurrent(current);
   if (hadFocus && !list.contains(document.activeElement)) current.focus({ preventScroll: true });
 }
 
