@@ -221,7 +221,7 @@ chat.init({
   onBack: back,
   onMembers: (id) => openMembers(id, { onLeft: () => { location.hash = '#/'; toast('You left the group'); } }),
   onSearch: (id) => dialogs.openSearch({ conversationId: id, onResult: jumpToResult }),
-  onShare: (id) => openShare(id),
+  onShare: (id, options) => openShare(id, options),
 });
 
 function jumpToResult(m) { openConversation(m.conversationId, { messageId: m.id, seq: m.seq }); }

@@ -57,6 +57,7 @@ export function stopSession() {
   push = null;
   wasDisconnected = false;
   clearTimeout(readTimer);
+  visible = { id: null, seq: 0 };
   for (const c of state.chats.values()) for (const t of c.typing.values()) clearTimeout(t);
   store.reset();
 }
@@ -254,6 +255,14 @@ function inView(convId) {
 }
 
 let readTimer = 0;
+let visible = { id: null, seq: 0 }; // the newest message of the open conversation in view
+
+/** The chat view saw messages up to seq come into view: they are read once the pane is in front. */
+export function readUpTo(id, seq) {
+  visible = { id, seq };
+  markReadSoon();
+}
+
 export function markReadSoon() {
   clearTimeout(readTimer);
   readTimer = setTimeout(markReadNow, 250);
@@ -262,16 +271,22 @@ export function markReadSoon() {
 async function markReadNow() {
   const id = state.openId;
   const conv = state.conversations.get(id);
-  if (!conv || !inView(id)) return;
-  const c = store.chat(id);
-  const seq = Math.max(conv.lastSeq || 0, store.maxSeq(c));
-  if (!seq || (seq <= (conv.lastReadSeq || 0) && !conv.unread)) return;
-  store.patchConversation(id, { lastReadSeq: seq, unread: 0 });
+  if (!conv || !inView(id) || visible.id !== id) return;
+  const seq = visible.seq;
+  if (!seq || seq <= (conv.lastReadSeq || 0)) return;
+  store.patchConversation(id, { lastReadSeq: seq, unread: unreadAfter(id, seq) });
   try {
     await api.markRead(id, seq);
     // The badge follows the server's count, not our guess.
     await refreshConversation(id);
   } catch { /* next visibility change tries again */ }
+}
+
+/** Our guess at the unread count once read up to seq (the server's answer follows). */
+function unreadAfter(id, seq) {
+  const conv = state.conversations.get(id);
+  if (seq >= (conv.lastSeq || 0)) return 0;
+  return store.chat(id).messages.filter((m) => m.seq > seq && m.senderId !== state.me?.id && m.type !== 'system').length;
 }
 
 const deliveredTimers = new Map();

@@ -2,7 +2,7 @@
 // by reconciling a keyed list, so an unchanged message keeps its element
 // (focus, selection and scroll position survive live updates).
 
-import { h, clear, avatar, dayKey, formatDay, formatTime, toast } from '../dom.js';
+import { h, clear, avatar, dayKey, formatDay, formatTime, toast, debounce } from '../dom.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
 import * as outbox from '../outbox.js';
@@ -10,6 +10,8 @@ import * as api from '../api.js';
 import { renderMessage, signature, previewText } from './message.js';
 import * as composer from './composer.js';
 import { openDialog } from './dialogs.js';
+import { openActionSheet, openReactionPicker, copyMessageText } from './actions.js';
+import * as listFocus from './listfocus.js';
 
 const { state } = store;
 const els = {};
@@ -17,9 +19,14 @@ let currentId = null;
 let queued = false;
 let scrollToEnd = false;
 let pinned = true; // the history is scrolled to its end (new content keeps it there)
+let unreadFrom = null; // seq of the first message unread when the conversation was opened: the divider goes above it
+let placed = false; // the opened conversation is at its first unread message (or its end): reading may count
+let shareFrom = () => {};
+const shown = new Map(); // key of a rendered message → the message
 const mine = (id) => id === currentId;
 
 export function init({ onBack, onMembers, onSearch, onShare }) {
+  shareFrom = (msg) => onShare(currentId, { fromSeq: msg.seq });
   for (const id of ['chat-view', 'chat-empty', 'chat-title', 'chat-subtitle', 'chat-avatar', 'messages',
     'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'btn-share', 'announcer']) {
     els[id] = document.getElementById(id);
@@ -36,8 +43,11 @@ export function init({ onBack, onMembers, onSearch, onShare }) {
   });
   // An image that loads after the render grows its message: stay at the bottom if we were there.
   els.messages.addEventListener('load', () => { if (pinned) scrollBottom(); }, true);
-  els['jump-latest'].addEventListener('click', () => { scrollBottom(); els['jump-latest'].hidden = true; });
+  els['jump-latest'].addEventListener('click', () => { scrollBottom(); showJumpLatest(false); });
   els.messages.addEventListener('scroll', onScroll, { passive: true });
+  listFocus.attach(els.messages, { onOpen: openActions });
+  els.messages.addEventListener('scroll', debounce(listFocus.followView, 150), { passive: true });
+  watchReading();
 
   store.on('messages', ({ convId, kind, message }) => {
     if (!mine(convId)) return;
@@ -62,9 +72,12 @@ export const openId = () => currentId;
 export async function show(convId) {
   if (currentId !== convId) {
     currentId = convId;
-    scrollToEnd = true;
-    clear(els.messages);
-    els['jump-latest'].hidden = true;
+    const conv = state.conversations.get(convId);
+    unreadFrom = conv?.unread ? (conv.lastReadSeq || 0) + 1 : null;
+    placed = false;
+    scrollToEnd = !unreadFrom;
+    forgetRendered();
+    showJumpLatest(false);
     composer.setConversation(convId);
   }
   els['chat-empty'].hidden = true;
@@ -74,10 +87,28 @@ export async function show(convId) {
   render();
   try {
     await sync.openConversation(convId);
+    // Page back to the first unread message, so the reader starts there.
+    if (unreadFrom && currentId === convId) await sync.ensureLoaded(convId, unreadFrom);
   } catch (e) {
     if (currentId === convId) toast(e.message || 'Could not load messages', 'error');
   }
-  if (currentId === convId) { render(); fillViewport(); }
+  if (currentId !== convId) return;
+  render();
+  if (!placed) placeReader();
+  fillViewport();
+}
+
+/** Open at the "New messages" divider when there is one, else at the end (render already did that). */
+function placeReader() {
+  const divider = els.messages.querySelector(':scope > .unread-divider');
+  if (divider) {
+    els.messages.scrollTop = divider.offsetTop - 8;
+    pinned = atBottom();
+    showJumpLatest(farFromBottom());
+  }
+  placed = true;
+  listFocus.followView();
+  reportVisible();
 }
 
 export function forgetDrafts() { composer.clearDrafts(); }
@@ -118,7 +149,15 @@ function renderTyping() {
 function announce(msg) {
   if (!msg || msg.senderId === state.me?.id) return;
   els.announcer.textContent = msg.type === 'system' ? previewText(msg) : `${store.displayName(msg.senderId)}: ${previewText(msg)}`;
-  if (!atBottom()) els['jump-latest'].hidden = false;
+  if (!atBottom()) showJumpLatest(true, 'New messages');
+}
+
+/** The "jump to latest" button: shown while far up, saying so when something new came in meanwhile. */
+function showJumpLatest(show, label = 'Latest') {
+  const button = els['jump-latest'];
+  if (show && !button.hidden && label === 'Latest') return; // keep "New messages" until it is used
+  button.hidden = !show;
+  button.replaceChildren(h('span', { 'aria-hidden': 'true' }, '↓ '), label);
 }
 
 // ---- rendering ------------------------------------------------------------------
@@ -133,7 +172,11 @@ const handlers = {
   onReply: (msg) => composer.setReply(msg),
   onRecall: (msg) => recall(msg),
   onReact: (msg, emoji, add) => react(msg, emoji, add),
-  onEdit: (msg) => openEdit(msg),
+  onPickReaction: (msg) => { focusMessage(msg); openReactionPicker(msg, actionContext()); },
+  onCopy: (msg) => copyMessageText(msg),
+  onShareFrom: (msg) => { focusMessage(msg); shareFrom(msg); },
+  onMore: (msg) => { focusMessage(msg); openActionSheet(msg, actionContext()); },
+  onEdit: (msg) => { focusMessage(msg); openEdit(msg); },
   onRetry: (p) => outbox.retry(p),
   onDiscard: (p) => outbox.discard(p),
   onJump: (target) => jumpToMessage(target.id, target.seq),
@@ -148,12 +191,15 @@ function render() {
     return;
   }
   const anchor = captureScroll();
+  const hadFocus = list.contains(document.activeElement);
+  shown.clear();
   const items = [{
     key: 'top', sig: String(c.hasMore),
     build: () => h('div', { class: 'history-edge' }, c.hasMore ? 'Loading earlier messages…' : 'This is the beginning of the conversation.'),
   }];
   let prev = null;
   let day = null;
+  const dividerSeq = firstUnreadSeq(c);
   for (const m of [...c.messages, ...c.pending]) {
     const dk = dayKey(m.createdAt);
     if (dk !== day) {
@@ -165,10 +211,18 @@ function render() {
     const showSender = !prev || prev.senderId !== m.senderId || prev.type === 'system'
       || Date.parse(m.createdAt) - Date.parse(prev.createdAt) > 5 * 60000;
     const ctx = { conv, chat: c, showSender, ...handlers };
-    items.push({ key: m.pending ? `p-${m.clientId}` : `m-${m.id}`, sig: signature(m, ctx), build: () => renderMessage(m, ctx) });
+    if (m.seq === dividerSeq) {
+      items.push({ key: 'unread', sig: '', build: () => h('div', { class: 'unread-divider', role: 'separator', testid: 'unread-divider' }, h('span', {}, 'New messages')) });
+    }
+    const key = m.pending ? `p-${m.clientId}` : `m-${m.id}`;
+    shown.set(key, m);
+    items.push({ key, sig: signature(m, ctx), build: () => renderMessage(m, ctx) });
     prev = m;
   }
-  reconcile(list, items);
+  const { added, removed } = reconcile(list, items);
+  for (const n of removed) forgetSeen(n);
+  for (const n of added) if (n.dataset.testid === 'message' && n.dataset.seq) reading.observe(n);
+  listFocus.afterRender({ hadFocus });
   if (scrollToEnd || anchor.atBottom) {
     scrollBottom();
     pinned = true;
@@ -180,25 +234,39 @@ function render() {
   }
 }
 
-/** Make `container`'s children match `items` in order, reusing elements whose key and signature match. */
+/**
+ * Make `container`'s children match `items` in order, reusing elements whose
+ * key and signature match. Returns the elements built and those removed.
+ */
 function reconcile(container, items) {
   const old = new Map();
+  const added = [];
   for (const n of container.children) old.set(n.dataset.key, n);
   let cursor = container.firstElementChild;
   for (const item of items) {
     let node = old.get(item.key);
     if (node && node.sig === item.sig) old.delete(item.key);
-    else { node = item.build(); node.dataset.key = item.key; node.sig = item.sig; }
+    else { node = item.build(); node.dataset.key = item.key; node.sig = item.sig; added.push(node); }
     if (node === cursor) cursor = cursor.nextElementSibling;
     else container.insertBefore(node, cursor);
   }
   for (const n of old.values()) n.remove();
+  return { added, removed: [...old.values()] };
 }
 
-const atBottom = () => {
+/** The divider's message: the first one after the read pointer as it was on opening. */
+function firstUnreadSeq(c) {
+  if (!unreadFrom) return null;
+  return c.messages.find((m) => m.seq >= unreadFrom)?.seq ?? null;
+}
+
+const fromBottom = () => {
   const l = els.messages;
-  return l.scrollHeight - l.scrollTop - l.clientHeight < 60;
+  return l.scrollHeight - l.scrollTop - l.clientHeight;
 };
+const atBottom = () => fromBottom() < 60;
+/** More than about a screen above the end: time to offer the way back. */
+const farFromBottom = () => fromBottom() > els.messages.clientHeight;
 
 function scrollBottom() { els.messages.scrollTop = els.messages.scrollHeight; }
 
@@ -217,11 +285,68 @@ function captureScroll() {
 
 async function onScroll() {
   pinned = atBottom();
-  if (pinned) { els['jump-latest'].hidden = true; sync.markReadSoon(); }
+  if (!placed) return;
+  if (pinned) showJumpLatest(false);
+  else if (farFromBottom()) showJumpLatest(true);
   if (els.messages.scrollTop < 200 && currentId) {
     const id = currentId;
     try { await sync.loadOlder(id); } catch { /* retried on the next scroll */ }
   }
+}
+
+// ---- reading: what is in view counts as read ---------------------------------------
+
+let reading = null;
+const seen = new Set(); // rendered messages at least half in view (or filling half the pane)
+
+function watchReading() {
+  reading = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const mostly = e.intersectionRatio >= 0.5 || e.intersectionRect.height >= e.rootBounds.height / 2;
+      if (e.isIntersecting && mostly) seen.add(e.target); else seen.delete(e.target);
+    }
+    reportVisible();
+  }, { root: els.messages, threshold: [0, 0.25, 0.5, 0.75, 1] });
+}
+
+function forgetSeen(node) {
+  reading.unobserve(node);
+  seen.delete(node);
+}
+
+/** Tell sync the newest message in view; it marks read only while the pane is really in front of the user. */
+function reportVisible() {
+  if (!placed || !currentId) return;
+  let newest = 0;
+  for (const n of seen) newest = Math.max(newest, Number(n.dataset.seq) || 0);
+  if (newest) sync.readUpTo(currentId, newest);
+}
+
+/** Another conversation: nothing of the old one stays rendered, observed or focused. */
+function forgetRendered() {
+  clear(els.messages);
+  shown.clear();
+  reading.disconnect();
+  seen.clear();
+  listFocus.reset();
+}
+
+// ---- message actions ------------------------------------------------------------------
+
+const actionContext = () => ({ conv: state.conversations.get(currentId), chat: state.chats.get(currentId), ...handlers });
+
+/** Focus the message first, so a dialog opened from its actions gives the focus back to it. */
+function focusMessage(msg) {
+  const key = msg.pending ? `p-${msg.clientId}` : `m-${msg.id}`;
+  els.messages.querySelector(`:scope > [data-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
+}
+
+/** Enter or a long press on a message: its toolbar on a desktop, the action sheet elsewhere. */
+function openActions(el, { pressed = false } = {}) {
+  const msg = shown.get(el.dataset.key);
+  if (!msg || !el.querySelector('.toolbar')) return;
+  if (listFocus.desktopActions.matches && !pressed) listFocus.openToolbar(el);
+  else handlers.onMore(msg);
 }
 
 /** Keep paging back while the history does not fill the pane (there is nothing to scroll yet). */

@@ -40,6 +40,11 @@ export function canRecall(msg, conv) {
 
 const EDIT_WINDOW_MS = 24 * 3600 * 1000; // the contract: the sender edits within 24 hours
 export const QUICK_REACTION = '👍';
+/**
+ * The reaction picker's choice. The server takes any single emoji (see
+ * Emoji.java); these are the ones people reach for most.
+ */
+export const COMMON_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🎉', '🔥', '👏', '👀', '✅', '👎'];
 
 export function canEdit(msg) {
   return !msg.pending && !msg.recalled && msg.type === 'text' && msg.senderId === store.state.me?.id
@@ -93,27 +98,27 @@ function quoteText(msg, chat) {
 }
 
 /**
- * Build the element. ctx = {conv, chat, showSender, onReply, onRecall,
- * onRetry, onDiscard, onJump}.
+ * Build the element. ctx = {conv, chat, showSender, onReply, onReact, onPickReaction,
+ * onCopy, onEdit, onRecall, onShareFrom, onMore, onRetry, onDiscard, onJump}.
  */
 export function renderMessage(msg, ctx) {
   const me = store.state.me?.id;
   const base = {
-    testid: 'message',
+    testid: 'message', tabindex: '-1',
     dataset: { seq: msg.seq ?? '', type: msg.type, senderId: msg.senderId || '' },
   };
   if (msg.id) base.dataset.messageId = msg.id;
   if (msg.clientId) base.dataset.clientId = msg.clientId;
 
   if (msg.type === 'system') {
-    return h('div', { ...base, class: 'msg system', dataset: { ...base.dataset, state: 'sent' } },
+    return h('article', { ...base, class: 'msg system', dataset: { ...base.dataset, state: 'sent' } },
       h('span', { testid: 'message-text' }, systemText(msg)));
   }
 
   const own = msg.senderId === me;
   const state = msg.pending ? msg.state : 'sent';
   const mentionsMe = (msg.mentions || []).includes(me);
-  const el = h('div', {
+  const el = h('article', {
     ...base,
     class: `msg ${own ? 'own' : 'other'}${msg.recalled ? ' recalled' : ''}${mentionsMe ? ' mentions-me' : ''}`,
     dataset: { ...base.dataset, state },
@@ -148,36 +153,84 @@ export function renderMessage(msg, ctx) {
   if (!msg.recalled && msg.reactions?.length) bubble.appendChild(renderReactions(msg, ctx));
   el.appendChild(bubble);
 
-  const actions = h('div', { class: 'actions' });
-  if (!msg.pending && !msg.recalled) {
-    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'reply', onclick: () => ctx.onReply?.(msg) }, 'Reply'));
+  if (msg.pending && msg.state === 'failed') el.appendChild(renderFailedControls(msg, ctx));
+  else if (!msg.pending && !msg.recalled) {
+    bubble.prepend(renderToolbar(msg, ctx));
+    meta.appendChild(h('button', {
+      type: 'button', class: 'more', testid: 'message-more',
+      'aria-label': 'Message actions', title: 'Message actions', onclick: () => ctx.onMore?.(msg),
+    }, '⋯'));
   }
-  if (!msg.pending && !msg.recalled) {
-    const mine = hasReacted(msg, QUICK_REACTION);
-    actions.appendChild(h('button', {
-      type: 'button', class: 'act', testid: 'react', 'aria-pressed': String(mine),
-      'aria-label': mine ? `Remove your ${QUICK_REACTION}` : `React with ${QUICK_REACTION}`,
-      onclick: () => ctx.onReact?.(msg, QUICK_REACTION, !mine),
-    }, QUICK_REACTION));
-  }
-  if (canEdit(msg)) {
-    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'edit', onclick: () => ctx.onEdit?.(msg) }, 'Edit'));
-  }
-  if (canRecall(msg, ctx.conv)) {
-    const rb = h('button', { type: 'button', class: 'act', testid: 'recall', onclick: () => ctx.onRecall?.(msg) }, 'Recall');
-    // Sender-only rights expire: the chat view removes the button at this time.
-    if (!(isGroup && ['owner', 'admin'].includes(ctx.conv.myRole))) rb.dataset.until = String(recallDeadline(msg));
-    actions.appendChild(rb);
-  }
-  if (msg.pending && msg.state === 'failed') {
-    actions.appendChild(h('button', { type: 'button', class: 'act retry', testid: 'retry', onclick: () => ctx.onRetry?.(msg) }, 'Retry'));
-    actions.appendChild(h('button', { type: 'button', class: 'act', testid: 'discard', onclick: () => ctx.onDiscard?.(msg) }, 'Delete'));
-  }
-  if (actions.childNodes.length) el.appendChild(actions);
+  setInsideTabbable(el, false);
   return el;
 }
 
-const hasReacted = (msg, emoji) => (msg.reactions || [])
+const FOCUSABLE = 'button, a[href], audio, video, input, select, textarea, [tabindex]';
+
+/**
+ * The message list has one Tab stop (the roving focus on its messages):
+ * controls inside a message join the Tab order only while its actions are
+ * open, except the state controls of a failed send, which always are.
+ */
+export function setInsideTabbable(el, tabbable) {
+  for (const c of el.querySelectorAll(FOCUSABLE)) {
+    if (!c.closest('.failed-controls')) c.tabIndex = tabbable ? 0 : -1;
+  }
+}
+
+/**
+ * What can be done with a stored message, in menu order: the floating
+ * toolbar and the phone's action sheet both list these.
+ */
+export function messageActions(msg, ctx) {
+  if (msg.pending || msg.type === 'system') return [];
+  const list = [];
+  if (!msg.recalled) list.push({ id: 'reply', label: 'Reply', run: () => ctx.onReply?.(msg) });
+  if (!msg.recalled && msg.text) list.push({ id: 'copy', label: 'Copy text', run: () => ctx.onCopy?.(msg) });
+  if (canEdit(msg)) list.push({ id: 'edit', label: 'Edit', run: () => ctx.onEdit?.(msg) });
+  if (canRecall(msg, ctx.conv)) list.push({ id: 'recall', label: 'Recall', until: recallExpiry(msg, ctx.conv), run: () => ctx.onRecall?.(msg) });
+  if (!msg.recalled) list.push({ id: 'share-here', label: 'Share from here', run: () => ctx.onShareFrom?.(msg) });
+  return list;
+}
+
+/** When the sender's own recall right runs out (the chat view drops the action then); none for admins. */
+function recallExpiry(msg, conv) {
+  const admin = conv?.type === 'group' && ['owner', 'admin'].includes(conv.myRole);
+  return admin ? null : recallDeadline(msg);
+}
+
+/**
+ * The desktop toolbar: shown over the bubble's corner on hover or keyboard
+ * focus (CSS), out of the Tab order until the message's actions are opened.
+ */
+function renderToolbar(msg, ctx) {
+  const mine = hasReacted(msg, QUICK_REACTION);
+  const bar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Message actions', testid: 'message-toolbar' },
+    h('button', {
+      type: 'button', class: 'act', testid: 'react', 'aria-pressed': String(mine),
+      'aria-label': mine ? `Remove your ${QUICK_REACTION}` : `React with ${QUICK_REACTION}`,
+      onclick: () => ctx.onReact?.(msg, QUICK_REACTION, !mine),
+    }, QUICK_REACTION),
+    h('button', {
+      type: 'button', class: 'act', testid: 'react-more', 'aria-label': 'Choose a reaction',
+      title: 'Choose a reaction', onclick: () => ctx.onPickReaction?.(msg),
+    }, '☺+'));
+  for (const action of messageActions(msg, ctx)) {
+    const b = h('button', { type: 'button', class: 'act', testid: action.id, onclick: action.run }, action.label);
+    if (action.until) b.dataset.until = String(action.until);
+    bar.appendChild(b);
+  }
+  return bar;
+}
+
+/** Retry and Delete of a send that failed: its state, so always on screen. */
+function renderFailedControls(msg, ctx) {
+  return h('div', { class: 'failed-controls' },
+    h('button', { type: 'button', class: 'act retry', testid: 'retry', onclick: () => ctx.onRetry?.(msg) }, 'Retry'),
+    h('button', { type: 'button', class: 'act', testid: 'discard', onclick: () => ctx.onDiscard?.(msg) }, 'Delete'));
+}
+
+export const hasReacted = (msg, emoji) => (msg.reactions || [])
   .some((r) => r.emoji === emoji && (r.userIds || []).includes(store.state.me?.id));
 
 /** The reactions under a message: one toggle per emoji with its count. */

@@ -1,6 +1,7 @@
-// The share dialog: pick a range of the loaded messages and an expiry, get a
-// public read-only link (/s/{token}), copy it; list the conversation's links
-// with their views and revoke them. A server without sharing says so here.
+// The share dialog: pick a range of the loaded messages (by ticking its first
+// and last message) and an expiry, get a public read-only link (/s/{token}),
+// copy it; list the conversation's links by date and first words, with their
+// views, and revoke them. A server without sharing says so here.
 
 import { h, clear, toast, formatTime, formatListStamp } from '../dom.js';
 import * as api from '../api.js';
@@ -13,7 +14,11 @@ const EXPIRY = [
 ];
 const DEFAULT_RANGE = 20; // messages offered by default: the latest ones
 
-export function openShare(convId) {
+/**
+ * options.fromSeq: start the range at this message ("share from here" on a
+ * message); otherwise the latest messages are chosen.
+ */
+export function openShare(convId, options = {}) {
   openDialog('share', 'Share messages', (body) => {
     const c = store.state.chats.get(convId);
     const messages = (c?.messages || []).filter((m) => m.type !== 'system' && !m.recalled);
@@ -22,30 +27,23 @@ export function openShare(convId) {
     const listStatus = h('p', { class: 'hint', 'aria-live': 'polite' }, 'Loading…');
 
     const form = h('form', { class: 'stack', testid: 'share-form' });
+    let range = null;
     if (!messages.length) {
       form.append(h('p', { class: 'hint' }, 'There are no messages to share yet.'));
     } else {
-      const option = (m) => h('option', { value: String(m.seq) }, `${stamp(m.createdAt)} · ${clip(previewText(m, { withSender: true }))}`);
-      const from = h('select', { id: 'share-from', testid: 'share-from' }, messages.map(option));
-      const to = h('select', { id: 'share-to', testid: 'share-to' }, messages.map(option));
-      from.value = String(messages[Math.max(0, messages.length - DEFAULT_RANGE)].seq);
-      to.value = String(messages[messages.length - 1].seq);
+      range = rangePicker(messages, options.fromSeq);
       const expiry = h('select', { id: 'share-expiry', testid: 'share-expiry' },
         EXPIRY.map(([value, label]) => h('option', { value, selected: value === '86400' }, label)));
       const create = h('button', { type: 'submit', class: 'primary', testid: 'share-create' }, 'Create link');
       const result = h('div', { class: 'share-result', hidden: true });
       form.append(
         h('p', { class: 'hint' }, 'Anyone with the link can read the chosen messages, without signing in, until it expires or you revoke it. Scroll up in the chat to offer older messages.'),
-        h('label', { for: 'share-from' }, 'From'), from,
-        h('label', { for: 'share-to' }, 'To'), to,
+        range.el,
         h('label', { for: 'share-expiry' }, 'Link expires after'), expiry,
         status, create, result);
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
-        let fromSeq = Number(from.value);
-        let toSeq = Number(to.value);
-        if (fromSeq > toSeq) [fromSeq, toSeq] = [toSeq, fromSeq]; // picked backwards: same range
-        const req = { fromSeq, toSeq };
+        const req = { fromSeq: range.from(), toSeq: range.to() };
         if (expiry.value) req.expiresInSeconds = Number(expiry.value);
         create.disabled = true;
         status.textContent = '';
@@ -62,16 +60,95 @@ export function openShare(convId) {
     const loadList = async () => {
       try {
         const shares = await api.listShares(convId);
+        const firsts = await firstMessages(convId, shares);
         clear(list);
         listStatus.textContent = shares.length ? '' : 'No links yet.';
-        for (const s of shares) list.append(shareRow(s, () => { loadList(); }));
+        for (const s of shares) list.append(shareRow(s, firsts.get(s.fromSeq), () => { loadList(); }));
       } catch (err) {
         listStatus.textContent = unavailable(err) || err.message || 'Could not load the links.';
       }
     };
     body.append(form, h('h3', { class: 'share-heading' }, 'Links'), listStatus, list);
+    // After the dialog has opened (and focused its first field): show where the range starts.
+    if (range) requestAnimationFrame(range.reveal);
     loadList();
   });
+}
+
+/**
+ * The messages to share, chosen on the messages themselves: a click picks
+ * where the range starts, the next click where it ends (either way round);
+ * a third click starts again.
+ */
+function rangePicker(messages, fromSeq) {
+  const last = messages[messages.length - 1].seq;
+  const start = messages.find((m) => m.seq >= fromSeq) || messages[Math.max(0, messages.length - DEFAULT_RANGE)];
+  let from = start.seq;
+  let to = last;
+  let anchor = null; // the first click of a new range, waiting for the second
+  const summary = h('p', { class: 'hint', 'aria-live': 'polite', testid: 'share-summary' });
+  const rows = messages.map((m) => {
+    const box = h('input', { type: 'checkbox', testid: 'share-pick', dataset: { seq: m.seq } });
+    box.addEventListener('change', () => pick(m.seq));
+    return h('li', {}, h('label', { class: 'share-pick' }, box,
+      h('span', { class: 'share-pick-text' }, h('span', { class: 'hint' }, stamp(m.createdAt)), ' ', clip(previewText(m, { withSender: true })))));
+  });
+  const listEl = h('ul', { class: 'share-picks', testid: 'share-picks', 'aria-label': 'Messages to share', 'aria-describedby': 'share-pick-help' }, rows);
+  const show = () => {
+    messages.forEach((m, i) => {
+      const box = rows[i].querySelector('input');
+      box.checked = m.seq >= from && m.seq <= to;
+      rows[i].classList.toggle('anchor', m.seq === anchor);
+    });
+    const count = messages.filter((m) => m.seq >= from && m.seq <= to).length;
+    summary.textContent = anchor === null
+      ? `${count} message${count === 1 ? '' : 's'} chosen: ${rangeText(messages, from, to)}`
+      : 'Now pick the other end of the range.';
+  };
+  const pick = (seq) => {
+    if (anchor === null) { anchor = seq; from = seq; to = seq; } else {
+      from = Math.min(anchor, seq);
+      to = Math.max(anchor, seq);
+      anchor = null;
+    }
+    show();
+  };
+  show();
+  return {
+    el: h('div', { class: 'stack' },
+      h('p', { id: 'share-pick-help', class: 'hint' }, 'Pick the first and the last message to share.'),
+      listEl, summary),
+    from: () => from,
+    to: () => to,
+    /** Scroll the list to where the range starts, and put the focus there. */
+    reveal: () => {
+      const box = rows[messages.indexOf(start)].querySelector('input');
+      box.focus({ preventScroll: true });
+      box.scrollIntoView({ block: 'nearest' });
+    },
+  };
+}
+
+/** "from 3 Nov 14:05 to 14:30" in words a person recognises. */
+function rangeText(messages, from, to) {
+  const first = messages.find((m) => m.seq === from);
+  const lastOne = messages.find((m) => m.seq === to);
+  return first === lastOne ? stamp(first.createdAt) : `${stamp(first.createdAt)} to ${stamp(lastOne.createdAt)}`;
+}
+
+/** The first message of every listed share (loaded ones from the chat, the others fetched). */
+async function firstMessages(convId, shares) {
+  const loaded = store.state.chats.get(convId)?.byId || new Map();
+  const bySeq = new Map([...loaded.values()].map((m) => [m.seq, m]));
+  const out = new Map();
+  await Promise.all(shares.map(async (s) => {
+    if (bySeq.has(s.fromSeq)) { out.set(s.fromSeq, bySeq.get(s.fromSeq)); return; }
+    try {
+      const page = await api.getMessages(convId, { after: s.fromSeq - 1, limit: 1 });
+      if (page.messages?.[0]) out.set(s.fromSeq, page.messages[0]);
+    } catch { /* labelled by its date only */ }
+  }));
+  return out;
 }
 
 /** 404/405 from a server that has no sharing yet: say that, not "no such path". */
@@ -88,6 +165,12 @@ function stamp(iso) {
 }
 
 const clip = (text) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
+/** The first few words, for a title. */
+function firstWords(text) {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length > 6 ? `${words.slice(0, 6).join(' ')}…` : words.join(' ');
+}
 
 function showResult(box, share) {
   const link = api.shareLink(share);
@@ -112,10 +195,13 @@ async function copyText(input) {
   }
 }
 
-function shareRow(share, onRevoked) {
+/** A link, named as people remember it: when its messages start and their first words. */
+function shareRow(share, first, onRevoked) {
   const expires = share.expiresAt ? `expires ${stamp(share.expiresAt)}` : 'never expires';
   const views = `${share.views || 0} view${share.views === 1 ? '' : 's'}`;
-  const revoke = h('button', { type: 'button', class: 'act danger', testid: 'share-revoke', 'aria-label': `Revoke the link to messages ${share.fromSeq}–${share.toSeq}` }, 'Revoke');
+  const count = share.toSeq - share.fromSeq + 1;
+  const title = first ? `${stamp(first.createdAt)} · “${firstWords(previewText(first))}”` : `Shared ${stamp(share.createdAt)}`;
+  const revoke = h('button', { type: 'button', class: 'act danger', testid: 'share-revoke', 'aria-label': `Revoke the link ${title}` }, 'Revoke');
   revoke.addEventListener('click', async () => {
     revoke.disabled = true;
     try {
@@ -133,8 +219,8 @@ function shareRow(share, onRevoked) {
   const link = share.token || share.url ? api.shareLink(share) : null;
   return h('li', { class: 'share-item', testid: 'share-item', dataset: { share: share.id || share.token } },
     h('span', { class: 'share-main' },
-      h('strong', {}, `Messages ${share.fromSeq}–${share.toSeq}`),
-      h('span', { class: 'hint' }, `${expires} · ${views}`),
+      h('strong', { testid: 'share-title' }, title),
+      h('span', { class: 'hint' }, `${count} message${count === 1 ? '' : 's'} · ${expires} · ${views}`),
       link ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'share-url' }, link) : null),
     revoke);
 }

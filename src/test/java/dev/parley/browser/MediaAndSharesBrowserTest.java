@@ -22,7 +22,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 /**
  * The features that need the media and sharing parts of the server: a picked image shows as a
@@ -88,8 +87,8 @@ class MediaAndSharesBrowserTest extends BrowserTestBase {
     a.openConversation(bob.username());
     a.waitForMessage("line 5");
     a.click("share");
-    new Select(a.find("share-from")).selectByValue(String.valueOf(sent.get(1).getLong("seq")));
-    new Select(a.find("share-to")).selectByValue(String.valueOf(sent.get(3).getLong("seq")));
+    a.pickForShare(sent.get(1).getLong("seq"));
+    a.pickForShare(sent.get(3).getLong("seq"));
     a.click("share-create");
     String link = a.waitFor("share link", d -> {
       String value = a.find("share-link").getAttribute("value");

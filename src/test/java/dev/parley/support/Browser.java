@@ -229,18 +229,54 @@ public final class Browser implements AutoCloseable {
         .filter(m -> text.equals(m.get("text"))).findFirst().orElse(null));
   }
 
-  /** Clicks an action of a message ("reply", "recall"), pointing at the message first as a mouse user does. */
+  /**
+   * Clicks an action of a message ("reply", "recall", "react" for a quick 👍) as people do: on a
+   * desktop by pointing at the message and using its toolbar, on a phone through the "⋯" button and
+   * the action sheet.
+   */
   public void messageAction(String messageId, String action) {
+    By message = By.cssSelector("[data-testid=\"message\"][data-message-id=\"" + messageId + "\"]");
     waitFor(action + " on message " + messageId, d -> {
-      WebElement message = d.findElement(By.cssSelector("[data-testid=\"message\"][data-message-id=\"" + messageId + "\"]"));
-      new Actions(d).moveToElement(message).perform();
-      WebElement button = message.findElement(testId(action));
-      if (!button.isDisplayed()) {
+      WebElement el = d.findElement(message);
+      new Actions(d).moveToElement(el).perform();
+      WebElement button = el.findElement(testId(action));
+      if (button.isDisplayed()) {
+        button.click();
+        return true;
+      }
+      WebElement more = el.findElement(testId("message-more"));
+      if (!more.isDisplayed()) {
         return false;
       }
-      button.click();
+      more.click();
       return true;
     });
+    if (visible("action-sheet")) {
+      By inSheet = "react".equals(action)
+          ? By.cssSelector("#dialog [data-testid=\"react-emoji\"][data-emoji=\"\uD83D\uDC4D\"]")
+          : By.cssSelector("#dialog [data-testid=\"" + action + "\"]");
+      waitFor(action + " in the action sheet", d -> {
+        WebElement button = d.findElement(inSheet);
+        button.click();
+        return true;
+      });
+    }
+  }
+
+  /** The message element with this id. */
+  public WebElement message(String messageId) {
+    return find(By.cssSelector("[data-testid=\"message\"][data-message-id=\"" + messageId + "\"]"));
+  }
+
+  private WebElement find(By by) {
+    return waitFor("visible " + by, d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+  }
+
+  /** Ticks a message in the share dialog's list: the first tick starts a range, the second ends it. */
+  public void pickForShare(long seq) {
+    WebElement box = find(By.cssSelector("[data-testid=\"share-pick\"][data-seq=\"" + seq + "\"]"));
+    js("arguments[0].scrollIntoView({block: 'center'})", box);
+    box.click();
   }
 
   /** Cuts (or restores) this browser's network: open sockets drop, requests fail at once. */
