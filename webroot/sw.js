@@ -132,7 +132,7 @@ async function showPush(data) {
   }
   if (!message || message.type !== 'message') return;
   const windows = await self.clients.matchAll({ type: 'window' });
-  if (windows.some((w) => w.focused && w.visibilityState === 'visible')) return;
+  if (windows.some((w) => w.focused && w.visibilityState === 'visible' && isAppPage(w.url))) return;
   // Text only: the system shows title and body as text, never as markup.
   await self.registration.showNotification(String(message.title || 'Parley'), {
     body: String(message.body || ''),
@@ -144,6 +144,14 @@ async function showPush(data) {
   });
 }
 
+/** The app's own page (any route), not another document of the same folder. */
+function isAppPage(href) {
+  const url = new URL(href);
+  url.hash = '';
+  url.search = '';
+  return url.href === PAGE_URL || url.href === scoped('index.html');
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   event.waitUntil(openConversation(event.notification.data?.conversationId));
@@ -152,7 +160,7 @@ self.addEventListener('notificationclick', (event) => {
 /** Focuses a Parley window on the conversation, or opens one there. */
 async function openConversation(conversationId) {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const open = windows.find((w) => w.url.startsWith(PAGE_URL));
+  const open = windows.find((w) => isAppPage(w.url));
   if (open) {
     await open.focus();
     if (conversationId) open.postMessage({ type: 'open-conversation', conversationId });
