@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * Not a check but a camera: the README's screenshots of the main screens at phone and desktop
@@ -115,6 +118,20 @@ class ScreenshotsTest extends BrowserTestBase {
           "const img = document.querySelector('[data-testid=\"image-thumb\"] img');"
               + " return !!img && img.complete && img.naturalWidth > 0")));
       b.screenshot(shot(prefix + "group.png"));
+      // A message's actions: the toolbar over a hovered message on a desktop, the sheet on a phone.
+      WebElement asked = b.driver.findElement(By.xpath(
+          "//*[@data-testid='message'][.//*[contains(text(), 'can we deploy after lunch')]]"));
+      if (size == Browser.Size.PHONE) {
+        asked.findElement(Browser.testId("message-more")).click();
+        b.waitFor("the action sheet", d -> b.visible("action-sheet"));
+      } else {
+        new Actions(b.driver).moveToElement(asked).perform();
+        b.waitFor("the toolbar", d -> asked.findElement(Browser.testId("reply")).isDisplayed());
+      }
+      b.screenshot(shot(prefix + "actions.png"));
+      if (size == Browser.Size.PHONE) {
+        b.click("dialog-close");
+      }
 
       if (size == Browser.Size.PHONE) {
         b.click("back");
