@@ -9,7 +9,6 @@ if (!token) {
   process.exit(2);
 }
 const auth = { authorization: `Bearer ${token}` };
-let lastId = 0; // the newest event id seen: the resume cursor after a reconnect
 const bots = new Map(); // user id → bot? Bots never answer bots, or two echo bots would talk forever.
 // conversation id → highest seq seen. seq has no gaps, so a jump means a message never reached
 // us (whatever lost it): it is fetched over REST and answered like any other.
@@ -34,18 +33,18 @@ async function main() {
   eb.defaultHeaders = auth; // every frame carries the token
   eb.enableReconnect(true);
   eb.onopen = () => {
-    // After a reconnect, ask for what was missed (since = last event id seen).
-    const headers = lastId > 0 ? { since: String(lastId) } : {};
-    eb.registerHandler(`chat.user.${me.id}`, headers, (err, frame) => {
+    // The server keeps the bot's position: after a reconnect or a restart, everything after the
+    // last acknowledged event comes first (at least once: answers are idempotent by clientId).
+    eb.registerHandler(`chat.user.${me.id}`, { resume: 'server' }, (err, frame) => {
       if (err) {
         console.error('refused:', err.message);
         if (err.failureCode === 401) process.exit(1); // the token is revoked: no use reconnecting
         return;
       }
       const event = frame.body; // exactly a WebSocket event: {type, id?, data}
-      if (event.id) lastId = event.id;
       if (event.type === 'ready') return console.log(`${me.username} is listening`);
       if (event.type !== 'message') return;
+      eb.send('chat.ack', { id: event.id }); // handled (the answer is idempotent): keep the position
       const m = event.data;
       const before = lastSeq.get(m.conversationId);
       if (before === undefined || m.seq > before) lastSeq.set(m.conversationId, m.seq);

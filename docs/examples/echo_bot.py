@@ -14,7 +14,6 @@ AUTH = {"authorization": "Bearer " + TOKEN}  # every frame carries the token
 # The bot token works on the REST API too: who am I?
 ME = json.load(urllib.request.urlopen(urllib.request.Request(BASE + "/api/me", headers=AUTH)))["user"]
 ADDRESS = "chat.user." + ME["id"]
-last_id = 0  # the newest event id seen: the resume cursor after a reconnect
 bots = {}  # user id -> bot? Bots never answer bots, or two echo bots would talk forever.
 # conversation id -> highest seq seen. seq has no gaps, so a jump means a message never reached
 # us (whatever lost it): it is fetched over REST and answered like any other.
@@ -41,7 +40,6 @@ def missed_between(conversation_id, after, up_to):
 
 
 def run():
-    global last_id
     sock = socket.create_connection((HOST, int(PORT)))
     lock = threading.Lock()
 
@@ -68,8 +66,9 @@ def run():
             pass
 
     threading.Thread(target=ping, daemon=True).start()
-    since = {"since": str(last_id)} if last_id else {}  # after a reconnect: what was missed comes first
-    send({"type": "register", "address": ADDRESS, "headers": dict(AUTH, **since)})
+    # The server keeps the bot's position: after a reconnect or a restart, everything after the
+    # last acknowledged event comes first (at least once: answers are idempotent by clientId).
+    send({"type": "register", "address": ADDRESS, "headers": dict(AUTH, resume="server")})
     while True:
         frame = json.loads(read(struct.unpack(">I", read(4))[0]))
         if frame["type"] == "pong":
@@ -86,7 +85,6 @@ def run():
                 print("answered with", reply["id"])
         else:
             event = frame["body"]  # exactly a WebSocket event: {type, id?, data}
-            last_id = event.get("id", last_id)
             m = event["data"]
             if event["type"] == "ready":
                 print(ME["username"], "is listening")
@@ -104,6 +102,8 @@ def run():
                               "body": {"clientId": "echo-%d" % message["id"],  # a replayed message is answered once
                                        "conversationId": message["conversationId"], "msgType": "text",
                                        "text": "echo: " + message["text"], "replyTo": message["id"]}})
+                # Handled (the answers are idempotent): the server keeps this as the position.
+                send({"type": "send", "address": "chat.ack", "headers": AUTH, "body": {"id": event["id"]}})
 
 
 while True:

@@ -28,11 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * hands it every frame):
  *
  * <ul>
- *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume): the
- *       socket gets a {@link BridgeSession} fed by {@link UserRegistry}, and gets exactly a WebSocket's events;</li>
+ *   <li>{@code register} on {@code chat.user.<own id>} (header {@code since} to resume, or, for a
+ *       bot, {@code resume: server} to resume after the last event it acknowledged): the socket
+ *       gets a {@link BridgeSession} fed by {@link UserRegistry}, and gets exactly a WebSocket's events;</li>
  *   <li>{@code unregister} of that address;</li>
  *   <li>{@code send} to {@code chat.send} with a WebSocket {@code send} frame as body: stored
- *       like any message, answered on the reply address with the ack or error data.</li>
+ *       like any message, answered on the reply address with the ack or error data;</li>
+ *   <li>{@code send} to {@code chat.ack} with {@code {id}}, a bot's acknowledgement of the events
+ *       up to that id: the store keeps it as the bot's position.</li>
  * </ul>
  *
  * Each of these needs {@code authorization: Bearer <token>} (a bot token or an access token) in
@@ -81,8 +84,10 @@ final class Gate {
         String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
         if (Address.BRIDGE_SEND.equals(address)) {
           send(link, frame, replyAddress);
+        } else if (Address.BRIDGE_ACK.equals(address)) {
+          ack(link, frame, replyAddress);
         } else {
-          link.refuse(replyAddress, denied("a bridge may only send to " + Address.BRIDGE_SEND));
+          link.refuse(replyAddress, denied("a bridge may only send to " + Address.BRIDGE_SEND + " or " + Address.BRIDGE_ACK));
         }
       }
       default -> link.refuse(null, denied("publishing is not allowed"));
@@ -91,8 +96,14 @@ final class Gate {
 
   private void register(Link link, JsonObject frame, String address) {
     Long since;
+    boolean serverKept;
     try {
       since = Json.queryLong(header(frame, "since"), "since");
+      String resume = header(frame, "resume");
+      serverKept = "server".equals(resume);
+      if (resume != null && !serverKept || serverKept && since != null) {
+        throw Failure.invalid("resume", "resume may only be \"server\", and never with since");
+      }
     } catch (Failure failure) {
       link.refuse(address, failure);
       return;
@@ -102,15 +113,28 @@ final class Gate {
         link.refuse(address, denied("a connection may only register on " + Address.USER_PREFIX + "<its own user id>"));
       } else if (link.session != null) {
         link.refuse(address, Failure.invalid(null, "already registered"));
+      } else if (serverKept) {
+        // The store keeps a bot's position; a person's clients keep their own (since).
+        bus.request(Address.BOT_CURSOR, new JsonObject().put("userId", userId))
+            .onFailure(cause -> link.refuse(address, Failure.from(cause)))
+            .onSuccess(cursor -> startSession(link, address, userId, cursor.getLong("ackedId")));
       } else {
-        BridgeSession session = new BridgeSession(userId, since, link);
-        link.session = session;
-        session.onClose(() -> home.runOnContext(v -> deliveries.detach(session)));
-        home.runOnContext(v -> deliveries.attach(session)
-            .onSuccess(ready -> session.start(feed))
-            .onFailure(cause -> link.close()));
+        startSession(link, address, userId, since);
       }
     });
+  }
+
+  private void startSession(Link link, String address, String userId, Long since) {
+    if (link.session != null) {
+      link.refuse(address, Failure.invalid(null, "already registered"));
+      return;
+    }
+    BridgeSession session = new BridgeSession(userId, since, link);
+    link.session = session;
+    session.onClose(() -> home.runOnContext(v -> deliveries.detach(session)));
+    home.runOnContext(v -> deliveries.attach(session)
+        .onSuccess(ready -> session.start(feed))
+        .onFailure(cause -> link.close()));
   }
 
   private void unregister(Link link, String address) {
@@ -142,6 +166,25 @@ final class Gate {
       ack.onComplete(ar -> link.reply(replyAddress, ar.succeeded()
           ? ar.result()
           : Frames.error(clientId, Failure.from(ar.cause())).getJsonObject("data")));
+    });
+  }
+
+  /** A bot's acknowledgement: every event up to {@code body.id} is handled, keep it as its position. */
+  private void ack(Link link, JsonObject frame, String replyAddress) {
+    authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
+      Object id = frame.getValue("body") instanceof JsonObject body ? body.getValue("id") : null;
+      if (!(id instanceof Number n) || n.longValue() < 1) {
+        link.refuse(replyAddress, Failure.invalid("id", "the body must be {\"id\": <an event id>}"));
+        return;
+      }
+      bus.request(Address.BOT_ACK, new JsonObject().put("userId", userId).put("id", n.longValue()))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              link.reply(replyAddress, ar.result());
+            } else {
+              link.refuse(replyAddress, Failure.from(ar.cause()));
+            }
+          });
     });
   }
 

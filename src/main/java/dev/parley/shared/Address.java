@@ -270,6 +270,16 @@ public final class Address {
   public static final String BOT_REVOKE = "store.bot.revoke";
   /** api (Bearer), bridge (frame header) → store. {@code {tokenHash}} → {@code {userId}}; 401 unknown or revoked. */
   public static final String BOT_AUTHENTICATE = "store.bot.authenticate";
+  /**
+   * bridge (a bot registering with {@code resume: server}) → store. {@code {userId}} →
+   * {@code {ackedId}}: the newest event id the bot acknowledged; 403 for a user who is not a bot.
+   */
+  public static final String BOT_CURSOR = "store.bot.cursor";
+  /**
+   * bridge ({@link #BRIDGE_ACK}) → store. {@code {userId, id}} → {@code {ackedId}}: moves the bot's
+   * kept position forward (never back); 400 for an id past the newest event, 403 for a person.
+   */
+  public static final String BOT_ACK = "store.bot.ack";
 
   // ---- Events --------------------------------------------------------------------------------
 
@@ -313,4 +323,10 @@ public final class Address {
    * {@code send} to it itself (a WebSocket {@code send} frame's body, answered with the ack or error data).
    */
   public static final String BRIDGE_SEND = "chat.send";
+  /**
+   * The bridge's acknowledgement address as bots see it, served by the bridge itself like
+   * {@link #BRIDGE_SEND}: a {@code send} with body {@code {id}} (an event id the bot received)
+   * keeps the bot's position with {@link #BOT_ACK}, answered with {@code {ackedId}}.
+   */
+  public static final String BRIDGE_ACK = "chat.ack";
 }

@@ -152,6 +152,8 @@ final class ActiveStore {
     serve(Address.BOT_CREATE, bots::create);
     serve(Address.BOT_REVOKE, bots::revoke);
     serve(Address.BOT_AUTHENTICATE, bots::authenticate);
+    serve(Address.BOT_CURSOR, bots::cursor);
+    serve(Address.BOT_ACK, bots::ack);
     serve(Address.PRESENCE_UPDATE, presenceReports::update);
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
     serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(

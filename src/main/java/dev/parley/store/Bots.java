@@ -15,6 +15,11 @@ import java.util.Map;
  * with a long-lived token, kept only as its SHA-256 (in {@code bots} and in {@link State}, so a
  * lookup is one map read). Revoking empties the hash and tells every bridge to drop the bot's
  * connections.
+ *
+ * <p>The server also keeps each bot's position: the newest event id it acknowledged
+ * ({@code chat.ack}, cumulative), starting at the end of the stream when the bot is made. A bot
+ * that registers with {@code resume: server} is delivered everything after it, so a bot that
+ * restarts with no saved state misses nothing (and may see again what it had not acknowledged).
  */
 final class Bots {
   static final int MAX_PER_OWNER = 20;
@@ -63,15 +68,17 @@ final class Bots {
       bot.bot = true;
       bot.readReceipts = true;
       bot.createdAt = Views.now();
+      long cursor = state.lastEventId;
       return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, read_receipts,"
               + " created_at) VALUES (?, ?, ?, NULL, 1, 1, ?)")
           .execute(Tuple.of(bot.id, bot.username, bot.displayName, bot.createdAt))
-          .compose(rows -> tx.conn.preparedQuery("INSERT INTO bots (user_id, owner_id, token_hash, created_at)"
-                  + " VALUES (?, ?, ?, ?)")
-              .execute(Tuple.of(bot.id, ownerId, tokenHash, bot.createdAt)))
+          .compose(rows -> tx.conn.preparedQuery("INSERT INTO bots (user_id, owner_id, token_hash, created_at, acked_event_id)"
+                  + " VALUES (?, ?, ?, ?, ?)")
+              .execute(Tuple.of(bot.id, ownerId, tokenHash, bot.createdAt, cursor)))
           .map(rows -> {
             state.putUser(bot);
             state.putBot(bot.id, ownerId, tokenHash);
+            state.botCursors.put(bot.id, cursor);
             return new JsonObject().put("user", views.me(bot));
           });
     });
@@ -100,6 +107,41 @@ final class Bots {
             state.botTokens.remove(hash);
             tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
             return new JsonObject();
+          });
+    });
+  }
+
+  /** {@code store.bot.cursor}: {@code {userId}} → {@code {ackedId}}; 403 for a user who is not a bot. */
+  Future<JsonObject> cursor(JsonObject cmd) {
+    Long acked = state.botCursors.get(cmd.getString("userId", ""));
+    if (acked == null) {
+      return Failure.future(ErrorCode.FORBIDDEN, "only bots have a server-kept position");
+    }
+    return Future.succeededFuture(new JsonObject().put("ackedId", acked));
+  }
+
+  /**
+   * {@code store.bot.ack}: {@code {userId, id}} → {@code {ackedId}}. Cumulative: an id at or
+   * below the kept one changes nothing, and an id the store has not handed out yet is a 400.
+   */
+  Future<JsonObject> ack(JsonObject cmd) {
+    String botId = cmd.getString("userId", "");
+    Long id = cmd.getLong("id");
+    if (!state.botCursors.containsKey(botId)) {
+      return Failure.future(ErrorCode.FORBIDDEN, "only bots acknowledge events");
+    }
+    if (id == null || id > state.lastEventId) {
+      return Future.failedFuture(Failure.invalid("id", "id must be the id of an event this bot received"));
+    }
+    return writes.submit(tx -> {
+      long kept = state.botCursors.getOrDefault(botId, 0L);
+      if (id <= kept) {
+        return Future.succeededFuture(new JsonObject().put("ackedId", kept));
+      }
+      return tx.conn.preparedQuery("UPDATE bots SET acked_event_id = ? WHERE user_id = ?").execute(Tuple.of(id, botId))
+          .map(rows -> {
+            state.botCursors.put(botId, id);
+            return new JsonObject().put("ackedId", id);
           });
     });
   }

@@ -92,6 +92,8 @@ final class State {
   final Map<String, String> botTokens = new HashMap<>();
   /** Every bot, revoked ones included → the user who made it. */
   final Map<String, String> botOwners = new HashMap<>();
+  /** Every bot → the newest event id it acknowledged ({@code chat.ack}): where {@code resume: server} starts. */
+  final Map<String, Long> botCursors = new HashMap<>();
   /** Every (sender, clientId) stored, as a Bloom filter; built once, only ever added to. */
   ClientIdFilter clientIds;
 
@@ -103,7 +105,7 @@ final class State {
   Future<Void> load(SqlClient db, Dialect sql) {
     Future<RowSet<Row>> userRows = db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts,"
         + " created_at, last_seen_at FROM users").execute();
-    Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash FROM bots").execute();
+    Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash, acked_event_id FROM bots").execute();
     Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at,"
         + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
         + " FROM conversations c").execute();
@@ -120,9 +122,11 @@ final class State {
       conversationsOfUser.clear();
       botTokens.clear();
       botOwners.clear();
+      botCursors.clear();
       userRows.result().forEach(this::putUser);
       for (Row row : botRows.result()) {
         putBot(row.getString("user_id"), row.getString("owner_id"), row.getString("token_hash"));
+        botCursors.put(row.getString("user_id"), row.getLong("acked_event_id"));
       }
       for (Row row : conversationRows.result()) {
         Conversation c = new Conversation();

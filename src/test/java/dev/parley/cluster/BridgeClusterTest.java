@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Bots in a cluster: node A runs the store, the API and push; node B runs only the API and the
- * bridge (SockJS and TCP). A bot on B's bridge gets what is said through A, and its answers
- * reach a WebSocket on A.
+ * Bots in a cluster: node A runs the store, the API, push and the SockJS bridge; node B runs only
+ * the API and the bridge (SockJS and TCP). A bot on B's bridge gets what is said through A, its
+ * answers reach a WebSocket on A, and the position the server keeps for it holds on either node.
  */
 @Tag("cluster")
 @ExtendWith(VertxExtension.class)
@@ -42,7 +42,7 @@ class BridgeClusterTest {
   @BeforeAll
   static void startCluster() {
     tcpPort = TestNode.freePort();
-    nodeA = TestNode.clustered(TestNode.tempDir(), PORT_A, SEEDS, "store", "api", "push");
+    nodeA = TestNode.clustered(TestNode.tempDir(), PORT_A, SEEDS, "store", "api", "push", "bridge");
     nodeB = TestNode.clustered(TestNode.tempDir(), PORT_B, SEEDS,
         c -> c.getJsonObject("bridge").put("tcpPort", tcpPort), "api", "bridge");
   }
@@ -96,6 +96,31 @@ class BridgeClusterTest {
       assertEquals(ack.getLong("id"), atAlice.getLong("id"));
       assertEquals(echo.id(), atAlice.getJsonObject("data").getString("senderId"));
       assertEquals(List.of(), tcp.collect("err", 200));
+    }
+  }
+
+  @Test
+  void aBotThatKeepsNoStateAcknowledgesOnOneNodeAndResumesOnTheOther() {
+    Account alice = apiA.signUp("alice");
+    Account relay = bot(alice);
+    String group = apiA.group(alice, "Stateless", relay);
+    JsonObject headers = BridgeClient.bearer(relay.token()).put("resume", "server");
+    long first;
+    try (BridgeClient onA = BridgeClient.sockJs(apiA.vertx, apiA.webSockets(), nodeA.port())) {
+      onA.register("chat.user." + relay.id(), headers);
+      onA.next("ready");
+      first = apiA.send(alice, group, "one").getLong("id");
+      // The group's system line comes first: the bot's position started before it was added.
+      assertEquals("system", onA.nextEvent("message").getJsonObject("data").getString("type"));
+      assertEquals(first, onA.nextEvent("message").getLong("id"));
+      onA.send("chat.ack", new JsonObject().put("id", first), BridgeClient.bearer(relay.token()));
+      assertEquals(first, onA.next("reply").getJsonObject("body").getLong("ackedId"));
+    }
+    long second = apiA.send(alice, group, "two").getLong("id");
+    try (BridgeClient onB = BridgeClient.tcp(apiB.vertx, net, tcpPort)) {
+      onB.register("chat.user." + relay.id(), headers);
+      assertEquals(second, onB.nextEvent("message").getLong("id"), "what was acknowledged on A is not seen again on B");
+      onB.next("ready");
     }
   }
 
