@@ -22,7 +22,16 @@ export function previewText(msg, { withSender = false } = {}) {
   else if (msg.type === 'text') body = msg.text || '';
   else body = attachmentLabel(msg);
   if (!withSender) return body;
-  return `${store.displayName(msg.senderId)}: ${body}`;
+  return `${senderName(msg)}: ${body}`;
+}
+
+/**
+ * Who a message shows as its sender: for a message posted through an incoming
+ * webhook (issue 20) the name it was posted under (`via.name`), else the user.
+ */
+export function senderName(msg) {
+  if (msg.via && typeof msg.via.name === 'string' && msg.via.name) return msg.via.name;
+  return store.displayName(msg.senderId);
 }
 
 function attachmentLabel(msg) {
@@ -77,7 +86,7 @@ export function deliveryText(msg, conv, chat) {
 export function signature(msg, ctx) {
   return JSON.stringify([
     msg.id, msg.seq, msg.recalled, msg.text, msg.edited, msg.state, msg.type, msg.media?.id, !!msg.mediaId,
-    ctx.showSender, msg.senderId && store.displayName(msg.senderId),
+    ctx.showSender, msg.senderId && senderName(msg), !!msg.via,
     msg.senderId === store.state.me?.id ? deliveryText(msg, ctx.conv, ctx.chat) : '',
     canRecall(msg, ctx.conv), canEdit(msg), replyTarget(msg, ctx.chat)?.id, quoteText(msg, ctx.chat),
     (msg.mentions || []).map((id) => store.state.users.get(id)?.username || id).join(','), msg.system?.action, JSON.stringify(msg.reactions || []),
@@ -124,14 +133,22 @@ export function renderMessage(msg, ctx) {
     dataset: { ...base.dataset, state },
   });
 
-  const sender = store.state.users.get(msg.senderId) || { id: msg.senderId };
+  const integration = !!msg.via;
+  const sender = integration
+    ? { ...(store.state.users.get(msg.senderId) || { id: msg.senderId }), displayName: senderName(msg) }
+    : (store.state.users.get(msg.senderId) || { id: msg.senderId });
   const isGroup = ctx.conv?.type === 'group';
+  if (integration) el.classList.add('via-webhook');
   if (isGroup && !own) {
     el.appendChild(ctx.showSender ? avatar(sender, 'msg-avatar') : h('span', { class: 'msg-avatar-gap' }));
   }
 
   const bubble = h('div', { class: 'bubble' });
-  if (isGroup && !own && ctx.showSender) {
+  if (integration) {
+    // An integration's message: always named (also in a direct conversation), and marked as an app.
+    bubble.appendChild(h('div', { class: 'sender', testid: 'message-sender' }, senderName(msg),
+      h('span', { class: 'app-badge', testid: 'app-badge', title: 'Posted by an integration (incoming webhook)' }, 'APP')));
+  } else if (isGroup && !own && ctx.showSender) {
     bubble.appendChild(h('div', { class: 'sender' }, store.displayName(msg.senderId)));
   }
   const target = replyTarget(msg, ctx.chat);

@@ -56,7 +56,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> {
       HttpMethod method = ctx.request().method();
       if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-          || MediaRoutes.isUpload(ctx)) {
+          || MediaRoutes.isUpload(ctx) || WebhookRoutes.isHook(ctx)) {
         ctx.next();
       } else if (isForm(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
         HttpFront.error(ctx, new Failure(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json"));
@@ -75,6 +75,7 @@ public final class ApiVerticle extends VerticleBase {
     media.mount(router, authn);
     new ShareRoutes(bus, media, config.http().publicUrl(), front.forwarded()).mount(router, authn);
     new BotRoutes(bus).mount(router, authn);
+    new WebhookRoutes(bus, config.http().publicUrl(), front.forwarded(), config.http().bodyLimitBytes()).mount(router, authn);
     new PushSubscriptionRoutes(bus, config.webPush()).mount(router, authn);
   }
 }

@@ -281,6 +281,30 @@ public final class Address {
    */
   public static final String BOT_ACK = "store.bot.ack";
 
+  // ---- Incoming webhooks: sent by api, consumed by store ------------------------------------
+
+  /**
+   * api → store. {@code {userId, conversationId, name, avatarMediaId?, secretHash}} →
+   * {@code {webhook: {id, conversationId, name, senderId, creatorId, createdAt, avatarMediaId?}}}
+   * (the api adds the URL, shown once): makes the webhook and its sender, a bot user. 400 an avatar
+   * that is not the caller's own image, 403 not a group's owner/admin, 404 non-member, 409 too many.
+   */
+  public static final String WEBHOOK_CREATE = "store.webhook.create";
+  /** api → store. {@code {userId, conversationId}} → {@code {webhooks}} (live ones, no secrets); 404 non-member. */
+  public static final String WEBHOOK_LIST = "store.webhook.list";
+  /**
+   * api → store. {@code {userId, conversationId, webhookId}} → {@code {}}; the creator, a group's
+   * owner/admin or either member of a direct conversation; 403, 404 (also when already revoked).
+   */
+  public static final String WEBHOOK_REVOKE = "store.webhook.revoke";
+  /**
+   * api (public {@code POST /api/hooks/{secret}}) → store. {@code {secretHash, text, username?, clientId}}
+   * → {@code {message, created}} as {@link #MESSAGE_SEND}: a text message from the webhook's sender
+   * carrying {@code via: {webhook, name}}. 404 unknown or revoked (or its creator left), 429 past the
+   * webhook's limit.
+   */
+  public static final String WEBHOOK_POST = "store.webhook.post";
+
   // ---- Events --------------------------------------------------------------------------------
 
   /**

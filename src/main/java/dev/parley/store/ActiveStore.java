@@ -103,6 +103,7 @@ final class ActiveStore {
     Members members = new Members(state, views, writes, database.reader(), messages, conversations);
     Shares shares = new Shares(sql, state, writes, database.reader(), media);
     Bots bots = new Bots(state, views, writes, vertx.eventBus());
+    Webhooks webhooks = new Webhooks(state, writes, database.reader(), messages);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
     UserLimits limits = new UserLimits(config.limits());
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
@@ -130,7 +131,11 @@ final class ActiveStore {
     serve(Address.MEMBER_ADD, members::add);
     serve(Address.MEMBER_ROLE, members::role);
     serve(Address.MEMBER_REMOVE, members::remove);
-    serve(Address.MESSAGE_SEND, limits.limited(UserLimits.Kind.MESSAGES, "senderId", messages::send));
+    // "via" marks a webhook's message: only Webhooks (in this verticle) sets it, never a bus sender.
+    serve(Address.MESSAGE_SEND, limits.limited(UserLimits.Kind.MESSAGES, "senderId", cmd -> {
+      cmd.remove("via");
+      return messages.send(cmd);
+    }));
     serve(Address.MESSAGE_RECALL, limits.limited(UserLimits.Kind.CHANGES, "userId", messages::recall));
     serve(Address.MESSAGE_HISTORY, reads::history);
     serve(Address.MESSAGE_SEARCH, reads::search);
@@ -154,6 +159,10 @@ final class ActiveStore {
     serve(Address.BOT_AUTHENTICATE, bots::authenticate);
     serve(Address.BOT_CURSOR, bots::cursor);
     serve(Address.BOT_ACK, bots::ack);
+    serve(Address.WEBHOOK_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", webhooks::create));
+    serve(Address.WEBHOOK_LIST, webhooks::list);
+    serve(Address.WEBHOOK_REVOKE, webhooks::revoke);
+    serve(Address.WEBHOOK_POST, webhooks::post);
     serve(Address.PRESENCE_UPDATE, presenceReports::update);
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
     serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(

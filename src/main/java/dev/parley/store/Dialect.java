@@ -31,7 +31,7 @@ interface Dialect {
   /**
    * Inserts many messages with one statement and one parameter: a JSON array of rows, each an
    * array of id, conversation_id, seq, event_id, sender_id, type, text, media_id, reply_to,
-   * mentions, client_id, created_at, system.
+   * mentions, client_id, created_at, system, via.
    */
   String insertMessageRows();
 
@@ -56,7 +56,7 @@ interface Dialect {
   /** {@link #messageColumns()} with a dialect's {@link #mediaJson()}: built once per dialect. */
   static String messageColumns(String mediaJson) {
     return "m.id, m.conversation_id, m.seq, m.event_id, m.sender_id, m.type, m.text,"
-        + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system, m.reactions"
+        + " m.media_id, m.reply_to, m.mentions, m.client_id, m.created_at, m.edited_at, m.recalled, m.system, m.reactions, m.via"
         // A message with media carries it whole; a text message skips the lookup.
         + ", CASE WHEN m.media_id IS NULL THEN NULL ELSE (SELECT " + mediaJson
         + " FROM media md WHERE md.id = m.media_id) END AS media_json";

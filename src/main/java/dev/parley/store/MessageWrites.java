@@ -71,7 +71,7 @@ final class MessageWrites {
     for (JsonObject cmd : cmds) {
       SendRequest request = SendRequest.fromJson(cmd);
       requests.add(request);
-      outcomes.add(validate(cmd.getString("senderId"), request));
+      outcomes.add(validate(cmd, request));
     }
     // Only a batch that carries media looks any up: text sends never pay for it.
     Future<Map<String, MediaRecords.Found>> attachable = media.find(tx.conn, mediaIds(requests, outcomes));
@@ -106,9 +106,13 @@ final class MessageWrites {
             long seq = ++c.lastSeq;
             String at = Views.now();
             JsonArray mentions = new JsonArray(new ArrayList<>(r.mentions()));
+            JsonObject via = cmds.get(i).getJsonObject("via");
             rows.add(new JsonArray(Arrays.asList(id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
-                mentions.encode(), r.clientId(), at, null)));
+                mentions.encode(), r.clientId(), at, null, via == null ? null : via.encode())));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
+            if (via != null) {
+              message.put("via", via.copy());
+            }
             if (r.mediaId() != null) {
               message.put("media", found.get(r.mediaId()).wire().copy());
             }
@@ -151,8 +155,14 @@ final class MessageWrites {
     return ids;
   }
 
-  private AsyncResult<JsonObject> validate(String senderId, SendRequest r) {
-    State.Conversation c = state.membership(r.conversationId(), senderId);
+  /**
+   * A sender must be a member; a webhook's sender ({@code via}, set only by {@link Webhooks}, never
+   * taken from the bus) is not one: its webhook was checked instead.
+   */
+  private AsyncResult<JsonObject> validate(JsonObject cmd, SendRequest r) {
+    State.Conversation c = cmd.getJsonObject("via") != null
+        ? state.conversations.get(r.conversationId())
+        : state.membership(r.conversationId(), cmd.getString("senderId"));
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }

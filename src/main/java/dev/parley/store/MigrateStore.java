@@ -19,7 +19,7 @@ import org.flywaydb.core.Flyway;
  * {@code java -jar parley.jar migrate-store --from data/parley.db --to postgresql://…}: copies a
  * SQLite store into an empty PostgreSQL database, the way from one node to a cluster
  * (docs/deploy.md). Every table the store keeps (users, refresh tokens, conversations, members,
- * media records, messages, reactions in their order, shares, bots) is copied in one PostgreSQL
+ * media records, messages, reactions in their order, shares, bots, webhooks) is copied in one PostgreSQL
  * transaction, the idempotency keys are derived from the messages, and the row counts of both
  * sides are compared before it commits: it either copies everything or nothing. A target that
  * holds any data is refused. The SQLite file is only read.
@@ -41,6 +41,7 @@ public final class MigrateStore {
     TABLES.put("reactions", "rowid");
     TABLES.put("shares", "n");
     TABLES.put("bots", "rowid");
+    TABLES.put("webhooks", "rowid");
     TABLES.put("push_subscriptions", "rowid");
     TABLES.put("server_keys", "rowid");
   }

@@ -52,9 +52,9 @@ final class PostgresDialect implements Dialect {
   @Override
   public String insertMessageRows() {
     return "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type, text, media_id, reply_to,"
-        + " mentions, client_id, created_at, system) SELECT (r ->> 0)::bigint, r ->> 1, (r ->> 2)::bigint,"
+        + " mentions, client_id, created_at, system, via) SELECT (r ->> 0)::bigint, r ->> 1, (r ->> 2)::bigint,"
         + " (r ->> 3)::bigint, r ->> 4, r ->> 5, r ->> 6, r ->> 7, (r ->> 8)::bigint, r ->> 9, r ->> 10, r ->> 11,"
-        + " r ->> 12 FROM json_array_elements(?::text::json) r";
+        + " r ->> 12, r ->> 13 FROM json_array_elements(?::text::json) r";
   }
 
   /**

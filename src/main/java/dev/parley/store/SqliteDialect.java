@@ -49,9 +49,9 @@ final class SqliteDialect implements Dialect {
   @Override
   public String insertMessageRows() {
     return "INSERT INTO messages (id, conversation_id, seq, event_id, sender_id, type, text, media_id, reply_to,"
-        + " mentions, client_id, created_at, system) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
+        + " mentions, client_id, created_at, system, via) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
         + " value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11,"
-        + " value ->> 12 FROM json_each(?)";
+        + " value ->> 12, value ->> 13 FROM json_each(?)";
   }
 
   /** Sorted, so that each sender's keys land on neighbouring pages of keys.db. */

@@ -20,7 +20,7 @@ final class UserLimits {
   /** The kinds of action counted, each with its own bucket per user. */
   enum Kind {
     MESSAGES("messages"), CHANGES("edits, reactions and recalls"), TYPING("typing notices"), UPLOADS("uploads"),
-    SHARES("share links");
+    SHARES("share links and webhooks");
 
     final String what;
 

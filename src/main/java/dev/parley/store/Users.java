@@ -120,6 +120,8 @@ final class Users {
     int limit = cmd.getInteger("limit", 50);
     List<State.User> found = state.users.values().stream()
         .filter(u -> u.username.compareTo(after) > 0)
+        // A webhook's sender is no one to start a conversation with.
+        .filter(u -> !Webhooks.isSender(u))
         .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
         .sorted(Comparator.comparing(u -> u.username))
         .limit(limit + 1L)

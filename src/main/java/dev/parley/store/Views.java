@@ -112,6 +112,11 @@ final class Views {
     if (system != null) {
       json.put("system", new JsonObject(system));
     }
+    // Posted through an incoming webhook: {webhook, name} (Webhooks).
+    String via = row.getString("via");
+    if (via != null) {
+      json.put("via", new JsonObject(via));
+    }
     return json;
   }
 }
