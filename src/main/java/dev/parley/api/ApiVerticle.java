@@ -18,8 +18,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The REST API ({@code /api/**} except the push endpoints) and the share page {@code /s/{token}}. Stateless: every handler validates
- * its input, asks the store over the bus and maps the reply or failure to HTTP. Several
+ * The REST API ({@code /api/**} except the push endpoints), its OpenAPI document and the share
+ * page {@code /s/{token}}. Stateless: every handler validates its input, asks the store over the
+ * bus and maps the reply or failure to HTTP. Several
  * instances share the node's port (see {@link HttpFront}).
  *
  * <p>Sends the {@code store.*} commands of {@link dev.parley.shared.Address} and {@code media.ingest}
@@ -33,10 +34,12 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ParleyConfig config = ParleyConfig.from(config());
     HttpFront front = HttpFront.of(vertx, config);
+    Future<Void> mounted = Future.succeededFuture();
     if (vertx.sharedData().getLocalMap(MOUNTED).putIfAbsent("routes", true) == null) {
       mount(front, config);
+      mounted = OpenApiRoutes.mount(vertx, front.router());
     }
-    return front.listen(vertx);
+    return mounted.compose(v -> front.listen(vertx));
   }
 
   /** The API speaks JSON; a form body would be parsed (and size-limited) as form fields instead. */
