@@ -367,6 +367,23 @@ class OpenApiTest extends NodeTestBase {
     assertStatus(204, call(HttpMethod.DELETE, "/api/push-subscriptions/{id}", c, null, subscriptionId));
     assertStatus(404, call(HttpMethod.DELETE, "/api/push-subscriptions/{id}", c, null, subscriptionId));
 
+    // Incoming webhooks.
+    assertStatus(400, call(HttpMethod.POST, "/api/conversations/{id}/webhooks", a, new JsonObject().put("name", ""), groupId));
+    assertStatus(403, call(HttpMethod.POST, "/api/conversations/{id}/webhooks", b, new JsonObject().put("name", "CI"), groupId));
+    Reply hook = call(HttpMethod.POST, "/api/conversations/{id}/webhooks", a, new JsonObject().put("name", "CI"), groupId);
+    assertStatus(201, hook);
+    String hookId = hook.json().getJsonObject("webhook").getString("id");
+    String secret = hook.json().getJsonObject("webhook").getString("url").replaceAll(".*/api/hooks/", "");
+    assertStatus(200, call(HttpMethod.GET, "/api/conversations/{id}/webhooks", b, null, groupId));
+    assertStatus(404, call(HttpMethod.GET, "/api/conversations/{id}/webhooks", api.signUp("outsider").token(), null, groupId));
+    JsonObject build = new JsonObject().put("text", "*Build* <https://ci.example.com/1|#1> passed").put("username", "CI bot");
+    assertStatus(201, call(HttpMethod.POST, "/api/hooks/{secret}", null, build, secret));
+    assertStatus(400, call(HttpMethod.POST, "/api/hooks/{secret}", null, new JsonObject().put("text", 42), secret));
+    assertStatus(404, call(HttpMethod.POST, "/api/hooks/{secret}", null, build, "unknown"));
+    assertStatus(403, call(HttpMethod.DELETE, "/api/conversations/{id}/webhooks/{webhookId}", b, null, groupId, hookId));
+    assertStatus(204, call(HttpMethod.DELETE, "/api/conversations/{id}/webhooks/{webhookId}", a, null, groupId, hookId));
+    assertStatus(404, call(HttpMethod.DELETE, "/api/conversations/{id}/webhooks/{webhookId}", a, null, groupId, hookId));
+
     // Bots.
     Reply bot = call(HttpMethod.POST, "/api/bots", a, new JsonObject().put("username", "echo" + suffix));
     assertStatus(201, bot);
