@@ -97,11 +97,16 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
           long head = ar.result().getLong("head");
           for (Object o : ar.result().getJsonArray("bots")) {
             JsonObject bot = (JsonObject) o;
-            if (!runs.containsKey(bot.getString("botId"))) {
-              Run run = new Run(bot, head);
-              runs.put(run.botId, run);
-              run.next();
+            Run running = runs.get(bot.getString("botId"));
+            if (running != null && running.sameEndpoint(bot)) {
+              continue;
             }
+            if (running != null) {
+              running.cancel(); // the owner set a new URL or secret: the old run sends nothing more
+            }
+            Run run = new Run(bot, head);
+            runs.put(run.botId, run);
+            run.next();
           }
         });
   }
@@ -117,6 +122,7 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
     int failures;
     Long failingEventId;
     long retryTimer = -1;
+    boolean cancelled;
 
     Run(JsonObject bot, long head) {
       botId = bot.getString("botId");
@@ -128,9 +134,18 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       this.head = head;
     }
 
+    boolean sameEndpoint(JsonObject bot) {
+      return url.equals(bot.getString("url")) && secret.equals(bot.getString("secret"));
+    }
+
+    void cancel() {
+      cancelled = true;
+      vertx.cancelTimer(retryTimer);
+    }
+
     /** Reads the next page after the kept position and sends it. */
     void next() {
-      if (stopped) {
+      if (stopped || cancelled) {
         return;
       }
       bus.request(Address.EVENTS_SINCE, new JsonObject().put("userId", botId).put("since", acked).put("limit", PAGE)
@@ -151,7 +166,7 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
     }
 
     void send(JsonArray events, int i) {
-      if (stopped) {
+      if (stopped || cancelled) {
         return;
       }
       if (i == events.size()) {
@@ -201,6 +216,9 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
     }
 
     void record(JsonArray events, int i, long eventId, WebhookRequests.Outcome outcome, String error) {
+      if (stopped || cancelled) {
+        return; // not recorded: an event delivered to the old endpoint is sent again (at least once)
+      }
       JsonObject attempt = new JsonObject().put("nodeId", nodeId).put("botId", botId).put("eventId", eventId)
           .put("status", outcome.status()).put("latencyMs", outcome.latencyMs()).put("delivered", outcome.delivered())
           .put("pauseAfterMs", settings.maxRetryMs());
@@ -233,6 +251,9 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
     }
 
     void finish() {
+      if (cancelled) {
+        return;
+      }
       runs.remove(botId);
       if (!stopped) {
         bus.request(Address.OUTGOING_RELEASE, new JsonObject().put("nodeId", nodeId).put("botId", botId));

@@ -282,6 +282,27 @@ class OutgoingWebhookTest extends NodeTestBase {
   }
 
   @Test
+  void aNewUrlTakesOverWithANewSecret() {
+    Account alice = api.signUp("alice");
+    Account bot = bot(api, alice);
+    String direct = api.direct(alice, bot);
+    Endpoint old = hook(api, alice, bot);
+    old.otherwise = Answer.of(500);
+    api.send(alice, direct, "stuck at first");
+    await("a failure", 10_000, () -> old.failed() >= 1);
+    Endpoint fresh = hook(api, alice, bot);
+    assertFalse(fresh.secret.equals(old.secret), "a new secret each time");
+    await("the delivery to the new URL", 10_000, () -> fresh.delivered().size() >= 1);
+    int oldRequests = old.received.size();
+    api.send(alice, direct, "second");
+    await("the second delivery", 10_000, () -> fresh.delivered().size() >= 2);
+    assertEquals(oldRequests, old.received.size(), "nothing more to the old URL");
+    assertTrue(fresh.received.stream().allMatch(Received::signatureValid), "signed with the new secret");
+    assertEquals(List.of("stuck at first", "second"), fresh.received.stream()
+        .map(r -> r.frame().getJsonObject("data").getString("text")).toList());
+  }
+
+  @Test
   void persistentFailurePausesTheWebhookAndTheOwnerResumesIt() {
     try (TestNode strict = TestNode.start(c -> c.put("outgoingWebhooks", new JsonObject().put("allowPrivateEndpoints", true)
         .put("maxRetryHours", 1.0 / 3600).put("retryBaseMs", 100).put("retryMaxDelayMs", 200).put("pollIntervalMs", 100)));
