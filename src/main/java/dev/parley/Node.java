@@ -14,6 +14,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.NodeBatch;
 import dev.parley.store.StoreVerticle;
 import dev.parley.webpush.WebPushVerticle;
+import dev.parley.outgoing.OutgoingWebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
@@ -170,6 +171,11 @@ public final class Node {
       // A worker verticle: payload encryption and name resolution never hold an event loop.
       DeploymentOptions sender = new DeploymentOptions(one).setThreadingModel(ThreadingModel.WORKER);
       chain = chain.compose(v -> deploy(vertx.deployVerticle(WebPushVerticle::new, sender)));
+    }
+    if (typed.roles().contains("api") && typed.outgoingWebhooks().enabled()) {
+      // The outgoing webhooks' deliverer, beside the api like the push sender, and a worker for the same reasons.
+      DeploymentOptions deliverer = new DeploymentOptions(one).setThreadingModel(ThreadingModel.WORKER);
+      chain = chain.compose(v -> deploy(vertx.deployVerticle(OutgoingWebhookVerticle::new, deliverer)));
     }
     if (typed.roles().contains("api")) {
       DeploymentOptions api = new DeploymentOptions(one).setInstances(Math.max(1, typed.http().instances()));

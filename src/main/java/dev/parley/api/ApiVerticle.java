@@ -80,5 +80,8 @@ public final class ApiVerticle extends VerticleBase {
     new BotRoutes(bus).mount(router, authn);
     new WebhookRoutes(bus, config.http().publicUrl(), front.forwarded(), config.http().bodyLimitBytes()).mount(router, authn);
     new PushSubscriptionRoutes(bus, config.webPush()).mount(router, authn);
+    if (config.outgoingWebhooks().enabled()) {
+      new OutgoingWebhookRoutes(bus, config.outgoingWebhooks()).mount(router, authn);
+    }
   }
 }

@@ -30,7 +30,21 @@ public record ParleyConfig(
     String memberId,
     Media media,
     Limits limits,
-    WebPush webPush) {
+    WebPush webPush,
+    OutgoingWebhooks outgoingWebhooks) {
+
+  /**
+   * Outgoing webhooks: a bot's events POSTed to its owner's endpoint. {@code enabled}: whether this
+   * node's api role mounts the routes and runs a deliverer; {@code allowPrivateEndpoints}: lets
+   * plain http and private, loopback or link-local addresses through (tests and closed networks
+   * only); {@code requestTimeoutMs}: connect plus the whole answer; {@code maxRetryMs}: how long an
+   * event may keep failing before the webhook is paused (from {@code maxRetryHours}, default 24);
+   * {@code retryBaseMs}: the first retry's wait, doubled each time up to {@code retryMaxDelayMs};
+   * {@code pollIntervalMs}: how often a deliverer asks the store for bots with events waiting.
+   */
+  public record OutgoingWebhooks(boolean enabled, boolean allowPrivateEndpoints, long requestTimeoutMs,
+                                 long maxRetryMs, long retryBaseMs, long retryMaxDelayMs, long pollIntervalMs) {
+  }
 
   /**
    * Web Push to browsers and installed apps with no live connection. {@code subject}: the
@@ -228,7 +242,17 @@ public record ParleyConfig(
         node.getString("memberId", node.getString("id")),
         media(section(json, "media"), store.getString("dataDir", "data")),
         limits(section(json, "limits")),
-        webPush(section(json, "webPush"), http.getString("publicUrl")));
+        webPush(section(json, "webPush"), http.getString("publicUrl")),
+        outgoingWebhooks(section(json, "outgoingWebhooks")));
+  }
+
+  private static OutgoingWebhooks outgoingWebhooks(JsonObject o) {
+    Number hours = (Number) o.getValue("maxRetryHours", 24);
+    return new OutgoingWebhooks(o.getBoolean("enabled", true), o.getBoolean("allowPrivateEndpoints", false),
+        Math.max(100, o.getLong("requestTimeoutMs", 10_000L)),
+        Math.max(1_000L, (long) (hours.doubleValue() * 3_600_000)),
+        Math.max(10, o.getLong("retryBaseMs", 1_000L)), Math.max(10, o.getLong("retryMaxDelayMs", 600_000L)),
+        Math.max(10, o.getLong("pollIntervalMs", 1_000L)));
   }
 
   private static WebPush webPush(JsonObject w, String publicUrl) {

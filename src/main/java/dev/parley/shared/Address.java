@@ -107,7 +107,10 @@ public final class Address {
 
   // ---- Push support --------------------------------------------------------------------------
 
-  /** push → store. {@code {userId, since, limit}} → {@code {events: [frame], resync}} in event-id order. */
+  /**
+   * push, bridge, outgoing → store. {@code {userId, since, limit, page?}} → {@code {events: [frame], resync}} in
+   * event-id order; with {@code page} the first {@code limit} events, never a resync.
+   */
   public static final String EVENTS_SINCE = "store.events.since";
   /**
    * push, bridge → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes
@@ -280,6 +283,39 @@ public final class Address {
    * kept position forward (never back); 400 for an id past the newest event, 403 for a person.
    */
   public static final String BOT_ACK = "store.bot.ack";
+
+  /**
+   * api → store. {@code {userId, botId, url, secret}} → {@code {webhook: {url, paused}}}: gives the
+   * caller's bot an outgoing webhook, or replaces its endpoint and secret (unpaused, retry series
+   * forgotten); 403 not the owner, 404 no such bot, 409 a revoked bot.
+   */
+  public static final String OUTGOING_SET = "store.outgoing.set";
+  /**
+   * api → store. {@code {userId, botId}} → {@code {webhook: {url, paused, pausedReason?}, deliveries:
+   * [{eventId, at, status, latencyMs, error?}]}} (newest first, at most 50); 403, 404.
+   */
+  public static final String OUTGOING_GET = "store.outgoing.get";
+  /** api → store. {@code {userId, botId}} → {@code {webhook}}: unpaused, its retry series restarted; 403, 404. */
+  public static final String OUTGOING_RESUME = "store.outgoing.resume";
+  /** api → store. {@code {userId, botId}} → {@code {}}: the webhook and its log are gone; 403, 404. */
+  public static final String OUTGOING_DELETE = "store.outgoing.delete";
+  /**
+   * outgoing (every poll) → store. {@code {nodeId}} → {@code {head, bots: [{botId, url, secret,
+   * ackedId, failingEventId?, failingSince?, failures}]}}: the bots with a live, unpaused webhook
+   * and events after their kept position that the store grants to this deliverer, each with a
+   * lease (in the store's memory) that keeps every other deliverer away while it is renewed.
+   * {@code head}: every event up to it is committed.
+   */
+  public static final String OUTGOING_PENDING = "store.outgoing.pending";
+  /**
+   * outgoing → store. {@code {nodeId, botId, eventId, status, latencyMs, error?, delivered}} →
+   * {@code {paused}}: logs one delivery attempt and renews the lease; a failure starts or continues
+   * the event's retry series, and pauses the webhook once it is older than the retry limit the
+   * deliverer sends ({@code pauseAfterMs}). 409 when this deliverer no longer holds the bot's lease.
+   */
+  public static final String OUTGOING_ATTEMPT = "store.outgoing.attempt";
+  /** outgoing (nothing left to send, or stopping) → store. {@code {nodeId, botId}} → {@code {}}: gives the lease back. */
+  public static final String OUTGOING_RELEASE = "store.outgoing.release";
 
   // ---- Incoming webhooks: sent by api, consumed by store ------------------------------------
 

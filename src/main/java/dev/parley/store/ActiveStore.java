@@ -34,6 +34,7 @@ final class ActiveStore {
   private ClientKeys clientKeys;
   private PushSubscriptions pushSubscriptions;
   private PushAlerts pushAlerts;
+  private OutgoingWebhooks outgoing;
   private VapidKeys vapid;
 
   ActiveStore(Vertx vertx, ParleyConfig config, Database database, SqlConnection writer) {
@@ -50,12 +51,15 @@ final class ActiveStore {
     ParleyConfig.Store settings = config.store();
     // A batch that rolls back reloads what the writer holds in memory from the database.
     writes = new WriteQueue(vertx, writer, sql.beginWrite(),
-        () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)).compose(loaded -> pushSubscriptions.load(writer)),
+        () -> state.load(writer, sql).compose(loaded -> clientKeys.load(writer)).compose(loaded -> pushSubscriptions.load(writer))
+            .compose(loaded -> outgoing.load(writer)),
         settings.batchMaxSize(), settings.batchLingerMs(), Meters.registry());
     pushSubscriptions = new PushSubscriptions(writes);
+    outgoing = new OutgoingWebhooks(state, writes, database.reader());
     return state.load(writer, sql)
         .compose(v -> clientKeys.load(writer))
         .compose(v -> pushSubscriptions.load(writer))
+        .compose(v -> outgoing.load(writer))
         .compose(v -> ServerKeys.vapid(writer, config.webPush()))
         .compose(keys -> {
           vapid = keys;
@@ -86,6 +90,7 @@ final class ActiveStore {
     ParleyConfig.Store settings = config.store();
     Presence presence = new Presence();
     Fanout fanout = new Fanout(vertx, presence, state.lastEventId);
+    outgoing.fanout = fanout;
     Views views = new Views(state, presence);
     Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
     Users users = new Users(state, views, writes, database.reader());
@@ -159,6 +164,13 @@ final class ActiveStore {
     serve(Address.BOT_AUTHENTICATE, bots::authenticate);
     serve(Address.BOT_CURSOR, bots::cursor);
     serve(Address.BOT_ACK, bots::ack);
+    serve(Address.OUTGOING_SET, outgoing::set);
+    serve(Address.OUTGOING_GET, outgoing::get);
+    serve(Address.OUTGOING_RESUME, outgoing::resume);
+    serve(Address.OUTGOING_DELETE, outgoing::delete);
+    serve(Address.OUTGOING_PENDING, outgoing::pending);
+    serve(Address.OUTGOING_ATTEMPT, outgoing::attempt);
+    serve(Address.OUTGOING_RELEASE, outgoing::release);
     serve(Address.WEBHOOK_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", webhooks::create));
     serve(Address.WEBHOOK_LIST, webhooks::list);
     serve(Address.WEBHOOK_REVOKE, webhooks::revoke);

@@ -57,6 +57,19 @@ final class Fanout {
     this.committedAtStart = committed;
   }
 
+  /**
+   * The newest durable event id that may concern {@code userId}: the newest published to them since
+   * this store started, or, if none was, the newest in the database at start (an upper bound).
+   */
+  long newestFor(String userId) {
+    return lastPublished.getOrDefault(userId, committedAtStart);
+  }
+
+  /** Every durable event up to this id is committed and published. */
+  long head() {
+    return head;
+  }
+
   void toUser(String userId, JsonObject frame) {
     toUsers(List.of(userId), frame);
   }

@@ -53,7 +53,10 @@ final class MessageReads {
     });
   }
 
-  /** {@code store.events.since}: durable events after a cursor in the user's conversations. */
+  /**
+   * {@code store.events.since}: durable events after a cursor in the user's conversations; more than
+   * {@code limit} is a resync, unless {@code page} asks for the first {@code limit} of them.
+   */
   Future<JsonObject> since(JsonObject cmd) {
     int limit = cmd.getInteger("limit", 1000);
     // Walks the event index from the cursor (recent events only) and keeps the caller's.
@@ -62,11 +65,18 @@ final class MessageReads {
             + " ORDER BY m.event_id LIMIT ?")
         .execute(Tuple.of(cmd.getLong("since"), cmd.getString("userId"), limit + 1))
         .map(rows -> {
-          if (rows.size() > limit) {
+          // page: the first limit events (the outgoing webhooks' deliverer), never a resync.
+          boolean page = cmd.getBoolean("page", false);
+          if (rows.size() > limit && !page) {
             return new JsonObject().put("events", new JsonArray()).put("resync", true);
           }
           JsonArray events = new JsonArray();
-          rows.forEach(row -> events.add(Frames.message(row.getLong("event_id"), Views.message(row))));
+          for (Row row : rows) {
+            if (events.size() == limit) {
+              break;
+            }
+            events.add(Frames.message(row.getLong("event_id"), Views.message(row)));
+          }
           return new JsonObject().put("events", events).put("resync", false);
         });
   }

@@ -44,10 +44,12 @@ public final class MigrateStore {
     TABLES.put("webhooks", "rowid");
     TABLES.put("push_subscriptions", "rowid");
     TABLES.put("server_keys", "rowid");
+    TABLES.put("bot_webhooks", "rowid");
+    TABLES.put("bot_webhook_deliveries", "id");
   }
 
   /** The newest SQLite migration this version ships: the file must have been opened by it. */
-  private static final String SQLITE_VERSION = "10";
+  private static final String SQLITE_VERSION = "11";
   private static final int BATCH = 1_000;
 
   private MigrateStore() {

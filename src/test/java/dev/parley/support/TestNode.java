@@ -121,6 +121,9 @@ public final class TestNode implements AutoCloseable {
       if (config.containsKey("webPush")) {
         c.put("webPush", config.getJsonObject("webPush").copy());
       }
+      if (config.containsKey("outgoingWebhooks")) {
+        c.put("outgoingWebhooks", config.getJsonObject("outgoingWebhooks").copy());
+      }
     });
   }
 
