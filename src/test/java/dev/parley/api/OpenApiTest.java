@@ -388,6 +388,15 @@ class OpenApiTest extends NodeTestBase {
     Reply bot = call(HttpMethod.POST, "/api/bots", a, new JsonObject().put("username", "echo" + suffix));
     assertStatus(201, bot);
     String botId = bot.json().getJsonObject("user").getString("id");
+    assertStatus(404, call(HttpMethod.GET, "/api/bots/{id}/webhook", a, null, botId));
+    assertStatus(400, call(HttpMethod.PUT, "/api/bots/{id}/webhook", a, new JsonObject().put("url", "http://10.0.0.1/x"), botId));
+    assertStatus(200, call(HttpMethod.PUT, "/api/bots/{id}/webhook", a, new JsonObject().put("url", "https://hooks.example.com/parley"),
+        botId));
+    assertStatus(403, call(HttpMethod.GET, "/api/bots/{id}/webhook", b, null, botId));
+    assertStatus(200, call(HttpMethod.GET, "/api/bots/{id}/webhook", a, null, botId));
+    assertStatus(200, call(HttpMethod.POST, "/api/bots/{id}/webhook/resume", a, null, botId));
+    assertStatus(204, call(HttpMethod.DELETE, "/api/bots/{id}/webhook", a, null, botId));
+    assertStatus(404, call(HttpMethod.DELETE, "/api/bots/{id}/webhook", a, null, botId));
     assertStatus(403, call(HttpMethod.DELETE, "/api/bots/{id}", b, null, botId));
     assertStatus(204, call(HttpMethod.DELETE, "/api/bots/{id}", a, null, botId));
     assertStatus(404, call(HttpMethod.DELETE, "/api/bots/{id}", a, null, bobId));
