@@ -48,6 +48,7 @@ async function boot() {
 /** The stored session is no good any more (signed out elsewhere, say): back to the sign-in. */
 function endSession() {
   if (signedIn) { signOut('Your session has ended. Please sign in again.'); return; }
+  notify.forgetDevice();
   snapshot.forget();
   auth.show();
 }
@@ -104,6 +105,7 @@ async function enterApp(user) {
 function signOut(message) {
   if (!signedIn) return;
   signedIn = false;
+  notify.forgetDevice();
   showingSnapshot = false;
   snapshot.forget();
   sync.stopSession();

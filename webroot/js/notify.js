@@ -102,21 +102,31 @@ async function subscribeDevice() {
     subscription ||= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(key) });
     const saved = await api.addPushSubscription(subscription.toJSON());
     if (state.me) localStorage.setItem(DEVICE, JSON.stringify({ userId: state.me.id, id: saved.id }));
-  } catch (e) {
+  } catch {
     // No push service reachable, or Web Push off on the server: the open tab still notifies.
-    console.info('Web Push not available:', e.message || e);
   }
 }
 
-/** Before signing out: this device stops receiving the user's pushes. */
+/**
+ * Signing out, or the session ended: this device stops receiving the user's pushes. The
+ * browser's subscription is dropped, so the push service answers 410 and the server forgets the
+ * device even when it cannot be told now (offline, or the session already over); with a live
+ * session the server is told at once.
+ */
 export async function forgetDevice() {
   const saved = JSON.parse(localStorage.getItem(DEVICE) || 'null');
   localStorage.removeItem(DEVICE);
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    await (await registration?.pushManager?.getSubscription())?.unsubscribe();
+  } catch {
+    // No service worker or Push API here: nothing was subscribed.
+  }
   if (!saved) return;
   try {
     await api.removePushSubscription(saved.id);
   } catch {
-    // Gone already, or the server unreachable: it removes the subscription when the push service drops it.
+    // Signed out already, or unreachable: the push service's 410 removes it on the next push.
   }
 }
 

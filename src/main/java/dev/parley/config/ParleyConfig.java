@@ -252,7 +252,7 @@ public record ParleyConfig(
         Math.max(100, o.getLong("requestTimeoutMs", 10_000L)),
         Math.max(1_000L, (long) (hours.doubleValue() * 3_600_000)),
         Math.max(10, o.getLong("retryBaseMs", 1_000L)), Math.max(10, o.getLong("retryMaxDelayMs", 600_000L)),
-        Math.max(10, o.getLong("pollIntervalMs", 1_000L)));
+        Math.min(10_000, Math.max(10, o.getLong("pollIntervalMs", 1_000L))));
   }
 
   private static WebPush webPush(JsonObject w, String publicUrl) {
@@ -262,7 +262,7 @@ public record ParleyConfig(
     }
     return new WebPush(w.getBoolean("enabled", true), subject, w.getString("vapidPublicKey"),
         w.getString("vapidPrivateKey"), Math.max(0, w.getLong("unreadDelayMs", 60_000L)),
-        Math.max(60, w.getInteger("ttlSeconds", 86_400)), Math.max(1, w.getInteger("maxAttempts", 5)),
+        Math.max(60, w.getInteger("ttlSeconds", 86_400)), Math.min(20, Math.max(1, w.getInteger("maxAttempts", 5))),
         Math.max(1_000, w.getLong("requestTimeoutMs", 15_000L)), w.getBoolean("allowPrivateEndpoints", false));
   }
 

@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The guard on every request Parley makes to an address a user gave it (a push subscription's
- * endpoint): only {@code https} to a public address, never to this machine or the networks behind
- * it. The syntax is checked when a subscription comes in (a clear 400), the resolved address
+ * endpoint, a bot's outgoing webhook): only {@code https} to a public address, never to this
+ * machine or the networks behind it. The syntax is checked when a subscription comes in (a clear 400), the resolved address
  * again before each request, and the request then goes to that very address, so a name that
  * later resolves somewhere private (DNS rebinding) reaches nothing inside.
  *
@@ -63,7 +63,8 @@ public final class EndpointGuard {
     if (!allowPrivate) {
       for (InetAddress address : all) {
         if (!isPublic(address)) {
-          throw new UnknownHostException(uri.getHost() + " resolves to a non-public address " + address.getHostAddress());
+          // Not which one: the answer reaches the user who gave the address (a webhook's delivery log).
+          throw new UnknownHostException(uri.getHost() + " resolves to a non-public address");
         }
       }
     }
@@ -87,10 +88,48 @@ public final class EndpointGuard {
           && first < 240; // reserved and broadcast
     }
     if (a instanceof Inet6Address) {
+      InetAddress inside = embeddedIpv4(b);
+      if (inside != null) {
+        return isPublic(inside); // ::ffff:127.0.0.1 is loopback, whatever its family
+      }
       int first = b[0] & 0xff;
-      return (first & 0xfe) != 0xfc; // unique local fc00::/7
+      return (first & 0xfe) != 0xfc // unique local fc00::/7
+          && !(first == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) // 2001:db8::/32
+          && !(first == 0x01 && b[1] == 0 && isZero(b, 2, 8)); // discard 100::/64
     }
     return false;
+  }
+
+  /**
+   * The IPv4 address an IPv6 address carries, judged like the IPv4 one: mapped ({@code ::ffff:a.b.c.d}),
+   * compatible ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::a.b.c.d}) and 6to4 ({@code 2002:aabb:ccdd::}).
+   */
+  private static InetAddress embeddedIpv4(byte[] b) {
+    int from = -1;
+    if (isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || isZero(b, 0, 12)) {
+      from = 12;
+    } else if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && isZero(b, 4, 12)) {
+      from = 12;
+    } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+      from = 2;
+    }
+    if (from < 0) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, from, from + 4));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  private static boolean isZero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isLiteral(String host) {

@@ -60,16 +60,22 @@ final class WebhookRequests {
   /** Sends; name resolution blocks the calling thread (a worker's). Never fails: a failure is an {@link Outcome}. */
   Future<Outcome> send(String url, String secret, long eventId, byte[] body) {
     long started = System.nanoTime();
-    URI uri;
-    InetAddress address;
-    try {
-      uri = guard.check(url);
-      address = guard.resolve(uri);
-    } catch (java.net.UnknownHostException e) {
-      return Future.succeededFuture(new Outcome(0, null, "refused: " + e.getMessage(), 0));
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(new Outcome(0, null, "refused: " + e.getMessage(), 0));
-    }
+    // Name resolution blocks: on a worker thread of its own (unordered), so one slow lookup holds up no other bot.
+    return vertx.executeBlocking(() -> {
+      URI uri = guard.check(url);
+      return new Target(uri, guard.resolve(uri));
+    }, false).transform(ar -> ar.succeeded()
+        ? post(url, secret, eventId, body, ar.result(), started)
+        : Future.succeededFuture(new Outcome(0, null, "refused: " + ar.cause().getMessage(), 0)));
+  }
+
+  /** A checked URL and the address it resolved to, which the request then goes to. */
+  private record Target(URI uri, InetAddress address) {
+  }
+
+  private Future<Outcome> post(String url, String secret, long eventId, byte[] body, Target target, long started) {
+    URI uri = target.uri();
+    InetAddress address = target.address();
     String timestamp = Long.toString(System.currentTimeMillis() / 1000);
     int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     RequestOptions options = new RequestOptions()

@@ -309,7 +309,7 @@ public final class Address {
   public static final String OUTGOING_PENDING = "store.outgoing.pending";
   /**
    * outgoing → store. {@code {nodeId, botId, eventId, status, latencyMs, error?, delivered}} →
-   * {@code {paused}}: logs one delivery attempt and renews the lease; a failure starts or continues
+   * {@code {paused, failures, failingSince?}}: logs one delivery attempt and renews the lease; a failure starts or continues
    * the event's retry series, and pauses the webhook once it is older than the retry limit the
    * deliverer sends ({@code pauseAfterMs}). 409 when this deliverer no longer holds the bot's lease.
    */

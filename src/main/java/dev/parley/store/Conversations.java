@@ -76,7 +76,8 @@ final class Conversations {
       if (userId.equals(peerId)) {
         return Future.<String[]>failedFuture(Failure.invalid("userId", "a direct conversation needs another user"));
       }
-      if (!state.users.containsKey(peerId)) {
+      // A webhook's sender posts through its webhook only: it is nobody to talk to.
+      if (!state.users.containsKey(peerId) || Webhooks.isSender(state.users.get(peerId))) {
         return Future.<String[]>failedFuture(Failure.notFound("user"));
       }
       for (String id : state.conversationsOfUser.getOrDefault(userId, Set.of())) {
@@ -108,7 +109,7 @@ final class Conversations {
     memberIds.remove(userId);
     return writes.submit(tx -> {
       for (String id : memberIds) {
-        if (!state.users.containsKey(id)) {
+        if (!state.users.containsKey(id) || Webhooks.isSender(state.users.get(id))) {
           return Future.<String>failedFuture(Failure.invalid("memberIds", "unknown user " + id));
         }
       }

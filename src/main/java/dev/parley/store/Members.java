@@ -73,7 +73,7 @@ final class Members {
     String memberId = cmd.getString("memberId");
     return writes.submit(tx -> {
       State.Conversation c = manageable(cmd.getString("conversationId"), userId);
-      if (!state.users.containsKey(memberId)) {
+      if (!state.users.containsKey(memberId) || Webhooks.isSender(state.users.get(memberId))) {
         return Future.failedFuture(Failure.notFound("user"));
       }
       if (c.roles.containsKey(memberId)) {

@@ -5,8 +5,11 @@ import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.EndpointGuard;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -33,11 +36,16 @@ final class PushRequests {
     }
   }
 
+  /** The most of a push service's answer that is read: its status is what counts. */
+  private static final int MAX_ANSWER_BYTES = 8 * 1024;
+
+  private final Vertx vertx;
   private final HttpClient client;
   private final EndpointGuard guard;
   private final ParleyConfig.WebPush settings;
 
-  PushRequests(HttpClient client, EndpointGuard guard, ParleyConfig.WebPush settings) {
+  PushRequests(Vertx vertx, HttpClient client, EndpointGuard guard, ParleyConfig.WebPush settings) {
+    this.vertx = vertx;
     this.client = client;
     this.guard = guard;
     this.settings = settings;
@@ -51,38 +59,76 @@ final class PushRequests {
     return Secrets.sha256(conversationId).substring(0, 32); // hex is within base64url's alphabet
   }
 
-  /** Sends; blocking steps (resolution, encryption) run on the calling worker thread. */
+  /** A request ready to go: the checked endpoint, the address it resolved to, the VAPID headers and the encrypted body. */
+  private record Prepared(URI uri, InetAddress address, Map<String, String> headers, byte[] body) {
+  }
+
+  /**
+   * Sends. Name resolution and encryption run on a worker thread of their own (unordered), so a
+   * slow lookup for one device holds up no other; the exchange as a whole has
+   * {@code webPush.requestTimeoutMs}, and at most {@link #MAX_ANSWER_BYTES} of the answer are read.
+   */
   Future<Outcome> send(WebPush webPush, JsonObject target, byte[] payload, String topic) {
     String endpoint = target.getString("endpoint");
-    URI uri;
-    InetAddress address;
-    byte[] body;
-    Map<String, String> headers;
-    try {
-      uri = guard.check(endpoint);
-      address = guard.resolve(uri);
-      body = webPush.getBody(payload, Base64.getUrlDecoder().decode(target.getString("p256dh")),
+    return vertx.executeBlocking(() -> {
+      URI uri = guard.check(endpoint);
+      InetAddress address = guard.resolve(uri);
+      byte[] body = webPush.getBody(payload, Base64.getUrlDecoder().decode(target.getString("p256dh")),
           Base64.getUrlDecoder().decode(target.getString("auth")));
-      headers = webPush.getHeaders(endpoint, settings.ttlSeconds(), topic, WebPush.Urgency.High);
-    } catch (java.net.UnknownHostException e) {
-      return Future.succeededFuture(new Outcome(Kind.RETRY, hostOf(endpoint), e.getMessage(), 0));
-    } catch (RuntimeException e) {
-      // A target the store holds was checked when it came in; one that no longer passes is refused, not retried.
-      return Future.succeededFuture(new Outcome(Kind.REFUSED, hostOf(endpoint), String.valueOf(e.getMessage()), 0));
-    }
+      return new Prepared(uri, address, webPush.getHeaders(endpoint, settings.ttlSeconds(), topic, WebPush.Urgency.High), body);
+    }, false).transform(ar -> {
+      if (ar.succeeded()) {
+        return post(endpoint, ar.result());
+      }
+      Throwable cause = ar.cause();
+      // Resolution may work later; an endpoint that no longer passes the guard, or keys that do not decode, will not.
+      return Future.succeededFuture(cause instanceof java.net.UnknownHostException
+          ? new Outcome(Kind.RETRY, hostOf(endpoint), cause.getMessage(), 0)
+          : new Outcome(Kind.REFUSED, hostOf(endpoint), String.valueOf(cause.getMessage()), 0));
+    });
+  }
+
+  private Future<Outcome> post(String endpoint, Prepared prepared) {
+    URI uri = prepared.uri();
     int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(endpoint)
-        .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+        .setServer(SocketAddress.inetSocketAddress(port, prepared.address().getHostAddress()))
         .setFollowRedirects(false)
         .setTimeout(settings.requestTimeoutMs());
-    headers.forEach(options::putHeader);
+    prepared.headers().forEach(options::putHeader);
     String service = uri.getHost();
-    return client.request(options)
-        .compose(request -> request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(text -> outcome(service, response.statusCode(),
-            response.getHeader("Retry-After"), text)));
+    Promise<Outcome> outcome = Promise.promise();
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    long timer = vertx.setTimer(settings.requestTimeoutMs(), t -> {
+      outcome.tryComplete(new Outcome(Kind.RETRY, service, "no answer within " + settings.requestTimeoutMs() + " ms", 0));
+      if (sent[0] != null) {
+        sent[0].reset();
+      }
+    });
+    client.request(options)
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(Buffer.buffer(prepared.body()));
+        })
+        .onSuccess(response -> {
+          Buffer answer = Buffer.buffer();
+          response.handler(chunk -> {
+            if (answer.length() + chunk.length() > MAX_ANSWER_BYTES) {
+              // The status is what counts; a service that keeps talking is cut off.
+              outcome.tryComplete(outcome(service, response.statusCode(), response.getHeader("Retry-After"), answer));
+              sent[0].reset();
+            } else {
+              answer.appendBuffer(chunk);
+            }
+          });
+          response.endHandler(v -> outcome.tryComplete(outcome(service, response.statusCode(),
+              response.getHeader("Retry-After"), answer)));
+          response.exceptionHandler(e -> outcome.tryComplete(Outcome.unreachable(e)));
+        })
+        .onFailure(e -> outcome.tryComplete(Outcome.unreachable(e)));
+    return outcome.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   private static Outcome outcome(String service, int status, String retryAfter, Buffer text) {

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The push sender: takes {@link Address#WEB_PUSH_DELIVER} (one sender among all nodes' senders
  * gets each message, since it is sent point to point) and sends the notification to each
- * target device through its push service. Deployed as a worker verticle: payload encryption
- * and name resolution never run on an event loop.
+ * target device through its push service. Deployed as a worker verticle; payload encryption
+ * and name resolution run on worker threads of their own, never on an event loop.
  *
  * <p>Each target is tried up to {@code webPush.maxAttempts} times: a push service that is busy
  * (429, 5xx) or unreachable is asked again after 1, 2, 4, 8… seconds, or after its
@@ -51,7 +51,7 @@ public final class WebPushVerticle extends VerticleBase {
         .setForceSni(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMs())),
         new PoolOptions().setHttp1MaxSize(4));
-    requests = new PushRequests(client, new EndpointGuard(settings.allowPrivateEndpoints()), settings);
+    requests = new PushRequests(vertx, client, new EndpointGuard(settings.allowPrivateEndpoints()), settings);
     delivered = counter("delivered");
     expired = counter("expired");
     failed = counter("failed");
@@ -96,7 +96,7 @@ public final class WebPushVerticle extends VerticleBase {
           } else {
             retried.increment();
             long delay = outcome.retryAfterMs() > 0 ? Math.min(MAX_RETRY_DELAY_MS, outcome.retryAfterMs())
-                : 1_000L << (attempt - 1);
+                : 1_000L << Math.min(attempt - 1, 9); // at most 8.5 min
             vertx.setTimer(delay, t -> attempt(webPush, target, payload, topic, attempt + 1));
           }
         }

@@ -78,6 +78,21 @@ class WebhookTest extends NodeTestBase {
   }
 
   @Test
+  void aWebhooksSenderIsNobodyToTalkToOrToAdd() {
+    Account alice = api.signUp("alice");
+    Account bob = api.signUp("bob");
+    String group = api.group(alice, "Ops", bob);
+    String sender = create(alice, group, "Alerts").getString("senderId");
+
+    assertEquals(404, api.post("/api/conversations", alice.token(),
+        new JsonObject().put("type", "direct").put("userId", sender)).status());
+    assertEquals(400, api.post("/api/conversations", alice.token(), new JsonObject().put("type", "group")
+        .put("title", "With a hook").put("memberIds", new JsonArray().add(sender))).status());
+    assertEquals(404, api.post("/api/conversations/" + group + "/members", alice.token(),
+        new JsonObject().put("userId", sender)).status());
+  }
+
+  @Test
   void aPostAppearsInHistoryAndLiveAsTheWebhooksMessage() {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");

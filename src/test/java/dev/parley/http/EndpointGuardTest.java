@@ -41,6 +41,26 @@ class EndpointGuardTest {
   }
 
   @Test
+  void anIpv6AnswerCarryingAnInsideIpv4AddressIsInsideToo() throws Exception {
+    // What a DNS AAAA record may give; the JDK keeps these as IPv6 addresses.
+    for (String hex : new String[] {
+        "00000000000000000000ffff7f000001", // ::ffff:127.0.0.1
+        "00000000000000000000ffffa9fea9fe", // ::ffff:169.254.169.254
+        "0000000000000000000000000a000001", // ::10.0.0.1
+        "0064ff9b0000000000000000c0a80001", // 64:ff9b::192.168.0.1 (NAT64)
+        "20027f00000100000000000000000000", // 2002:7f00:1:: (6to4 of 127.0.0.1)
+        "20010db8000000000000000000000001", // documentation
+        "fd000000000000000000000000000001"}) { // unique local
+      java.net.Inet6Address address = java.net.Inet6Address.getByAddress(null, java.util.HexFormat.of().parseHex(hex), null);
+      assertEquals(false, EndpointGuard.isPublic(address), hex);
+    }
+    assertEquals(true, EndpointGuard.isPublic(java.net.Inet6Address.getByAddress(null,
+        java.util.HexFormat.of().parseHex("20014860486000000000000000008888"), null)), "2001:4860:4860::8888");
+    assertEquals(true, EndpointGuard.isPublic(java.net.Inet6Address.getByAddress(null,
+        java.util.HexFormat.of().parseHex("00000000000000000000ffff08080808"), null)), "::ffff:8.8.8.8");
+  }
+
+  @Test
   void aClosedNetworkMayAllowPrivateAndPlainHttpEndpoints() throws Exception {
     EndpointGuard open = new EndpointGuard(true);
     open.check("http://127.0.0.1:9000/push/1");
