@@ -70,7 +70,10 @@ public final class ConfigLoader {
       new Env("PARLEY_CLUSTER_CONFIG", "cluster.configFile", Kind.STRING),
       new Env("PARLEY_WEB_PUSH_SUBJECT", "webPush.subject", Kind.STRING),
       new Env("PARLEY_VAPID_PUBLIC_KEY", "webPush.vapidPublicKey", Kind.STRING),
-      new Env("PARLEY_VAPID_PRIVATE_KEY", "webPush.vapidPrivateKey", Kind.STRING));
+      new Env("PARLEY_VAPID_PRIVATE_KEY", "webPush.vapidPrivateKey", Kind.STRING),
+      new Env("PARLEY_BACKUP_DIR", "ops.backup.dir", Kind.STRING),
+      new Env("PARLEY_BACKUP_INTERVAL_MINUTES", "ops.backup.intervalMinutes", Kind.INT),
+      new Env("PARLEY_BACKUP_KEEP", "ops.backup.keep", Kind.INT));
 
   private ConfigLoader() {
   }

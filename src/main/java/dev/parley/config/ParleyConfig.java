@@ -31,7 +31,20 @@ public record ParleyConfig(
     Media media,
     Limits limits,
     WebPush webPush,
-    OutgoingWebhooks outgoingWebhooks) {
+    OutgoingWebhooks outgoingWebhooks,
+    Backup backup) {
+
+  /**
+   * Scheduled backups of a SQLite store ({@code ops.backup}): {@code dir} (default
+   * {@code <dataDir>/backups}); {@code intervalSeconds} from {@code intervalMinutes}, or from
+   * {@code intervalSeconds} when that is set (tests), 0 = off; {@code keep}: how many finished
+   * backups stay (older ones are deleted).
+   */
+  public record Backup(String dir, long intervalSeconds, int keep) {
+    public boolean scheduled() {
+      return intervalSeconds > 0;
+    }
+  }
 
   /**
    * Outgoing webhooks: a bot's events POSTed to its owner's endpoint. {@code enabled}: whether this
@@ -243,7 +256,17 @@ public record ParleyConfig(
         media(section(json, "media"), store.getString("dataDir", "data")),
         limits(section(json, "limits")),
         webPush(section(json, "webPush"), http.getString("publicUrl")),
-        outgoingWebhooks(section(json, "outgoingWebhooks")));
+        outgoingWebhooks(section(json, "outgoingWebhooks")),
+        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")));
+  }
+
+  /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */
+  public static Backup backup(JsonObject b, String dataDir) {
+    String dir = b.getString("dir");
+    long seconds = b.getLong("intervalSeconds", 0L) > 0 ? b.getLong("intervalSeconds")
+        : Math.max(0, b.getLong("intervalMinutes", 0L)) * 60;
+    return new Backup(dir == null || dir.isBlank() ? Path.of(dataDir, "backups").toString() : dir,
+        seconds, Math.max(1, b.getInteger("keep", 7)));
   }
 
   private static OutgoingWebhooks outgoingWebhooks(JsonObject o) {

@@ -36,6 +36,8 @@ final class ActiveStore {
   private PushAlerts pushAlerts;
   private OutgoingWebhooks outgoing;
   private VapidKeys vapid;
+  /** SQLite only: the scheduled backups. */
+  private BackupSchedule backups;
 
   ActiveStore(Vertx vertx, ParleyConfig config, Database database, SqlConnection writer) {
     this.vertx = vertx;
@@ -67,11 +69,19 @@ final class ActiveStore {
         })
         .onSuccess(v -> {
           clientKeys.moveEvery(config.store().clientKeysLingerMs());
+          if (backups != null) {
+            backups.start();
+          }
           // Catching up may take a while on a large database; search lags until it is done.
           search.catchUp(); // on failure it logs and tries again
           // Push and bridge nodes resume their connections and report who is connected to them.
           vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
         });
+  }
+
+  /** The scheduled backups; null on PostgreSQL. */
+  BackupSchedule backups() {
+    return backups;
   }
 
   long lastEventId() {
@@ -187,8 +197,13 @@ final class ActiveStore {
     serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
+    if (!database.shared()) {
+      backups = new BackupSchedule(vertx, config);
+    }
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
-        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.shared() ? "postgresql" : "sqlite")));
+        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.shared() ? "postgresql" : "sqlite")
+        .put("lastBackup", backups != null ? backups.health()
+            : new JsonObject().put("status", "unknown").put("reason", "PostgreSQL: back it up with pg_dump or point-in-time recovery"))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -200,6 +215,7 @@ final class ActiveStore {
   Future<Void> stop() {
     Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
     return drained
+        .eventually(() -> backups == null ? Future.succeededFuture() : backups.stop())
         .eventually(() -> search == null ? Future.succeededFuture() : search.idle())
         .eventually(() -> clientKeys == null ? Future.succeededFuture() : clientKeys.stop())
         .eventually(this::unregister)
@@ -214,6 +230,9 @@ final class ActiveStore {
   Future<Void> abandon() {
     if (writes != null) {
       writes.abandon();
+    }
+    if (backups != null) {
+      backups.stop();
     }
     if (clientKeys != null) {
       clientKeys.stop();
