@@ -194,6 +194,13 @@ class BackupTest {
     } finally {
       node.close();
     }
+    // The command, as `java -jar parley.jar backup --data … --to …` runs it (the node stopped here).
+    Path to = TestNode.tempDir().resolve("elsewhere");
+    assertEquals(0, Backup.backupCommand(new String[] {"--data", node.dataDir().toString(), "--to", to.toString()}, Map.of()));
+    assertEquals(1, Backup.finished(to).size());
+    assertEquals(2, Backup.backupCommand(new String[] {"--data"}, Map.of()), "an option without its value");
+    assertEquals(2, Backup.backupCommand(new String[] {"--data", TestNode.tempDir().toString()}, Map.of()), "no store there");
+
     Path target = TestNode.tempDir();
     Files.writeString(target.resolve("notes.txt"), "mine");
     assertEquals(2, Backup.restoreCommand(new String[] {result.path().toString(), "--data", target.toString()}, Map.of()));
