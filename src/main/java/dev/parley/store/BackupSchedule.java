@@ -26,6 +26,7 @@ final class BackupSchedule {
   private final ParleyConfig.Backup settings;
   private final Path dataDir;
   private final Path mediaDir;
+  private final java.util.Set<String> roles;
   private long timer = -1;
   private Future<?> running = Future.succeededFuture();
   private boolean busy;
@@ -40,6 +41,7 @@ final class BackupSchedule {
     this.settings = config.backup();
     this.dataDir = Path.of(config.store().dataDir());
     this.mediaDir = Path.of(config.media().dir());
+    this.roles = config.roles();
   }
 
   /** Finds the newest finished backup in the folder, and starts the timer if backups are scheduled. */
@@ -58,6 +60,10 @@ final class BackupSchedule {
       }
     });
     if (settings.scheduled()) {
+      if (!Files.isDirectory(mediaDir) && !roles.contains("api") && !roles.contains("media")) {
+        log.warn("backups: no media folder at {} on this node: backups hold the database and jwt-secret only;"
+            + " mount the media volume here, or back it up on its own", mediaDir);
+      }
       timer = vertx.setPeriodic(settings.intervalSeconds() * 1000, t -> runNow());
       log.info("backups every {} s into {}, keeping {}", settings.intervalSeconds(), settings.dir(), settings.keep());
     }
