@@ -86,7 +86,8 @@ public final class Backup {
     Files.createDirectory(partial);
     try {
       Path copy = partial.resolve("parley.db");
-      try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + db + "?busy_timeout=5000");
+      // Read-only: a backup never writes to the live file (VACUUM INTO opens its target for writing itself).
+      try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + db + "?open_mode=1&busy_timeout=5000");
            Statement s = source.createStatement()) {
         s.execute("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
       }
