@@ -156,4 +156,25 @@ final class MediaRecords {
               .map(v -> new JsonObject().put("ids", new JsonArray(ids)));
         }));
   }
+
+  /**
+   * An avatar (a user's, a webhook's) must be an image {@code userId} uploaded; null: nothing to
+   * check. Fails as {@code invalid_request} on {@code avatarMediaId}.
+   */
+  static Future<Void> ownImage(WriteQueue.Tx tx, String userId, String mediaId) {
+    if (mediaId == null) {
+      return Future.succeededFuture();
+    }
+    return tx.conn.preparedQuery("SELECT owner_id, kind FROM media WHERE id = ?").execute(Tuple.of(mediaId))
+        .compose(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          if (row == null || !userId.equals(row.getString("owner_id"))) {
+            return Future.failedFuture(Failure.invalid("avatarMediaId", "no such media"));
+          }
+          if (!"image".equals(row.getString("kind"))) {
+            return Future.failedFuture(Failure.invalid("avatarMediaId", "an avatar must be an image"));
+          }
+          return Future.succeededFuture();
+        });
+  }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.Comparator;
 import java.util.List;
@@ -82,7 +81,7 @@ final class Users {
       String displayName = cmd.getString("displayName", u.displayName);
       boolean readReceipts = cmd.getBoolean("readReceipts", u.readReceipts);
       String avatar = cmd.containsKey("avatarMediaId") ? cmd.getString("avatarMediaId") : u.avatarMediaId;
-      return ownImage(tx, userId, avatar == null || avatar.equals(u.avatarMediaId) ? null : avatar)
+      return MediaRecords.ownImage(tx, userId, avatar == null || avatar.equals(u.avatarMediaId) ? null : avatar)
           .compose(ok -> tx.conn.preparedQuery("UPDATE users SET display_name = ?, read_receipts = ?, avatar_media_id = ?"
               + " WHERE id = ?").execute(Tuple.of(displayName, readReceipts ? 1 : 0, avatar, userId)))
           .map(rows -> {
@@ -92,24 +91,6 @@ final class Users {
             return new JsonObject().put("user", views.me(u));
           });
     });
-  }
-
-  /** An avatar must be an image the user uploaded themself (null: nothing to check). */
-  private static Future<Void> ownImage(WriteQueue.Tx tx, String userId, String mediaId) {
-    if (mediaId == null) {
-      return Future.succeededFuture();
-    }
-    return tx.conn.preparedQuery("SELECT owner_id, kind FROM media WHERE id = ?").execute(Tuple.of(mediaId))
-        .compose(rows -> {
-          Row row = rows.size() == 0 ? null : rows.iterator().next();
-          if (row == null || !userId.equals(row.getString("owner_id"))) {
-            return Future.failedFuture(Failure.invalid("avatarMediaId", "no such media"));
-          }
-          if (!"image".equals(row.getString("kind"))) {
-            return Future.failedFuture(Failure.invalid("avatarMediaId", "an avatar must be an image"));
-          }
-          return Future.succeededFuture();
-        });
   }
 
   /** Prefix search over username and display name, ordered by username; the cursor is the last username. */

@@ -87,7 +87,7 @@ final class Webhooks {
               return Future.failedFuture(Failure.conflict("a conversation may have at most " + MAX_EVER_PER_CONVERSATION
                   + " webhooks, revoked ones included"));
             }
-            return ownImage(tx, userId, avatar);
+            return MediaRecords.ownImage(tx, userId, avatar);
           })
           .compose(ok -> {
             String id = "w" + Secrets.token(12);
@@ -186,24 +186,6 @@ final class Webhooks {
               .put("text", cmd.getString("text"))
               .put("mentions", new JsonArray())
               .put("via", via));
-        });
-  }
-
-  /** An avatar must be an image the creator uploaded (null: nothing to check). */
-  private static Future<Void> ownImage(WriteQueue.Tx tx, String userId, String mediaId) {
-    if (mediaId == null) {
-      return Future.succeededFuture();
-    }
-    return tx.conn.preparedQuery("SELECT owner_id, kind FROM media WHERE id = ?").execute(Tuple.of(mediaId))
-        .compose(rows -> {
-          Row row = rows.size() == 0 ? null : rows.iterator().next();
-          if (row == null || !userId.equals(row.getString("owner_id"))) {
-            return Future.failedFuture(Failure.invalid("avatarMediaId", "no such media"));
-          }
-          if (!"image".equals(row.getString("kind"))) {
-            return Future.failedFuture(Failure.invalid("avatarMediaId", "an avatar must be an image"));
-          }
-          return Future.succeededFuture();
         });
   }
 
