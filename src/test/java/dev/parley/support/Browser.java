@@ -15,6 +15,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -102,10 +103,25 @@ public final class Browser implements AutoCloseable {
 
   /** Waits until {@code condition} gives a non-null, non-false value; stale elements just retry. */
   public <T> T waitFor(String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, WAIT)
-        .ignoring(StaleElementReferenceException.class)
-        .withMessage(what)
-        .until(condition);
+    try {
+      return new WebDriverWait(driver, WAIT)
+          .ignoring(StaleElementReferenceException.class)
+          .withMessage(what)
+          .until(condition);
+    } catch (TimeoutException e) {
+      throw new TimeoutException(e.getMessage() + "\n" + pageState(), e);
+    }
+  }
+
+  /** What the page showed when a wait gave up: its address, visible text and console, for the failure report. */
+  private String pageState() {
+    try {
+      String text = js("return document.body ? document.body.innerText : ''");
+      return "page " + driver.getCurrentUrl() + "\nvisible text:\n" + (text.length() > 2000 ? text.substring(0, 2000) + "…" : text)
+          + "\nconsole:\n" + String.join("\n", console());
+    } catch (RuntimeException unreadable) {
+      return "page state unreadable: " + unreadable;
+    }
   }
 
   /** The first displayed element with this test id (waits for it). */
