@@ -80,21 +80,28 @@ final class AdminRoutes {
     }
     JsonObject cmd = reading(ctx).put("q", q).put("limit", Json.limit(ctx.request().getParam("limit")))
         .put("cursor", ctx.request().getParam("cursor"));
-    Http.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> {
-      JsonArray users = page.getJsonArray("users");
-      return census.count(users.stream().map(u -> ((JsonObject) u).getString("id")).toList()).map(counts -> {
-        users.forEach(u -> {
-          JsonObject user = (JsonObject) u;
-          int devices = counts.getOrDefault(user.getString("id"), 0);
-          user.put("online", devices > 0).put("devices", devices);
-        });
-        return page;
+    Http.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.getJsonArray("users")).map(page)));
+  }
+
+  /** Adds each account's open connections on every node ({@code devices}, {@code online}). */
+  private Future<Void> withDevices(JsonArray users) {
+    return census.count(users.stream().map(u -> ((JsonObject) u).getString("id")).toList()).map(counts -> {
+      users.forEach(u -> {
+        JsonObject user = (JsonObject) u;
+        int devices = counts.getOrDefault(user.getString("id"), 0);
+        user.put("online", devices > 0).put("devices", devices);
       });
-    }));
+      return null;
+    });
+  }
+
+  /** A command answered with {@code {user}}, which gets its connections counted too. */
+  private Future<JsonObject> userReply(String address, JsonObject cmd) {
+    return bus.request(address, cmd).compose(reply -> withDevices(new JsonArray().add(reply.getJsonObject("user"))).map(reply));
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
-    Http.ok(ctx, bus.request(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
+    Http.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
   }
 
   private void setAdmin(RoutingContext ctx) {
@@ -102,7 +109,7 @@ final class AdminRoutes {
     if (admin == null) {
       throw Failure.invalid("admin", "admin is required");
     }
-    Http.ok(ctx, bus.request(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
+    Http.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
   }
 
   /** A one-time link for the person to choose a new password; the token is shown here only. */
