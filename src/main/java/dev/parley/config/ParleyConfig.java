@@ -32,7 +32,19 @@ public record ParleyConfig(
     Limits limits,
     WebPush webPush,
     OutgoingWebhooks outgoingWebhooks,
-    Backup backup) {
+    Backup backup,
+    Export export) {
+
+  /**
+   * Conversation exports (a ZIP streamed to a member): {@code maxBytes} bounds what one export holds
+   * (its entries' bytes, uncompressed) and {@code maxMessages} how many messages; past either the
+   * archive ends early with {@code TRUNCATED.txt}. {@code maxConcurrent}: exports running at once
+   * on this node (the threads of its pool {@code parley-export}); {@code perHour}: exports one user
+   * may start per hour (the store counts, cluster-wide; 0: no limit); {@code ticketSeconds}: how
+   * long a one-time download link stays valid.
+   */
+  public record Export(long maxBytes, long maxMessages, int maxConcurrent, int perHour, int ticketSeconds) {
+  }
 
   /**
    * Scheduled backups of a SQLite store ({@code ops.backup}): {@code dir} (default
@@ -257,7 +269,14 @@ public record ParleyConfig(
         limits(section(json, "limits")),
         webPush(section(json, "webPush"), http.getString("publicUrl")),
         outgoingWebhooks(section(json, "outgoingWebhooks")),
-        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")));
+        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
+        export(section(json, "export")));
+  }
+
+  private static Export export(JsonObject e) {
+    return new Export(Math.max(1, e.getLong("maxBytes", 1_073_741_824L)), Math.max(1, e.getLong("maxMessages", 200_000L)),
+        Math.max(1, e.getInteger("maxConcurrent", 4)), Math.max(0, e.getInteger("perHour", 20)),
+        Math.min(3600, Math.max(5, e.getInteger("ticketSeconds", 60))));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */

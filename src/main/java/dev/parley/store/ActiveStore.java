@@ -117,6 +117,7 @@ final class ActiveStore {
     Conversations conversations = new Conversations(sql, state, views, writes, database.reader(), fanout, messages);
     Members members = new Members(state, views, writes, database.reader(), messages, conversations);
     Shares shares = new Shares(sql, state, writes, database.reader(), media);
+    Exports exports = new Exports(sql, state, database.reader(), config.export());
     Bots bots = new Bots(state, views, writes, vertx.eventBus());
     Webhooks webhooks = new Webhooks(state, writes, database.reader(), messages);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
@@ -169,6 +170,9 @@ final class ActiveStore {
     serve(Address.SHARE_REVOKE, shares::revoke);
     serve(Address.SHARE_VIEW, shares::view);
     serve(Address.SHARE_MEDIA, shares::media);
+    serve(Address.EXPORT_TICKET, exports::ticket);
+    serve(Address.EXPORT_START, exports::start);
+    serve(Address.EXPORT_PAGE, exports::page);
     serve(Address.BOT_CREATE, bots::create);
     serve(Address.BOT_REVOKE, bots::revoke);
     serve(Address.BOT_AUTHENTICATE, bots::authenticate);
