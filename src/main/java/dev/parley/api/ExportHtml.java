@@ -57,15 +57,12 @@ final class ExportHtml {
 
   static String head(JsonObject conversation, JsonObject range, String exportedAt) {
     String title = title(conversation);
-    StringBuilder what = new StringBuilder();
-    if (range.getString("from") != null || range.getString("to") != null) {
-      what.append("messages ").append(range.getString("from") != null ? "from " + stamp(range.getString("from")) + " " : "")
-          .append(range.getString("to") != null ? "until " + stamp(range.getString("to")) : "");
-    } else {
-      what.append("all messages");
+    StringBuilder what = new StringBuilder("messages #" + range.getLong("fromSeq") + " to #" + range.getLong("toSeq"));
+    if (range.getString("from") != null) {
+      what.append(" sent from ").append(stamp(range.getString("from")));
     }
-    if (range.getLong("fromSeq", 1L) > 1) {
-      what.append(", from #").append(range.getLong("fromSeq"));
+    if (range.getString("to") != null) {
+      what.append(range.getString("from") != null ? " until " : " sent before ").append(stamp(range.getString("to")));
     }
     return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + POLICY + "\">\n"
@@ -75,7 +72,7 @@ final class ExportHtml {
         + "<title>" + escape(title) + " · Parley export</title>\n"
         + "<style>\n" + STYLE + "</style>\n</head>\n<body>\n"
         + "<header><h1>" + escape(title) + "</h1>\n<p class=\"meta\">Exported from Parley on " + escape(stamp(exportedAt))
-        + " · " + escape(what.toString().trim()) + " · times in UTC</p></header>\n<ol class=\"messages\">\n";
+        + " · " + escape(what.toString()) + " · times in UTC</p></header>\n<ol class=\"messages\">\n";
   }
 
   /**

@@ -71,7 +71,8 @@ record ExportRange(Long fromSeq, Long toSeq, Instant from, Instant to) {
     }
     Instant instant;
     try {
-      instant = OffsetDateTime.parse(raw.trim()).toInstant();
+      // A "+" of the offset that was not percent-encoded arrives as a space.
+      instant = OffsetDateTime.parse(raw.trim().replace(' ', '+')).toInstant();
     } catch (DateTimeException e) {
       throw Failure.invalid(name, name + " must be an ISO-8601 time with an offset, such as 2026-12-01T00:00:00Z");
     }

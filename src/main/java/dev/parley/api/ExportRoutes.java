@@ -135,7 +135,8 @@ final class ExportRoutes {
           // Already compressed: the server's gzip would only cost time.
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
       ResponseOutputStream out = new ResponseOutputStream(ctx.vertx().getOrCreateContext(), response);
-      new ExportArchive(bus, workers, files, limits, start, exportedAt, out).run()
+      Future.succeededFuture()
+          .compose(v -> new ExportArchive(bus, workers, files, limits, start, exportedAt, out).run())
           .onComplete(done -> {
             // Free before the response ends: the client may start its next export as soon as it has this one.
             release(userId);

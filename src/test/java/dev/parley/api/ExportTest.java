@@ -211,6 +211,7 @@ class ExportTest extends NodeTestBase {
       assertTrue(html.contains(system), system);
     }
     assertTrue(html.contains("<title>Trip · Parley export</title>"));
+    assertTrue(html.contains(" · messages #1 to #9 · times in UTC</p>"));
   }
 
   @Test
@@ -257,10 +258,13 @@ class ExportTest extends NodeTestBase {
     Archive dated = export(direct, yesterday, alice);
     assertEquals(List.of(4L, 5L, 6L), seqs(dated.messages()));
     assertEquals(new JsonArray(history(direct, alice).getList().subList(3, 6)), dated.messages());
+    assertTrue(dated.html().contains("messages #1 to #9 sent from "), "the page says what it holds");
     assertEquals(List.of(5L, 6L), seqs(export(direct, yesterday + "&fromSeq=5", alice).messages()), "both ranges at once");
     assertEquals(List.of(1L, 2L, 3L), seqs(export(direct, "?to=" + now.minus(2, ChronoUnit.DAYS), alice).messages()));
     String offset = URLEncoder.encode(now.minus(6, ChronoUnit.HOURS).atOffset(ZoneOffset.ofHours(2)).toString(), StandardCharsets.UTF_8);
     assertEquals(List.of(7L, 8L, 9L), seqs(export(direct, "?from=" + offset, alice).messages()), "any offset");
+    String plus = now.minus(6, ChronoUnit.HOURS).atOffset(ZoneOffset.ofHours(2)).toString();
+    assertEquals(List.of(7L, 8L, 9L), seqs(export(direct, "?from=" + plus, alice).messages()), "its + not encoded");
     Instant fourth = Instant.parse(history(direct, alice).getJsonObject(3).getString("createdAt"));
     assertEquals(List.of(4L), seqs(export(direct, "?from=" + fourth + "&to=" + fourth.plusNanos(1), alice).messages()),
         "exactly: from included, to not");
