@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -16,9 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -68,7 +71,9 @@ final class ExportArchive {
   private final ExportHtml html = new ExportHtml();
   /** Media id → its entry, in the order the messages carry them. */
   private final Map<String, String> media = new LinkedHashMap<>();
-  private final Map<String, JsonObject> users = new LinkedHashMap<>();
+  /** The people of the pages read so far, and the ids of those the exported messages name. */
+  private final Map<String, JsonObject> people = new HashMap<>();
+  private final Set<String> named = new LinkedHashSet<>();
   private ZipOutputStream zip;
   private Path page;
   private Writer pageWriter;
@@ -118,7 +123,7 @@ final class ExportArchive {
 
   private Void open() throws IOException {
     page = Files.createTempFile("parley-export-", ".html");
-    pageWriter = new BufferedWriter(Files.newBufferedWriter(page, StandardCharsets.UTF_8));
+    pageWriter = Files.newBufferedWriter(page, StandardCharsets.UTF_8);
     zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
     zip.putNextEntry(new ZipEntry("messages.json"));
     String header = new JsonObject().put("format", "parley-export/1").put("conversation", conversation)
@@ -132,9 +137,9 @@ final class ExportArchive {
 
   /** One page of messages into the archive; false once the export is complete or cut short. */
   private boolean write(JsonObject reply) throws IOException {
-    JsonArray people = reply.getJsonArray("users", new JsonArray());
-    html.addUsers(people);
-    people.forEach(u -> users.putIfAbsent(((JsonObject) u).getString("id"), (JsonObject) u));
+    JsonArray users = reply.getJsonArray("users", new JsonArray());
+    html.addUsers(users);
+    users.forEach(u -> people.put(((JsonObject) u).getString("id"), (JsonObject) u));
     for (Object item : reply.getJsonArray("messages")) {
       JsonObject message = (JsonObject) item;
       JsonObject file = message.getJsonObject("media");
@@ -160,6 +165,7 @@ final class ExportArchive {
       }
       used += cost;
       messages++;
+      name(message);
     }
     return reply.getBoolean("hasMore", false);
   }
@@ -172,10 +178,23 @@ final class ExportArchive {
     truncated = new JsonObject().put("reason", reason).put("limit", limit).put("nextSeq", nextSeq);
   }
 
+  /** Remembers who a message names: its sender, mentions, reactions and the people of a system message. */
+  private void name(JsonObject message) {
+    named.add(message.getString("senderId"));
+    message.getJsonArray("mentions", new JsonArray()).forEach(id -> named.add((String) id));
+    message.getJsonArray("reactions", new JsonArray()).forEach(r ->
+        ((JsonObject) r).getJsonArray("userIds", new JsonArray()).forEach(id -> named.add((String) id)));
+    JsonObject system = message.getJsonObject("system");
+    if (system != null) {
+      named.add(system.getString("userId"));
+      named.add(system.getString("by"));
+    }
+  }
+
   private Void closeText() throws IOException {
-    JsonArray people = new JsonArray();
-    users.values().forEach(people::add);
-    text(zip, "\n],\"users\":" + people.encode() + ",\"truncated\":" + (truncated == null ? "null" : truncated.encode()) + "}\n");
+    JsonArray users = new JsonArray();
+    named.stream().map(people::get).filter(Objects::nonNull).forEach(users::add);
+    text(zip, "\n],\"users\":" + users.encode() + ",\"truncated\":" + (truncated == null ? "null" : truncated.encode()) + "}\n");
     zip.closeEntry();
     pageWriter.write(ExportHtml.tail(messages, truncated == null ? null : note()));
     pageWriter.close();

@@ -401,6 +401,8 @@ class ExportTest extends NodeTestBase {
       assertEquals(new JsonObject().put("reason", "maxBytes").put("limit", maxBytes).put("nextSeq", 4),
           cut.json().getJsonObject("truncated"));
       assertEquals(3, cut.media().size());
+      assertEquals(List.of(alice.id()), cut.json().getJsonArray("users").stream()
+          .map(u -> ((JsonObject) u).getString("id")).toList(), "the people of the messages it holds");
       long held = cut.entries().entrySet().stream().filter(e -> !e.getKey().equals("TRUNCATED.txt"))
           .mapToLong(e -> e.getValue().length).sum();
       assertTrue(held <= maxBytes + 1_000, "the limit holds, but for the list of people: " + held + " > " + maxBytes);
