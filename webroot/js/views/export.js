@@ -11,8 +11,9 @@ import { openDialog } from './dialogs.js';
 export function openExport(convId) {
   openDialog('export', 'Export conversation', (body) => {
     const today = isoDay(new Date());
-    const all = h('input', { type: 'radio', name: 'export-range', id: 'export-all', value: 'all', checked: true, testid: 'export-all' });
-    const dated = h('input', { type: 'radio', name: 'export-range', id: 'export-dated', value: 'dates', testid: 'export-dated' });
+    const radio = (id, value, checked) => h('input', { type: 'radio', name: 'export-range', id, value, checked, testid: id });
+    const all = radio('export-all', 'all', true);
+    const dated = radio('export-dated', 'dates', false);
     const from = h('input', { type: 'date', id: 'export-from', testid: 'export-from', max: today });
     const to = h('input', { type: 'date', id: 'export-to', testid: 'export-to', max: today, value: today });
     const days = h('div', { class: 'row export-days', hidden: true },
@@ -42,7 +43,10 @@ export function openExport(convId) {
         if (from.value) range.from = startOfDay(from.value, 0).toISOString();
         if (to.value) range.to = startOfDay(to.value, 1).toISOString();
         if (!range.from && !range.to) { status.textContent = 'Choose at least one date.'; return; }
-        if (range.from && range.to && range.from >= range.to) { status.textContent = 'The first date must not be after the second.'; return; }
+        if (range.from && range.to && range.from >= range.to) {
+          status.textContent = 'The first date must not be after the second.';
+          return;
+        }
       }
       start.disabled = true;
       try {

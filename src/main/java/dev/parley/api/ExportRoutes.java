@@ -146,15 +146,16 @@ final class ExportRoutes {
               ExportArchive.Summary summary = done.result();
               String outcome = summary.truncated() == null ? "complete" : "truncated";
               count(outcome);
-              log.info("export of {} by {}: {}{}, {} messages, {} media files, {} bytes in {} ms", conversationId, userId, outcome,
-                  summary.truncated() == null ? "" : " (" + summary.truncated() + ")", summary.messages(), summary.media(),
-                  summary.bytes(), ms);
+              log.info("export of {} by {}: {}{}, {} messages, {} media files, {} bytes in {} ms", conversationId, userId,
+                  outcome, summary.truncated() == null ? "" : " (" + summary.truncated() + ")", summary.messages(),
+                  summary.media(), summary.bytes(), ms);
               out.end();
               return;
             }
             if (out.gone()) {
               count("cancelled");
-              log.info("export of {} by {} ended by the client after {} bytes in {} ms", conversationId, userId, out.written(), ms);
+              log.info("export of {} by {} ended by the client after {} bytes in {} ms", conversationId, userId,
+                  out.written(), ms);
               response.reset();
               return;
             }

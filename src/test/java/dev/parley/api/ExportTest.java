@@ -104,7 +104,8 @@ class ExportTest extends NodeTestBase {
     JsonArray all = new JsonArray();
     long after = 0;
     while (true) {
-      JsonObject page = api.get("/api/conversations/" + conversationId + "/messages?limit=200&after=" + after, who.token()).json();
+      JsonObject page = api.get("/api/conversations/" + conversationId + "/messages?limit=200&after=" + after, who.token())
+          .json();
       page.getJsonArray("messages").forEach(all::add);
       if (!page.getBoolean("hasMore")) {
         return all;
@@ -202,7 +203,8 @@ class ExportTest extends NodeTestBase {
     assertTrue(html.contains("see you at 10") && !html.contains("see you at 9"), "the edited text only");
     assertTrue(html.contains("<span class=\"edited\">edited "));
     assertTrue(html.contains("This message was recalled") && !html.contains("hunter2"), "a recall hides the text");
-    assertTrue(html.contains("👍 1 (" + carol.username() + ")") && html.contains("🎉 1 (" + bob.username() + ")"), "reactions");
+    assertTrue(html.contains("👍 1 (" + carol.username() + ")"), "reactions, and who");
+    assertTrue(html.contains("🎉 1 (" + bob.username() + ")"));
     assertTrue(html.contains("<div class=\"quote\">↩ <a href=\"#m" + beach.getLong("id") + "\">" + alice.username()
         + ": the beach</a></div>"), "the reply quotes what it answers");
     assertTrue(html.contains("<span class=\"mention\">@" + alice.username() + "</span> lovely"), "the mention");
@@ -218,7 +220,8 @@ class ExportTest extends NodeTestBase {
   void theTitleAndEveryNameAreEscapedToo() throws IOException {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");
-    assertEquals(200, api.patch("/api/me", bob.token(), new JsonObject().put("displayName", "<b onmouseover=x>Bob</b>")).status());
+    assertEquals(200, api.patch("/api/me", bob.token(), new JsonObject().put("displayName", "<b onmouseover=x>Bob</b>"))
+        .status());
     String group = api.group(alice, "<script>alert('t')</script>", bob);
     api.send(bob, group, "hi \"there\" & https://example.com/?a=1&b=<2> javascript:alert(1)");
     Archive archive = export(group, "", alice);
@@ -226,8 +229,8 @@ class ExportTest extends NodeTestBase {
     assertTrue(html.contains("<h1>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;</h1>"));
     assertTrue(html.contains("&lt;b onmouseover=x&gt;Bob&lt;/b&gt;"));
     assertFalse(html.contains("<b onmouseover") || html.contains("<script>"));
-    assertTrue(html.contains("hi &quot;there&quot; &amp; <a href=\"https://example.com/?a=1&amp;b=\" rel=\"noopener noreferrer nofollow\">"
-        + "https://example.com/?a=1&amp;b=</a>&lt;2&gt; javascript:alert(1)"), html);
+    assertTrue(html.contains("hi &quot;there&quot; &amp; <a href=\"https://example.com/?a=1&amp;b=\""
+        + " rel=\"noopener noreferrer nofollow\">https://example.com/?a=1&amp;b=</a>&lt;2&gt; javascript:alert(1)"), html);
     assertTrue(archive.entries().keySet().stream().noneMatch(name -> name.contains("script")), "names come from ids");
   }
 
@@ -261,9 +264,9 @@ class ExportTest extends NodeTestBase {
     assertTrue(dated.html().contains("messages #1 to #9 sent from "), "the page says what it holds");
     assertEquals(List.of(5L, 6L), seqs(export(direct, yesterday + "&fromSeq=5", alice).messages()), "both ranges at once");
     assertEquals(List.of(1L, 2L, 3L), seqs(export(direct, "?to=" + now.minus(2, ChronoUnit.DAYS), alice).messages()));
-    String offset = URLEncoder.encode(now.minus(6, ChronoUnit.HOURS).atOffset(ZoneOffset.ofHours(2)).toString(), StandardCharsets.UTF_8);
-    assertEquals(List.of(7L, 8L, 9L), seqs(export(direct, "?from=" + offset, alice).messages()), "any offset");
     String plus = now.minus(6, ChronoUnit.HOURS).atOffset(ZoneOffset.ofHours(2)).toString();
+    String offset = URLEncoder.encode(plus, StandardCharsets.UTF_8);
+    assertEquals(List.of(7L, 8L, 9L), seqs(export(direct, "?from=" + offset, alice).messages()), "any offset");
     assertEquals(List.of(7L, 8L, 9L), seqs(export(direct, "?from=" + plus, alice).messages()), "its + not encoded");
     Instant fourth = Instant.parse(history(direct, alice).getJsonObject(3).getString("createdAt"));
     assertEquals(List.of(4L), seqs(export(direct, "?from=" + fourth + "&to=" + fourth.plusNanos(1), alice).messages()),
@@ -315,7 +318,8 @@ class ExportTest extends NodeTestBase {
     for (int i = 1; i <= 4; i++) {
       api.send(bob, group, "note " + i);
     }
-    Reply issued = api.post("/api/conversations/" + group + "/export", bob.token(), new JsonObject().put("fromSeq", 2).put("toSeq", 3));
+    Reply issued = api.post("/api/conversations/" + group + "/export", bob.token(),
+        new JsonObject().put("fromSeq", 2).put("toSeq", 3));
     assertEquals(201, issued.status(), issued.raw());
     String ticket = issued.json().getString("ticket");
     assertEquals(43, ticket.length(), "256 random bits");
@@ -382,7 +386,8 @@ class ExportTest extends NodeTestBase {
     }
     // Room for three photos and their messages, not for a fourth.
     long maxBytes = photos.get(0).length + photos.get(1).length + photos.get(2).length + photos.get(3).length / 2 + 10_000;
-    try (TestNode limited = TestNode.start(c -> c.put("export", new JsonObject().put("maxBytes", maxBytes).put("maxMessages", 8)));
+    JsonObject limits = new JsonObject().put("maxBytes", maxBytes).put("maxMessages", 8);
+    try (TestNode limited = TestNode.start(c -> c.put("export", limits));
          Api client = new Api(vertx, limited.port())) {
       Uploads files = new Uploads(client);
       Account alice = client.signUp("alice");

@@ -67,7 +67,8 @@ class ExportBrowserTest extends BrowserTestBase {
     a.js("const from = document.querySelector('[data-testid=\"export-from\"]');"
         + " const day = new Date(document.querySelector('[data-testid=\"export-to\"]').value + 'T12:00:00');"
         + " day.setDate(day.getDate() - 1);"
-        + " from.value = day.getFullYear() + '-' + String(day.getMonth() + 1).padStart(2, '0') + '-' + String(day.getDate()).padStart(2, '0');"
+        + " const two = (n) => String(n).padStart(2, '0');"
+        + " from.value = day.getFullYear() + '-' + two(day.getMonth() + 1) + '-' + two(day.getDate());"
         + " from.dispatchEvent(new Event('input', {bubbles: true}))");
     a.click("export-start");
     Path today = a.waitFor("the second archive saved", d -> saved(downloads));
