@@ -17,7 +17,7 @@
 // Bump SHELL_VERSION when the list changes: the new worker caches the new
 // list and drops the old cache when it takes over.
 
-const SHELL_VERSION = 1;
+const SHELL_VERSION = 2;
 const SHELL_CACHE = `parley-shell-v${SHELL_VERSION}`;
 const SHELL_FILES = [
   './',
@@ -46,6 +46,7 @@ const SHELL_FILES = [
   'js/views/chat.js',
   'js/views/composer.js',
   'js/views/dialogs.js',
+  'js/views/export.js',
   'js/views/list.js',
   'js/views/listfocus.js',
   'js/views/members.js',

@@ -232,6 +232,8 @@ export const searchMessages = async (q, conversationId) =>
 export const createShare = async (id, body) => (await post(convPath(id, '/shares'), body)).share;
 export const listShares = async (id) => (await get(convPath(id, '/shares')))?.shares || [];
 export const revokeShare = (token) => del(`api/shares/${enc(token)}`);
+/** A one-time link to the conversation's export: {ticket, url, expiresAt}. range: {from?, to?, fromSeq?, toSeq?}. */
+export const createExport = (id, range) => post(convPath(id, '/export'), range);
 export const pushKey = async () => (await get('api/push-subscriptions/key')).publicKey;
 export const addPushSubscription = async (subscription) => (await post('api/push-subscriptions', subscription)).subscription;
 export const removePushSubscription = (id) => del(`api/push-subscriptions/${enc(id)}`);

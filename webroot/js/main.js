@@ -12,6 +12,7 @@ import * as chat from './views/chat.js';
 import * as dialogs from './views/dialogs.js';
 import { openMembers } from './views/members.js';
 import { openShare } from './views/share.js';
+import { openExport } from './views/export.js';
 import * as media from './media.js';
 import * as notify from './notify.js';
 import * as outbox from './outbox.js';
@@ -224,6 +225,7 @@ chat.init({
   onMembers: (id) => openMembers(id, { onLeft: () => { location.hash = '#/'; toast('You left the group'); } }),
   onSearch: (id) => dialogs.openSearch({ conversationId: id, onResult: jumpToResult }),
   onShare: (id, options) => openShare(id, options),
+  onExport: (id) => openExport(id),
 });
 
 function jumpToResult(m) { openConversation(m.conversationId, { messageId: m.id, seq: m.seq }); }

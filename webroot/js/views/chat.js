@@ -25,16 +25,17 @@ let shareFrom = () => {};
 const shown = new Map(); // key of a rendered message → the message
 const mine = (id) => id === currentId;
 
-export function init({ onBack, onMembers, onSearch, onShare }) {
+export function init({ onBack, onMembers, onSearch, onShare, onExport }) {
   shareFrom = (msg) => onShare(currentId, { fromSeq: msg.seq });
   for (const id of ['chat-view', 'chat-empty', 'chat-title', 'chat-subtitle', 'chat-avatar', 'messages',
-    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'btn-share', 'announcer']) {
+    'typing', 'jump-latest', 'btn-back', 'btn-members', 'btn-chat-search', 'btn-share', 'btn-export', 'announcer']) {
     els[id] = document.getElementById(id);
   }
   els['btn-back'].addEventListener('click', onBack);
   els['btn-members'].addEventListener('click', () => currentId && onMembers(currentId));
   els['btn-chat-search'].addEventListener('click', () => currentId && onSearch(currentId));
   els['btn-share'].addEventListener('click', () => currentId && onShare(currentId));
+  els['btn-export'].addEventListener('click', () => currentId && onExport(currentId));
   // Upload progress goes straight to the bar: no re-render for every few kilobytes.
   store.on('progress', (p) => {
     if (!mine(p.conversationId)) return;

@@ -76,10 +76,12 @@ public final class ApiVerticle extends VerticleBase {
     new UserRoutes(bus).mount(router, authn);
     new ConversationRoutes(bus).mount(router, authn);
     new MessageRoutes(bus).mount(router, authn);
-    MediaRoutes media = new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()),
-        new MediaFiles(config.media().dir()), config.media().maxUploadBytes());
+    MediaFiles mediaFiles = new MediaFiles(config.media().dir());
+    MediaRoutes media = new MediaRoutes(vertx, bus, new Bus(vertx, config.media().processTimeoutMs()), mediaFiles,
+        config.media().maxUploadBytes());
     media.mount(router, authn);
     new ShareRoutes(bus, media, config.http().publicUrl(), front.forwarded()).mount(router, authn);
+    new ExportRoutes(vertx, bus, mediaFiles, config.export(), config.http().publicUrl(), front.forwarded()).mount(router, authn);
     new BotRoutes(bus).mount(router, authn);
     new WebhookRoutes(bus, config.http().publicUrl(), front.forwarded(), config.http().bodyLimitBytes()).mount(router, authn);
     new PushSubscriptionRoutes(bus, config.webPush()).mount(router, authn);

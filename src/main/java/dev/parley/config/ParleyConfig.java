@@ -34,13 +34,25 @@ public record ParleyConfig(
     WebPush webPush,
     OutgoingWebhooks outgoingWebhooks,
     Backup backup,
-    NodeStatus nodeStatus) {
+    NodeStatus nodeStatus,
+    Export export) {
 
   /**
    * Each node's report to the admin page ({@code ops.status}): sent every {@code reportSeconds},
    * with counters sampled every {@code sampleSeconds} (an hour of samples is kept).
    */
   public record NodeStatus(long reportSeconds, long sampleSeconds) {
+  }
+
+  /**
+   * Conversation exports (a ZIP streamed to a member): {@code maxBytes} bounds what one export holds
+   * (its entries' bytes, uncompressed) and {@code maxMessages} how many messages; past either the
+   * archive ends early with {@code TRUNCATED.txt}. {@code maxConcurrent}: exports running at once
+   * on this node (the threads of its pool {@code parley-export}); {@code perHour}: exports one user
+   * may start per hour (the store counts, cluster-wide; 0: no limit); {@code ticketSeconds}: how
+   * long a one-time download link stays valid.
+   */
+  public record Export(long maxBytes, long maxMessages, int maxConcurrent, int perHour, int ticketSeconds) {
   }
 
   /**
@@ -278,7 +290,14 @@ public record ParleyConfig(
         webPush(section(json, "webPush"), http.getString("publicUrl")),
         outgoingWebhooks(section(json, "outgoingWebhooks")),
         backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
-        nodeStatus(section(json, "ops").getJsonObject("status", new JsonObject())));
+        nodeStatus(section(json, "ops").getJsonObject("status", new JsonObject())),
+        export(section(json, "export")));
+  }
+
+  private static Export export(JsonObject e) {
+    return new Export(Math.max(1, e.getLong("maxBytes", 1_073_741_824L)), Math.max(1, e.getLong("maxMessages", 200_000L)),
+        Math.max(1, e.getInteger("maxConcurrent", 4)), Math.max(0, e.getInteger("perHour", 20)),
+        Math.min(3600, Math.max(5, e.getInteger("ticketSeconds", 60))));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */

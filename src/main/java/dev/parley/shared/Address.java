@@ -268,6 +268,36 @@ public final class Address {
    */
   public static final String SHARE_MEDIA = "store.share.media";
 
+  // ---- Exports: sent by api, consumed by store -----------------------------------------------
+  // A range is {fromSeq?, toSeq?, from?, to?}: seqs inclusive, from ≤ createdAt < to (ISO instants),
+  // checked by the api. Whether a user may export a conversation is decided in one place, the
+  // store's Exports.readable, for all three commands.
+
+  /**
+   * api → store. {@code {userId, conversationId, ticketHash, range…}} → {@code {expiresAt}}: keeps a
+   * one-time download ticket (in the store's memory, by the SHA-256 of the random ticket, for
+   * {@code export.ticketSeconds}) bound to that user, conversation and range. 404 non-member; 429 past
+   * {@code export.perHour} (an issued ticket counts as an export).
+   */
+  public static final String EXPORT_TICKET = "store.export.ticket";
+  /**
+   * api → store. {@code {userId, conversationId, range…}} (a bearer export; counts against
+   * {@code export.perHour}, 429 past it) or {@code {ticketHash}} (redeems the ticket: it is gone
+   * afterwards) → {@code {userId, conversation: {id, type, title, createdAt}, range: {fromSeq, toSeq,
+   * from?, to?}}}, where {@code toSeq} is never past the conversation's last seq at this moment, so
+   * the export does not grow while it runs. 404 non-member, or a ticket unknown, used or expired.
+   */
+  public static final String EXPORT_START = "store.export.start";
+  /**
+   * api → store. {@code {userId, conversationId, after, toSeq, from?, to?, limit}} → {@code {messages,
+   * users, cursor, hasMore}}: the next messages with {@code after < seq ≤ toSeq} (and in the time
+   * range) in seq order, each exactly as {@link #MESSAGE_HISTORY} shows it; {@code users}
+   * ({@code {id, username, displayName, bot}}) the people they name (senders, mentions, reactions,
+   * system messages); {@code cursor} the seq to continue after (rows outside the time range are
+   * skipped, so a page may hold fewer than {@code limit}). 404 once the user may no longer read it.
+   */
+  public static final String EXPORT_PAGE = "store.export.page";
+
   // ---- Bots: sent by api and bridge, consumed by store ---------------------------------------
 
   /** api → store. {@code {ownerId, username, displayName, tokenHash}} → {@code {user}}; 403 a bot asking, 409 taken or too many. */

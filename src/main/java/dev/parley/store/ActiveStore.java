@@ -125,6 +125,7 @@ final class ActiveStore {
     Administration administration = new Administration(state, writes, database.reader(), sql, vertx.eventBus(), tokens, bots,
         shares, backups, config, database.shared() ? "postgresql" : "sqlite");
     Users users = new Users(state, views, writes, database.reader(), administration);
+    Exports exports = new Exports(sql, state, database.reader(), config.export(), administration);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
     UserLimits limits = new UserLimits(config.limits());
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
@@ -175,6 +176,9 @@ final class ActiveStore {
     serve(Address.SHARE_REVOKE, shares::revoke);
     serve(Address.SHARE_VIEW, shares::view);
     serve(Address.SHARE_MEDIA, shares::media);
+    serve(Address.EXPORT_TICKET, exports::ticket);
+    serve(Address.EXPORT_START, exports::start);
+    serve(Address.EXPORT_PAGE, exports::page);
     serve(Address.BOT_CREATE, bots::create);
     serve(Address.BOT_REVOKE, bots::revoke);
     serve(Address.BOT_AUTHENTICATE, bots::authenticate);

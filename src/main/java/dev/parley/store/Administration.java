@@ -320,6 +320,16 @@ final class Administration {
     });
   }
 
+  /**
+   * An admin exports a conversation they are not a member of: recorded as {@code conversation.export}
+   * (its own write: an export changes nothing).
+   */
+  Future<Void> recordExport(String adminId, String conversationId, JsonObject range, String clientAddress) {
+    JsonObject cmd = new JsonObject().put("adminId", adminId).put("clientAddress", clientAddress);
+    return admin(cmd).compose(admin -> writes.submit(tx -> record(tx, admin, cmd, "conversation.export",
+        new Target("conversation", conversationId), range.copy()))).mapEmpty();
+  }
+
   // ---- The audit log -------------------------------------------------------------------------------
 
   /** {@code {actor?, action?, limit, cursor?}}: newest first; an action ending in "." is a prefix. */

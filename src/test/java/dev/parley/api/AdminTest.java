@@ -355,4 +355,29 @@ class AdminTest extends NodeTestBase {
     assertEquals(400, api.get("/api/admin/audit?action=DROP%20TABLE", admin.token()).status());
     assertEquals(400, api.get("/api/admin/audit?limit=0", admin.token()).status());
   }
+
+  @Test
+  void anAdminMayExportAnyConversationAndTheAuditLogSaysSo() {
+    Account gina = api.signUp("gina");
+    Account hal = api.signUp("hal");
+    Account outsider = api.signUp("outsider");
+    String conversation = api.direct(gina, hal);
+    api.send(gina, conversation, "between us");
+    assertEquals(404, api.get("/api/conversations/" + conversation + "/export", outsider.token()).status(),
+        "not a member, not an admin: no such conversation");
+
+    Reply export = api.get("/api/conversations/" + conversation + "/export", admin.token());
+    assertEquals(200, export.status());
+    assertEquals("application/zip", export.headers().get("content-type"));
+    JsonObject entry = entries(audit("?action=conversation.export")).findFirst().orElseThrow();
+    assertEquals(conversation, entry.getJsonObject("target").getString("id"));
+    assertEquals(admin.id(), entry.getJsonObject("actor").getString("id"));
+
+    // Exporting a conversation the admin is in is a member's export: nothing to record.
+    String own = api.direct(admin, gina);
+    api.send(gina, own, "hello admin");
+    int before = audit("?action=conversation.export").size();
+    assertEquals(200, api.get("/api/conversations/" + own + "/export", admin.token()).status());
+    assertEquals(before, audit("?action=conversation.export").size());
+  }
 }

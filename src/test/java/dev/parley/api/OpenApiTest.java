@@ -352,6 +352,20 @@ class OpenApiTest extends NodeTestBase {
     assertStatus(404, call(HttpMethod.DELETE, "/api/shares/{token}", a, null, token));
     fetch(uploads, "/s/{token}", null, Map.of(), 404, token);
 
+    // Exports: the archive by bearer, and by a one-time link.
+    fetch(uploads, "/api/conversations/{id}/export", b, Map.of(), 200, groupId);
+    fetch(uploads, "/api/conversations/{id}/export", c, Map.of(), 404, directId);
+    for (String query : List.of("?fromSeq=2&to=2100-01-01T00:00:00Z", "?fromSeq=0")) {
+      Fetched export = uploads.get(expand("/api/conversations/{id}/export", groupId) + query, b);
+      check(HttpMethod.GET, "/api/conversations/{id}/export", export.status(), export.header("content-type"), export.body());
+    }
+    assertStatus(400, call(HttpMethod.POST, "/api/conversations/{id}/export", a, new JsonObject().put("toSeq", 0), groupId));
+    Reply link = call(HttpMethod.POST, "/api/conversations/{id}/export", a, new JsonObject().put("fromSeq", 1).put("toSeq", 3),
+        groupId);
+    assertStatus(201, link);
+    fetch(uploads, "/api/exports/{ticket}", null, Map.of(), 200, link.json().getString("ticket"));
+    fetch(uploads, "/api/exports/{ticket}", null, Map.of(), 404, link.json().getString("ticket"));
+
     // Recall, and leaving.
     assertStatus(204, call(HttpMethod.DELETE, "/api/conversations/{id}/messages/{messageId}", b, null, groupId, replyId));
     assertStatus(400, call(HttpMethod.DELETE, "/api/conversations/{id}/messages/{messageId}", b, null, groupId, "x"));
