@@ -32,7 +32,19 @@ public record ParleyConfig(
     Limits limits,
     WebPush webPush,
     OutgoingWebhooks outgoingWebhooks,
-    Backup backup) {
+    Backup backup,
+    Retention retention) {
+
+  /**
+   * Message retention ({@code retention}): {@code defaultDays}, how long a conversation without a
+   * setting of its own keeps its messages (0, from null or 0 in the JSON: forever);
+   * {@code sweepIntervalSeconds}, how often the store looks for expired messages; {@code batchSize},
+   * the most messages one write job of the sweep deletes.
+   */
+  public record Retention(int defaultDays, long sweepIntervalSeconds, int batchSize) {
+    /** The longest retention a conversation may have, in days (100 years). */
+    public static final int MAX_DAYS = 36_500;
+  }
 
   /**
    * Scheduled backups of a SQLite store ({@code ops.backup}): {@code dir} (default
@@ -257,7 +269,19 @@ public record ParleyConfig(
         limits(section(json, "limits")),
         webPush(section(json, "webPush"), http.getString("publicUrl")),
         outgoingWebhooks(section(json, "outgoingWebhooks")),
-        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")));
+        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
+        retention(section(json, "retention")));
+  }
+
+  private static Retention retention(JsonObject r) {
+    Object days = r.getValue("defaultDays");
+    if (days != null && (!(days instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 0
+        || n.intValue() > Retention.MAX_DAYS)) {
+      throw new IllegalArgumentException("retention.defaultDays must be null or a whole number of days from 0 (forever) to "
+          + Retention.MAX_DAYS + ", not " + days);
+    }
+    return new Retention(days == null ? 0 : ((Number) days).intValue(), Math.max(1, r.getLong("sweepIntervalSeconds", 300L)),
+        Math.min(10_000, Math.max(1, r.getInteger("batchSize", 200))));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */

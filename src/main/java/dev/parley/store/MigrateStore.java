@@ -49,7 +49,7 @@ public final class MigrateStore {
   }
 
   /** The newest SQLite migration this version ships: the file must have been opened by it. */
-  private static final String SQLITE_VERSION = "11";
+  private static final String SQLITE_VERSION = "12";
   private static final int BATCH = 1_000;
 
   private MigrateStore() {
