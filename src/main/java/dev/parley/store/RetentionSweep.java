@@ -9,42 +9,35 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired messages ({@link Retention}), off the hot path: every
- * {@code retention.sweepIntervalSeconds} it looks at the conversations that may hold some, one at a
- * time, and deletes their expired messages through the single writer in jobs of at most
- * {@code retention.batchSize} messages, each queued only once the one before has committed. A send
- * therefore waits behind at most one small deletion, never behind the whole sweep.
+ * Deletes expired messages ({@link Retention}), off the hot path. Every
+ * {@code retention.sweepIntervalSeconds} it reads the oldest message of each conversation that has a
+ * retention (one index lookup on the read pool: the writer is untouched where nothing has expired),
+ * one conversation at a time, and deletes the expired ones through the single writer in jobs of at
+ * most {@code retention.batchSize} messages, each queued only once the one before has committed. A
+ * send therefore waits behind at most one small deletion, never behind the whole sweep.
  *
  * <p>A conversation loses its messages oldest first (in seq order), up to the first one that has
  * not expired: what is left is always an unbroken run of the newest seqs. With each batch go the
  * messages' reactions and, after the commit, their search entries (SQLite's search.db; PostgreSQL's
  * index goes with the rows). The conversation records the highest seq and event id it lost, so
- * neither its seq nor the event counter goes back when the store loads them again. Media that no
- * message or avatar uses any more are left to the media verticle's cleanup
- * ({@code store.media.sweep}), which deletes rows and files: an expired message's media item was
- * made before it, so it is older than that cleanup's age limit too.
+ * neither its seq nor the event counter goes back when the store loads them again.
  *
- * <p>Which conversations to look at: after a look, the sweep knows when the oldest message left
- * expires (or, with none left, when a new one could) and skips the conversation until then, or
- * until its retention changes. Runs on the store's context.
+ * <p>Media that no message or avatar uses any more are left to the media verticle's cleanup
+ * ({@code store.media.sweep}, which deletes the row, then the file and thumbnail wherever the media
+ * folder is): an expired message's item was uploaded before it was sent, so it is usually past that
+ * cleanup's age limit (a day by default) already. Runs on the store's context.
  */
 final class RetentionSweep {
   private static final Logger log = LoggerFactory.getLogger(RetentionSweep.class);
 
-  /** When to look at a conversation again, worked out for a retention of {@code days}. */
-  private record Next(long at, int days) {
-  }
-
   /** What one job deleted, and whether more may be expired behind it. */
-  private record Batch(int deleted, boolean more, Long nextAt) {
+  private record Batch(int deleted, boolean more) {
   }
 
   private final Vertx vertx;
@@ -57,7 +50,6 @@ final class RetentionSweep {
   private final int batchSize;
   private final long intervalMs;
   private final Counter deleted;
-  private final Map<String, Next> next = new HashMap<>();
   private long timer = -1;
   private boolean running;
   private boolean stopped;
@@ -85,21 +77,16 @@ final class RetentionSweep {
     vertx.cancelTimer(timer);
   }
 
-  /** One pass over the conversations due for a look; a pass still running when the timer fires is left to finish. */
+  /** One pass over the conversations with a retention; a pass still running when the timer fires is left to finish. */
   Future<Long> sweep() {
     if (running || stopped) {
       return Future.succeededFuture(0L);
     }
     running = true;
-    long now = System.currentTimeMillis();
     // Ids, not the conversations: a rolled-back write batch reloads the state with new objects.
     List<String> due = new ArrayList<>();
     for (State.Conversation c : state.conversations.values()) {
-      int days = retention.days(c);
-      Next when = next.get(c.id);
-      if (days == 0) {
-        next.remove(c.id);
-      } else if (when == null || when.days() != days || when.at() <= now) {
+      if (retention.days(c) > 0) {
         due.add(c.id);
       }
     }
@@ -128,24 +115,18 @@ final class RetentionSweep {
   /** Reads the conversation's oldest message (reader pool); only if it has expired does the writer get work. */
   private Future<Long> look(String conversationId) {
     int days = days(conversationId);
-    long now = System.currentTimeMillis();
     if (days == 0) {
       return Future.succeededFuture(0L);
     }
     return reader.preparedQuery("SELECT created_at FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT 1")
         .execute(Tuple.of(conversationId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            next.put(conversationId, new Next(now + days * Retention.DAY_MS, days));
-            return Future.succeededFuture(0L);
-          }
-          long oldest = Instant.parse(rows.iterator().next().getString("created_at")).toEpochMilli();
-          if (oldest + days * Retention.DAY_MS > now) {
-            next.put(conversationId, new Next(oldest + days * Retention.DAY_MS, days));
-            return Future.succeededFuture(0L);
-          }
-          return deleteExpired(conversationId, 0L);
-        });
+        .compose(rows -> rows.size() == 0 || !expired(rows.iterator().next(), days)
+            ? Future.succeededFuture(0L)
+            : deleteExpired(conversationId, 0L));
+  }
+
+  private static boolean expired(Row row, int days) {
+    return Instant.parse(row.getString("created_at")).toEpochMilli() < System.currentTimeMillis() - days * Retention.DAY_MS;
   }
 
   /** The conversation's retention now; 0 (nothing to delete) for one that is gone. */
@@ -158,13 +139,7 @@ final class RetentionSweep {
   private Future<Long> deleteExpired(String conversationId, long sum) {
     return writes.submit(tx -> deleteBatch(tx, conversationId)).compose(batch -> {
       long total = sum + batch.deleted();
-      if (batch.more() && !stopped) {
-        return deleteExpired(conversationId, total);
-      }
-      int days = days(conversationId);
-      long now = System.currentTimeMillis();
-      next.put(conversationId, new Next(batch.nextAt() != null ? batch.nextAt() : now + days * Retention.DAY_MS, days));
-      return Future.succeededFuture(total);
+      return batch.more() && !stopped ? deleteExpired(conversationId, total) : Future.succeededFuture(total);
     });
   }
 
@@ -177,9 +152,8 @@ final class RetentionSweep {
     State.Conversation c = state.conversations.get(conversationId);
     int days = c == null ? 0 : retention.days(c);
     if (days == 0) {
-      return Future.succeededFuture(new Batch(0, false, null));
+      return Future.succeededFuture(new Batch(0, false));
     }
-    long cutoff = System.currentTimeMillis() - days * Retention.DAY_MS;
     return tx.conn.preparedQuery("SELECT id, seq, event_id, created_at, CASE WHEN text IS NULL THEN 0 ELSE 1 END AS indexed"
             + " FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ?")
         .execute(Tuple.of(c.id, batchSize))
@@ -188,11 +162,8 @@ final class RetentionSweep {
           List<Long> indexed = new ArrayList<>();
           long lastSeq = 0;
           long lastEventId = 0;
-          Long nextAt = null;
           for (Row row : rows) {
-            long createdAt = Instant.parse(row.getString("created_at")).toEpochMilli();
-            if (createdAt >= cutoff) {
-              nextAt = createdAt + days * Retention.DAY_MS;
+            if (!expired(row, days)) {
               break;
             }
             ids.add(row.getLong("id"));
@@ -202,11 +173,11 @@ final class RetentionSweep {
             lastSeq = row.getLong("seq");
             lastEventId = Math.max(lastEventId, row.getLong("event_id"));
           }
-          boolean more = nextAt == null && rows.size() == batchSize;
+          // A full page, all of it expired: more may follow.
+          Batch batch = new Batch(ids.size(), ids.size() == batchSize);
           if (ids.isEmpty()) {
-            return Future.succeededFuture(new Batch(0, false, nextAt));
+            return Future.succeededFuture(batch);
           }
-          Batch batch = new Batch(ids.size(), more, nextAt);
           return delete(tx, c, ids, lastSeq, lastEventId).map(v -> {
             tx.afterCommit(() -> {
               indexed.forEach(search::delete);
