@@ -116,7 +116,7 @@ class BackupTest {
     assertFalse(Files.exists(result.path().resolve("search.db")));
     assertFalse(Files.exists(result.path().resolve("keys.db")));
     JsonObject info = new JsonObject(Files.readString(result.path().resolve("backup.json")));
-    assertEquals(11L, info.getLong("schemaVersion"));
+    assertEquals(12L, info.getLong("schemaVersion"));
     assertTrue(info.getLong("lastEventId") > 0);
     String oldToken = alice.token();
     api.close();
