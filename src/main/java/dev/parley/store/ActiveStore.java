@@ -119,7 +119,8 @@ final class ActiveStore {
     Retention retention = new Retention(config.retention());
     retentionSweep = new RetentionSweep(vertx, sql, state, writes, database.reader(), search, retention,
         config.retention().batchSize(), config.retention().sweepIntervalSeconds() * 1000,
-        Counter.builder("parley.retention.deleted").description("Messages deleted because they expired").register(Meters.registry()));
+        Counter.builder("parley.retention.deleted").description("Messages deleted because they expired")
+            .register(Meters.registry()));
     Conversations conversations = new Conversations(sql, state, views, writes, database.reader(), fanout, messages, retention);
     Members members = new Members(state, views, writes, database.reader(), messages, conversations);
     Shares shares = new Shares(sql, state, writes, database.reader(), media);

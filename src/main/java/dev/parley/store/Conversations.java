@@ -289,7 +289,8 @@ final class Conversations {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
       if (!Retention.maySet(c, userId)) {
-        return Future.<String>failedFuture(Failure.forbidden("only the owner or an admin may change how long the group keeps messages"));
+        return Future.<String>failedFuture(
+            Failure.forbidden("only the owner or an admin may change how long the group keeps messages"));
       }
       if (Objects.equals(days, c.retentionDays)) {
         return Future.succeededFuture(c.id);

@@ -265,7 +265,7 @@ final class MessageWrites {
     return appendSystem(tx, c, new JsonObject().put("action", action).put("userId", userId).put("by", by), audience);
   }
 
-  /** {@link #appendSystem(WriteQueue.Tx, State.Conversation, String, String, String, Iterable)} with a whole {@code system} object. */
+  /** {@code appendSystem} with a whole {@code system} object: {@code {action, userId, by}} and what else the action names. */
   Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, JsonObject system, Iterable<String> audience) {
     long id = state.nextEventId();
     long seq = ++c.lastSeq;

@@ -87,7 +87,8 @@ class RetentionTest extends NodeTestBase {
     assertTrue(conversation.getBoolean("retentionDefault"));
     try (WsClient resumed = api.webSocket(bob, 0L)) {
       assertEquals(List.of(6L, 7L, 8L, 9L), resumed.collect("message", 500).stream()
-          .map(f -> f.getJsonObject("data").getLong("seq")).sorted().toList(), "a resume from the very start replays what is left");
+          .map(f -> f.getJsonObject("data").getLong("seq")).sorted().toList(),
+          "a resume from the very start replays what is left");
     }
   }
 
@@ -101,7 +102,8 @@ class RetentionTest extends NodeTestBase {
     JsonObject onlyOld = image(uploads, alice);
     JsonObject alsoNewer = image(uploads, alice);
     JsonObject avatar = image(uploads, alice);
-    assertEquals(200, api.patch("/api/me", alice.token(), new JsonObject().put("avatarMediaId", avatar.getString("id"))).status());
+    assertEquals(200, api.patch("/api/me", alice.token(),
+        new JsonObject().put("avatarMediaId", avatar.getString("id"))).status());
     List<JsonObject> old = List.of(sendImage(alice, direct, onlyOld), sendImage(alice, direct, alsoNewer),
         sendImage(alice, direct, avatar));
     JsonObject newer = sendImage(bob, direct, alsoNewer);
@@ -117,7 +119,8 @@ class RetentionTest extends NodeTestBase {
     assertTrue(Files.exists(files.thumbnail(onlyOld.getString("id"))));
 
     // Its uploader may read it as long as it exists.
-    await("the item only an expired message used is gone", () -> uploads.get(onlyOld.getString("url"), alice.token()).status() == 404);
+    await("the item only an expired message used is gone",
+        () -> uploads.get(onlyOld.getString("url"), alice.token()).status() == 404);
     assertEquals(404, uploads.get(onlyOld.getString("url"), bob.token()).status());
     assertFalse(Files.exists(files.original(onlyOld.getString("id"))), "its file is deleted");
     assertFalse(Files.exists(files.thumbnail(onlyOld.getString("id"))), "and its thumbnail");
@@ -192,7 +195,8 @@ class RetentionTest extends NodeTestBase {
     Account alice = api.signUp("alice");
     Account bob = api.signUp("bob");
     String direct = api.direct(alice, bob);
-    List<JsonObject> sent = List.of(api.send(alice, direct, "one"), api.send(bob, direct, "two"), api.send(alice, direct, "three"));
+    List<JsonObject> sent = List.of(api.send(alice, direct, "one"), api.send(bob, direct, "two"),
+        api.send(alice, direct, "three"));
     assertEquals(200, setDays(alice, direct, 0).status());
     for (JsonObject message : sent) {
       node.backdateMessage(message.getLong("id"), MONTH_AGO + 3_600);
