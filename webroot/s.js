@@ -22,6 +22,9 @@ function render(token, shared) {
   document.getElementById('share-meta').textContent = parts.join(' · ');
 
   const list = document.getElementById('share-messages');
+  // A range is never empty when shared: only message retention empties it.
+  if (!count) list.append(h('li', { class: 'msg system', testid: 'share-empty' }, h('span', { class: 'text' },
+    'These messages are no longer kept.')));
   let day = null;
   let previous = null;
   for (const m of shared.messages) {

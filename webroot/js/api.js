@@ -209,6 +209,8 @@ export const createGroup = async (title, memberIds) =>
   (await post('api/conversations', { type: 'group', title, memberIds })).conversation;
 export const renameConversation = async (id, title) => (await patch(convPath(id), { title })).conversation;
 export const setNotify = (id, level) => put(convPath(id, '/notify'), { level });
+/** days: a number of days, 0 for forever, or null for the server's default. */
+export const setRetention = async (id, days) => (await put(convPath(id, '/retention'), { days })).conversation;
 export const listMembers = (id) => getAll(convPath(id, '/members'), 'members');
 export const addMember = (id, userId) => post(convPath(id, '/members'), { userId });
 export const setRole = (id, userId, role) => patch(convPath(id, `/members/${enc(userId)}`), { role });

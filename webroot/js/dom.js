@@ -104,6 +104,11 @@ export function formatDuration(ms) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** How long messages are kept: "forever", "for 1 day", "for 30 days". */
+export function keptFor(days) {
+  return !days ? 'forever' : days === 1 ? 'for 1 day' : `for ${days} days`;
+}
+
 /** "Alice added Bob", "Bob left" … for a system message; nameOf(userId) gives display names. */
 export function systemText(msg, nameOf) {
   const s = msg.system || {};
@@ -115,6 +120,7 @@ export function systemText(msg, nameOf) {
     case 'left': return `${who} left`;
     case 'removed': return `${by} removed ${who}`;
     case 'renamed': return msg.text ? `${by} renamed the group to “${msg.text}”` : `${by} renamed the group`;
+    case 'retention': return `${by} set messages to be kept ${keptFor(s.retentionDays)}${s.retentionDefault ? ' (the server’s default)' : ''}`;
     default: return msg.text || 'Conversation updated';
   }
 }

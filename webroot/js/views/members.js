@@ -1,8 +1,9 @@
-// Group info dialog: rename, member list with roles, add/remove members,
-// change roles (owner only), leave. Stays live while open: membership
+// Group info dialog: rename, notifications, how long messages are kept
+// (owner/admin), member list with roles, add/remove members, change roles
+// (owner only), leave. Stays live while open: membership
 // system messages make sync reload the members, which re-renders this.
 
-import { h, clear, avatar, toast } from '../dom.js';
+import { h, clear, avatar, toast, keptFor } from '../dom.js';
 import * as api from '../api.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
@@ -48,6 +49,21 @@ export function openMembers(convId, { onLeft }) {
       }
     });
 
+    // How long the group keeps its messages: owners and admins choose, everyone sees it.
+    const retentionSelect = h('select', { id: 'retention', testid: 'retention' });
+    const retentionRow = h('div', { class: 'row' },
+      h('label', { for: 'retention', class: 'grow-label' }, 'Keep messages'), retentionSelect);
+    retentionSelect.addEventListener('change', async () => {
+      const value = retentionSelect.value;
+      try {
+        store.upsertConversation(await api.setRetention(convId, value === 'default' ? null : Number(value)));
+        toast('Message retention updated');
+      } catch (err) {
+        toast(err.message || 'Could not change how long messages are kept', 'error');
+        renderRetention(retentionSelect, state.conversations.get(convId));
+      }
+    });
+
     const heading = h('h3', {});
     const list = h('ul', { class: 'member-list', testid: 'member-list' });
 
@@ -84,7 +100,7 @@ export function openMembers(convId, { onLeft }) {
     }));
     leaveBox.appendChild(leave);
 
-    body.appendChild(h('div', { class: 'stack' }, renameForm, notifyRow, heading, list, addSection, leaveBox));
+    body.appendChild(h('div', { class: 'stack' }, renameForm, notifyRow, retentionRow, heading, list, addSection, leaveBox));
     let titleShown = null;
 
     const render = () => {
@@ -95,6 +111,8 @@ export function openMembers(convId, { onLeft }) {
       const manager = myRole === 'owner' || myRole === 'admin';
       renameForm.hidden = !manager;
       if (document.activeElement !== notifySelect) notifySelect.value = conv.notify || 'mentions';
+      retentionSelect.disabled = !manager;
+      if (document.activeElement !== retentionSelect) renderRetention(retentionSelect, conv);
       addSection.hidden = !manager;
       // Follow renames from elsewhere unless the user is editing the box.
       if (conv.title !== titleShown && document.activeElement !== renameInput) {
@@ -117,6 +135,24 @@ export function openMembers(convId, { onLeft }) {
     const offs = [store.on('members', (id) => id === convId && render()), store.on('conversations', render), store.on('users', render)];
     return () => offs.forEach((off) => off());
   });
+}
+
+const RETENTION_DAYS = [7, 30, 90, 365];
+
+/** The retention choices, the conversation's own setting (or the server's default) selected. */
+function renderRetention(select, conv) {
+  if (!conv) return;
+  const days = conv.retentionDays ?? 0;
+  const own = conv.retentionDefault ? null : days;
+  const choices = [0, ...RETENTION_DAYS];
+  if (own !== null && !choices.includes(own)) choices.push(own); // set elsewhere (the API) to another number
+  clear(select);
+  select.appendChild(h('option', { value: 'default', selected: own === null },
+    conv.retentionDefault ? `Server default (${keptFor(days)})` : 'Server default'));
+  for (const d of choices.sort((a, b) => a - b)) {
+    select.appendChild(h('option', { value: String(d), selected: own === d }, d === 0 ? 'Forever' : keptFor(d).replace('for ', '')));
+  }
+  select.value = own === null ? 'default' : String(own);
 }
 
 function memberRow(conv, m, myRole) {

@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.Failure;
@@ -34,6 +35,7 @@ final class ConversationRoutes {
     router.delete("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::removeMember));
     router.put("/api/conversations/:id/mute").handler(authn).handler(Http.guarded(this::mute));
     router.put("/api/conversations/:id/notify").handler(authn).handler(Http.guarded(this::notifyLevel));
+    router.put("/api/conversations/:id/retention").handler(authn).handler(Http.guarded(this::retention));
   }
 
   /** The caller and the conversation of the path: the start of every store command here. */
@@ -116,6 +118,26 @@ final class ConversationRoutes {
       throw Failure.invalid("muted", "muted must be true or false");
     }
     Http.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
+  }
+
+  /**
+   * {@code PUT /api/conversations/{id}/retention {days}}: keep messages {@code days} days (1–36500),
+   * forever (0), or as the server's default (null). The key must be there: {@code {}} is a 400.
+   */
+  private void retention(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    if (!body.containsKey("days")) {
+      throw Failure.invalid("days", "days is required: a number of days, 0 for forever, or null for the server's default");
+    }
+    Integer days = null;
+    if (body.getValue("days") != null) {
+      long value = Json.nonNegativeLong(body, "days");
+      if (value > ParleyConfig.Retention.MAX_DAYS) {
+        throw Failure.invalid("days", "days must be at most " + ParleyConfig.Retention.MAX_DAYS);
+      }
+      days = (int) value;
+    }
+    Http.ok(ctx, bus.request(Address.CONVERSATION_RETENTION, scoped(ctx).put("days", days)));
   }
 
   /** {@code PUT /api/conversations/{id}/notify {level}}: all, mentions or nothing (groups). */

@@ -75,7 +75,8 @@ public final class ConfigLoader {
       new Env("PARLEY_VAPID_PRIVATE_KEY", "webPush.vapidPrivateKey", Kind.STRING),
       new Env("PARLEY_BACKUP_DIR", "ops.backup.dir", Kind.STRING),
       new Env("PARLEY_BACKUP_INTERVAL_MINUTES", "ops.backup.intervalMinutes", Kind.INT),
-      new Env("PARLEY_BACKUP_KEEP", "ops.backup.keep", Kind.INT));
+      new Env("PARLEY_BACKUP_KEEP", "ops.backup.keep", Kind.INT),
+      new Env("PARLEY_RETENTION_DAYS", "retention.defaultDays", Kind.INT));
 
   private ConfigLoader() {
   }

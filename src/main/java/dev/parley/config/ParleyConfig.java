@@ -35,7 +35,8 @@ public record ParleyConfig(
     OutgoingWebhooks outgoingWebhooks,
     Backup backup,
     NodeStatus nodeStatus,
-    Export export) {
+    Export export,
+    Retention retention) {
 
   /**
    * Each node's report to the admin page ({@code ops.status}): sent every {@code reportSeconds},
@@ -53,6 +54,17 @@ public record ParleyConfig(
    * long a one-time download link stays valid.
    */
   public record Export(long maxBytes, long maxMessages, int maxConcurrent, int perHour, int ticketSeconds) {
+  }
+
+  /**
+   * Message retention ({@code retention}): {@code defaultDays}, how long a conversation without a
+   * setting of its own keeps its messages (0, from null or 0 in the JSON: forever);
+   * {@code sweepIntervalSeconds}, how often the store looks for expired messages; {@code batchSize},
+   * the most messages one write job of the sweep deletes.
+   */
+  public record Retention(int defaultDays, long sweepIntervalSeconds, int batchSize) {
+    /** The longest retention a conversation may have, in days (100 years). */
+    public static final int MAX_DAYS = 36_500;
   }
 
   /**
@@ -291,13 +303,26 @@ public record ParleyConfig(
         outgoingWebhooks(section(json, "outgoingWebhooks")),
         backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
         nodeStatus(section(json, "ops").getJsonObject("status", new JsonObject())),
-        export(section(json, "export")));
+        export(section(json, "export")),
+        retention(section(json, "retention")));
   }
 
   private static Export export(JsonObject e) {
     return new Export(Math.max(1, e.getLong("maxBytes", 1_073_741_824L)), Math.max(1, e.getLong("maxMessages", 200_000L)),
         Math.max(1, e.getInteger("maxConcurrent", 4)), Math.max(0, e.getInteger("perHour", 20)),
         Math.min(3600, Math.max(5, e.getInteger("ticketSeconds", 60))));
+  }
+
+
+  private static Retention retention(JsonObject r) {
+    Object days = r.getValue("defaultDays");
+    if (days != null && (!(days instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 0
+        || n.intValue() > Retention.MAX_DAYS)) {
+      throw new IllegalArgumentException("retention.defaultDays must be null or a whole number of days from 0 (forever) to "
+          + Retention.MAX_DAYS + ", not " + days);
+    }
+    return new Retention(days == null ? 0 : ((Number) days).intValue(), Math.max(1, r.getLong("sweepIntervalSeconds", 300L)),
+        Math.min(10_000, Math.max(1, r.getInteger("batchSize", 200))));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */

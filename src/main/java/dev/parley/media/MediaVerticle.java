@@ -72,15 +72,7 @@ public final class MediaVerticle extends VerticleBase {
   /** Unreferenced media past their age go (record first, then bytes); so do abandoned uploads. */
   private void cleanup() {
     String before = Instant.now().minusSeconds(config.unreferencedMaxAgeSeconds()).truncatedTo(ChronoUnit.MILLIS).toString();
-    store.request(Address.MEDIA_SWEEP, new JsonObject().put("before", before).put("limit", SWEEP_BATCH))
-        .onSuccess(reply -> {
-          JsonArray ids = reply.getJsonArray("ids", new JsonArray());
-          ids.forEach(id -> ingest.delete((String) id));
-          if (!ids.isEmpty()) {
-            log.info("removed {} unreferenced media", ids.size());
-          }
-        })
-        .onFailure(cause -> log.warn("media sweep failed: {}", cause.getMessage()));
+    sweep(before);
     Instant stale = Instant.now().minusSeconds(STALE_UPLOAD_SECONDS);
     try (DirectoryStream<Path> uploads = Files.newDirectoryStream(files.uploads())) {
       for (Path upload : uploads) {
@@ -91,5 +83,25 @@ public final class MediaVerticle extends VerticleBase {
     } catch (IOException e) {
       log.warn("cannot list {}: {}", files.uploads(), e.toString());
     }
+  }
+
+  /**
+   * One batch of at most {@code SWEEP_BATCH} items, then the next while batches come back full:
+   * message retention can free many items at once, and each batch is one short job of the store's
+   * writer, so sends wait behind one batch at most.
+   */
+  private void sweep(String before) {
+    store.request(Address.MEDIA_SWEEP, new JsonObject().put("before", before).put("limit", SWEEP_BATCH))
+        .onSuccess(reply -> {
+          JsonArray ids = reply.getJsonArray("ids", new JsonArray());
+          ids.forEach(id -> ingest.delete((String) id));
+          if (!ids.isEmpty()) {
+            log.info("removed {} unreferenced media", ids.size());
+          }
+          if (ids.size() == SWEEP_BATCH) {
+            sweep(before);
+          }
+        })
+        .onFailure(cause -> log.warn("media sweep failed: {}", cause.getMessage()));
   }
 }

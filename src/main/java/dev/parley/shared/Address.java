@@ -63,6 +63,14 @@ public final class Address {
    * {@code nothing}) → {@code {}}; what the member of a group is notified of; 400 for a direct conversation.
    */
   public static final String CONVERSATION_NOTIFY = "store.conversation.notify";
+  /**
+   * api → store. {@code {userId, conversationId, days}} → {@code {conversation}}: how long the
+   * conversation keeps its messages: {@code days} 0 forever, 1–36500 days, null the server's
+   * default. A group's owner or admin, either member of a direct conversation (403 otherwise);
+   * 400 for days out of range. A change adds a {@code retention} system message and publishes the
+   * conversation to its members; the store's sweep deletes what has expired.
+   */
+  public static final String CONVERSATION_RETENTION = "store.conversation.retention";
   /** api → store. {@code {userId, conversationId, limit, cursor?}} → {@code {members, nextCursor}}. */
   public static final String MEMBER_LIST = "store.member.list";
   /** api → store. {@code {userId, conversationId, memberId}} → {@code {member}}; owner/admin. */

@@ -39,6 +39,7 @@ final class ActiveStore {
   private VapidKeys vapid;
   /** SQLite only: the scheduled backups. */
   private BackupSchedule backups;
+  private RetentionSweep retentionSweep;
 
   ActiveStore(Vertx vertx, ParleyConfig config, Database database, SqlConnection writer) {
     this.vertx = vertx;
@@ -70,6 +71,7 @@ final class ActiveStore {
         })
         .onSuccess(v -> {
           clientKeys.moveEvery(config.store().clientKeysLingerMs());
+          retentionSweep.start();
           if (backups != null) {
             backups.start();
           }
@@ -114,7 +116,12 @@ final class ActiveStore {
     MessageReads reads = new MessageReads(sql, state, database.reader());
     MessageChanges changes = new MessageChanges(sql, state, writes, fanout, search);
     Receipts receipts = new Receipts(state, writes, database.reader(), fanout, vertx, settings.receiptsCoalesceMs());
-    Conversations conversations = new Conversations(sql, state, views, writes, database.reader(), fanout, messages);
+    Retention retention = new Retention(config.retention());
+    retentionSweep = new RetentionSweep(vertx, sql, state, writes, database.reader(), search, retention,
+        config.retention().batchSize(), config.retention().sweepIntervalSeconds() * 1000,
+        Counter.builder("parley.retention.deleted").description("Messages deleted because they expired")
+            .register(Meters.registry()));
+    Conversations conversations = new Conversations(sql, state, views, writes, database.reader(), fanout, messages, retention);
     Members members = new Members(state, views, writes, database.reader(), messages, conversations);
     Shares shares = new Shares(sql, state, writes, database.reader(), media);
     Bots bots = new Bots(state, views, writes, vertx.eventBus());
@@ -145,6 +152,7 @@ final class ActiveStore {
     serve(Address.CONVERSATION_RENAME, conversations::rename);
     serve(Address.CONVERSATION_MUTE, conversations::mute);
     serve(Address.CONVERSATION_NOTIFY, conversations::notifyLevel);
+    serve(Address.CONVERSATION_RETENTION, conversations::setRetention);
     serve(Address.CONVERSATION_TYPING, limits.limited(UserLimits.Kind.TYPING, "userId", conversations::typing));
     serve(Address.CONVERSATION_READ, receipts::read);
     serve(Address.CONVERSATION_DELIVERED, receipts::delivered);
@@ -240,6 +248,9 @@ final class ActiveStore {
 
   /** Finishes every queued write (an acknowledged message is never lost), then closes the writer. */
   Future<Void> stop() {
+    if (retentionSweep != null) {
+      retentionSweep.stop();
+    }
     Future<Void> drained = writes == null ? Future.succeededFuture() : writes.drain();
     return drained
         .eventually(() -> backups == null ? Future.succeededFuture() : backups.stop())
@@ -255,6 +266,9 @@ final class ActiveStore {
    * written here; whatever the lost connection had committed, the next store reads back.
    */
   Future<Void> abandon() {
+    if (retentionSweep != null) {
+      retentionSweep.stop();
+    }
     if (writes != null) {
       writes.abandon();
     }

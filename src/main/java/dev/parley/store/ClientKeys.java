@@ -84,7 +84,9 @@ final class ClientKeys {
     loading = true;
     return moving.otherwiseEmpty()
         .compose(v -> keys.query("SELECT up_to FROM moved").execute())
-        .compose(marks -> db.query("SELECT COALESCE(MAX(id), 0) AS last FROM messages").execute()
+        // Messages that retention deleted count as there: their keys are not "ahead".
+        .compose(marks -> db.query("SELECT " + sql.greatest("COALESCE((SELECT MAX(id) FROM messages), 0)",
+                "COALESCE((SELECT MAX(expired_event_id) FROM conversations), 0)") + " AS last").execute()
             .compose(last -> notAhead(marks.iterator().next().getLong("up_to"), last.iterator().next().getLong("last"))))
         .compose(from -> loadPast(db, from))
         .eventually(() -> {

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.auth.Secrets;
+import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import io.vertx.core.Future;
@@ -13,11 +14,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Conversations: creation, the caller's list and views, rename, mute, the notification level and
- * typing (pointers: {@link Receipts}).
+ * Conversations: creation, the caller's list and views, rename, retention, mute, the notification
+ * level and typing (pointers: {@link Receipts}).
  */
 final class Conversations {
   static final int SHOWN_MEMBERS = 20;
@@ -53,9 +55,10 @@ final class Conversations {
   private final Pool reader;
   private final Fanout fanout;
   private final MessageWrites messages;
+  private final Retention retention;
 
   Conversations(Dialect sql, State state, Views views, WriteQueue writes, Pool reader, Fanout fanout,
-                MessageWrites messages) {
+                MessageWrites messages, Retention retention) {
     this.listSql = viewSql(sql, "mb.user_id = ?") + " WHERE 1 = 1";
     this.oneSql = viewSql(sql, "mb.user_id = ? AND c.id = ?");
     this.state = state;
@@ -64,6 +67,7 @@ final class Conversations {
     this.reader = reader;
     this.fanout = fanout;
     this.messages = messages;
+    this.retention = retention;
   }
 
   Future<JsonObject> create(JsonObject cmd) {
@@ -226,7 +230,7 @@ final class Conversations {
   }
 
   private JsonObject outsider(State.Conversation c) {
-    return new JsonObject()
+    return retention.describe(c, new JsonObject()
         .put("id", c.id)
         .put("type", c.type)
         .put("title", c.title)
@@ -238,7 +242,7 @@ final class Conversations {
         .put("muted", false)
         .put("notify", c.isGroup() ? NOTIFY_DEFAULT : NOTIFY_ALL)
         .put("myRole", null)
-        .put("createdAt", c.createdAt);
+        .put("createdAt", c.createdAt));
   }
 
   Future<JsonObject> rename(JsonObject cmd) {
@@ -259,6 +263,43 @@ final class Conversations {
           .compose(v -> {
             c.title = title;
             return messages.appendSystem(tx, c, "renamed", userId, userId, state.memberIds(c));
+          })
+          .map(v -> {
+            tx.afterCommit(() -> announce(c, state.memberIds(c)));
+            return c.id;
+          });
+    }).compose(id -> view(id, userId));
+  }
+
+  /**
+   * {@code store.conversation.retention}: the conversation's own retention ({@code days} 0 for
+   * forever, 1 to {@link ParleyConfig.Retention#MAX_DAYS}) or, with {@code days} null, the
+   * server's default. A change adds one {@code retention} system message and announces the
+   * conversation; setting what is already set changes nothing.
+   */
+  Future<JsonObject> setRetention(JsonObject cmd) {
+    String userId = cmd.getString("userId");
+    Integer days = cmd.getInteger("days");
+    if (days != null && (days < 0 || days > ParleyConfig.Retention.MAX_DAYS)) {
+      return Future.failedFuture(Failure.invalid("days", "days must be null, 0 or up to " + ParleyConfig.Retention.MAX_DAYS));
+    }
+    return writes.submit(tx -> {
+      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      if (c == null) {
+        return Future.<String>failedFuture(Failure.notFound("conversation"));
+      }
+      if (!Retention.maySet(c, userId)) {
+        return Future.<String>failedFuture(
+            Failure.forbidden("only the owner or an admin may change how long the group keeps messages"));
+      }
+      if (Objects.equals(days, c.retentionDays)) {
+        return Future.succeededFuture(c.id);
+      }
+      return tx.conn.preparedQuery("UPDATE conversations SET retention_days = ? WHERE id = ?").execute(Tuple.of(days, c.id))
+          .compose(v -> {
+            c.retentionDays = days;
+            JsonObject system = new JsonObject().put("action", "retention").put("userId", userId).put("by", userId);
+            return messages.appendSystem(tx, c, retention.describe(c, system), state.memberIds(c));
           })
           .map(v -> {
             tx.afterCommit(() -> announce(c, state.memberIds(c)));

@@ -262,10 +262,15 @@ final class MessageWrites {
    */
   Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, String action, String userId, String by,
                                   Iterable<String> audience) {
+    return appendSystem(tx, c, new JsonObject().put("action", action).put("userId", userId).put("by", by), audience);
+  }
+
+  /** {@code appendSystem} with a whole {@code system} object: {@code {action, userId, by}} and what else the action names. */
+  Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, JsonObject system, Iterable<String> audience) {
     long id = state.nextEventId();
     long seq = ++c.lastSeq;
     String at = Views.now();
-    JsonObject system = new JsonObject().put("action", action).put("userId", userId).put("by", by);
+    String by = system.getString("by");
     JsonObject message = message(id, c.id, seq, by, "system", null, null, new JsonArray(), null, at).put("system", system);
     List<String> recipients = new ArrayList<>();
     audience.forEach(recipients::add);

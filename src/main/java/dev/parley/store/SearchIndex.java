@@ -15,6 +15,13 @@ interface SearchIndex {
 
   void remove(long id, long eventId);
 
+  /**
+   * Forgets a message that retention deleted. The deletion is no event, so the mark does not move:
+   * if this change is lost (a crash, a failed write), the entry stays behind, matching no message
+   * (searches join the index with the messages) and harmless, since ids are never used again.
+   */
+  void delete(long id);
+
   /** Indexes what was stored before this store started and is not indexed yet. */
   Future<Void> catchUp();
 
@@ -34,6 +41,10 @@ interface SearchIndex {
 
       @Override
       public void remove(long id, long eventId) {
+      }
+
+      @Override
+      public void delete(long id) {
       }
 
       @Override

@@ -85,6 +85,12 @@ final class SqliteSearchIndex implements SearchIndex {
     enqueue(new Change(id, eventId, null, false));
   }
 
+  /** Forgets a message deleted by retention; event id 0 leaves the mark where it is. */
+  @Override
+  public void delete(long id) {
+    enqueue(new Change(id, 0, null, false));
+  }
+
   private void enqueue(Change change) {
     pending.add(change);
     if (caughtUp && !running) {

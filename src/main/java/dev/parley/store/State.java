@@ -56,6 +56,8 @@ final class State {
     String title;
     String createdAt;
     long lastSeq;
+    /** Its own retention in days (0: forever); null: the server's default ({@link Retention}). */
+    Integer retentionDays;
     /** Join order is kept: the first 20 members are the ones a conversation shows. */
     final Map<String, String> roles = new LinkedHashMap<>();
     /**
@@ -122,15 +124,19 @@ final class State {
     Future<RowSet<Row>> settingRows = db.query("SELECT name, value FROM server_settings").execute();
     Future<RowSet<Row>> auditRows = db.query("SELECT COALESCE(MAX(id), 0) AS last FROM audit_log").execute();
     Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash, acked_event_id FROM bots").execute();
-    Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at,"
-        + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
-        + " FROM conversations c").execute();
+    // Retention may have deleted a conversation's newest messages too (all of them expired): its
+    // seq goes on from the highest one deleted (expired_seq), never back.
+    Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at, c.retention_days,"
+        + " " + sql.greatest("COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0)", "c.expired_seq")
+        + " AS last_seq FROM conversations c").execute();
     Future<RowSet<Row>> memberRows = db.query("SELECT conversation_id, user_id, role, delivered_seq, last_read_seq,"
         + " muted, notify FROM members ORDER BY joined_seq, joined_at").execute();
-    // The counter also numbers join order and conversation activity: resume past all of them.
+    // The counter also numbers join order and conversation activity: resume past all of them, and
+    // past the events of messages that retention deleted (expired_event_id).
     Future<RowSet<Row>> lastRows = db.query("SELECT " + sql.greatest(
         sql.greatest("COALESCE((SELECT MAX(event_id) FROM messages), 0)", "COALESCE((SELECT MAX(joined_seq) FROM members), 0)"),
-        "COALESCE((SELECT MAX(activity_id) FROM conversations), 0)") + " AS last").execute();
+        sql.greatest("COALESCE((SELECT MAX(activity_id) FROM conversations), 0)",
+            "COALESCE((SELECT MAX(expired_event_id) FROM conversations), 0)")) + " AS last").execute();
     return Future.all(List.of(userRows, botRows, conversationRows, memberRows, lastRows, settingRows, auditRows)).compose(all -> {
       users.clear();
       usersByName.clear();
@@ -154,6 +160,7 @@ final class State {
         c.title = row.getString("title");
         c.createdAt = row.getString("created_at");
         c.lastSeq = row.getLong("last_seq");
+        c.retentionDays = row.getInteger("retention_days");
         conversations.put(c.id, c);
       }
       for (Row row : memberRows.result()) {

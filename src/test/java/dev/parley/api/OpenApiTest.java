@@ -349,6 +349,14 @@ class OpenApiTest extends NodeTestBase {
     fetch(uploads, "/s/{token}", null, Map.of(), 200, token);
     assertStatus(403, call(HttpMethod.DELETE, "/api/shares/{token}", b, null, token));
     assertStatus(204, call(HttpMethod.DELETE, "/api/shares/{token}", a, null, token));
+
+    // Retention (after the shares, whose range counts seqs): the retention system message in a page.
+    assertStatus(200, call(HttpMethod.PUT, "/api/conversations/{id}/retention", a, new JsonObject().put("days", 30), groupId));
+    assertStatus(200, call(HttpMethod.PUT, "/api/conversations/{id}/retention", b, new JsonObject().putNull("days"), directId));
+    assertStatus(403, call(HttpMethod.PUT, "/api/conversations/{id}/retention", b, new JsonObject().put("days", 0), groupId));
+    assertStatus(400, call(HttpMethod.PUT, "/api/conversations/{id}/retention", a, new JsonObject().put("days", -1), groupId));
+    assertStatus(404, call(HttpMethod.PUT, "/api/conversations/{id}/retention", a, new JsonObject().put("days", 7), "cnope"));
+    assertStatus(200, call(HttpMethod.GET, "/api/conversations/{id}/messages", b, null, groupId));
     assertStatus(404, call(HttpMethod.DELETE, "/api/shares/{token}", a, null, token));
     fetch(uploads, "/s/{token}", null, Map.of(), 404, token);
 

@@ -39,7 +39,8 @@ import java.util.function.Function;
  * {@code delivered} frame for every message, a third of them a {@code read} frame too), and prints
  * both side by side; {@code -Dbench.mode=cluster} runs {@link ClusterBenchmark}.
  * {@code -Dbench.store=postgresql} keeps the server's data in PostgreSQL instead of SQLite;
- * {@code -Dbench.mode=takeover} runs {@link TakeoverBenchmark}.
+ * {@code -Dbench.mode=takeover} runs {@link TakeoverBenchmark}. {@code -Dbench.retentionSweep=true}
+ * runs the scenarios while message retention deletes old messages ({@link RetentionLoad}).
  */
 public final class Benchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
@@ -103,6 +104,9 @@ public final class Benchmark {
     System.out.println("Parley benchmark — " + machine());
     System.out.printf("settings: %d s measured after %d s warm-up, %d and %d pairs, %d groups x %d members, %d idle, window %d%n",
         SECONDS, WARMUP_SECONDS, LIGHT_PAIRS, PAIRS, GROUPS, MEMBERS, IDLE, WINDOW);
+    if (RetentionLoad.ON) {
+      System.setProperty("bench.serverConf", System.getProperty("bench.serverConf", "") + RetentionLoad.serverConf());
+    }
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -118,12 +122,17 @@ public final class Benchmark {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       Benchmark bench = new Benchmark(vertx, List.of(port));
       try {
+        int expiring = RetentionLoad.ON ? bench.prefillExpiring(server) : 0;
         if (LIGHT_PAIRS > 0) {
           bench.direct(server, LIGHT_PAIRS, "direct light ");
         }
         bench.direct(server, PAIRS, "direct heavy ");
         bench.fanout(server);
         bench.idle(server);
+        if (RetentionLoad.ON) {
+          System.out.printf("retention sweep: %,.0f of the %,d expiring messages deleted during the run"
+              + " (parley_retention_deleted_total)%n", bench.metric("parley_retention_deleted_total"), expiring);
+        }
       } finally {
         vertx.close().await();
       }
@@ -413,6 +422,40 @@ public final class Benchmark {
         run.latency.percentileMillis(0.99), run.serverMicrosEach());
   }
 
+  /**
+   * {@code -Dbench.retentionSweep=true}: stores {@code bench.retentionMessages} messages in 20
+   * direct conversations of their own, then lets them expire one after another over the run
+   * ({@link RetentionLoad}); returns how many.
+   */
+  int prefillExpiring(ServerProcess server) throws Exception {
+    int pairs = 20;
+    List<User> users = signUp("old", pairs * 2);
+    List<Future<String>> created = new ArrayList<>();
+    for (int i = 0; i < pairs; i++) {
+      created.add(direct(users.get(2 * i), users.get(2 * i + 1)));
+    }
+    List<String> conversations = Future.all(created).await().list();
+    Run run = new Run();
+    List<Connection> connections = connectAll(users, run);
+    long started = System.nanoTime();
+    for (int i = 0; i < pairs; i++) {
+      connections.get(2 * i).startSending(conversations.get(i), run, 0);
+    }
+    while (run.acked.get() < RetentionLoad.MESSAGES) {
+      Thread.sleep(100);
+    }
+    run.stopped = true;
+    Thread.sleep(500);
+    closeAll(connections);
+    double storing = (System.nanoTime() - started) / 1e9;
+    int spread = RetentionLoad.spreadSeconds(WARMUP_SECONDS, SECONDS);
+    int expiring = RetentionLoad.expireOverTime(server, conversations, spread);
+    System.out.printf("retention sweep: %,d messages stored in %.0f s, expiring one after another over the next %d s"
+        + " (about %,d a second); the server keeps messages a day and sweeps every second%n",
+        expiring, storing, spread, expiring / spread);
+    return expiring;
+  }
+
   /** Idle connections; returns the server's heap per connection in KiB. */
   double idle(ServerProcess server) throws Exception {
     List<User> users = signUp("idle", IDLE);
@@ -444,6 +487,7 @@ public final class Benchmark {
   private static final class Run {
     final Histogram latency = new Histogram();
     final AtomicLong delivered = new AtomicLong();
+    final AtomicLong acked = new AtomicLong();
     final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     final DeliveryLedger ledger = new DeliveryLedger();
     volatile boolean measuring;
@@ -576,6 +620,7 @@ public final class Benchmark {
         return;
       }
       if (text.startsWith("{\"type\":\"ack\"")) {
+        run.acked.incrementAndGet();
         run.ledger.acked(conversationId, number(text, "\"seq\":"));
         if (!paced) {
           sendNext(run);
@@ -614,6 +659,19 @@ public final class Benchmark {
         socket.writeTextMessage("{\"type\":\"read" + tail);
       }
     }
+  }
+
+  /** One figure from /metrics (summed over its labels); 0 when it is not there. */
+  double metric(String name) {
+    String text = onContext(() -> http.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
+        .compose(res -> res.body())).await().toString();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** The store's own counters from /metrics: write batches, their sizes and commit times. */

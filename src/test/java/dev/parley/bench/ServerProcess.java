@@ -12,13 +12,16 @@ final class ServerProcess implements AutoCloseable {
   final int port;
   final Process process;
   final Path dataDir;
+  /** The PostgreSQL database it keeps its data in ({@code PARLEY_DATABASE_URL}), or null for SQLite in {@link #dataDir}. */
+  final String databaseUrl;
   private final String nodeId;
 
-  private ServerProcess(int port, Process process, Path dataDir, String nodeId) {
+  private ServerProcess(int port, Process process, Path dataDir, String nodeId, String databaseUrl) {
     this.port = port;
     this.process = process;
     this.dataDir = dataDir;
     this.nodeId = nodeId;
+    this.databaseUrl = databaseUrl;
   }
 
   /** True for the bare {@link Relay}, which is not Parley. */
@@ -123,7 +126,7 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().put("PARLEY_LOG_LEVEL", "WARN");
     builder.environment().putAll(env);
     Process process = builder.start();
-    ServerProcess server = new ServerProcess(port, process, dataDir, env.get("PARLEY_NODE_ID"));
+    ServerProcess server = new ServerProcess(port, process, dataDir, env.get("PARLEY_NODE_ID"), env.get("PARLEY_DATABASE_URL"));
     server.awaitHealthy();
     return server;
   }

@@ -124,6 +124,11 @@ public final class TestNode implements AutoCloseable {
       if (config.containsKey("outgoingWebhooks")) {
         c.put("outgoingWebhooks", config.getJsonObject("outgoingWebhooks").copy());
       }
+      for (String section : List.of("retention", "media")) {
+        if (config.containsKey(section)) {
+          c.put(section, config.getJsonObject(section).copy());
+        }
+      }
     });
   }
 
@@ -143,6 +148,18 @@ public final class TestNode implements AutoCloseable {
       update.setLong(2, messageId);
       if (update.executeUpdate() != 1) {
         throw new IllegalStateException("no message " + messageId);
+      }
+    }
+  }
+
+  /** Moves a media item's upload time {@code seconds} into the past, straight in the database. */
+  public void backdateMedia(String mediaId, int seconds) throws SQLException {
+    try (Connection db = database();
+         PreparedStatement update = db.prepareStatement("UPDATE media SET created_at = ? WHERE id = ?")) {
+      update.setString(1, Instant.now().minusSeconds(seconds).toString());
+      update.setString(2, mediaId);
+      if (update.executeUpdate() != 1) {
+        throw new IllegalStateException("no media " + mediaId);
       }
     }
   }
