@@ -6,7 +6,7 @@ import * as adminApi from './adminapi.js';
 import { table, status, messageOf, when, moreButton, personCell } from './ui.js';
 
 const COLUMNS = [
-  { label: 'When' },
+  { label: 'When', class: 'lead' },
   { label: 'Who' },
   { label: 'Action' },
   { label: 'Target' },
@@ -74,7 +74,8 @@ function targetCell(target) {
 
 /** {"registration": "invite"} → "registration: invite", as plain text. */
 function details(detail) {
-  if (!detail || typeof detail !== 'object') return detail == null ? '' : String(detail);
+  if (!detail || typeof detail !== 'object') return detail == null || detail === '' ? '—' : String(detail);
+  if (!Object.keys(detail).length) return '—';
   return h('span', { class: 'admin-detail' }, Object.entries(detail)
     .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', '));
 }

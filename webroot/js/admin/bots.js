@@ -6,7 +6,7 @@ import * as adminApi from './adminapi.js';
 import { table, status, messageOf, confirmButton, person, badge, when } from './ui.js';
 
 const COLUMNS = [
-  { label: 'Bot' },
+  { label: 'Bot', class: 'lead' },
   { label: 'Owner' },
   { label: 'Made' },
   { label: 'Actions', class: 'actions' },

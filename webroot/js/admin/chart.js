@@ -42,7 +42,7 @@ export function lineChart({ key, title, values, summary, intervalSeconds = 60 })
   name.textContent = title;
   const words = document.createElement('span');
   words.className = 'hint';
-  words.textContent = ` ${summary}`;
+  words.textContent = summary;
   caption.append(name, words);
 
   const axis = document.createElement('div');

@@ -3,7 +3,7 @@
 
 import { h, clear, toast } from '../dom.js';
 import * as adminApi from './adminapi.js';
-import { table, status, messageOf, confirmButton, copyBox, personCell, when, plural } from './ui.js';
+import { table, status, messageOf, confirmButton, copyBox, personCell, when, plural, clientLink } from './ui.js';
 
 const COLUMNS = [
   { label: 'Made by' },
@@ -76,7 +76,7 @@ async function invite(e) {
   button.disabled = true;
   try {
     const made = await adminApi.createInvitation(maxUses, Number(els.expiry.value));
-    const link = inviteLink(made);
+    const link = clientLink(made.url, `#invite=${encodeURIComponent(made.code)}`);
     clear(els.result).append(copyBox({
       label: 'Invitation link', value: link, testid: 'invite',
       note: h('span', {}, `Shown only now. It creates ${plural(made.invitation.maxUses, 'account')} until `,
@@ -91,18 +91,6 @@ async function invite(e) {
   } finally {
     button.disabled = false;
   }
-}
-
-/**
- * The server's link, unless it names another origin than the one this page came from
- * (no http.publicUrl set, behind a proxy): then the client's own folder with the code.
- */
-function inviteLink(made) {
-  const own = new URL(`./#invite=${encodeURIComponent(made.code)}`, document.baseURI).href;
-  try {
-    if (made.url && new URL(made.url).origin !== location.origin) return made.url;
-  } catch { /* not a URL: use ours */ }
-  return own;
 }
 
 async function loadInvitations() {

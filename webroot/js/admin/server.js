@@ -9,7 +9,7 @@ import { lineChart, fmt } from './chart.js';
 
 const REFRESH_MS = 10000;
 const COLUMNS = [
-  { label: 'Node' },
+  { label: 'Node', class: 'lead' },
   { label: 'Roles' },
   { label: 'Version' },
   { label: 'Up for' },
@@ -113,17 +113,18 @@ function renderStore(store) {
 
 function renderSeries(series) {
   const interval = series.intervalSeconds || 60;
-  const per = interval === 60 ? 'a minute' : `per ${interval} s`;
+  const latest = interval === 60 ? 'in the last minute' : `in the last ${interval} s`;
   const sum = (values) => (values || []).reduce((a, v) => a + (Number(v) || 0), 0);
   const last = (values) => (values?.length ? values[values.length - 1] : 0);
   const peak = (values) => (values?.length ? Math.max(...values) : 0);
+  const counted = (values) => `${fmt(sum(values))} in the hour · ${fmt(last(values))} ${latest}`;
   clear(els.chart).append(
     lineChart({ key: 'messagesStored', title: 'Messages stored', values: series.messagesStored, intervalSeconds: interval,
-      summary: `${fmt(sum(series.messagesStored))} in the hour, ${fmt(last(series.messagesStored))} ${per} now` }),
+      summary: counted(series.messagesStored) }),
     lineChart({ key: 'connections', title: 'Open connections', values: series.connections, intervalSeconds: interval,
-      summary: `${fmt(last(series.connections))} now, at most ${fmt(peak(series.connections))}` }),
+      summary: `${fmt(last(series.connections))} now · at most ${fmt(peak(series.connections))}` }),
     lineChart({ key: 'httpRequests', title: 'HTTP requests', values: series.httpRequests, intervalSeconds: interval,
-      summary: `${fmt(sum(series.httpRequests))} in the hour, ${fmt(last(series.httpRequests))} ${per} now` }));
+      summary: counted(series.httpRequests) }));
 }
 
 async function backupNow() {

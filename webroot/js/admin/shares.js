@@ -4,10 +4,10 @@
 import { h, clear, toast } from '../dom.js';
 import { shareLink } from '../api.js';
 import * as adminApi from './adminapi.js';
-import { table, status, messageOf, confirmButton, personCell, when, plural, moreButton } from './ui.js';
+import { table, status, messageOf, confirmButton, personCell, when, moreButton } from './ui.js';
 
 const COLUMNS = [
-  { label: 'Conversation' },
+  { label: 'Conversation', class: 'lead' },
   { label: 'Messages' },
   { label: 'Made by' },
   { label: 'Made' },
@@ -61,7 +61,7 @@ function row(share) {
         h('span', { class: 'admin-person-name', testid: 'admin-share-title' }, title),
         link ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'share-url', testid: 'admin-share-link' }, link)
           : null),
-      `${plural(count, 'message')} (${share.fromSeq}–${share.toSeq})`,
+      `${count}, nos. ${share.fromSeq}–${share.toSeq}`,
       personCell(share.creatorId),
       when(share.createdAt),
       when(share.expiresAt, 'Never'),

@@ -91,11 +91,23 @@ export function copyBox({ label, value, testid, note }) {
     note ? h('p', { class: 'hint' }, note) : null);
 }
 
+/**
+ * A link the server made (<its public url>/#invite=…, /#reset=…) as this browser reaches the
+ * client: the server's own when it names another origin (its http.publicUrl), otherwise the
+ * client's folder, which knows the sub-path it is served under.
+ */
+export function clientLink(serverUrl, hash) {
+  try {
+    if (serverUrl && new URL(serverUrl).origin !== location.origin) return serverUrl;
+  } catch { /* not a URL: use ours */ }
+  return new URL(`./${hash}`, document.baseURI).href;
+}
+
 /** Display name and @username of a user object, on two lines. */
 export function person(user, badges = []) {
   if (!user) return h('span', { class: 'hint' }, 'unknown');
   return h('span', { class: 'admin-person' },
-    h('span', { class: 'admin-person-name' }, user.displayName || user.username, badges),
+    h('span', { class: 'admin-person-name' }, h('span', { class: 'admin-name-text' }, user.displayName || user.username), badges),
     user.username ? h('span', { class: 'hint' }, `@${user.username}`) : null);
 }
 
@@ -114,7 +126,7 @@ export function userById(id) {
 /** A cell filled with the person once their profile arrives. */
 export function personCell(idOrUser) {
   if (idOrUser && typeof idOrUser === 'object') return person(idOrUser);
-  const cell = h('span', { class: 'hint' }, '…');
+  const cell = h('span', {}, h('span', { class: 'hint' }, '…'));
   userById(idOrUser).then((u) => clear(cell).append(u ? person(u) : String(idOrUser || 'unknown')));
   return cell;
 }

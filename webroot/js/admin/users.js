@@ -4,10 +4,10 @@
 
 import { h, clear, toast, debounce, avatar } from '../dom.js';
 import * as adminApi from './adminapi.js';
-import { table, status, messageOf, confirmButton, copyBox, person, badge, when, ago, moreButton } from './ui.js';
+import { table, status, messageOf, confirmButton, copyBox, person, badge, when, ago, moreButton, clientLink } from './ui.js';
 
 const COLUMNS = [
-  { label: 'Person' },
+  { label: 'Person', class: 'lead' },
   { label: 'Last seen' },
   { label: 'Devices online', class: 'num' },
   { label: 'Actions', class: 'actions' },
@@ -116,7 +116,7 @@ function actions(u, result) {
       try {
         const link = await adminApi.resetPassword(u.id);
         clear(result).append(copyBox({
-          label: `One-time link for ${name}`, value: link.url, testid: 'user-reset',
+          label: `One-time link for ${name}`, value: resetLink(link.url), testid: 'user-reset',
           note: h('span', {}, 'Give it to them yourself (it works once, until ', when(link.expiresAt),
             '). Their password stays until they use it; an earlier link stops working.'),
         }));
@@ -145,4 +145,10 @@ function actions(u, result) {
     }
   }
   return out;
+}
+
+/** The server's reset link, as this browser reaches the client (see clientLink). */
+function resetLink(url) {
+  const token = /#reset=([^&]+)$/.exec(url || '')?.[1];
+  return token ? clientLink(url, `#reset=${token}`) : url;
 }
