@@ -147,7 +147,7 @@ export function openConversation(id, jump) {
 }
 
 async function route() {
-  if (!signedIn) return;
+  if (!signedIn || auth.linkInAddress()) return; // an invitation or reset link: auth.js takes it
   const id = routeId();
   if (id && state.conversations.has(id)) {
     state.openId = id;

@@ -27,9 +27,17 @@ export function init(opts) {
   els['signup-form'].addEventListener('submit', onSignup);
   els['reset-form'].addEventListener('submit', onReset);
   takeLink();
-  // A link opened in a tab that shows the sign-in already.
-  window.addEventListener('hashchange', () => { if (!els.auth.hidden && takeLink()) show(); });
+  window.addEventListener('hashchange', () => {
+    if (!linkInAddress()) return;
+    // Opened in a tab that shows the sign-in: its form at once. In a signed-in tab: load the
+    // page again, which opens on the link's form as any fresh tab would.
+    if (els.auth.hidden) location.reload();
+    else if (takeLink()) show();
+  });
 }
+
+/** The address holds an invitation or a password-reset link. */
+export const linkInAddress = () => /^#(invite|reset)=[^&]+$/.test(location.hash);
 
 /**
  * Reads an invitation or reset link off the address (and takes it off, so it is neither

@@ -155,6 +155,27 @@ class ScreenshotsTest extends BrowserTestBase {
               + " return !!img && img.complete && img.naturalWidth > 0")));
       reader.screenshot(shot(size.name().toLowerCase() + "-share.png"));
     }
+
+    // The admin page as Ada, the server's first account and so its admin, sees it: a colleague
+    // who left is disabled, Margaret helps run the server.
+    Account sam = person("sam", "Sam Rivera");
+    api.post("/api/admin/users/" + sam.id() + "/disable", ada.token(), new JsonObject());
+    api.put("/api/admin/users/" + margaret.id() + "/admin", ada.token(), new JsonObject().put("admin", true));
+    api.post("/api/admin/backups", ada.token(), new JsonObject());
+    for (Browser.Size size : Browser.Size.values()) {
+      String prefix = size.name().toLowerCase() + "-";
+      Browser b = browser(size);
+      b.signIn("ada", PASSWORD);
+      b.click("open-admin");
+      b.waitFor("the people", d -> b.all("admin-user").size() == 5);
+      b.screenshot(shot(prefix + "admin-users.png"));
+      b.waitFor("the server tab", d -> {
+        d.findElement(By.cssSelector("[data-testid=\"admin-tab\"][data-section=\"server\"]")).click();
+        return true;
+      });
+      b.waitFor("the node and the charts", d -> !b.all("server-node").isEmpty() && b.all("server-series").size() == 3);
+      b.screenshot(shot(prefix + "admin-server.png"));
+    }
     online.forEach(WsClient::close);
   }
 
