@@ -49,7 +49,7 @@ export function confirmButton({ label, question, confirmLabel, testid, danger = 
   button.addEventListener('click', () => {
     const yes = h('button', { type: 'button', class: `small${danger ? ' danger' : ' primary'}`, testid: `${testid}-confirm` }, confirmLabel);
     const no = h('button', { type: 'button', class: 'small', testid: `${testid}-cancel` }, 'Cancel');
-    const box = h('span', { class: 'confirm admin-confirm', role: 'group', 'aria-label': question }, h('p', {}, question), yes, no);
+    const box = h('span', { class: 'confirm admin-confirm', role: 'group' }, h('p', {}, question), yes, no);
     button.hidden = true;
     wrap.append(box);
     yes.focus();

@@ -109,7 +109,7 @@ function actions(u, result) {
     }
   }
   if (!u.bot) {
-    const reset = h('button', { type: 'button', class: 'small', testid: 'user-reset', 'aria-label': `Password reset link for ${name}` },
+    const reset = h('button', { type: 'button', class: 'small', testid: 'user-reset', 'aria-label': `Reset password of ${name}` },
       'Reset password');
     reset.addEventListener('click', async () => {
       reset.disabled = true;
@@ -131,14 +131,14 @@ function actions(u, result) {
     if (u.admin) {
       if (u.id !== me.id) {
         out.push(confirmButton({
-          label: 'Drop admin', testid: 'user-drop-admin', name: `Drop ${name} as an administrator`,
+          label: 'Drop admin', testid: 'user-drop-admin', name: `Drop admin: ${name}`,
           question: `${name} stops being an administrator?`, confirmLabel: 'Drop admin',
           action: async () => { replace(await adminApi.setAdmin(u.id, false)); toast(`${name} is no longer an admin`); },
         }));
       }
     } else {
       out.push(confirmButton({
-        label: 'Make admin', testid: 'user-make-admin', danger: false, name: `Make ${name} an administrator`,
+        label: 'Make admin', testid: 'user-make-admin', danger: false, name: `Make admin: ${name}`,
         question: `Make ${name} an administrator of the whole server?`, confirmLabel: 'Make admin',
         action: async () => { replace(await adminApi.setAdmin(u.id, true)); toast(`${name} is an admin now`); },
       }));
