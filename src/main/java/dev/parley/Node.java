@@ -3,6 +3,7 @@ package dev.parley;
 import com.hazelcast.core.HazelcastInstance;
 import dev.parley.api.ApiVerticle;
 import dev.parley.bridge.BridgeVerticle;
+import dev.parley.ops.NodeStatusVerticle;
 import dev.parley.cluster.ClusterVerticle;
 import dev.parley.cluster.HazelcastSetup;
 import dev.parley.config.ParleyConfig;
@@ -149,6 +150,8 @@ public final class Node {
       HazelcastInstance instance = hazelcast.getHazelcastInstance();
       chain = chain.compose(v -> deploy(vertx.deployVerticle(() -> new ClusterVerticle(instance), one)));
     }
+    // Every node reports itself to the admin page, whatever its roles.
+    chain = chain.compose(v -> deploy(vertx.deployVerticle(NodeStatusVerticle::new, one)));
     if (typed.roles().contains("store")) {
       chain = chain.compose(v -> deploy(vertx.deployVerticle(StoreVerticle::new, one)));
     }

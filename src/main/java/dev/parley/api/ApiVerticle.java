@@ -2,6 +2,7 @@ package dev.parley.api;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.auth.DisabledAccounts;
 import dev.parley.auth.Passwords;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.HttpFront;
@@ -36,8 +37,7 @@ public final class ApiVerticle extends VerticleBase {
     HttpFront front = HttpFront.of(vertx, config);
     Future<Void> mounted = Future.succeededFuture();
     if (vertx.sharedData().getLocalMap(MOUNTED).putIfAbsent("routes", true) == null) {
-      mount(front, config);
-      mounted = OpenApiRoutes.mount(vertx, front.router());
+      mounted = Future.all(mount(front, config), OpenApiRoutes.mount(vertx, front.router())).mapEmpty();
     }
     return mounted.compose(v -> front.listen(vertx));
   }
@@ -48,7 +48,8 @@ public final class ApiVerticle extends VerticleBase {
         || contentType.startsWith("multipart/"));
   }
 
-  private void mount(HttpFront front, ParleyConfig config) {
+  /** Mounts every route; completes once the event consumers they need are registered. */
+  private Future<Void> mount(HttpFront front, ParleyConfig config) {
     Router router = front.router();
     Bus bus = new Bus(vertx, config.busTimeoutMs());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
@@ -67,7 +68,9 @@ public final class ApiVerticle extends VerticleBase {
         body.handle(ctx);
       }
     });
-    Authn authn = new Authn(new Authenticator(tokens, bus));
+    DisabledAccounts disabled = DisabledAccounts.watch(vertx, bus, userId -> {
+    });
+    Authn authn = new Authn(new Authenticator(tokens, bus, disabled));
     new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
         config.auth().refreshTokenDays(), front.forwarded()).mount(router, authn);
     new UserRoutes(bus).mount(router, authn);
@@ -83,5 +86,8 @@ public final class ApiVerticle extends VerticleBase {
     if (config.outgoingWebhooks().enabled()) {
       new OutgoingWebhookRoutes(bus, config.outgoingWebhooks()).mount(router, authn);
     }
+    AdminRoutes admin = new AdminRoutes(vertx, bus, config.http().publicUrl(), front.forwarded());
+    admin.mount(router, authn);
+    return Future.all(disabled.ready(), admin.ready()).mapEmpty();
   }
 }

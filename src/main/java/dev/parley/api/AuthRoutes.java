@@ -55,6 +55,8 @@ final class AuthRoutes {
     router.post("/api/auth/login").handler(Http.guarded(this::login));
     router.post("/api/auth/refresh").handler(Http.guarded(this::refresh));
     router.post("/api/auth/logout").handler(Http.guarded(this::logout));
+    router.get("/api/auth/registration").handler(Http.guarded(this::registration));
+    router.post("/api/auth/password-reset").handler(Http.guarded(this::resetPassword));
   }
 
   /** Usernames are case-insensitive: {@code Abc} is {@code abc}. */
@@ -86,9 +88,38 @@ final class AuthRoutes {
       throw Failure.invalid("password", "password must be 8-256 characters");
     }
     String displayName = displayName(body, username);
+    String inviteCode = Json.string(body, "inviteCode");
+    if (inviteCode != null && inviteCode.length() > 128) {
+      throw Failure.invalid("inviteCode", "inviteCode is not one this server gave out");
+    }
     throttle(ctx, limits, "register:" + forwarded.clientAddress(ctx.request()));
     Http.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
-        new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName))));
+        new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName)
+            .put("inviteCodeHash", inviteCode == null ? null : Secrets.sha256(inviteCode)))));
+  }
+
+  /** {@code GET /api/auth/registration}: who may register now, so a sign-up form knows what to ask. */
+  private void registration(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.REGISTRATION, new JsonObject()));
+  }
+
+  /**
+   * {@code POST /api/auth/password-reset {token, newPassword}}: the holder of an admin's one-time
+   * link chooses a new password; every sign-in of the account ends. Limited per address like a login.
+   */
+  private void resetPassword(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    String token = Json.requiredString(body, "token");
+    String next = Json.requiredString(body, "newPassword");
+    if (next.length() < 8 || next.length() > 256) {
+      throw Failure.invalid("newPassword", "password must be 8-256 characters");
+    }
+    if (token.length() > 128) {
+      throw Failure.invalid("token", "this link is not valid any more");
+    }
+    throttle(ctx, limits, "reset:" + forwarded.clientAddress(ctx.request()));
+    Http.noContent(ctx, passwords.hash(next).compose(hash -> bus.request(Address.PASSWORD_RESET,
+        new JsonObject().put("tokenHash", Secrets.sha256(token)).put("passwordHash", hash))));
   }
 
   private void login(RoutingContext ctx) {
@@ -105,9 +136,12 @@ final class AuthRoutes {
         .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
             ? Future.succeededFuture(new JsonObject())
             : Future.failedFuture(cause))
-        .compose(found -> passwords.verify(password, found.getString("passwordHash")).compose(ok -> ok
-            ? Future.succeededFuture(found.getString("userId"))
-            : Failure.future(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS)))
+        .compose(found -> passwords.verify(password, found.getString("passwordHash")).compose(ok -> !ok
+            ? Failure.future(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS)
+            // Said only to whoever knows the password: it tells the person why, and a guesser nothing.
+            : found.getBoolean("disabled", false)
+            ? Failure.future(ErrorCode.FORBIDDEN, "this account is disabled; ask an administrator")
+            : Future.succeededFuture(found.getString("userId"))))
         .compose(userId -> {
           String refresh = Secrets.token(32);
           String family = Secrets.token(12);

@@ -32,7 +32,7 @@ final class ShareRoutes {
 
   private final Bus bus;
   private final MediaRoutes media;
-  private final String publicUrl;
+  private final PublicUrls urls;
   private final Forwarded forwarded;
   /** Context data of a {@code /s/<token>} request whose link no longer works. */
   private static final String GONE = "parley.shareGone";
@@ -41,7 +41,7 @@ final class ShareRoutes {
     this.forwarded = forwarded;
     this.bus = bus;
     this.media = media;
-    this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+    this.urls = new PublicUrls(publicUrl, forwarded);
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
@@ -100,7 +100,7 @@ final class ShareRoutes {
       expiresAt = System.currentTimeMillis() + seconds * 1000;
     }
     String token = Secrets.token(32);
-    String url = url(ctx.request(), token);
+    String url = urls.of(ctx.request(), "/s/" + token);
     Http.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
             .put("tokenHash", Secrets.sha256(token))
             .put("token", token)
@@ -121,7 +121,7 @@ final class ShareRoutes {
           listed.getJsonArray("shares").forEach(s -> {
             JsonObject share = (JsonObject) s;
             if (share.getString("token") != null) {
-              share.put("url", url(ctx.request(), share.getString("token")));
+              share.put("url", urls.of(ctx.request(), "/s/" + share.getString("token")));
             }
           });
           return listed;
@@ -190,16 +190,5 @@ final class ShareRoutes {
   /** What the store knows a share token by; null for a string that cannot be a token. */
   private static String hashOf(String token) {
     return TOKEN.matcher(token).matches() ? Secrets.sha256(token) : null;
-  }
-
-  /**
-   * The page's address: {@code http.publicUrl} when set, else what the client addressed, as a
-   * trusted proxy forwarded it (scheme, host and the sub-path it serves Parley under).
-   */
-  private String url(HttpServerRequest request, String token) {
-    if (publicUrl != null) {
-      return publicUrl + "/s/" + token;
-    }
-    return forwarded.proto(request) + "://" + forwarded.host(request) + forwarded.prefix(request) + "/s/" + token;
   }
 }

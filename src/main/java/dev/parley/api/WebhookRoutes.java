@@ -40,13 +40,13 @@ final class WebhookRoutes {
   static final long MAX_BODY = 256 * 1024;
 
   private final Bus bus;
-  private final String publicUrl;
+  private final PublicUrls urls;
   private final Forwarded forwarded;
   private final long bodyLimit;
 
   WebhookRoutes(Bus bus, String publicUrl, Forwarded forwarded, long bodyLimit) {
     this.bus = bus;
-    this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+    this.urls = new PublicUrls(publicUrl, forwarded);
     this.forwarded = forwarded;
     this.bodyLimit = Math.min(bodyLimit, MAX_BODY);
   }
@@ -71,7 +71,7 @@ final class WebhookRoutes {
     }
     String avatar = Json.string(body, "avatarMediaId");
     String secret = Secrets.token(32);
-    String url = url(ctx.request(), secret);
+    String url = urls.of(ctx.request(), "/api/hooks/" + secret);
     Http.respond(ctx, 201, bus.request(Address.WEBHOOK_CREATE, ConversationRoutes.scoped(ctx)
             .put("name", name)
             .put("avatarMediaId", avatar)
@@ -192,13 +192,5 @@ final class WebhookRoutes {
     } catch (IllegalArgumentException e) {
       throw Failure.invalid(null, "the form body is not URL-encoded");
     }
-  }
-
-  /** {@code http.publicUrl} when set, else what the client addressed, as a trusted proxy forwarded it. */
-  private String url(HttpServerRequest request, String secret) {
-    if (publicUrl != null) {
-      return publicUrl + "/api/hooks/" + secret;
-    }
-    return forwarded.proto(request) + "://" + forwarded.host(request) + forwarded.prefix(request) + "/api/hooks/" + secret;
   }
 }

@@ -19,10 +19,12 @@ public final class Authenticator {
 
   private final AccessTokens accessTokens;
   private final Bus bus;
+  private final DisabledAccounts disabled;
 
-  public Authenticator(AccessTokens accessTokens, Bus bus) {
+  public Authenticator(AccessTokens accessTokens, Bus bus, DisabledAccounts disabled) {
     this.accessTokens = accessTokens;
     this.bus = bus;
+    this.disabled = disabled;
   }
 
   /** A new bot token: the prefix and 256 random bits. Shown once; only its hash is stored. */
@@ -42,7 +44,9 @@ public final class Authenticator {
   /** The user and, for a person's access token, the sign-in behind a token; failures as {@link #verify}. */
   public Future<Principal> principal(String token) {
     if (!isBotToken(token)) {
-      return accessTokens.principal(token);
+      return accessTokens.principal(token).compose(principal -> disabled.contains(principal.userId())
+          ? Failure.future(ErrorCode.FORBIDDEN, DisabledAccounts.REFUSAL)
+          : Future.succeededFuture(principal));
     }
     if (token.length() > MAX_BOT_TOKEN) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");

@@ -2,6 +2,7 @@ package dev.parley.bridge;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.auth.DisabledAccounts;
 import dev.parley.config.ParleyConfig;
 import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
@@ -13,6 +14,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -59,11 +61,16 @@ public final class BridgeVerticle extends VerticleBase {
         .register(Meters.registry());
     // Presence as "<member id>/bridge": push and the bridge of one node each count their own sockets.
     deliveries = new UserRegistry<>(vertx, context, bus, config.memberId() + "/bridge", n -> delivered.increment(n));
-    gate = new Gate(new Authenticator(tokens, bus), bus, deliveries, context, Feed.of(bus, config.push().replayLimit()));
+    Gauge.builder("parley.bridge.connections", deliveries, UserRegistry::count).description("Open bridge connections of bots and people")
+        .register(Meters.registry());
+    DisabledAccounts disabled = DisabledAccounts.watch(vertx, bus, userId -> gate.accountDisabled(userId));
+    gate = new Gate(new Authenticator(tokens, bus, disabled), disabled, bus, deliveries, context,
+        Feed.of(bus, config.push().replayLimit()));
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
     List<Future<?>> ready = new ArrayList<>();
     ready.add(deliveries.start());
+    ready.add(disabled.ready());
     ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
         message -> gate.revoked(message.body().getString("userId"))).completion());
     ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.storeStarted()).completion());

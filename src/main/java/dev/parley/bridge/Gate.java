@@ -2,6 +2,7 @@ package dev.parley.bridge;
 
 import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Authenticator;
+import dev.parley.auth.DisabledAccounts;
 import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.shared.Address;
@@ -45,6 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Gate {
   private final Authenticator authenticator;
+  /** Accounts an admin disabled: a check answered just before the event must not leave a link open. */
+  private final DisabledAccounts disabled;
   private final Bus bus;
   private final UserRegistry<BridgeSession> deliveries;
   /** The bridge verticle's context: {@link UserRegistry} is touched there only. */
@@ -54,8 +57,10 @@ final class Gate {
   /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  Gate(Authenticator authenticator, Bus bus, UserRegistry<BridgeSession> deliveries, Context home, Feed feed) {
+  Gate(Authenticator authenticator, DisabledAccounts disabled, Bus bus, UserRegistry<BridgeSession> deliveries, Context home,
+       Feed feed) {
     this.authenticator = authenticator;
+    this.disabled = disabled;
     this.bus = bus;
     this.deliveries = deliveries;
     this.home = home;
@@ -212,6 +217,10 @@ final class Gate {
         link.close();
         return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
       }
+      if (disabled.contains(userId)) {
+        link.close();
+        return Failure.future(ErrorCode.FORBIDDEN, DisabledAccounts.REFUSAL);
+      }
       return Future.succeededFuture(userId);
     });
   }
@@ -219,6 +228,11 @@ final class Gate {
   /** A bot's token was revoked: close its sockets on this node. */
   void revoked(String userId) {
     revoked.add(userId);
+    byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
+  }
+
+  /** An admin disabled the account: every link of it on this node closes, a person's or a bot's. */
+  void accountDisabled(String userId) {
     byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
   }
 

@@ -52,6 +52,8 @@ public final class ConfigLoader {
       new Env("PARLEY_JWT_PUBLIC_KEY_FILE", "auth.jwtPublicKeyFile", Kind.STRING),
       new Env("PARLEY_ACCESS_TOKEN_SECONDS", "auth.accessTokenSeconds", Kind.INT),
       new Env("PARLEY_REFRESH_TOKEN_DAYS", "auth.refreshTokenDays", Kind.INT),
+      new Env("PARLEY_ADMINS", "auth.admins", Kind.LIST),
+      new Env("PARLEY_REGISTRATION", "auth.registration", Kind.STRING),
       new Env("PARLEY_LOGIN_ATTEMPTS_PER_MINUTE", "auth.rateLimit.attemptsPerMinute", Kind.INT),
       new Env("PARLEY_BUS_TIMEOUT_MS", "bus.requestTimeoutMs", Kind.INT),
       new Env("PARLEY_PING_SECONDS", "push.pingSeconds", Kind.INT),

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -32,7 +33,15 @@ public record ParleyConfig(
     Limits limits,
     WebPush webPush,
     OutgoingWebhooks outgoingWebhooks,
-    Backup backup) {
+    Backup backup,
+    NodeStatus nodeStatus) {
+
+  /**
+   * Each node's report to the admin page ({@code ops.status}): sent every {@code reportSeconds},
+   * with counters sampled every {@code sampleSeconds} (an hour of samples is kept).
+   */
+  public record NodeStatus(long reportSeconds, long sampleSeconds) {
+  }
 
   /**
    * Scheduled backups of a SQLite store ({@code ops.backup}): {@code dir} (default
@@ -98,7 +107,17 @@ public record ParleyConfig(
   public record Auth(String jwtAlgorithm, String jwtSecret, String jwtPrivateKeyPem, String jwtPublicKeyPem,
                      int accessTokenSeconds, int refreshTokenDays,
                      int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, int attemptsPerMinute,
-                     int hashingThreads, int hashingQueue) {
+                     int hashingThreads, int hashingQueue, List<String> admins, String registration) {
+    /** Who may register: anyone, nobody, or whoever holds an invitation (an admin's setting wins once made). */
+    public static final List<String> REGISTRATION_MODES = List.of("open", "closed", "invite");
+
+    public Auth {
+      if (!REGISTRATION_MODES.contains(registration)) {
+        throw new IllegalArgumentException("auth.registration must be open, closed or invite, not " + registration);
+      }
+      admins = admins.stream().map(name -> name.trim().toLowerCase(Locale.ROOT)).filter(name -> !name.isEmpty()).toList();
+    }
+
     public boolean asymmetric() {
       return !jwtAlgorithm.startsWith("HS");
     }
@@ -237,7 +256,8 @@ public record ParleyConfig(
             argon2.getInteger("parallelism", 1),
             auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20),
             Math.max(1, argon2.getInteger("threads", Runtime.getRuntime().availableProcessors())),
-            Math.max(1, argon2.getInteger("queue", 64))),
+            Math.max(1, argon2.getInteger("queue", 64)),
+            strings(auth.getJsonArray("admins")), auth.getString("registration", "open")),
         new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
             store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
             store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L),
@@ -257,10 +277,15 @@ public record ParleyConfig(
         limits(section(json, "limits")),
         webPush(section(json, "webPush"), http.getString("publicUrl")),
         outgoingWebhooks(section(json, "outgoingWebhooks")),
-        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")));
+        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
+        nodeStatus(section(json, "ops").getJsonObject("status", new JsonObject())));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */
+  private static NodeStatus nodeStatus(JsonObject s) {
+    return new NodeStatus(Math.max(1, s.getLong("reportSeconds", 10L)), Math.max(1, s.getLong("sampleSeconds", 60L)));
+  }
+
   public static Backup backup(JsonObject b, String dataDir) {
     String dir = b.getString("dir");
     long seconds = b.getLong("intervalSeconds", 0L) > 0 ? b.getLong("intervalSeconds")

@@ -46,6 +46,7 @@ public final class UserRegistry<D extends Delivery> {
   private final Map<String, Set<D>> users = new HashMap<>();
   private int count;
   private MessageConsumer<NodeBatch> consumer;
+  private MessageConsumer<JsonObject> census;
 
   public UserRegistry(Vertx vertx, Context context, Bus bus, String reporter, IntConsumer onDelivered) {
     this.vertx = vertx;
@@ -58,7 +59,20 @@ public final class UserRegistry<D extends Delivery> {
   /** Registers this verticle's delivery address; completes once it is registered (cluster-wide). */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Address.deliveries(reporter), message -> dispatch(message.body()));
-    return consumer.completion();
+    census = vertx.eventBus().consumer(Address.CONNECTION_CENSUS, message -> answerCensus(message.body()));
+    return Future.all(consumer.completion(), census.completion()).mapEmpty();
+  }
+
+  /** Counts, for the admin page, the connections here of the users asked about; always answers, if only with none. */
+  private void answerCensus(JsonObject ask) {
+    JsonObject counts = new JsonObject();
+    for (Object userId : ask.getJsonArray("userIds", new JsonArray())) {
+      Set<D> deliveries = users.get(String.valueOf(userId));
+      if (deliveries != null) {
+        counts.put(String.valueOf(userId), deliveries.size());
+      }
+    }
+    vertx.eventBus().send(ask.getString("replyTo"), new JsonObject().put("census", ask.getString("census")).put("counts", counts));
   }
 
   /** Adds a delivery; it starts with {@link Delivery#start}, whose route probe reports the user here. */

@@ -1,6 +1,7 @@
 package dev.parley.push;
 
 import dev.parley.auth.AccessTokens;
+import dev.parley.auth.DisabledAccounts;
 import dev.parley.auth.Principal;
 import dev.parley.config.ParleyConfig;
 import dev.parley.delivery.Feed;
@@ -44,6 +45,7 @@ public final class PushVerticle extends VerticleBase {
   private AccessTokens tokens;
   /** Sign-ins ended recently, remembered as long as one of their access tokens may still be valid. */
   private RevokedSignIns revoked;
+  private DisabledAccounts disabled;
   private ClientFrames clientFrames;
   private Feed feed;
   private Counter delivered;
@@ -80,7 +82,11 @@ public final class PushVerticle extends VerticleBase {
           .filter(session -> session.userId.equals(userId) && (familyId == null || familyId.equals(session.familyId)))
           .forEach(Session::revoke);
     }).completion();
-    return Future.all(registry.start(), storeWatch, revocations).compose(v -> front.listen(vertx));
+    // An admin disabled an account: every stream of it on this node ends, and none opens again.
+    disabled = DisabledAccounts.watch(vertx, bus, userId -> registry.all().stream()
+        .filter(session -> session.userId.equals(userId))
+        .forEach(Session::revoke));
+    return Future.all(registry.start(), storeWatch, revocations, disabled.ready()).compose(v -> front.listen(vertx));
   }
 
   /** Closes every connection so clients resume on another node; their presence goes with them. */
@@ -169,16 +175,25 @@ public final class PushVerticle extends VerticleBase {
   /** A valid access token of a sign-in that has not ended. */
   private Future<Principal> verify(String token) {
     return tokens.principal(token)
-        .compose(principal -> revoked.contains(principal.familyId())
+        .compose(principal -> disabled.contains(principal.userId())
+            ? Future.failedFuture(new Failure(ErrorCode.FORBIDDEN, DisabledAccounts.REFUSAL))
+            : revoked.contains(principal.familyId())
             ? Future.failedFuture(new Failure(ErrorCode.UNAUTHORIZED, "this sign-in has ended; sign in again"))
             : Future.succeededFuture(principal));
   }
 
   private void join(Session session) {
     session.onClose(() -> leave(session));
-    context.runOnContext(v -> registry.attach(session)
-        .onSuccess(ready -> session.start(feed))
-        .onFailure(cause -> session.context.runOnContext(x -> session.close())));
+    context.runOnContext(v -> {
+      // Checked again where the disabling event runs: a token verified just before it opens nothing.
+      if (disabled.contains(session.userId)) {
+        session.revoke();
+        return;
+      }
+      registry.attach(session)
+          .onSuccess(ready -> session.start(feed))
+          .onFailure(cause -> session.context.runOnContext(x -> session.close()));
+    });
   }
 
   private void leave(Session session) {

@@ -16,9 +16,12 @@ public final class Address {
 
   // ---- Users and credentials: sent by api, consumed by store -------------------------------
 
-  /** api → store. {@code {username, passwordHash, displayName, bot?}} → {@code {user}}; 409 if taken. */
+  /**
+   * api → store. {@code {username, passwordHash, displayName, inviteCodeHash?}} → {@code {user}}; 409 if taken,
+   * 403 while registration is closed or by invitation without a valid one. The first person is made admin.
+   */
   public static final String USER_CREATE = "store.user.create";
-  /** api → store. {@code {username}} → {@code {userId, passwordHash}}; 404 if unknown. */
+  /** api → store. {@code {username}} → {@code {userId, passwordHash, disabled}}; 404 if unknown or a bot. */
   public static final String USER_CREDENTIALS = "store.user.credentials";
   /**
    * api → store. {@code {userId, passwordHash, keepFamilyId}} → {@code {}}: a new password; every
@@ -341,6 +344,56 @@ public final class Address {
    */
   public static final String WEBHOOK_POST = "store.webhook.post";
 
+  // ---- Administration: sent by api, consumed by store ------------------------------------------
+  // Every admin command carries {@code adminId} (the caller) and, when it changes something,
+  // {@code clientAddress} for the audit log; anyone but an enabled admin gets 403.
+
+  /** api → store. {@code {}} → {@code {registration}}: {@code open}, {@code closed} or {@code invite}. Anyone may ask. */
+  public static final String REGISTRATION = "store.registration";
+  /**
+   * api → store. {@code {tokenHash, passwordHash}} → {@code {}}: the holder of a password-reset link sets a
+   * new password; every sign-in of the account ends. 400 (field {@code token}) for an unknown, used or
+   * expired link, 403 for a disabled account.
+   */
+  public static final String PASSWORD_RESET = "store.password.reset";
+  /** api, push, bridge → store. {@code {}} → {@code {userIds}}: every disabled account (see {@code auth.DisabledAccounts}). */
+  public static final String DISABLED_USERS = "store.users.disabled";
+  /** api → store. {@code {adminId, q?, limit, cursor?}} → {@code {users, nextCursor}}, as the admin page shows them. */
+  public static final String ADMIN_USERS = "store.admin.users";
+  /**
+   * api → store. {@code {adminId, clientAddress, userId, disabled}} → {@code {user}}; 409 for oneself or the
+   * last admin. Disabling revokes every sign-in and publishes {@link #USER_DISABLED}.
+   */
+  public static final String ADMIN_USER_DISABLE = "store.admin.user.disable";
+  /** api → store. {@code {adminId, clientAddress, userId, admin}} → {@code {user}}; 400 a bot, 409 configured or last admin. */
+  public static final String ADMIN_USER_ADMIN = "store.admin.user.admin";
+  /** api → store. {@code {adminId, clientAddress, userId, tokenHash, expiresAt}} → {@code {expiresAt}}; 400 for a bot. */
+  public static final String ADMIN_PASSWORD_RESET = "store.admin.user.password-reset";
+  /** api → store. {@code {adminId}} → {@code {registration}}. */
+  public static final String ADMIN_SETTINGS = "store.admin.settings";
+  /** api → store. {@code {adminId, clientAddress, registration}} → {@code {registration}}. */
+  public static final String ADMIN_SETTINGS_UPDATE = "store.admin.settings.update";
+  /** api → store. {@code {adminId, clientAddress, codeHash, maxUses, expiresAt}} → {@code {invitation}}. */
+  public static final String ADMIN_INVITATION_CREATE = "store.admin.invitation.create";
+  /** api → store. {@code {adminId}} → {@code {invitations}}: the live ones, newest first. */
+  public static final String ADMIN_INVITATIONS = "store.admin.invitations";
+  /** api → store. {@code {adminId, clientAddress, invitationId}} → {@code {}}; 404 unknown or already revoked. */
+  public static final String ADMIN_INVITATION_REVOKE = "store.admin.invitation.revoke";
+  /** api → store. {@code {adminId}} → {@code {bots}}: every bot with its owner. */
+  public static final String ADMIN_BOTS = "store.admin.bots";
+  /** api → store. {@code {adminId, clientAddress, botId}} → {@code {}}; publishes {@link #BOT_REVOKED}. 404 unknown. */
+  public static final String ADMIN_BOT_REVOKE = "store.admin.bot.revoke";
+  /** api → store. {@code {adminId, limit, cursor?}} → {@code {shares, nextCursor}}: live shares of the whole server. */
+  public static final String ADMIN_SHARES = "store.admin.shares";
+  /** api → store. {@code {adminId, clientAddress, shareId}} → {@code {}}; 404 unknown or already revoked. */
+  public static final String ADMIN_SHARE_REVOKE = "store.admin.share.revoke";
+  /** api → store. {@code {adminId}} → {@code {store: {node, database, sizeBytes, lastBackup}}}. */
+  public static final String ADMIN_STORE = "store.admin.store";
+  /** api → store. {@code {adminId, clientAddress}} → {@code {backup: {path, at, bytes, millis}}}; 409 on PostgreSQL or while one runs. */
+  public static final String ADMIN_BACKUP = "store.admin.backup";
+  /** api → store. {@code {adminId, actor?, action?, limit, cursor?}} → {@code {entries, nextCursor}}, newest first. */
+  public static final String ADMIN_AUDIT = "store.admin.audit";
+
   // ---- Events --------------------------------------------------------------------------------
 
   /**
@@ -371,6 +424,33 @@ public final class Address {
 
   /** The prefix of {@link #user(String)} addresses, for bridges that check a registration. */
   public static final String USER_PREFIX = "chat.user.";
+
+  /**
+   * store → api, push, bridge, <b>published</b> after an admin disabled or enabled an account:
+   * {@code {userId, disabled}}. Every node refuses the account's access tokens while it is disabled,
+   * and push and the bridge close its connections.
+   */
+  public static final String USER_DISABLED = "event.user.disabled";
+
+  /**
+   * every node → api, <b>published</b> every few seconds by each node's status reporter: {@code {id,
+   * roles, version, startedAt, connections: {websocket, sse, bridge}, series: {messagesStored,
+   * connections, httpRequests}}}, the series one point a minute over the last hour. The admin page's
+   * view of the cluster.
+   */
+  public static final String NODE_STATUS = "event.node.status";
+
+  /**
+   * api → push and bridge on every node, <b>published</b>: {@code {census, userIds, replyTo}}. Each
+   * connection registry sends {@code {census, counts: {userId: n}}} to {@code replyTo} (see
+   * {@link #censusReply}), naming the users it has connections of; the admin page's device counts.
+   */
+  public static final String CONNECTION_CENSUS = "event.connections.census";
+
+  /** Where the answers to one {@link #CONNECTION_CENSUS} go: a local consumer of the api that asked. */
+  public static String censusReply(String id) {
+    return "api.census." + id;
+  }
 
   /**
    * store → bridge, <b>published</b> after a bot's token was revoked: {@code {userId}}. Every node's

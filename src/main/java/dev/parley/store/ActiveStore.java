@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -103,8 +104,7 @@ final class ActiveStore {
     outgoing.fanout = fanout;
     Views views = new Views(state, presence);
     Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
-    Users users = new Users(state, views, writes, database.reader());
-    Tokens tokens = new Tokens(writes, vertx.eventBus());
+    Tokens tokens = new Tokens(state, writes, vertx.eventBus());
     search = database.searchIndex(settings.searchLingerMs());
     MediaRecords media = new MediaRecords(sql, state, writes, database.reader());
     pushAlerts = new PushAlerts(vertx, state, presence, pushSubscriptions,
@@ -119,13 +119,19 @@ final class ActiveStore {
     Shares shares = new Shares(sql, state, writes, database.reader(), media);
     Bots bots = new Bots(state, views, writes, vertx.eventBus());
     Webhooks webhooks = new Webhooks(state, writes, database.reader(), messages);
+    if (!database.shared()) {
+      backups = new BackupSchedule(vertx, config);
+    }
+    Administration administration = new Administration(state, writes, database.reader(), sql, vertx.eventBus(), tokens, bots,
+        shares, backups, config, database.shared() ? "postgresql" : "sqlite");
+    Users users = new Users(state, views, writes, database.reader(), administration);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
     UserLimits limits = new UserLimits(config.limits());
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
         message -> presenceReports.memberLeft(message.body().getString("memberId"))));
     serve(Address.USER_CREATE, users::create);
     serve(Address.USER_CREDENTIALS, users::credentials);
-    serve(Address.USER_PASSWORD, cmd -> tokens.changePassword(cmd, state));
+    serve(Address.USER_PASSWORD, tokens::changePassword);
     serve(Address.USER_GET, users::get);
     serve(Address.USER_UPDATE, users::update);
     serve(Address.USER_SEARCH, users::search);
@@ -185,6 +191,26 @@ final class ActiveStore {
     serve(Address.WEBHOOK_LIST, webhooks::list);
     serve(Address.WEBHOOK_REVOKE, webhooks::revoke);
     serve(Address.WEBHOOK_POST, webhooks::post);
+    serve(Address.REGISTRATION, cmd -> Future.succeededFuture(new JsonObject().put("registration", administration.registration())));
+    serve(Address.PASSWORD_RESET, administration::usePasswordReset);
+    serve(Address.DISABLED_USERS, cmd -> Future.succeededFuture(new JsonObject().put("userIds",
+        new JsonArray(state.users.values().stream().filter(State.User::disabled).map(u -> u.id).toList()))));
+    serve(Address.ADMIN_USERS, administration::users);
+    serve(Address.ADMIN_USER_DISABLE, administration::setDisabled);
+    serve(Address.ADMIN_USER_ADMIN, administration::setAdmin);
+    serve(Address.ADMIN_PASSWORD_RESET, administration::passwordReset);
+    serve(Address.ADMIN_SETTINGS, administration::settings);
+    serve(Address.ADMIN_SETTINGS_UPDATE, administration::updateSettings);
+    serve(Address.ADMIN_INVITATION_CREATE, administration::createInvitation);
+    serve(Address.ADMIN_INVITATIONS, administration::invitations);
+    serve(Address.ADMIN_INVITATION_REVOKE, administration::revokeInvitation);
+    serve(Address.ADMIN_BOTS, administration::bots);
+    serve(Address.ADMIN_BOT_REVOKE, administration::revokeBot);
+    serve(Address.ADMIN_SHARES, administration::shares);
+    serve(Address.ADMIN_SHARE_REVOKE, administration::revokeShare);
+    serve(Address.ADMIN_STORE, administration::storeStatus);
+    serve(Address.ADMIN_BACKUP, administration::backup);
+    serve(Address.ADMIN_AUDIT, administration::audit);
     serve(Address.PRESENCE_UPDATE, presenceReports::update);
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
     serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
@@ -197,13 +223,10 @@ final class ActiveStore {
     serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
-    if (!database.shared()) {
-      backups = new BackupSchedule(vertx, config);
-    }
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
         .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.shared() ? "postgresql" : "sqlite")
         .put("lastBackup", backups != null ? backups.health()
-            : new JsonObject().put("status", "unknown").put("reason", "PostgreSQL: back it up with pg_dump or point-in-time recovery"))));
+            : BackupSchedule.unknown())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 

@@ -102,6 +102,11 @@ final class BackupSchedule {
     });
   }
 
+  /** What a PostgreSQL store says of its backups: it cannot know them. */
+  static JsonObject unknown() {
+    return new JsonObject().put("status", "unknown").put("reason", "PostgreSQL: back it up with pg_dump or point-in-time recovery");
+  }
+
   /** For store.health: the last backup, whether backups are scheduled, and the last failure if it came after. */
   JsonObject health() {
     JsonObject h = new JsonObject()

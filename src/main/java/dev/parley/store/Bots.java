@@ -96,19 +96,27 @@ final class Bots {
       if (!owner.equals(userId)) {
         return Future.failedFuture(Failure.forbidden("only the bot's owner may revoke it"));
       }
-      String hash = state.botTokens.entrySet().stream().filter(e -> e.getValue().equals(botId))
-          .map(Map.Entry::getKey).findFirst().orElse(null);
-      if (hash == null) {
-        return Future.succeededFuture(new JsonObject());
-      }
-      return tx.conn.preparedQuery("UPDATE bots SET token_hash = NULL, revoked_at = ? WHERE user_id = ?")
-          .execute(Tuple.of(Views.now(), botId))
-          .map(rows -> {
-            state.botTokens.remove(hash);
-            tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
-            return new JsonObject();
-          });
+      return revokeToken(tx, botId).map(revoked -> new JsonObject());
     });
+  }
+
+  /**
+   * Ends the bot's token (false if it had none left) and, after commit, closes its bridge
+   * connections on every node. Its owner or an admin decided so.
+   */
+  Future<Boolean> revokeToken(WriteQueue.Tx tx, String botId) {
+    String hash = state.botTokens.entrySet().stream().filter(e -> e.getValue().equals(botId))
+        .map(Map.Entry::getKey).findFirst().orElse(null);
+    if (hash == null) {
+      return Future.succeededFuture(false);
+    }
+    return tx.conn.preparedQuery("UPDATE bots SET token_hash = NULL, revoked_at = ? WHERE user_id = ?")
+        .execute(Tuple.of(Views.now(), botId))
+        .map(rows -> {
+          state.botTokens.remove(hash);
+          tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
+          return true;
+        });
   }
 
   /** {@code store.bot.cursor}: {@code {userId}} → {@code {ackedId}}; 403 for a user who is not a bot. */
@@ -151,6 +159,10 @@ final class Bots {
     String userId = state.botTokens.get(cmd.getString("tokenHash", ""));
     if (userId == null) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
+    }
+    State.User bot = state.users.get(userId);
+    if (bot != null && bot.disabled()) {
+      return Failure.future(ErrorCode.FORBIDDEN, Administration.DISABLED);
     }
     return Future.succeededFuture(new JsonObject().put("userId", userId));
   }

@@ -74,4 +74,7 @@ interface Dialect {
     }
     return words;
   }
+
+  /** A query answering the database's size in bytes, as {@code size}. */
+  String databaseSize();
 }

@@ -46,10 +46,14 @@ public final class MigrateStore {
     TABLES.put("server_keys", "rowid");
     TABLES.put("bot_webhooks", "rowid");
     TABLES.put("bot_webhook_deliveries", "id");
+    TABLES.put("audit_log", "id");
+    TABLES.put("invitations", "rowid");
+    TABLES.put("password_resets", "rowid");
+    TABLES.put("server_settings", "rowid");
   }
 
   /** The newest SQLite migration this version ships: the file must have been opened by it. */
-  private static final String SQLITE_VERSION = "11";
+  private static final String SQLITE_VERSION = "13";
   private static final int BATCH = 1_000;
 
   private MigrateStore() {

@@ -87,4 +87,9 @@ final class PostgresDialect implements Dialect {
     }
     return query.toString();
   }
+
+  @Override
+  public String databaseSize() {
+    return "SELECT pg_database_size(current_database()) AS size";
+  }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Shares: public, read-only links to a {@code fromSeq..toSeq} range of a conversation. The token
@@ -100,7 +101,30 @@ final class Shares {
       sql.append(" AND n < ?");
       params.add(cursor);
     }
-    // Newest first: n numbers shares in creation order.
+    return page(sql, params, limit, share -> {
+    });
+  }
+
+  /**
+   * {@code store.admin.shares}: the live shares of the whole server, newest first, each with the
+   * title its conversation shows (for a direct one, its two members' names).
+   */
+  Future<JsonObject> listAll(int limit, Long cursor) {
+    List<Object> params = new ArrayList<>(List.of(System.currentTimeMillis()));
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM shares WHERE " + LIVE);
+    if (cursor != null) {
+      sql.append(" AND n < ?");
+      params.add(cursor);
+    }
+    return page(sql, params, limit, share -> {
+      State.Conversation c = state.conversations.get(share.getString("conversationId"));
+      share.put("conversationTitle", c == null ? "" : c.isGroup() ? c.title
+          : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList()));
+    });
+  }
+
+  /** Newest first (n numbers shares in creation order), with the token, and a cursor when more follow. */
+  private Future<JsonObject> page(StringBuilder sql, List<Object> params, int limit, Consumer<JsonObject> extra) {
     sql.append(" ORDER BY n DESC LIMIT ?");
     params.add(limit + 1);
     return reader.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
@@ -116,11 +140,18 @@ final class Shares {
         if (row.getString("token") != null) {
           share.put("token", row.getString("token"));
         }
+        extra.accept(share);
         shares.add(share);
         last = row.getLong("n");
       }
       return new JsonObject().put("shares", shares).put("nextCursor", next);
     });
+  }
+
+  /** Revokes a live share whoever made it (an admin decided so): false if there is no such live share. */
+  Future<Boolean> revokeAny(WriteQueue.Tx tx, String shareId) {
+    return tx.conn.preparedQuery("UPDATE shares SET revoked = 1 WHERE id = ? AND revoked = 0").execute(Tuple.of(shareId))
+        .map(rows -> rows.rowCount() > 0);
   }
 
   /** {@code store.share.revoke}: by id or token hash; the creator, or a group's owner/admin. */

@@ -80,4 +80,9 @@ final class SqliteDialect implements Dialect {
     }
     return match.toString();
   }
+
+  @Override
+  public String databaseSize() {
+    return "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()";
+  }
 }

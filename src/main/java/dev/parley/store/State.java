@@ -29,6 +29,14 @@ final class State {
     boolean readReceipts;
     String createdAt;
     String lastSeenAt;
+    /** Made an admin by the first registration or by another admin ({@code auth.admins} adds more, see {@link Administration}). */
+    boolean admin;
+    /** When an admin disabled the account; null while it may sign in. */
+    String disabledAt;
+
+    boolean disabled() {
+      return disabledAt != null;
+    }
   }
 
   /** A member's delivery and read pointers (seqs); read never passes delivered. */
@@ -94,6 +102,12 @@ final class State {
   final Map<String, String> botOwners = new HashMap<>();
   /** Every bot → the newest event id it acknowledged ({@code chat.ack}): where {@code resume: server} starts. */
   final Map<String, Long> botCursors = new HashMap<>();
+  /** Usernames that {@code auth.admins} makes admins, whatever their row says. */
+  Set<String> configuredAdmins = Set.of();
+  /** The newest audit-log entry's id: the store hands out the next. */
+  long lastAuditId;
+  /** Settings an admin changed at run time ({@code server_settings}), by name. */
+  final Map<String, String> settings = new HashMap<>();
   /** Every (sender, clientId) stored, as a Bloom filter; built once, only ever added to. */
   ClientIdFilter clientIds;
 
@@ -104,7 +118,9 @@ final class State {
    */
   Future<Void> load(SqlClient db, Dialect sql) {
     Future<RowSet<Row>> userRows = db.query("SELECT id, username, display_name, avatar_media_id, bot, read_receipts,"
-        + " created_at, last_seen_at FROM users").execute();
+        + " created_at, last_seen_at, admin, disabled_at FROM users").execute();
+    Future<RowSet<Row>> settingRows = db.query("SELECT name, value FROM server_settings").execute();
+    Future<RowSet<Row>> auditRows = db.query("SELECT COALESCE(MAX(id), 0) AS last FROM audit_log").execute();
     Future<RowSet<Row>> botRows = db.query("SELECT user_id, owner_id, token_hash, acked_event_id FROM bots").execute();
     Future<RowSet<Row>> conversationRows = db.query("SELECT c.id, c.type, c.title, c.created_at,"
         + " COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0) AS last_seq"
@@ -115,7 +131,7 @@ final class State {
     Future<RowSet<Row>> lastRows = db.query("SELECT " + sql.greatest(
         sql.greatest("COALESCE((SELECT MAX(event_id) FROM messages), 0)", "COALESCE((SELECT MAX(joined_seq) FROM members), 0)"),
         "COALESCE((SELECT MAX(activity_id) FROM conversations), 0)") + " AS last").execute();
-    return Future.all(userRows, botRows, conversationRows, memberRows, lastRows).compose(all -> {
+    return Future.all(List.of(userRows, botRows, conversationRows, memberRows, lastRows, settingRows, auditRows)).compose(all -> {
       users.clear();
       usersByName.clear();
       conversations.clear();
@@ -123,7 +139,10 @@ final class State {
       botTokens.clear();
       botOwners.clear();
       botCursors.clear();
+      settings.clear();
       userRows.result().forEach(this::putUser);
+      settingRows.result().forEach(row -> settings.put(row.getString("name"), row.getString("value")));
+      lastAuditId = auditRows.result().iterator().next().getLong("last");
       for (Row row : botRows.result()) {
         putBot(row.getString("user_id"), row.getString("owner_id"), row.getString("token_hash"));
         botCursors.put(row.getString("user_id"), row.getLong("acked_event_id"));
@@ -172,6 +191,8 @@ final class State {
     u.readReceipts = row.getInteger("read_receipts") == 1;
     u.createdAt = row.getString("created_at");
     u.lastSeenAt = row.getString("last_seen_at");
+    u.admin = row.getInteger("admin") == 1;
+    u.disabledAt = row.getString("disabled_at");
     putUser(u);
   }
 
@@ -185,6 +206,11 @@ final class State {
     if (tokenHash != null) {
       botTokens.put(tokenHash, userId);
     }
+  }
+
+  /** An admin: made one (the first registration, another admin) or named in {@code auth.admins}; never a bot. */
+  boolean isAdmin(User u) {
+    return !u.bot && (u.admin || configuredAdmins.contains(u.username));
   }
 
   long nextEventId() {

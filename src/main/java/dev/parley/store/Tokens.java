@@ -19,10 +19,12 @@ import io.vertx.sqlclient.Tuple;
 final class Tokens {
   private static final String REFUSED = "invalid or expired refresh token";
 
+  private final State state;
   private final WriteQueue writes;
   private final EventBus bus;
 
-  Tokens(WriteQueue writes, EventBus bus) {
+  Tokens(State state, WriteQueue writes, EventBus bus) {
+    this.state = state;
     this.writes = writes;
     this.bus = bus;
   }
@@ -55,6 +57,10 @@ final class Tokens {
             return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
           }
           String userId = row.getString("user_id");
+          State.User user = state.users.get(userId);
+          if (user != null && user.disabled()) {
+            return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
+          }
           return tx.conn.preparedQuery("UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?")
               .execute(Tuple.of(cmd.getString("tokenHash")))
               .compose(v -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
@@ -77,7 +83,7 @@ final class Tokens {
    * {@code store.user.password}: the new hash, and every other sign-in of the user revoked (a
    * changed password ends the sessions it may have been stolen for), each announced after commit.
    */
-  Future<JsonObject> changePassword(JsonObject cmd, State state) {
+  Future<JsonObject> changePassword(JsonObject cmd) {
     String userId = cmd.getString("userId");
     String keep = cmd.getString("keepFamilyId");
     State.User user = state.users.get(userId);
@@ -86,8 +92,14 @@ final class Tokens {
     }
     return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET password_hash = ? WHERE id = ?")
         .execute(Tuple.of(cmd.getString("passwordHash"), userId))
-        .compose(v -> tx.conn.preparedQuery("SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked = 0")
-            .execute(Tuple.of(userId)))
+        .compose(v -> revokeAll(tx, userId, keep))
+        .map(v -> new JsonObject()));
+  }
+
+  /** Revokes every live sign-in of the user but {@code keep} (null: all), each announced after commit. */
+  Future<Void> revokeAll(WriteQueue.Tx tx, String userId, String keep) {
+    return tx.conn.preparedQuery("SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked = 0")
+        .execute(Tuple.of(userId))
         .compose(rows -> {
           Future<Void> chain = Future.succeededFuture();
           for (Row row : rows) {
@@ -97,8 +109,7 @@ final class Tokens {
             }
           }
           return chain;
-        })
-        .map(v -> new JsonObject()));
+        });
   }
 
   /** Revokes the family and, once that has committed, tells every push node to end its streams. */

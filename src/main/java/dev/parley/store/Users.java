@@ -17,14 +17,20 @@ final class Users {
   private final Views views;
   private final WriteQueue writes;
   private final Pool reader;
+  private final Administration administration;
 
-  Users(State state, Views views, WriteQueue writes, Pool reader) {
+  Users(State state, Views views, WriteQueue writes, Pool reader, Administration administration) {
     this.state = state;
     this.views = views;
     this.writes = writes;
     this.reader = reader;
+    this.administration = administration;
   }
 
+  /**
+   * A person registering: refused while registration is closed, or by invitation without a valid
+   * one ({@code inviteCodeHash}). The first person of a fresh server becomes its admin.
+   */
   Future<JsonObject> create(JsonObject cmd) {
     String username = cmd.getString("username");
     return writes.submit(tx -> {
@@ -35,12 +41,13 @@ final class Users {
       u.id = "u" + Secrets.token(12);
       u.username = username;
       u.displayName = cmd.getString("displayName");
-      u.bot = cmd.getBoolean("bot", false);
       u.readReceipts = true;
       u.createdAt = Views.now();
-      return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, read_receipts,"
-              + " created_at) VALUES (?, ?, ?, ?, ?, 1, ?)")
-          .execute(Tuple.of(u.id, u.username, u.displayName, cmd.getString("passwordHash"), u.bot ? 1 : 0, u.createdAt))
+      u.admin = state.users.values().stream().allMatch(other -> other.bot);
+      return administration.admitRegistration(tx, cmd.getString("inviteCodeHash"))
+          .compose(admitted -> tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot,"
+                  + " read_receipts, created_at, admin) VALUES (?, ?, ?, ?, 0, 1, ?, ?)")
+              .execute(Tuple.of(u.id, u.username, u.displayName, cmd.getString("passwordHash"), u.createdAt, u.admin ? 1 : 0)))
           .map(rows -> {
             state.putUser(u);
             return new JsonObject().put("user", views.me(u));
@@ -59,7 +66,8 @@ final class Users {
             ? Future.failedFuture(Failure.notFound("user"))
             : Future.succeededFuture(new JsonObject()
                 .put("userId", u.id)
-                .put("passwordHash", rows.iterator().next().getString("password_hash"))));
+                .put("passwordHash", rows.iterator().next().getString("password_hash"))
+                .put("disabled", u.disabled())));
   }
 
   Future<JsonObject> get(JsonObject cmd) {

@@ -48,7 +48,8 @@ final class Views {
 
   /** The user's own view, with their settings. */
   JsonObject me(State.User u) {
-    return user(u, u.id).put("readReceipts", u.readReceipts).put("createdAt", u.createdAt);
+    JsonObject me = user(u, u.id).put("readReceipts", u.readReceipts).put("createdAt", u.createdAt);
+    return state.isAdmin(u) ? me.put("admin", true) : me;
   }
 
   /**

@@ -79,10 +79,16 @@ class OpenApiTest extends NodeTestBase {
   /** Every (method, path template, status) the session met, to prove it touched every operation. */
   private final Set<String> seen = new TreeSet<>();
 
+  /** The session's admin, named in auth.admins: any test of this class may have registered first. */
+  private static final String ADMIN = "openapi-admin";
+
   @BeforeAll
   static void startNode() throws IOException {
     // /metrics is mounted only with metrics on.
-    node = TestNode.start(config -> config.getJsonObject("metrics").put("enabled", true));
+    node = TestNode.start(config -> {
+      config.getJsonObject("metrics").put("enabled", true);
+      config.getJsonObject("auth").put("admins", new JsonArray().add(ADMIN));
+    });
     document = new JsonObject(Files.readString(DOCUMENT));
     options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE).setOutputFormat(OutputFormat.Basic);
     schemas = SchemaRepository.create(options);
@@ -400,6 +406,59 @@ class OpenApiTest extends NodeTestBase {
     assertStatus(403, call(HttpMethod.DELETE, "/api/bots/{id}", b, null, botId));
     assertStatus(204, call(HttpMethod.DELETE, "/api/bots/{id}", a, null, botId));
     assertStatus(404, call(HttpMethod.DELETE, "/api/bots/{id}", a, null, bobId));
+
+    // Administration, by the configured admin.
+    assertStatus(200, call(HttpMethod.GET, "/api/auth/registration", null, null));
+    assertStatus(201, call(HttpMethod.POST, "/api/auth/register", null,
+        new JsonObject().put("username", ADMIN).put("password", "correct horse")));
+    String root = login(ADMIN).getString("accessToken");
+    assertStatus(403, call(HttpMethod.GET, "/api/admin/users", b, null));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/users?q=" + "carol" + suffix, root, null));
+    assertStatus(400, call(HttpMethod.GET, "/api/admin/users?limit=0", root, null));
+    assertStatus(200, call(HttpMethod.POST, "/api/admin/users/{id}/disable", root, null, carolId));
+    assertStatus(403, call(HttpMethod.POST, "/api/auth/login", null,
+        new JsonObject().put("username", "carol" + suffix).put("password", "battery staple")));
+    assertStatus(200, call(HttpMethod.POST, "/api/admin/users/{id}/enable", root, null, carolId));
+    assertStatus(404, call(HttpMethod.POST, "/api/admin/users/{id}/enable", root, null, "unope"));
+    assertStatus(409, call(HttpMethod.POST, "/api/admin/users/{id}/disable", root, null, login(ADMIN).getJsonObject("user")
+        .getString("id")));
+    Reply reset = call(HttpMethod.POST, "/api/admin/users/{id}/password-reset", root, null, carolId);
+    assertStatus(201, reset);
+    String resetToken = reset.json().getString("url").replaceAll(".*#reset=", "");
+    JsonObject newPassword = new JsonObject().put("token", resetToken).put("newPassword", "correct horse");
+    assertStatus(204, call(HttpMethod.POST, "/api/auth/password-reset", null, newPassword));
+    assertStatus(400, call(HttpMethod.POST, "/api/auth/password-reset", null, newPassword));
+    assertStatus(200, call(HttpMethod.PUT, "/api/admin/users/{id}/admin", root, new JsonObject().put("admin", true), carolId));
+    assertStatus(200, call(HttpMethod.PUT, "/api/admin/users/{id}/admin", root, new JsonObject().put("admin", false), carolId));
+    assertStatus(400, call(HttpMethod.PUT, "/api/admin/users/{id}/admin", root, new JsonObject().put("admin", "yes"), carolId));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/settings", root, null));
+    assertStatus(400, call(HttpMethod.PUT, "/api/admin/settings", root, new JsonObject().put("registration", "maybe")));
+    assertStatus(200, call(HttpMethod.PUT, "/api/admin/settings", root, new JsonObject().put("registration", "invite")));
+    assertStatus(403, call(HttpMethod.POST, "/api/auth/register", null,
+        new JsonObject().put("username", "dave" + suffix).put("password", "correct horse")));
+    Reply invitation = call(HttpMethod.POST, "/api/admin/invitations", root, new JsonObject().put("maxUses", 2));
+    assertStatus(201, invitation);
+    assertStatus(400, call(HttpMethod.POST, "/api/admin/invitations", root, new JsonObject().put("maxUses", 0)));
+    assertStatus(201, call(HttpMethod.POST, "/api/auth/register", null, new JsonObject().put("username", "dave" + suffix)
+        .put("password", "correct horse").put("inviteCode", invitation.json().getString("code"))));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/invitations", root, null));
+    String invitationId = invitation.json().getJsonObject("invitation").getString("id");
+    assertStatus(204, call(HttpMethod.DELETE, "/api/admin/invitations/{id}", root, null, invitationId));
+    assertStatus(404, call(HttpMethod.DELETE, "/api/admin/invitations/{id}", root, null, invitationId));
+    assertStatus(200, call(HttpMethod.PUT, "/api/admin/settings", root, new JsonObject().put("registration", "open")));
+    Reply helper = call(HttpMethod.POST, "/api/bots", b, new JsonObject().put("username", "helper" + suffix));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/bots", root, null));
+    assertStatus(204, call(HttpMethod.DELETE, "/api/admin/bots/{id}", root, null, helper.json().getJsonObject("user").getString("id")));
+    assertStatus(404, call(HttpMethod.DELETE, "/api/admin/bots/{id}", root, null, "unope"));
+    Reply shared = call(HttpMethod.POST, "/api/conversations/{id}/shares", a, new JsonObject().put("fromSeq", 1).put("toSeq", 1), groupId);
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/shares", root, null));
+    assertStatus(400, call(HttpMethod.GET, "/api/admin/shares?cursor=x", root, null));
+    assertStatus(204, call(HttpMethod.DELETE, "/api/admin/shares/{id}", root, null, shared.json().getJsonObject("share").getString("id")));
+    assertStatus(404, call(HttpMethod.DELETE, "/api/admin/shares/{id}", root, null, "snope"));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/server", root, null));
+    assertStatus(TestNode.onPostgres() ? 409 : 201, call(HttpMethod.POST, "/api/admin/backups", root, null));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/audit?action=user.", root, null));
+    assertStatus(400, call(HttpMethod.GET, "/api/admin/audit?action=Nope", root, null));
 
     // The push streams' handshakes (their open streams are PushTest's), operations, and the body rules.
     assertStatus(401, call(HttpMethod.GET, "/api/events", null, null));

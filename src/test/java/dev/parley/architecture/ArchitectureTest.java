@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/parley");
   /** Packages that hold a verticle. Library packages (shared, auth, config, http, delivery) may be used by all. */
-  private static final Set<String> VERTICLE_PACKAGES = Set.of("api", "push", "store", "media", "bridge", "cluster", "webpush", "outgoing");
+  private static final Set<String> VERTICLE_PACKAGES = Set.of("api", "push", "store", "media", "bridge", "cluster", "webpush", "outgoing", "ops");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.parley\\.(\\w+)\\.", Pattern.MULTILINE);
   private static final Pattern ADDRESS_LITERAL = Pattern.compile("\"(store|chat|event|media|bridge|webpush)\\.[a-z]+(\\.|\")");
 

@@ -1,0 +1,235 @@
+package dev.parley.api;
+
+import dev.parley.auth.Secrets;
+import dev.parley.config.ParleyConfig;
+import dev.parley.http.Forwarded;
+import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Failure;
+import dev.parley.shared.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/admin/*}: what a server's admins do from the admin page. The store decides who is an
+ * admin and writes the audit log; this class checks the input, adds the caller and their client
+ * address to each command, and adds what only the nodes know: the cluster's nodes
+ * ({@link NodeDirectory}) and each account's open connections ({@link ConnectionCensus}).
+ */
+final class AdminRoutes {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Duration RESET_LINK_LIFETIME = Duration.ofHours(24);
+  private static final int MAX_INVITATION_USES = 1000;
+  private static final int MAX_INVITATION_HOURS = 8784;
+  private static final int DEFAULT_INVITATION_HOURS = 168;
+
+  private final Bus bus;
+  private final PublicUrls urls;
+  private final Forwarded forwarded;
+  private final NodeDirectory nodes;
+  private final ConnectionCensus census;
+
+  AdminRoutes(Vertx vertx, Bus bus, String publicUrl, Forwarded forwarded) {
+    this.bus = bus;
+    this.urls = new PublicUrls(publicUrl, forwarded);
+    this.forwarded = forwarded;
+    this.nodes = new NodeDirectory(vertx);
+    this.census = new ConnectionCensus(vertx, nodes);
+  }
+
+  /** Completes once the node reports reach this api. */
+  Future<Void> ready() {
+    return nodes.ready();
+  }
+
+  void mount(Router router, Handler<RoutingContext> authn) {
+    router.get("/api/admin/users").handler(authn).handler(Http.guarded(this::users));
+    router.post("/api/admin/users/:id/disable").handler(authn).handler(Http.guarded(ctx -> setDisabled(ctx, true)));
+    router.post("/api/admin/users/:id/enable").handler(authn).handler(Http.guarded(ctx -> setDisabled(ctx, false)));
+    router.post("/api/admin/users/:id/password-reset").handler(authn).handler(Http.guarded(this::passwordReset));
+    router.put("/api/admin/users/:id/admin").handler(authn).handler(Http.guarded(this::setAdmin));
+    router.get("/api/admin/settings").handler(authn).handler(Http.guarded(this::settings));
+    router.put("/api/admin/settings").handler(authn).handler(Http.guarded(this::updateSettings));
+    router.post("/api/admin/invitations").handler(authn).handler(Http.guarded(this::createInvitation));
+    router.get("/api/admin/invitations").handler(authn).handler(Http.guarded(this::invitations));
+    router.delete("/api/admin/invitations/:id").handler(authn).handler(Http.guarded(this::revokeInvitation));
+    router.get("/api/admin/bots").handler(authn).handler(Http.guarded(this::bots));
+    router.delete("/api/admin/bots/:id").handler(authn).handler(Http.guarded(this::revokeBot));
+    router.get("/api/admin/shares").handler(authn).handler(Http.guarded(this::shares));
+    router.delete("/api/admin/shares/:id").handler(authn).handler(Http.guarded(this::revokeShare));
+    router.get("/api/admin/server").handler(authn).handler(Http.guarded(this::server));
+    router.post("/api/admin/backups").handler(authn).handler(Http.guarded(this::backup));
+    router.get("/api/admin/audit").handler(authn).handler(Http.guarded(this::audit));
+  }
+
+  // ---- Accounts ------------------------------------------------------------------------------
+
+  /** The store's page of accounts, each with its open connections counted on every node. */
+  private void users(RoutingContext ctx) {
+    String q = ctx.request().getParam("q", "");
+    if (q.length() > 64) {
+      throw Failure.invalid("q", "q must be at most 64 characters");
+    }
+    JsonObject cmd = reading(ctx).put("q", q).put("limit", Json.limit(ctx.request().getParam("limit")))
+        .put("cursor", ctx.request().getParam("cursor"));
+    Http.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.getJsonArray("users")).map(page)));
+  }
+
+  /** Adds each account's open connections on every node ({@code devices}, {@code online}). */
+  private Future<Void> withDevices(JsonArray users) {
+    return census.count(users.stream().map(u -> ((JsonObject) u).getString("id")).toList()).map(counts -> {
+      users.forEach(u -> {
+        JsonObject user = (JsonObject) u;
+        int devices = counts.getOrDefault(user.getString("id"), 0);
+        user.put("online", devices > 0).put("devices", devices);
+      });
+      return null;
+    });
+  }
+
+  /** A command answered with {@code {user}}, which gets its connections counted too. */
+  private Future<JsonObject> userReply(String address, JsonObject cmd) {
+    return bus.request(address, cmd).compose(reply -> withDevices(new JsonArray().add(reply.getJsonObject("user"))).map(reply));
+  }
+
+  private void setDisabled(RoutingContext ctx, boolean disabled) {
+    Http.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
+  }
+
+  private void setAdmin(RoutingContext ctx) {
+    Boolean admin = Json.bool(Http.body(ctx), "admin");
+    if (admin == null) {
+      throw Failure.invalid("admin", "admin is required");
+    }
+    Http.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
+  }
+
+  /** A one-time link for the person to choose a new password; the token is shown here only. */
+  private void passwordReset(RoutingContext ctx) {
+    String token = Secrets.token(32);
+    String expiresAt = Instant.now().plus(RESET_LINK_LIFETIME).toString();
+    Http.respond(ctx, 201, bus.request(Address.ADMIN_PASSWORD_RESET, changing(ctx).put("userId", id(ctx))
+            .put("tokenHash", Secrets.sha256(token)).put("expiresAt", expiresAt))
+        .map(reply -> new JsonObject().put("url", urls.of(ctx.request(), "/#reset=" + token)).put("expiresAt", expiresAt)));
+  }
+
+  // ---- Registration --------------------------------------------------------------------------
+
+  private void settings(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.ADMIN_SETTINGS, reading(ctx)));
+  }
+
+  private void updateSettings(RoutingContext ctx) {
+    String registration = Json.requiredString(Http.body(ctx), "registration");
+    if (!ParleyConfig.Auth.REGISTRATION_MODES.contains(registration)) {
+      throw Failure.invalid("registration", "registration must be open, closed or invite");
+    }
+    Http.ok(ctx, bus.request(Address.ADMIN_SETTINGS_UPDATE, changing(ctx).put("registration", registration)));
+  }
+
+  /** An invitation link; its code is shown here only, the store keeps its hash. */
+  private void createInvitation(RoutingContext ctx) {
+    JsonObject body = Http.body(ctx);
+    long maxUses = body.containsKey("maxUses") ? Json.positiveLong(body, "maxUses") : 1;
+    if (maxUses > MAX_INVITATION_USES) {
+      throw Failure.invalid("maxUses", "maxUses must be between 1 and " + MAX_INVITATION_USES);
+    }
+    long hours = body.containsKey("expiresInHours") ? Json.positiveLong(body, "expiresInHours") : DEFAULT_INVITATION_HOURS;
+    if (hours > MAX_INVITATION_HOURS) {
+      throw Failure.invalid("expiresInHours", "expiresInHours must be between 1 and " + MAX_INVITATION_HOURS);
+    }
+    String code = Secrets.token(24);
+    Http.respond(ctx, 201, bus.request(Address.ADMIN_INVITATION_CREATE, changing(ctx).put("codeHash", Secrets.sha256(code))
+            .put("maxUses", (int) maxUses).put("expiresAt", Instant.now().plus(Duration.ofHours(hours)).toString()))
+        .map(reply -> reply.put("code", code).put("url", urls.of(ctx.request(), "/#invite=" + code))));
+  }
+
+  private void invitations(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.ADMIN_INVITATIONS, reading(ctx)));
+  }
+
+  private void revokeInvitation(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.ADMIN_INVITATION_REVOKE, changing(ctx).put("invitationId", id(ctx))));
+  }
+
+  // ---- Bots and shares ---------------------------------------------------------------------------
+
+  private void bots(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.ADMIN_BOTS, reading(ctx)));
+  }
+
+  private void revokeBot(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.ADMIN_BOT_REVOKE, changing(ctx).put("botId", id(ctx))));
+  }
+
+  private void shares(RoutingContext ctx) {
+    String cursor = ctx.request().getParam("cursor");
+    Json.queryLong(cursor, "cursor");
+    Http.ok(ctx, bus.request(Address.ADMIN_SHARES, reading(ctx).put("limit", Json.limit(ctx.request().getParam("limit")))
+            .put("cursor", cursor))
+        .map(page -> {
+          page.getJsonArray("shares").forEach(s -> ((JsonObject) s)
+              .put("url", urls.of(ctx.request(), "/s/" + ((JsonObject) s).getString("token"))));
+          return page;
+        }));
+  }
+
+  private void revokeShare(RoutingContext ctx) {
+    Http.noContent(ctx, bus.request(Address.ADMIN_SHARE_REVOKE, changing(ctx).put("shareId", id(ctx))));
+  }
+
+  // ---- The server ----------------------------------------------------------------------------------
+
+  /** The store's status (which also checks the caller is an admin), the nodes and the last hour's series. */
+  private void server(RoutingContext ctx) {
+    Http.ok(ctx, bus.request(Address.ADMIN_STORE, reading(ctx))
+        .map(store -> store.put("nodes", nodes.nodes()).put("series", nodes.series())));
+  }
+
+  private void backup(RoutingContext ctx) {
+    Http.respond(ctx, 201, bus.request(Address.ADMIN_BACKUP, changing(ctx)));
+  }
+
+  private void audit(RoutingContext ctx) {
+    String actor = ctx.request().getParam("actor");
+    String action = ctx.request().getParam("action");
+    String cursor = ctx.request().getParam("cursor");
+    if (actor != null && !ID.matcher(actor).matches()) {
+      throw Failure.invalid("actor", "actor must be a user id");
+    }
+    if (action != null && !action.matches("[a-z_.]{1,64}")) {
+      throw Failure.invalid("action", "action must be an action name or a prefix ending in a dot");
+    }
+    Json.queryLong(cursor, "cursor");
+    Http.ok(ctx, bus.request(Address.ADMIN_AUDIT, reading(ctx).put("actor", actor).put("action", action)
+        .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", cursor)));
+  }
+
+  // ---- Shared steps ----------------------------------------------------------------------------------
+
+  /** A command that only reads: who asks. */
+  private static JsonObject reading(RoutingContext ctx) {
+    return new JsonObject().put("adminId", Http.userId(ctx));
+  }
+
+  /** A command that changes something: who asks, and from where, for the audit log. */
+  private JsonObject changing(RoutingContext ctx) {
+    return reading(ctx).put("clientAddress", forwarded.clientAddress(ctx.request()));
+  }
+
+  private static String id(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!ID.matcher(id).matches()) {
+      throw Failure.notFound("id");
+    }
+    return id;
+  }
+}

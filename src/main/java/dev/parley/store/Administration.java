@@ -1,0 +1,445 @@
+package dev.parley.store;
+
+import dev.parley.auth.Secrets;
+import dev.parley.config.ParleyConfig;
+import dev.parley.shared.Address;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The server's admins and what only they may do ({@code store.admin.*}): list and disable
+ * accounts, make and drop admins, hand out password-reset links and invitations, set how people
+ * register, revoke anyone's bots and shares, back up, read the audit log. Every command names its
+ * {@code adminId}; the store, which knows who is an admin, checks it here and nowhere else, and
+ * writes each change to {@code audit_log} in the same transaction as the change itself.
+ */
+final class Administration {
+  static final String DISABLED = "this account is disabled";
+  static final String REGISTRATION = "registration";
+
+  private final State state;
+  private final WriteQueue writes;
+  private final Pool reader;
+  private final Dialect sql;
+  private final EventBus bus;
+  private final Tokens tokens;
+  private final Bots bots;
+  private final Shares shares;
+  /** Null on PostgreSQL, which is backed up with its own tools. */
+  private final BackupSchedule backups;
+  private final String nodeId;
+  private final String database;
+  private final String configuredRegistration;
+
+  Administration(State state, WriteQueue writes, Pool reader, Dialect sql, EventBus bus, Tokens tokens, Bots bots,
+                 Shares shares, BackupSchedule backups, ParleyConfig config, String database) {
+    this.state = state;
+    this.writes = writes;
+    this.reader = reader;
+    this.sql = sql;
+    this.bus = bus;
+    this.tokens = tokens;
+    this.bots = bots;
+    this.shares = shares;
+    this.backups = backups;
+    this.nodeId = config.nodeId();
+    this.database = database;
+    this.configuredRegistration = config.auth().registration();
+    state.configuredAdmins = Set.copyOf(config.auth().admins());
+  }
+
+  /** {@code open}, {@code closed} or {@code invite}: an admin's setting, else the configuration's. */
+  String registration() {
+    return state.settings.getOrDefault(REGISTRATION, configuredRegistration);
+  }
+
+  // ---- Accounts --------------------------------------------------------------------------------
+
+  Future<JsonObject> users(JsonObject cmd) {
+    return admin(cmd).map(admin -> {
+      String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
+      String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
+      int limit = cmd.getInteger("limit", 50);
+      List<State.User> found = state.users.values().stream()
+          .filter(u -> u.username.compareTo(after) > 0)
+          .filter(u -> !Webhooks.isSender(u))
+          .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
+          .sorted(Comparator.comparing(u -> u.username))
+          .limit(limit + 1L)
+          .toList();
+      JsonArray users = new JsonArray();
+      found.stream().limit(limit).forEach(u -> users.add(adminView(u)));
+      return new JsonObject().put("users", users).put("nextCursor", found.size() > limit ? found.get(limit - 1).username : null);
+    });
+  }
+
+  /** {@code {userId, disabled}}: disabling ends every sign-in and, after commit, every connection of the account. */
+  Future<JsonObject> setDisabled(JsonObject cmd) {
+    boolean disable = cmd.getBoolean("disabled", true);
+    return audited(cmd, disable ? "user.disable" : "user.enable", (tx, admin) -> {
+      State.User user = target(cmd);
+      if (disable && user.id.equals(admin.id)) {
+        return Failure.future(ErrorCode.CONFLICT, "you cannot disable yourself");
+      }
+      if (disable && state.isAdmin(user) && enabledAdmins() <= 1) {
+        return Failure.future(ErrorCode.CONFLICT, "the last admin cannot be disabled");
+      }
+      if (disable == user.disabled()) {
+        return Future.succeededFuture(new Change(new JsonObject().put("user", adminView(user)), null));
+      }
+      String at = disable ? Views.now() : null;
+      return tx.conn.preparedQuery("UPDATE users SET disabled_at = ? WHERE id = ?").execute(Tuple.of(at, user.id))
+          .compose(v -> disable ? tokens.revokeAll(tx, user.id, null) : Future.succeededFuture())
+          .map(v -> {
+            user.disabledAt = at;
+            tx.afterCommit(() -> bus.publish(Address.USER_DISABLED, new JsonObject().put("userId", user.id).put("disabled", disable)));
+            return new Change(new JsonObject().put("user", adminView(user)), Target.user(user));
+          });
+    });
+  }
+
+  /** {@code {userId, admin}}: makes or drops an admin; never the last one, never one the configuration names. */
+  Future<JsonObject> setAdmin(JsonObject cmd) {
+    boolean grant = cmd.getBoolean("admin", false);
+    return audited(cmd, grant ? "user.admin_grant" : "user.admin_drop", (tx, admin) -> {
+      State.User user = target(cmd);
+      if (user.bot) {
+        return Future.failedFuture(Failure.invalid("admin", "a bot cannot be an admin"));
+      }
+      if (!grant && state.configuredAdmins.contains(user.username)) {
+        return Failure.future(ErrorCode.CONFLICT, "this admin is named in the configuration (auth.admins)");
+      }
+      if (!grant && state.isAdmin(user) && !user.disabled() && enabledAdmins() <= 1) {
+        return Failure.future(ErrorCode.CONFLICT, "the last admin cannot be dropped");
+      }
+      if (grant == user.admin) {
+        return Future.succeededFuture(new Change(new JsonObject().put("user", adminView(user)), null));
+      }
+      return tx.conn.preparedQuery("UPDATE users SET admin = ? WHERE id = ?").execute(Tuple.of(grant ? 1 : 0, user.id))
+          .map(v -> {
+            user.admin = grant;
+            return new Change(new JsonObject().put("user", adminView(user)), Target.user(user));
+          });
+    });
+  }
+
+  /** {@code {userId, tokenHash, expiresAt}}: a one-time link to choose a new password; earlier unused ones stop working. */
+  Future<JsonObject> passwordReset(JsonObject cmd) {
+    return audited(cmd, "user.password_reset", (tx, admin) -> {
+      State.User user = target(cmd);
+      if (user.bot) {
+        return Future.failedFuture(Failure.invalid("userId", "a bot has no password"));
+      }
+      String expiresAt = cmd.getString("expiresAt");
+      return tx.conn.preparedQuery("UPDATE password_resets SET used = 1 WHERE user_id = ? AND used = 0").execute(Tuple.of(user.id))
+          .compose(v -> tx.conn.preparedQuery("INSERT INTO password_resets (token_hash, user_id, created_by, expires_at)"
+              + " VALUES (?, ?, ?, ?)").execute(Tuple.of(cmd.getString("tokenHash"), user.id, admin.id, expiresAt)))
+          .map(v -> new Change(new JsonObject().put("expiresAt", expiresAt), Target.user(user)));
+    });
+  }
+
+  /**
+   * {@code store.password.reset}, from the person holding a link: {@code {tokenHash, passwordHash}}.
+   * Sets the password, uses the link up and ends every sign-in of the account.
+   */
+  Future<JsonObject> usePasswordReset(JsonObject cmd) {
+    return writes.submit(tx -> tx.conn.preparedQuery("SELECT user_id, expires_at, used FROM password_resets WHERE token_hash = ?")
+        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .compose(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          State.User user = row == null ? null : state.users.get(row.getString("user_id"));
+          if (user == null || row.getInteger("used") == 1 || Instant.parse(row.getString("expires_at")).isBefore(Instant.now())) {
+            return Future.failedFuture(Failure.invalid("token", "this link is not valid any more"));
+          }
+          if (user.disabled()) {
+            return Failure.future(ErrorCode.FORBIDDEN, DISABLED);
+          }
+          return tx.conn.preparedQuery("UPDATE users SET password_hash = ? WHERE id = ?")
+              .execute(Tuple.of(cmd.getString("passwordHash"), user.id))
+              .compose(v -> tx.conn.preparedQuery("UPDATE password_resets SET used = 1 WHERE token_hash = ?")
+                  .execute(Tuple.of(cmd.getString("tokenHash"))))
+              .compose(v -> tokens.revokeAll(tx, user.id, null))
+              .map(v -> new JsonObject());
+        }));
+  }
+
+  // ---- Registration ------------------------------------------------------------------------------
+
+  Future<JsonObject> settings(JsonObject cmd) {
+    return admin(cmd).map(admin -> new JsonObject().put(REGISTRATION, registration()));
+  }
+
+  Future<JsonObject> updateSettings(JsonObject cmd) {
+    String registration = cmd.getString(REGISTRATION);
+    return audited(cmd, "settings.update", (tx, admin) -> tx.conn.preparedQuery(
+            "INSERT INTO server_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        .execute(Tuple.of(REGISTRATION, registration))
+        .map(v -> {
+          state.settings.put(REGISTRATION, registration);
+          return new Change(new JsonObject().put(REGISTRATION, registration), new Target("settings", REGISTRATION),
+              new JsonObject().put(REGISTRATION, registration));
+        }));
+  }
+
+  /** {@code {codeHash, maxUses, expiresAt}} → the invitation (the code itself was made, and is shown, by the api). */
+  Future<JsonObject> createInvitation(JsonObject cmd) {
+    return audited(cmd, "invitation.create", (tx, admin) -> {
+      JsonObject invitation = new JsonObject().put("id", "i" + Secrets.token(12)).put("createdBy", admin.id)
+          .put("createdAt", Views.now()).put("expiresAt", cmd.getString("expiresAt"))
+          .put("maxUses", cmd.getInteger("maxUses")).put("uses", 0);
+      return tx.conn.preparedQuery("INSERT INTO invitations (id, code_hash, created_by, created_at, expires_at, max_uses)"
+              + " VALUES (?, ?, ?, ?, ?, ?)")
+          .execute(Tuple.of(invitation.getString("id"), cmd.getString("codeHash"), admin.id, invitation.getString("createdAt"),
+              invitation.getString("expiresAt"), invitation.getInteger("maxUses")))
+          .map(v -> new Change(new JsonObject().put("invitation", invitation), new Target("invitation", invitation.getString("id")),
+              new JsonObject().put("maxUses", invitation.getInteger("maxUses")).put("expiresAt", invitation.getString("expiresAt"))));
+    });
+  }
+
+  /** The live invitations (not revoked, not expired, not used up), newest first. */
+  Future<JsonObject> invitations(JsonObject cmd) {
+    return admin(cmd).compose(admin -> reader.preparedQuery("SELECT id, created_by, created_at, expires_at, max_uses, uses"
+            + " FROM invitations WHERE revoked = 0 AND uses < max_uses AND expires_at > ? ORDER BY created_at DESC, id")
+        .execute(Tuple.of(Views.now()))
+        .map(rows -> {
+          JsonArray list = new JsonArray();
+          for (Row row : rows) {
+            list.add(new JsonObject().put("id", row.getString("id")).put("createdBy", row.getString("created_by"))
+                .put("createdAt", row.getString("created_at")).put("expiresAt", row.getString("expires_at"))
+                .put("maxUses", row.getInteger("max_uses")).put("uses", row.getInteger("uses")));
+          }
+          return new JsonObject().put("invitations", list);
+        }));
+  }
+
+  Future<JsonObject> revokeInvitation(JsonObject cmd) {
+    String id = cmd.getString("invitationId");
+    return audited(cmd, "invitation.revoke", (tx, admin) -> tx.conn.preparedQuery(
+            "UPDATE invitations SET revoked = 1 WHERE id = ? AND revoked = 0").execute(Tuple.of(id))
+        .compose(rows -> rows.rowCount() == 0
+            ? Future.failedFuture(Failure.notFound("invitation"))
+            : Future.succeededFuture(new Change(new JsonObject(), new Target("invitation", id)))));
+  }
+
+  /**
+   * Whether {@code username} may register now, and if by an invitation, uses it once: in the
+   * registration's own transaction. The first person of a fresh server always may, and is made admin.
+   */
+  Future<Void> admitRegistration(WriteQueue.Tx tx, String inviteCodeHash) {
+    if (state.users.values().stream().noneMatch(u -> !u.bot)) {
+      return Future.succeededFuture();
+    }
+    return switch (registration()) {
+      case "closed" -> Failure.future(ErrorCode.FORBIDDEN, "registration is closed");
+      case "invite" -> inviteCodeHash == null
+          ? Failure.future(ErrorCode.FORBIDDEN, "an invitation is needed")
+          : tx.conn.preparedQuery("UPDATE invitations SET uses = uses + 1 WHERE code_hash = ? AND revoked = 0"
+                  + " AND uses < max_uses AND expires_at > ?")
+              .execute(Tuple.of(inviteCodeHash, Views.now()))
+              .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+                  : Failure.future(ErrorCode.FORBIDDEN, "this invitation is not valid any more"));
+      default -> Future.succeededFuture();
+    };
+  }
+
+  // ---- Bots, shares, the store -------------------------------------------------------------------
+
+  Future<JsonObject> bots(JsonObject cmd) {
+    return admin(cmd).map(admin -> {
+      List<State.User> all = state.botOwners.keySet().stream().map(state.users::get).filter(bot -> bot != null)
+          .sorted(Comparator.comparing(bot -> bot.username)).toList();
+      JsonArray list = new JsonArray();
+      for (State.User bot : all) {
+        State.User owner = state.users.get(state.botOwners.get(bot.id));
+        list.add(new JsonObject().put("id", bot.id).put("username", bot.username).put("displayName", bot.displayName)
+            .put("createdAt", bot.createdAt)
+            .put("owner", owner == null ? null : new JsonObject().put("id", owner.id).put("username", owner.username)
+                .put("displayName", owner.displayName))
+            .put("revoked", !state.botTokens.containsValue(bot.id)).put("disabled", bot.disabled()));
+      }
+      return new JsonObject().put("bots", list);
+    });
+  }
+
+  Future<JsonObject> revokeBot(JsonObject cmd) {
+    String botId = cmd.getString("botId");
+    return audited(cmd, "bot.revoke", (tx, admin) -> !state.botOwners.containsKey(botId)
+        ? Future.failedFuture(Failure.notFound("bot"))
+        : bots.revokeToken(tx, botId).map(revoked -> new Change(new JsonObject(), new Target("bot", botId),
+            new JsonObject().put("owner", state.botOwners.get(botId)))));
+  }
+
+  Future<JsonObject> shares(JsonObject cmd) {
+    Long cursor = cmd.getString("cursor") == null ? null : Long.valueOf(cmd.getString("cursor"));
+    return admin(cmd).compose(admin -> shares.listAll(cmd.getInteger("limit", 50), cursor));
+  }
+
+  Future<JsonObject> revokeShare(JsonObject cmd) {
+    String shareId = cmd.getString("shareId");
+    return audited(cmd, "share.revoke", (tx, admin) -> shares.revokeAny(tx, shareId).compose(revoked -> revoked
+        ? Future.succeededFuture(new Change(new JsonObject(), new Target("share", shareId)))
+        : Future.failedFuture(Failure.notFound("share"))));
+  }
+
+  /** Which node serves the store, on what, how big, and its last backup. */
+  Future<JsonObject> storeStatus(JsonObject cmd) {
+    return admin(cmd).compose(admin -> reader.query(sql.databaseSize()).execute())
+        .map(rows -> new JsonObject().put("store", new JsonObject().put("node", nodeId).put("database", database)
+            .put("sizeBytes", rows.iterator().next().getLong("size"))
+            .put("lastBackup", backups != null ? backups.health() : BackupSchedule.unknown())));
+  }
+
+  /** A backup now (SQLite). Audited once it is taken: a backup changes no row, so the entry is its own write. */
+  Future<JsonObject> backup(JsonObject cmd) {
+    return admin(cmd).compose(admin -> {
+      if (backups == null) {
+        return Failure.future(ErrorCode.CONFLICT, "back PostgreSQL up with pg_dump or point-in-time recovery");
+      }
+      return backups.runNow()
+          .recover(cause -> cause instanceof Failure ? Future.failedFuture(cause)
+              : Failure.future(ErrorCode.CONFLICT, "the backup could not be taken: " + cause.getMessage()))
+          .compose(taken -> {
+            JsonObject backup = new JsonObject().put("path", taken.path().toAbsolutePath().toString())
+                .put("at", taken.info().getString("time")).put("bytes", taken.bytes()).put("millis", taken.millis());
+            return writes.submit(tx -> record(tx, admin, cmd, "backup.create", new Target("backup", taken.path().getFileName().toString()),
+                new JsonObject().put("bytes", taken.bytes()))).map(v -> new JsonObject().put("backup", backup));
+          });
+    });
+  }
+
+  // ---- The audit log -------------------------------------------------------------------------------
+
+  /** {@code {actor?, action?, limit, cursor?}}: newest first; an action ending in "." is a prefix. */
+  Future<JsonObject> audit(JsonObject cmd) {
+    return admin(cmd).compose(admin -> {
+      List<Object> params = new ArrayList<>();
+      StringBuilder query = new StringBuilder("SELECT id, at, actor_id, action, target_type, target_id, detail, client_address"
+          + " FROM audit_log WHERE 1 = 1");
+      if (cmd.getString("actor") != null) {
+        query.append(" AND actor_id = ?");
+        params.add(cmd.getString("actor"));
+      }
+      String action = cmd.getString("action");
+      if (action != null && action.endsWith(".")) {
+        query.append(" AND action >= ? AND action < ?");
+        params.add(action);
+        params.add(action.substring(0, action.length() - 1) + "/");
+      } else if (action != null) {
+        query.append(" AND action = ?");
+        params.add(action);
+      }
+      if (cmd.getString("cursor") != null) {
+        query.append(" AND id < ?");
+        params.add(Long.valueOf(cmd.getString("cursor")));
+      }
+      int limit = cmd.getInteger("limit", 50);
+      query.append(" ORDER BY id DESC LIMIT ?");
+      params.add(limit + 1);
+      return reader.preparedQuery(query.toString()).execute(Tuple.from(params)).map(rows -> {
+        JsonArray entries = new JsonArray();
+        String next = null;
+        for (Row row : rows) {
+          if (entries.size() == limit) {
+            next = String.valueOf(entries.getJsonObject(limit - 1).getLong("id"));
+            break;
+          }
+          State.User actor = state.users.get(row.getString("actor_id"));
+          entries.add(new JsonObject().put("id", row.getLong("id")).put("at", row.getString("at"))
+              .put("actor", new JsonObject().put("id", row.getString("actor_id")).put("username", actor == null ? null : actor.username))
+              .put("action", row.getString("action"))
+              .put("target", row.getString("target_type") == null ? null
+                  : new JsonObject().put("type", row.getString("target_type")).put("id", row.getString("target_id")))
+              .put("detail", new JsonObject(row.getString("detail")))
+              .put("clientAddress", row.getString("client_address")));
+        }
+        return new JsonObject().put("entries", entries).put("nextCursor", next);
+      });
+    });
+  }
+
+  // ---- Shared steps ------------------------------------------------------------------------------------
+
+  /** What an admin command changed: its reply, and what the audit entry names (null: nothing changed, no entry). */
+  private record Change(JsonObject reply, Target target, JsonObject detail) {
+    Change(JsonObject reply, Target target) {
+      this(reply, target, new JsonObject());
+    }
+  }
+
+  private record Target(String type, String id) {
+    static Target user(State.User u) {
+      return new Target("user", u.id);
+    }
+  }
+
+  private interface AdminStep {
+    Future<Change> run(WriteQueue.Tx tx, State.User admin);
+  }
+
+  /** Checks the admin, runs the step in a write transaction and records it there, if it changed something. */
+  private Future<JsonObject> audited(JsonObject cmd, String action, AdminStep step) {
+    return writes.submit(tx -> admin(cmd)
+        .compose(admin -> step.run(tx, admin)
+            .compose(change -> change.target() == null ? Future.succeededFuture(change.reply())
+                : record(tx, admin, cmd, action, change.target(),
+                    change.detail().copy().put("username", usernameOf(change.target()))).map(change.reply()))));
+  }
+
+  private String usernameOf(Target target) {
+    State.User u = "user".equals(target.type()) || "bot".equals(target.type()) ? state.users.get(target.id()) : null;
+    return u == null ? null : u.username;
+  }
+
+  private Future<JsonObject> record(WriteQueue.Tx tx, State.User admin, JsonObject cmd, String action, Target target, JsonObject detail) {
+    detail.fieldNames().removeIf(name -> detail.getValue(name) == null);
+    return tx.conn.preparedQuery("INSERT INTO audit_log (id, at, actor_id, action, target_type, target_id, detail, client_address)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.of(++state.lastAuditId, Views.now(), admin.id, action, target.type(), target.id(), detail.encode(),
+            cmd.getString("clientAddress")))
+        .map(new JsonObject());
+  }
+
+  /** The enabled admin behind {@code adminId}, or 403 for anyone else. */
+  private Future<State.User> admin(JsonObject cmd) {
+    State.User admin = state.users.get(cmd.getString("adminId", ""));
+    if (admin == null || admin.bot || admin.disabled() || !state.isAdmin(admin)) {
+      return Failure.future(ErrorCode.FORBIDDEN, "administrators only");
+    }
+    return Future.succeededFuture(admin);
+  }
+
+  private State.User target(JsonObject cmd) {
+    State.User user = state.users.get(cmd.getString("userId", ""));
+    if (user == null || Webhooks.isSender(user)) {
+      throw Failure.notFound("user");
+    }
+    return user;
+  }
+
+  private long enabledAdmins() {
+    return state.users.values().stream().filter(u -> !u.bot && !u.disabled() && state.isAdmin(u)).count();
+  }
+
+  /** An account as the admin page shows it; the api adds {@code devices} and {@code online} from the nodes. */
+  JsonObject adminView(State.User u) {
+    JsonObject json = new JsonObject().put("id", u.id).put("username", u.username).put("displayName", u.displayName)
+        .put("bot", u.bot).put("admin", state.isAdmin(u)).put("disabled", u.disabled()).put("createdAt", u.createdAt);
+    if (u.lastSeenAt != null) {
+      json.put("lastSeenAt", u.lastSeenAt);
+    }
+    return json;
+  }
+}
