@@ -33,13 +33,16 @@ function row(bot) {
   const name = bot.displayName || bot.username;
   return {
     testid: 'admin-bot',
-    class: bot.disabled ? 'is-disabled' : null,
-    dataset: { botId: bot.id, username: bot.username },
+    class: bot.disabled || bot.revoked ? 'is-disabled' : null,
+    dataset: { botId: bot.id, username: bot.username, revoked: String(!!bot.revoked) },
     cells: [
-      h('span', { class: 'admin-who' }, avatar(bot), person(bot, bot.disabled ? [badge('Disabled', 'disabled')] : [])),
-      person(bot.owner),
+      h('span', { class: 'admin-who' }, avatar(bot), person(bot, [
+        bot.revoked ? badge('Revoked', 'disabled', 'bot-revoked-badge') : null,
+        bot.disabled ? badge('Disabled', 'disabled') : null,
+      ])),
+      bot.owner ? person(bot.owner) : h('span', { class: 'hint' }, 'no owner any more'),
       when(bot.createdAt),
-      confirmButton({
+      bot.revoked ? h('span', { class: 'hint' }, 'Its token no longer works') : confirmButton({
         label: 'Revoke', testid: 'bot-revoke', name: `Revoke the bot ${name}`,
         question: `Revoke ${name}? Its token stops working at once.`, confirmLabel: 'Revoke',
         action: async () => { await adminApi.revokeBot(bot.id); toast(`${name} is revoked`); await show(); },

@@ -67,7 +67,7 @@ function render(server) {
 
 function nodeRow(node) {
   const c = node.connections || {};
-  const total = (c.websocket || 0) + (c.sse || 0) + (c.bridge || 0);
+  const push = c.push ?? (c.websocket || 0) + (c.sse || 0);
   return {
     testid: 'server-node',
     dataset: { nodeId: node.id },
@@ -77,8 +77,8 @@ function nodeRow(node) {
         (node.roles || []).map((r) => h('span', { class: 'admin-badge admin-badge-role' }, r))),
       h('span', { testid: 'server-node-version' }, node.version || '?'),
       h('span', { title: node.startedAt ? new Date(node.startedAt).toLocaleString() : '' }, duration(node.uptimeSeconds)),
-      h('span', { testid: 'server-node-connections' }, `${total} `,
-        h('span', { class: 'hint' }, `(WebSocket ${c.websocket || 0}, SSE ${c.sse || 0}, bridge ${c.bridge || 0})`)),
+      h('span', { testid: 'server-node-connections' }, `${push + (c.bridge || 0)} `,
+        h('span', { class: 'hint' }, `(${push} WebSocket or SSE, ${c.bridge || 0} bridge)`)),
       node.lastSeenAt ? ago(node.lastSeenAt) : '—',
     ],
   };
