@@ -48,8 +48,9 @@ export function lineChart({ key, title, values, summary, intervalSeconds = 60 })
   const axis = document.createElement('div');
   axis.className = 'chart-axis';
   axis.setAttribute('aria-hidden', 'true');
-  const minutes = Math.round(((points.length || 1) - 1) * intervalSeconds / 60);
-  for (const text of [minutes ? `${minutes} min ago` : '', `peak ${fmt(peak)}`, 'now']) {
+  const span = Math.max(0, points.length - 1) * intervalSeconds;
+  const start = span >= 120 ? `${Math.round(span / 60)} min ago` : span ? `${span} s ago` : '';
+  for (const text of [start, `peak ${fmt(peak)}`, 'now']) {
     const tick = document.createElement('span');
     tick.textContent = text;
     axis.append(tick);

@@ -53,9 +53,7 @@ function route() {
   if (current && current !== next) SECTIONS[current].hide?.();
   for (const key of Object.keys(SECTIONS)) document.getElementById(`section-${key}`).hidden = key !== next;
   for (const tab of document.querySelectorAll('[data-testid="admin-tab"]')) {
-    if (tab.dataset.section !== next) { tab.removeAttribute('aria-current'); continue; }
-    tab.setAttribute('aria-current', 'page');
-    tab.scrollIntoView({ block: 'nearest', inline: 'nearest' }); // the phone's menu scrolls sideways
+    if (tab.dataset.section === next) tab.setAttribute('aria-current', 'page'); else tab.removeAttribute('aria-current');
   }
   const changed = current !== next;
   current = next;

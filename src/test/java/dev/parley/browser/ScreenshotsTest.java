@@ -35,7 +35,11 @@ class ScreenshotsTest extends BrowserTestBase {
   @BeforeAll
   static void start() {
     assumeTrue(!DIR.isEmpty(), "Screenshots are taken only with -Dparley.screenshots=<folder>");
-    node = TestNode.start();
+    // The admin page's charts sample every 2 s here (a minute in production), so the short run has a curve.
+    node = TestNode.start(config -> {
+      config.getJsonObject("metrics").put("enabled", true);
+      config.getJsonObject("ops").put("status", new JsonObject().put("reportSeconds", 1).put("sampleSeconds", 2));
+    });
   }
 
   private Account person(String username, String displayName) {
