@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * chromedriver is missing. A failing test leaves a screenshot of every session in
  * target/browser-failures/ (and its console log).
  */
+@Tag("browser")
 public abstract class BrowserTestBase extends NodeTestBase {
   protected static final String PASSWORD = "correct horse battery";
   private static final AtomicInteger NAMES = new AtomicInteger();

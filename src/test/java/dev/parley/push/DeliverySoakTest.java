@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * streams throughout. Every receiver must end with exactly the durable events of its two groups,
  * each once and in id order: tens of thousands of deliveries, none missing.
  */
+@Tag("slow")
 class DeliverySoakTest extends NodeTestBase {
   private static final int GROUPS = 10;
   private static final int RECEIVERS = 20;

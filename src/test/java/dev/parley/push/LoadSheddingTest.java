@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * once and in order, when it reads again. Whether the connection is behind is read from the
  * server's own counter ({@code parley_events_shed_total}), not guessed from timing.
  */
+@Tag("slow")
 class LoadSheddingTest extends NodeTestBase {
   private static final String PAYLOAD = "a reader that is behind loses typing, never messages. ".repeat(80);
   private static final Pattern EVENT_ID = Pattern.compile("(?m)^id: (\\d+)$");

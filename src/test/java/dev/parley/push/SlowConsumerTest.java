@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * is a plain socket that opens the connection, reads up to the server's {@code ready}, and then
  * never reads again.
  */
+@Tag("slow")
 class SlowConsumerTest extends NodeTestBase {
   private static final String PAYLOAD = "slow consumers must not hold anyone up. ".repeat(100);
   private static final int ROUND = 20;

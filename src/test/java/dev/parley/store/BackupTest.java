@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * index and idempotency keys (search.db and keys.db are not in a backup). A restore into a folder
  * that holds anything is refused; the schedule runs and keeps the newest N.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 class BackupTest {
   @Test
