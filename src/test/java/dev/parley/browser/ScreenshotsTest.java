@@ -26,7 +26,7 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * Not a check but a camera: the README's screenshots of the main screens at phone and desktop
  * size, taken from a real node with a small made-up team. Runs only when asked:
- * {@code mvn -o test -Dtest=ScreenshotsTest -Dparley.screenshots=docs/screenshots}.
+ * {@code mvn test-compile surefire:test@integration -Dtest=ScreenshotsTest -Dparley.screenshots=docs/screenshots}.
  */
 class ScreenshotsTest extends BrowserTestBase {
   private static final String DIR = System.getProperty("parley.screenshots", "");
