@@ -14,7 +14,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * Signs and verifies the short-lived JWT access tokens ({@code sub} = user id): HS256/384/512 with
- * a shared secret, or RS256 / ES256 with a key pair (CONTRACT: "HS256 or RS256 / ES256 from conf").
+ * a shared secret, or RS256 / ES256 with a key pair ({@code auth.jwtAlgorithm}, docs/configuration.md).
  * The key always comes from configuration (never a constant): without one vertx-auth-jwt would
  * accept unsigned {@code alg: none} tokens, so a missing key refuses to construct. Only the
  * configured algorithm verifies. A token without {@code exp} is refused too, because

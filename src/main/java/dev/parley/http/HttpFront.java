@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The node's one HTTP port. Every HTTP-facing verticle (api, push, later bridge) mounts its
+ * The node's one HTTP port. Every HTTP-facing verticle (api, push, bridge) mounts its
  * routes on this node-wide router and opens its own server on the shared port, so Vert.x spreads
  * connections over all their event loops, and a request reaches the right handler whichever
  * server accepted it. Handlers that keep state hop to their own verticle's context.

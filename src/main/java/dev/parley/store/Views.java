@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** The wire shapes of users and messages (CONTRACT.md), built from the state and from rows. */
+/** The wire shapes of users and messages (docs/api.md), built from the state and from rows. */
 final class Views {
   private final State state;
   private final Presence presence;

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Access tokens signed with a key pair from configuration (CONTRACT: "HS256 or RS256 / ES256
- * from conf"): the server issues tokens with the configured algorithm and accepts nothing else,
+ * Access tokens signed with a key pair from configuration ({@code auth.jwtAlgorithm} RS256 or
+ * ES256): the server issues tokens with the configured algorithm and accepts nothing else,
  * neither a token of another algorithm, nor {@code alg: none}, nor a tampered one.
  */
 @ExtendWith(VertxExtension.class)
