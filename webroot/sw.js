@@ -21,14 +21,26 @@ const SHELL_VERSION = 2;
 const SHELL_CACHE = `parley-shell-v${SHELL_VERSION}`;
 const SHELL_FILES = [
   './',
+  'admin.html',
   'manifest.webmanifest',
   'css/app.css',
+  'css/admin.css',
   'icons/icon.svg',
   'icons/icon-192.png',
   'icons/icon-512.png',
   'icons/icon-maskable-192.png',
   'icons/icon-maskable-512.png',
   'icons/apple-touch-icon.png',
+  'js/admin/adminapi.js',
+  'js/admin/audit.js',
+  'js/admin/bots.js',
+  'js/admin/chart.js',
+  'js/admin/main.js',
+  'js/admin/registration.js',
+  'js/admin/server.js',
+  'js/admin/shares.js',
+  'js/admin/ui.js',
+  'js/admin/users.js',
   'js/api.js',
   'js/dom.js',
   'js/main.js',
@@ -58,6 +70,7 @@ const SHELL_FILES = [
 const scoped = (path) => new URL(path, self.registration.scope).href;
 const SHELL_URLS = new Set(SHELL_FILES.map(scoped));
 const PAGE_URL = scoped('./');
+const ADMIN_URL = scoped('admin.html');
 
 self.addEventListener('install', (event) => {
   // cache: 'reload' skips the HTTP cache, so the shell is what the server has now.
@@ -84,7 +97,7 @@ self.addEventListener('fetch', (event) => {
 /**
  * The cache entry a request is answered from, or null to leave it to the network.
  * Only GETs of shell files count, and navigations to the app's page (any query,
- * any #/c/… route): never api/, media, share pages (s/…) or anything else.
+ * any #/c/… route) or the admin page: never api/, media, share pages (s/…) or anything else.
  */
 function shellKey(request) {
   if (request.method !== 'GET') return null;
@@ -92,6 +105,7 @@ function shellKey(request) {
   url.hash = '';
   if (request.mode === 'navigate') {
     url.search = '';
+    if (url.href === ADMIN_URL) return ADMIN_URL;
     return url.href === PAGE_URL || url.href === scoped('index.html') ? PAGE_URL : null;
   }
   return SHELL_URLS.has(url.href) ? url.href : null;

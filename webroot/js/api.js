@@ -146,11 +146,26 @@ export const del = (path) => request('DELETE', path);
 
 // ---- auth --------------------------------------------------------------
 
-export async function register(username, password, displayName) {
+export async function register(username, password, displayName, inviteCode) {
   const body = { username, password };
   if (displayName) body.displayName = displayName;
+  if (inviteCode) body.inviteCode = inviteCode;
   return rawFetch('POST', 'api/auth/register', { body });
 }
+
+/** Who may register: "open", "closed" or "invite" ("open" from a server that does not say). */
+export async function registrationMode() {
+  try {
+    return (await rawFetch('GET', 'api/auth/registration'))?.registration || 'open';
+  } catch (e) {
+    if (e.status === 404) return 'open';
+    throw e;
+  }
+}
+
+/** Sets a new password with the token of a one-time link an admin made (#reset=…). */
+export const resetPassword = (token, newPassword) =>
+  rawFetch('POST', 'api/auth/password-reset', { body: { token, newPassword } });
 
 export async function login(username, password) {
   const body = await rawFetch('POST', 'api/auth/login', { body: { username, password } });

@@ -29,6 +29,8 @@ let pendingJump = null;
 // ---- session -----------------------------------------------------------------------
 
 async function boot() {
+  // An invitation or a password-reset link opens its form, whoever was signed in here before.
+  if (auth.hasLink()) { auth.show(); return; }
   if (!api.hasRefreshToken()) { snapshot.forget(); auth.show(); return; }
   for (let attempt = 0; ; attempt++) {
     try {
@@ -127,6 +129,8 @@ store.on('me', renderMe);
 function renderMe(user) {
   const el = clear(document.getElementById('me'));
   if (user) el.append(avatar(user), h('span', { class: 'me-name', testid: 'me-name' }, user.displayName || user.username));
+  // The admin page's door, for the server's admins only (the page and the API check again).
+  document.getElementById('btn-admin').hidden = !user?.admin;
 }
 
 // ---- routing and layout ------------------------------------------------------------------
@@ -144,7 +148,7 @@ export function openConversation(id, jump) {
 }
 
 async function route() {
-  if (!signedIn) return;
+  if (!signedIn || auth.linkInAddress()) return; // an invitation or reset link: auth.js takes it
   const id = routeId();
   if (id && state.conversations.has(id)) {
     state.openId = id;

@@ -386,7 +386,10 @@ public final class Address {
   // Every admin command carries {@code adminId} (the caller) and, when it changes something,
   // {@code clientAddress} for the audit log; anyone but an enabled admin gets 403.
 
-  /** api → store. {@code {}} → {@code {registration}}: {@code open}, {@code closed} or {@code invite}. Anyone may ask. */
+  /**
+   * api → store. {@code {}} → {@code {registration}}: {@code open}, {@code closed} or {@code invite}, who may register
+   * now ({@code open} on a fresh server, whose first person always may). Anyone may ask.
+   */
   public static final String REGISTRATION = "store.registration";
   /**
    * api → store. {@code {tokenHash, passwordHash}} → {@code {}}: the holder of a password-reset link sets a

@@ -203,7 +203,7 @@ final class ActiveStore {
     serve(Address.WEBHOOK_LIST, webhooks::list);
     serve(Address.WEBHOOK_REVOKE, webhooks::revoke);
     serve(Address.WEBHOOK_POST, webhooks::post);
-    serve(Address.REGISTRATION, cmd -> Future.succeededFuture(new JsonObject().put("registration", administration.registration())));
+    serve(Address.REGISTRATION, cmd -> Future.succeededFuture(new JsonObject().put("registration", administration.registrationNow())));
     serve(Address.PASSWORD_RESET, administration::usePasswordReset);
     serve(Address.DISABLED_USERS, cmd -> Future.succeededFuture(new JsonObject().put("userIds",
         new JsonArray(state.users.values().stream().filter(State.User::disabled).map(u -> u.id).toList()))));

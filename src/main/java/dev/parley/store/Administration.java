@@ -66,6 +66,18 @@ final class Administration {
     return state.settings.getOrDefault(REGISTRATION, configuredRegistration);
   }
 
+  /**
+   * Who may register right now, as a sign-up form should ask: {@code open} on a fresh server, whose
+   * first person always may (and becomes its admin), whatever the mode; else {@link #registration()}.
+   */
+  String registrationNow() {
+    return noPersonYet() ? "open" : registration();
+  }
+
+  private boolean noPersonYet() {
+    return state.users.values().stream().allMatch(u -> u.bot);
+  }
+
   // ---- Accounts --------------------------------------------------------------------------------
 
   Future<JsonObject> users(JsonObject cmd) {
@@ -239,7 +251,7 @@ final class Administration {
    * registration's own transaction. The first person of a fresh server always may, and is made admin.
    */
   Future<Void> admitRegistration(WriteQueue.Tx tx, String inviteCodeHash) {
-    if (state.users.values().stream().noneMatch(u -> !u.bot)) {
+    if (noPersonYet()) {
       return Future.succeededFuture();
     }
     return switch (registration()) {

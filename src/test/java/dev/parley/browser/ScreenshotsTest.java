@@ -26,7 +26,7 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * Not a check but a camera: the README's screenshots of the main screens at phone and desktop
  * size, taken from a real node with a small made-up team. Runs only when asked:
- * {@code mvn -o test -Dtest=ScreenshotsTest -Dparley.screenshots=docs/screenshots}.
+ * {@code mvn test-compile surefire:test@integration -Dtest=ScreenshotsTest -Dparley.screenshots=docs/screenshots}.
  */
 class ScreenshotsTest extends BrowserTestBase {
   private static final String DIR = System.getProperty("parley.screenshots", "");
@@ -35,7 +35,11 @@ class ScreenshotsTest extends BrowserTestBase {
   @BeforeAll
   static void start() {
     assumeTrue(!DIR.isEmpty(), "Screenshots are taken only with -Dparley.screenshots=<folder>");
-    node = TestNode.start();
+    // The admin page's charts sample every 2 s here (a minute in production), so the short run has a curve.
+    node = TestNode.start(config -> {
+      config.getJsonObject("metrics").put("enabled", true);
+      config.getJsonObject("ops").put("status", new JsonObject().put("reportSeconds", 1).put("sampleSeconds", 2));
+    });
   }
 
   private Account person(String username, String displayName) {
@@ -154,6 +158,27 @@ class ScreenshotsTest extends BrowserTestBase {
           "const img = document.querySelector('[data-testid=\"share-message\"] img');"
               + " return !!img && img.complete && img.naturalWidth > 0")));
       reader.screenshot(shot(size.name().toLowerCase() + "-share.png"));
+    }
+
+    // The admin page as Ada, the server's first account and so its admin, sees it: a colleague
+    // who left is disabled, Margaret helps run the server.
+    Account sam = person("sam", "Sam Rivera");
+    api.post("/api/admin/users/" + sam.id() + "/disable", ada.token(), new JsonObject());
+    api.put("/api/admin/users/" + margaret.id() + "/admin", ada.token(), new JsonObject().put("admin", true));
+    api.post("/api/admin/backups", ada.token(), new JsonObject());
+    for (Browser.Size size : Browser.Size.values()) {
+      String prefix = size.name().toLowerCase() + "-";
+      Browser b = browser(size);
+      b.signIn("ada", PASSWORD);
+      b.click("open-admin");
+      b.waitFor("the people", d -> b.all("admin-user").size() == 5);
+      b.screenshot(shot(prefix + "admin-users.png"));
+      b.waitFor("the server tab", d -> {
+        d.findElement(By.cssSelector("[data-testid=\"admin-tab\"][data-section=\"server\"]")).click();
+        return true;
+      });
+      b.waitFor("the node and the charts", d -> !b.all("server-node").isEmpty() && b.all("server-series").size() == 3);
+      b.screenshot(shot(prefix + "admin-server.png"));
     }
     online.forEach(WsClient::close);
   }
