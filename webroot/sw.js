@@ -17,7 +17,7 @@
 // Bump SHELL_VERSION when the list changes: the new worker caches the new
 // list and drops the old cache when it takes over.
 
-const SHELL_VERSION = 2;
+const SHELL_VERSION = 3;
 const SHELL_CACHE = `parley-shell-v${SHELL_VERSION}`;
 const SHELL_FILES = [
   './',

@@ -24,9 +24,13 @@ final class Retention {
 
   /**
    * Who may change a conversation's retention: a group's owner or admins, either member of a direct
-   * conversation. The one place that decides it.
+   * conversation, and a server admin who is a member. The one place that decides it.
    */
-  static boolean maySet(State.Conversation c, String userId) {
+  static boolean maySet(State state, State.Conversation c, String userId) {
+    State.User user = state.users.get(userId);
+    if (user != null && !user.disabled() && state.isAdmin(user) && c.roles.containsKey(userId)) {
+      return true;
+    }
     if (!c.isGroup()) {
       return c.roles.containsKey(userId);
     }
