@@ -61,6 +61,7 @@ final class AdminRoutes {
     router.post("/api/admin/invitations").handler(authn).handler(Http.guarded(this::createInvitation));
     router.get("/api/admin/invitations").handler(authn).handler(Http.guarded(this::invitations));
     router.delete("/api/admin/invitations/:id").handler(authn).handler(Http.guarded(this::revokeInvitation));
+    router.get("/api/admin/conversations").handler(authn).handler(Http.guarded(this::conversations));
     router.get("/api/admin/bots").handler(authn).handler(Http.guarded(this::bots));
     router.delete("/api/admin/bots/:id").handler(authn).handler(Http.guarded(this::revokeBot));
     router.get("/api/admin/shares").handler(authn).handler(Http.guarded(this::shares));
@@ -160,7 +161,17 @@ final class AdminRoutes {
     Http.noContent(ctx, bus.request(Address.ADMIN_INVITATION_REVOKE, changing(ctx).put("invitationId", id(ctx))));
   }
 
-  // ---- Bots and shares ---------------------------------------------------------------------------
+  // ---- Conversations, bots and shares ------------------------------------------------------
+
+  /** Every conversation, to find one to export (an admin may export any: {@code /api/conversations/{id}/export}). */
+  private void conversations(RoutingContext ctx) {
+    String q = ctx.request().getParam("q", "");
+    if (q.length() > 64) {
+      throw Failure.invalid("q", "q must be at most 64 characters");
+    }
+    Http.ok(ctx, bus.request(Address.ADMIN_CONVERSATIONS, reading(ctx).put("q", q)
+        .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", ctx.request().getParam("cursor"))));
+  }
 
   private void bots(RoutingContext ctx) {
     Http.ok(ctx, bus.request(Address.ADMIN_BOTS, reading(ctx)));

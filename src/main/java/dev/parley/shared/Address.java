@@ -420,6 +420,11 @@ public final class Address {
   public static final String ADMIN_INVITATIONS = "store.admin.invitations";
   /** api → store. {@code {adminId, clientAddress, invitationId}} → {@code {}}; 404 unknown or already revoked. */
   public static final String ADMIN_INVITATION_REVOKE = "store.admin.invitation.revoke";
+  /**
+   * api → store. {@code {adminId, q?, limit, cursor?}} → {@code {conversations, nextCursor}}: every
+   * conversation by the name it shows, with its first members; never its messages.
+   */
+  public static final String ADMIN_CONVERSATIONS = "store.admin.conversations";
   /** api → store. {@code {adminId}} → {@code {bots}}: every bot with its owner. */
   public static final String ADMIN_BOTS = "store.admin.bots";
   /** api → store. {@code {adminId, clientAddress, botId}} → {@code {}}; publishes {@link #BOT_REVOKED}. 404 unknown. */

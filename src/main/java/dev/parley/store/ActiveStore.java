@@ -216,6 +216,7 @@ final class ActiveStore {
     serve(Address.ADMIN_INVITATION_CREATE, administration::createInvitation);
     serve(Address.ADMIN_INVITATIONS, administration::invitations);
     serve(Address.ADMIN_INVITATION_REVOKE, administration::revokeInvitation);
+    serve(Address.ADMIN_CONVERSATIONS, administration::conversations);
     serve(Address.ADMIN_BOTS, administration::bots);
     serve(Address.ADMIN_BOT_REVOKE, administration::revokeBot);
     serve(Address.ADMIN_SHARES, administration::shares);

@@ -267,6 +267,49 @@ final class Administration {
     };
   }
 
+  // ---- Conversations ---------------------------------------------------------------------------
+
+  /**
+   * {@code {adminId, q?, limit, cursor?}}: every conversation of the server by the name it shows (a
+   * group's title, a direct conversation's two members), with what an admin needs to find one and
+   * export it; never its messages. {@code q} matches a prefix of that name or of a member's username.
+   */
+  Future<JsonObject> conversations(JsonObject cmd) {
+    return admin(cmd).map(admin -> {
+      String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
+      String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
+      int limit = cmd.getInteger("limit", 50);
+      List<JsonObject> found = state.conversations.values().stream()
+          .map(this::adminView)
+          .filter(c -> c.getString("name").toLowerCase(Locale.ROOT).startsWith(q)
+              || c.getJsonArray("members").stream().anyMatch(m -> ((JsonObject) m).getString("username").startsWith(q)))
+          .filter(c -> sortKey(c).compareTo(after) > 0)
+          .sorted(Comparator.comparing(Administration::sortKey))
+          .limit(limit + 1L)
+          .toList();
+      JsonArray conversations = new JsonArray();
+      found.stream().limit(limit).forEach(conversations::add);
+      return new JsonObject().put("conversations", conversations)
+          .put("nextCursor", found.size() > limit ? sortKey(found.get(limit - 1)) : null);
+    });
+  }
+
+  private static String sortKey(JsonObject conversation) {
+    return conversation.getString("name").toLowerCase(Locale.ROOT) + "\u0000" + conversation.getString("id");
+  }
+
+  private JsonObject adminView(State.Conversation c) {
+    JsonArray members = new JsonArray();
+    state.firstMembers(c, 5).forEach(id -> {
+      State.User u = state.users.get(id);
+      members.add(new JsonObject().put("id", id).put("username", u.username).put("displayName", u.displayName));
+    });
+    String name = c.isGroup() ? c.title : String.join(" & ", c.roles.keySet().stream()
+        .map(id -> state.users.get(id).displayName).toList());
+    return new JsonObject().put("id", c.id).put("type", c.type).put("name", name).put("memberCount", c.roles.size())
+        .put("members", members).put("lastSeq", c.lastSeq).put("createdAt", c.createdAt);
+  }
+
   // ---- Bots, shares, the store -------------------------------------------------------------------
 
   Future<JsonObject> bots(JsonObject cmd) {

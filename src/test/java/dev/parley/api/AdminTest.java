@@ -62,6 +62,7 @@ class AdminTest extends NodeTestBase {
       new Object[] {HttpMethod.POST, "/api/admin/invitations", new JsonObject()},
       new Object[] {HttpMethod.GET, "/api/admin/invitations", null},
       new Object[] {HttpMethod.DELETE, "/api/admin/invitations/i1", null},
+      new Object[] {HttpMethod.GET, "/api/admin/conversations", null},
       new Object[] {HttpMethod.GET, "/api/admin/bots", null},
       new Object[] {HttpMethod.DELETE, "/api/admin/bots/u1", null},
       new Object[] {HttpMethod.GET, "/api/admin/shares", null},
@@ -366,6 +367,10 @@ class AdminTest extends NodeTestBase {
     assertEquals(404, api.get("/api/conversations/" + conversation + "/export", outsider.token()).status(),
         "not a member, not an admin: no such conversation");
 
+    JsonObject found = entries(api.get("/api/admin/conversations?q=" + gina.username(), admin.token()).json()
+        .getJsonArray("conversations")).filter(c -> c.getString("id").equals(conversation)).findFirst().orElseThrow();
+    assertEquals(2, found.getInteger("memberCount"));
+    assertFalse(found.encode().contains("between us"), "an admin finds the conversation, not its messages");
     Reply export = api.get("/api/conversations/" + conversation + "/export", admin.token());
     assertEquals(200, export.status());
     assertEquals("application/zip", export.headers().get("content-type"));

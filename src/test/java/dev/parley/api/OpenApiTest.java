@@ -469,6 +469,8 @@ class OpenApiTest extends NodeTestBase {
     assertStatus(404, call(HttpMethod.DELETE, "/api/admin/invitations/{id}", root, null, invitationId));
     assertStatus(200, call(HttpMethod.PUT, "/api/admin/settings", root, new JsonObject().put("registration", "open")));
     Reply helper = call(HttpMethod.POST, "/api/bots", b, new JsonObject().put("username", "helper" + suffix));
+    assertStatus(200, call(HttpMethod.GET, "/api/admin/conversations?q=" + "alice" + suffix, root, null));
+    assertStatus(400, call(HttpMethod.GET, "/api/admin/conversations?limit=0", root, null));
     assertStatus(200, call(HttpMethod.GET, "/api/admin/bots", root, null));
     assertStatus(204, call(HttpMethod.DELETE, "/api/admin/bots/{id}", root, null, helper.json().getJsonObject("user").getString("id")));
     assertStatus(404, call(HttpMethod.DELETE, "/api/admin/bots/{id}", root, null, "unope"));

@@ -18,6 +18,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class PushTest extends NodeTestBase {
@@ -333,6 +334,7 @@ class PushTest extends NodeTestBase {
   }
 
   @Test
+  @Tag("slow")
   void aSilentHalfSentRequestIsClosedAfterTwoPingPeriods() throws Exception {
     // pingSeconds is 1 here, so the idle timeout is 2 × 1 + 10 = 12 s.
     long opened = System.nanoTime();
