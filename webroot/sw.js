@@ -17,7 +17,7 @@
 // Bump SHELL_VERSION when the list changes: the new worker caches the new
 // list and drops the old cache when it takes over.
 
-const SHELL_VERSION = 3;
+const SHELL_VERSION = 4;
 const SHELL_CACHE = `parley-shell-v${SHELL_VERSION}`;
 const SHELL_FILES = [
   './',
@@ -35,6 +35,7 @@ const SHELL_FILES = [
   'js/admin/audit.js',
   'js/admin/bots.js',
   'js/admin/chart.js',
+  'js/admin/conversations.js',
   'js/admin/main.js',
   'js/admin/registration.js',
   'js/admin/server.js',

@@ -18,6 +18,8 @@ export const createInvitation = (maxUses, expiresInHours) => post('api/admin/inv
 export const listInvitations = async () => (await get('api/admin/invitations'))?.invitations || [];
 export const revokeInvitation = (id) => del(`api/admin/invitations/${enc(id)}`);
 
+export const listConversations = (q, cursor) => get('api/admin/conversations', { q, cursor, limit: 50 });
+
 export const listBots = async () => (await get('api/admin/bots'))?.bots || [];
 export const revokeBot = (id) => del(`api/admin/bots/${enc(id)}`);
 

@@ -7,12 +7,13 @@ import * as api from '../api.js';
 import { clear } from '../dom.js';
 import * as users from './users.js';
 import * as registration from './registration.js';
+import * as conversations from './conversations.js';
 import * as bots from './bots.js';
 import * as shares from './shares.js';
 import * as server from './server.js';
 import * as audit from './audit.js';
 
-const SECTIONS = { users, registration, bots, shares, server, audit };
+const SECTIONS = { users, registration, conversations, bots, shares, server, audit };
 const gate = document.getElementById('admin-gate');
 const shell = document.getElementById('admin-shell');
 let current = null;
@@ -31,7 +32,7 @@ async function boot() {
   gate.hidden = true;
   shell.hidden = false;
   users.init(me);
-  for (const section of [registration, bots, shares, server, audit]) section.init();
+  for (const section of [registration, conversations, bots, shares, server, audit]) section.init();
   route();
 }
 

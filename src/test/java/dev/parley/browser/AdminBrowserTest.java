@@ -154,6 +154,18 @@ class AdminBrowserTest extends BrowserTestBase {
     admin.waitFor("the share gone from the list", d -> d.findElements(row).isEmpty());
     assertEquals(404, api.get("/api/shared/" + share.getString("token"), null).status(), "the link stops working");
 
+    // Carol's group, which the admin is not in: found by name, exported, and the audit log says so.
+    openSection(admin, "conversations");
+    admin.type("admin-conversation-search", "Plans");
+    By conversationRow = By.cssSelector("[data-testid=\"admin-conversation\"][data-conversation-id=\"" + plans + "\"]");
+    WebElement found = admin.waitFor("Plans listed", d -> d.findElements(conversationRow).stream().findFirst().orElse(null));
+    assertFalse(found.getText().contains("the plan"), "names and members, never a message");
+    found.findElement(Browser.testId("admin-conversation-export")).click();
+    admin.waitFor("the export started", d -> admin.text("toast").startsWith("Export started"));
+    String bossToken = api.login(boss().username(), PASSWORD).token();
+    admin.waitFor("the audit log records it", d -> api.get("/api/admin/audit?action=conversation.export", bossToken)
+        .json().getJsonArray("entries").stream().anyMatch(e -> plans.equals(((JsonObject) e).getJsonObject("target").getString("id"))));
+
     openSection(admin, "server");
     By nodeRow = By.cssSelector("[data-testid=\"server-node\"][data-node-id=\"" + NODE_ID + "\"]");
     WebElement nodeShown = admin.waitFor("this node", d -> d.findElements(nodeRow).stream().findFirst().orElse(null));
