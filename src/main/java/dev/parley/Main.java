@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.auth.SigningKeys;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.Backup;
@@ -36,7 +37,7 @@ public final class Main {
     }
     JsonObject config;
     try {
-      config = ConfigLoader.resolve(ConfigLoader.load(args, System.getenv()));
+      config = SigningKeys.resolve(ConfigLoader.resolve(ConfigLoader.load(args, System.getenv())));
     } catch (RuntimeException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(2);

@@ -1,9 +1,9 @@
 package dev.parley.media;
 
-import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import dev.parley.shared.MediaFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -82,7 +82,7 @@ final class Ingest {
           }
         }
       }
-      String id = "m" + Secrets.hex(12);
+      String id = Ids.nextHex("m");
       Files.createDirectories(files.original(id).getParent());
       if (media.getBoolean("thumbnail")) {
         move(thumbnail, files.thumbnail(id));

@@ -1,10 +1,10 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -209,7 +209,7 @@ final class Administration {
   /** {@code {codeHash, maxUses, expiresAt}} → the invitation (the code itself was made, and is shown, by the api). */
   Future<JsonObject> createInvitation(JsonObject cmd) {
     return audited(cmd, "invitation.create", (tx, admin) -> {
-      JsonObject invitation = new JsonObject().put("id", "i" + Secrets.token(12)).put("createdBy", admin.id)
+      JsonObject invitation = new JsonObject().put("id", Ids.next("i")).put("createdBy", admin.id)
           .put("createdAt", Views.now()).put("expiresAt", cmd.getString("expiresAt"))
           .put("maxUses", cmd.getInteger("maxUses")).put("uses", 0);
       return tx.conn.preparedQuery("INSERT INTO invitations (id, code_hash, created_by, created_at, expires_at, max_uses)"

@@ -1,9 +1,9 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Address;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +62,7 @@ final class Bots {
         return Future.failedFuture(Failure.conflict("a user may make at most " + MAX_EVER_PER_OWNER + " bots, revoked ones included"));
       }
       State.User bot = new State.User();
-      bot.id = "u" + Secrets.token(12);
+      bot.id = Ids.next("u");
       bot.username = username;
       bot.displayName = cmd.getString("displayName");
       bot.bot = true;

@@ -1,9 +1,9 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -135,7 +135,7 @@ final class Conversations {
 
   private State.Conversation newConversation(String type, String title) {
     State.Conversation c = new State.Conversation();
-    c.id = "c" + Secrets.token(12);
+    c.id = Ids.next("c");
     c.type = type;
     c.title = title;
     c.createdAt = Views.now();

@@ -1,7 +1,7 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -78,7 +78,7 @@ final class PushSubscriptions {
           && known.auth().equals(cmd.getString("auth"))) {
         return Future.succeededFuture(new JsonObject().put("subscription", known.view()).put("created", false));
       }
-      Subscription fresh = new Subscription("w" + Secrets.token(12), userId, endpoint, cmd.getString("p256dh"),
+      Subscription fresh = new Subscription(Ids.next("w"), userId, endpoint, cmd.getString("p256dh"),
           cmd.getString("auth"), Views.now());
       List<Subscription> gone = new ArrayList<>();
       if (known != null) {

@@ -1,7 +1,7 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -68,7 +68,7 @@ final class Shares {
               return Future.failedFuture(Failure.conflict("at most " + MAX_ACTIVE_PER_CREATOR
                   + " active shares per conversation; revoke one first"));
             }
-            String id = "s" + Secrets.token(12);
+            String id = Ids.next("s");
             String at = Views.now();
             return tx.conn.preparedQuery("INSERT INTO shares (id, token_hash, token, conversation_id, creator_id, from_seq,"
                     + " to_seq, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -1,9 +1,9 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Address;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +32,7 @@ final class Tokens {
   Future<JsonObject> issue(JsonObject cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
             + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        .execute(Tuple.of(cmd.getString("tokenHash"), cmd.getString("familyId", Secrets.token(12)), cmd.getString("userId"),
+        .execute(Tuple.of(cmd.getString("tokenHash"), cmd.getString("familyId", Ids.next("f")), cmd.getString("userId"),
             cmd.getLong("expiresAt"), Views.now()))
         .map(rows -> new JsonObject()));
   }

@@ -1,7 +1,7 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +38,7 @@ final class Users {
         return Future.failedFuture(Failure.conflict("the username is taken"));
       }
       State.User u = new State.User();
-      u.id = "u" + Secrets.token(12);
+      u.id = Ids.next("u");
       u.username = username;
       u.displayName = cmd.getString("displayName");
       u.readReceipts = true;

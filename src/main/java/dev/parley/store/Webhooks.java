@@ -1,7 +1,7 @@
 package dev.parley.store;
 
-import dev.parley.auth.Secrets;
 import dev.parley.shared.Failure;
+import dev.parley.shared.Ids;
 import dev.parley.shared.RateLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -90,9 +90,9 @@ final class Webhooks {
             return MediaRecords.ownImage(tx, userId, avatar);
           })
           .compose(ok -> {
-            String id = "w" + Secrets.token(12);
+            String id = Ids.next("w");
             State.User sender = new State.User();
-            sender.id = "u" + Secrets.token(12);
+            sender.id = Ids.next("u");
             sender.username = USERNAME_PREFIX + id;
             sender.displayName = name;
             sender.avatarMediaId = avatar;

@@ -1,6 +1,7 @@
 package dev.parley.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -60,6 +61,21 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage(LIBRARY_PACKAGES.stream().map(ArchitectureTest::pkg).toArray(String[]::new))
         .should().dependOnClassesThat().resideInAnyPackage(VERTICLE_PACKAGES.stream().map(ArchitectureTest::pkg).toArray(String[]::new))
         .because("every verticle may use a library package, so a library may not pull a verticle in")
+        .check(classes);
+  }
+
+  @Test
+  void noTwoPackagesDependOnEachOther() {
+    slices().matching("dev.parley.(*)..").should().beFreeOfCycles()
+        .because("a package that needs another must not be needed by it: config knows nothing of auth, ids are shared's")
+        .check(classes);
+  }
+
+  @Test
+  void storeAndMediaMakeIdsWithoutTheAuthPackage() {
+    noClasses().that().resideInAnyPackage(pkg("store"), pkg("media"))
+        .should().dependOnClassesThat().resideInAPackage(pkg("auth"))
+        .because("ids are not secrets: shared.Ids makes them")
         .check(classes);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.auth.SigningKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +47,12 @@ class ConfigLoaderTest {
   @Test
   void theSigningSecretIsGeneratedOnceAndKeptInTheDataDirectory(@TempDir Path dir) throws Exception {
     JsonObject first = ConfigLoader.load(new String[0], Map.of("PARLEY_DATA_DIR", dir.toString()));
-    String secret = ConfigLoader.resolve(first).getJsonObject("auth").getString("jwtSecret");
+    String secret = SigningKeys.resolve(ConfigLoader.resolve(first)).getJsonObject("auth").getString("jwtSecret");
     assertTrue(secret.length() >= 32);
     assertEquals(secret, Files.readString(dir.resolve("jwt-secret")));
     JsonObject second = ConfigLoader.load(new String[0], Map.of("PARLEY_DATA_DIR", dir.toString()));
-    assertEquals(secret, ConfigLoader.resolve(second).getJsonObject("auth").getString("jwtSecret"));
+    assertEquals(secret, SigningKeys.resolve(ConfigLoader.resolve(second)).getJsonObject("auth").getString("jwtSecret"));
     JsonObject configured = ConfigLoader.load(new String[0], Map.of("PARLEY_DATA_DIR", dir.toString(), "PARLEY_JWT_SECRET", "x".repeat(40)));
-    assertEquals("x".repeat(40), ConfigLoader.resolve(configured).getJsonObject("auth").getString("jwtSecret"));
+    assertEquals("x".repeat(40), SigningKeys.resolve(ConfigLoader.resolve(configured)).getJsonObject("auth").getString("jwtSecret"));
   }
 }

@@ -145,7 +145,7 @@ class OpsTest {
     int port = TestNode.freePort();
     config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("instances", 1);
     config.getJsonObject("store").put("dataDir", TestNode.tempDir().toString());
-    config = dev.parley.config.ConfigLoader.resolve(config);
+    config = dev.parley.auth.SigningKeys.resolve(dev.parley.config.ConfigLoader.resolve(config));
     vertx.deployVerticle(new dev.parley.api.ApiVerticle(), new io.vertx.core.DeploymentOptions().setConfig(config)).await();
     try (Api api = new Api(vertx, port)) {
       Reply send = api.post("/api/conversations/c1/messages", "x", new JsonObject().put("text", "hi"));

@@ -1,6 +1,7 @@
 package dev.parley.support;
 
 import dev.parley.Node;
+import dev.parley.auth.SigningKeys;
 import dev.parley.config.ConfigLoader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,7 +65,7 @@ public final class TestNode implements AutoCloseable {
       config.getJsonObject("store").put("database", PostgresServer.get().newDatabase());
     }
     tweak.accept(config);
-    TestNode test = new TestNode(dataDir, ConfigLoader.resolve(config));
+    TestNode test = new TestNode(dataDir, SigningKeys.resolve(ConfigLoader.resolve(config)));
     test.node = new Node(test.config);
     try {
       test.node.start().await();
