@@ -17,7 +17,7 @@
 // Bump SHELL_VERSION when the list changes: the new worker caches the new
 // list and drops the old cache when it takes over.
 
-const SHELL_VERSION = 4;
+const SHELL_VERSION = 5;
 const SHELL_CACHE = `parley-shell-v${SHELL_VERSION}`;
 const SHELL_FILES = [
   './',
@@ -58,6 +58,7 @@ const SHELL_FILES = [
   'js/views/auth.js',
   'js/views/chat.js',
   'js/views/composer.js',
+  'js/views/dialog-shell.js',
   'js/views/dialogs.js',
   'js/views/export.js',
   'js/views/list.js',

@@ -9,6 +9,7 @@ import { h, clear, avatar, toast } from './dom.js';
 import * as auth from './views/auth.js';
 import * as list from './views/list.js';
 import * as chat from './views/chat.js';
+import * as dialogShell from './views/dialog-shell.js';
 import * as dialogs from './views/dialogs.js';
 import { openMembers } from './views/members.js';
 import { openShare } from './views/share.js';
@@ -113,7 +114,7 @@ function signOut(message) {
   snapshot.forget();
   sync.stopSession();
   notify.reset();
-  dialogs.closeDialog();
+  dialogShell.closeDialog();
   chat.hide();
   chat.forgetDrafts();
   media.forgetAll();
@@ -222,7 +223,7 @@ function registerServiceWorker() {
 // ---- wiring -----------------------------------------------------------------------------
 
 auth.init({ onSignedIn: (user) => enterApp(user) });
-dialogs.init();
+dialogShell.init();
 list.init({ onOpen: (id) => openConversation(id) });
 chat.init({
   onBack: back,

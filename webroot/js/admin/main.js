@@ -50,7 +50,7 @@ function refuse(text, signIn) {
 function route() {
   if (shell.hidden) return;
   const name = location.hash.slice(1);
-  const next = SECTIONS[name] ? name : 'users';
+  const next = Object.hasOwn(SECTIONS, name) ? name : 'users';
   if (current && current !== next) SECTIONS[current].hide?.();
   for (const key of Object.keys(SECTIONS)) document.getElementById(`section-${key}`).hidden = key !== next;
   for (const tab of document.querySelectorAll('[data-testid="admin-tab"]')) {

@@ -2,7 +2,7 @@
 // bottom sheet in the shared dialog), the reaction picker and copying text.
 
 import { h, toast } from '../dom.js';
-import { openDialog } from './dialogs.js';
+import { openDialog } from './dialog-shell.js';
 import { COMMON_REACTIONS, hasReacted, messageActions, previewText } from './message.js';
 
 /** The bottom sheet of a message: the reaction picker, then its actions as a list. */

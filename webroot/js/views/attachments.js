@@ -4,7 +4,7 @@
 
 import { h, formatDuration, formatSize } from '../dom.js';
 import * as media from '../media.js';
-import { openDialog } from './dialogs.js';
+import { openDialog } from './dialog-shell.js';
 
 const THUMB_BOX = 240; // px, the longer side of an inline image
 

@@ -9,7 +9,7 @@ import * as outbox from '../outbox.js';
 import * as api from '../api.js';
 import { renderMessage, signature, previewText } from './message.js';
 import * as composer from './composer.js';
-import { openDialog } from './dialogs.js';
+import { openDialog } from './dialog-shell.js';
 import { openActionSheet, openReactionPicker, copyMessageText } from './actions.js';
 import * as listFocus from './listfocus.js';
 

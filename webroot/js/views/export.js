@@ -6,7 +6,7 @@
 
 import { h, toast } from '../dom.js';
 import * as api from '../api.js';
-import { openDialog } from './dialogs.js';
+import { openDialog } from './dialog-shell.js';
 
 export function openExport(convId) {
   openDialog('export', 'Export conversation', (body) => {

@@ -7,7 +7,8 @@ import { h, clear, avatar, toast, keptFor } from '../dom.js';
 import * as api from '../api.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
-import { openDialog, userPicker, setTitle } from './dialogs.js';
+import { openDialog, setTitle } from './dialog-shell.js';
+import { userPicker } from './dialogs.js';
 
 const { state } = store;
 const ROLE_RANK = { owner: 3, admin: 2, member: 1 };

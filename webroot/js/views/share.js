@@ -6,7 +6,7 @@
 import { h, clear, toast, formatTime, formatListStamp } from '../dom.js';
 import * as api from '../api.js';
 import * as store from '../store.js';
-import { openDialog } from './dialogs.js';
+import { openDialog } from './dialog-shell.js';
 import { previewText } from './message.js';
 
 const EXPIRY = [

@@ -187,8 +187,9 @@ final class AdminRoutes {
     Http.ok(ctx, bus.request(Address.ADMIN_SHARES, reading(ctx).put("limit", Json.limit(ctx.request().getParam("limit")))
             .put("cursor", cursor))
         .map(page -> {
-          page.getJsonArray("shares").forEach(s -> ((JsonObject) s)
-              .put("url", urls.of(ctx.request(), "/s/" + ((JsonObject) s).getString("token"))));
+          // A share from before tokens were kept (V5) has none to link to.
+          page.getJsonArray("shares").stream().map(JsonObject.class::cast).filter(s -> s.getString("token") != null)
+              .forEach(s -> s.put("url", urls.of(ctx.request(), "/s/" + s.getString("token"))));
           return page;
         }));
   }

@@ -266,8 +266,15 @@ final class ExportHtml {
       case "removed" -> by + " removed " + who;
       case "renamed" -> m.getString("text") != null ? by + " renamed the group to “" + m.getString("text") + "”"
           : by + " renamed the group";
+      case "retention" -> by + " set messages to be kept " + keptFor(s.getInteger("retentionDays", 0))
+          + (s.getBoolean("retentionDefault", false) ? " (the server’s default)" : "");
       default -> m.getString("text") != null ? m.getString("text") : "Conversation updated";
     };
+  }
+
+  /** As the web client's keptFor: "forever", "for 1 day", "for 30 days". */
+  private static String keptFor(int days) {
+    return days == 0 ? "forever" : days == 1 ? "for 1 day" : "for " + days + " days";
   }
 
   /** What a later reply quotes of this message. */

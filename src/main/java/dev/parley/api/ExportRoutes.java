@@ -61,7 +61,7 @@ final class ExportRoutes {
   private final WorkerExecutor workers;
   private final MediaFiles files;
   private final ParleyConfig.Export limits;
-  private final String publicUrl;
+  private final PublicUrls urls;
   private final Forwarded forwarded;
   /** Shared by the node's api instances: their servers all route through one router. */
   private final AtomicInteger running = new AtomicInteger();
@@ -73,7 +73,7 @@ final class ExportRoutes {
     this.workers = vertx.createSharedWorkerExecutor("parley-export", limits.maxConcurrent(), 30, TimeUnit.MINUTES);
     this.files = files;
     this.limits = limits;
-    this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+    this.urls = new PublicUrls(publicUrl, forwarded);
     this.forwarded = forwarded;
   }
 
@@ -95,7 +95,7 @@ final class ExportRoutes {
     HttpServerRequest request = ctx.request();
     Http.respond(ctx, 201, bus.request(Address.EXPORT_TICKET, ConversationRoutes.scoped(ctx)
             .put("ticketHash", Secrets.sha256(ticket)).mergeIn(range.toJson()))
-        .map(issued -> new JsonObject().put("ticket", ticket).put("url", url(request, ticket))
+        .map(issued -> new JsonObject().put("ticket", ticket).put("url", urls.of(request, "/api/exports/" + ticket))
             .put("expiresAt", issued.getString("expiresAt"))));
   }
 
@@ -125,7 +125,7 @@ final class ExportRoutes {
       }
       if (running.incrementAndGet() > limits.maxConcurrent()) {
         release(userId);
-        HttpFront.error(ctx, new Failure(ErrorCode.UNAVAILABLE, "too many exports are running; try again in a minute"));
+        HttpFront.error(ctx, new Failure(ErrorCode.UNAVAILABLE, "too many exports are running; try again in a moment"));
         return;
       }
       HttpServerResponse response = ctx.response();
@@ -201,12 +201,5 @@ final class ExportRoutes {
       slug = slug.substring(0, 50).replaceAll("-+$", "");
     }
     return "parley-" + (slug.isEmpty() ? conversation.getString("id") : slug) + "-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
-  }
-
-  /** The ticket's address: {@code http.publicUrl} when set, else what the client addressed (as a trusted proxy forwarded it). */
-  private String url(HttpServerRequest request, String ticket) {
-    String base = publicUrl != null ? publicUrl
-        : forwarded.proto(request) + "://" + forwarded.host(request) + forwarded.prefix(request);
-    return base + "/api/exports/" + ticket;
   }
 }

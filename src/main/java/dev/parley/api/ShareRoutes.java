@@ -12,7 +12,6 @@ import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,12 +32,10 @@ final class ShareRoutes {
   private final Bus bus;
   private final MediaRoutes media;
   private final PublicUrls urls;
-  private final Forwarded forwarded;
   /** Context data of a {@code /s/<token>} request whose link no longer works. */
   private static final String GONE = "parley.shareGone";
 
   ShareRoutes(Bus bus, MediaRoutes media, String publicUrl, Forwarded forwarded) {
-    this.forwarded = forwarded;
     this.bus = bus;
     this.media = media;
     this.urls = new PublicUrls(publicUrl, forwarded);

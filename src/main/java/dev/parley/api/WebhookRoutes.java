@@ -41,13 +41,11 @@ final class WebhookRoutes {
 
   private final Bus bus;
   private final PublicUrls urls;
-  private final Forwarded forwarded;
   private final long bodyLimit;
 
   WebhookRoutes(Bus bus, String publicUrl, Forwarded forwarded, long bodyLimit) {
     this.bus = bus;
     this.urls = new PublicUrls(publicUrl, forwarded);
-    this.forwarded = forwarded;
     this.bodyLimit = Math.min(bodyLimit, MAX_BODY);
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The accounts an admin disabled, as this verticle knows them: an access token of one is still a
  * valid JWT until it expires, so every verticle that checks tokens asks here too. Kept up to date
- * by {@link Address#USER_DISABLED} and read from the store at start (asked again every second
- * until a store answers; until then only the events count).
+ * by {@link Address#USER_DISABLED} and read from the store at start and whenever a store starts
+ * (asked again every second until one answers; until then only the events count).
  */
 public final class DisabledAccounts {
   private static final Logger log = LoggerFactory.getLogger(DisabledAccounts.class);
@@ -25,11 +26,19 @@ public final class DisabledAccounts {
   public static final String REFUSAL = "this account is disabled";
 
   private final Set<String> userIds = ConcurrentHashMap.newKeySet();
+  /** Accounts an event changed since the last load was asked for: the event is newer than the load's answer. */
+  private final Set<String> changedSinceLoad = ConcurrentHashMap.newKeySet();
+  private final Vertx vertx;
+  private final Bus bus;
   private final MessageConsumer<JsonObject> consumer;
+  private final MessageConsumer<JsonObject> storeStarted;
 
-  private DisabledAccounts(Vertx vertx, Consumer<String> onDisabled) {
+  private DisabledAccounts(Vertx vertx, Bus bus, Consumer<String> onDisabled) {
+    this.vertx = vertx;
+    this.bus = bus;
     consumer = vertx.eventBus().consumer(Address.USER_DISABLED, message -> {
       String userId = message.body().getString("userId");
+      changedSinceLoad.add(userId);
       if (message.body().getBoolean("disabled", false)) {
         userIds.add(userId);
         onDisabled.accept(userId);
@@ -37,33 +46,42 @@ public final class DisabledAccounts {
         userIds.remove(userId);
       }
     });
+    // A store that took over (or restarted) answers again: an event lost meanwhile is read back.
+    storeStarted = vertx.eventBus().consumer(Address.STORE_STARTED, message -> load());
   }
 
   /**
    * Starts watching; {@code onDisabled} runs (on the caller's context) for each account disabled
-   * from now on, to close its connections. {@link #ready} completes once the consumer is registered.
+   * from now on, to close its connections. {@link #ready} completes once the consumers are registered.
    */
   public static DisabledAccounts watch(Vertx vertx, Bus bus, Consumer<String> onDisabled) {
-    DisabledAccounts accounts = new DisabledAccounts(vertx, onDisabled);
-    accounts.consumer.completion().onSuccess(v -> accounts.load(vertx, bus));
+    DisabledAccounts accounts = new DisabledAccounts(vertx, bus, onDisabled);
+    accounts.ready().onSuccess(v -> accounts.load());
     return accounts;
   }
 
   /** Completes once the events reach this verticle. */
   public Future<Void> ready() {
-    return consumer.completion();
+    return Future.all(consumer.completion(), storeStarted.completion()).mapEmpty();
   }
 
   public boolean contains(String userId) {
     return userId != null && userIds.contains(userId);
   }
 
-  private void load(Vertx vertx, Bus bus) {
+  /** Reads the whole list from the store, keeping what events said after the question went out. */
+  private void load() {
+    changedSinceLoad.clear();
     bus.request(Address.DISABLED_USERS, new JsonObject())
-        .onSuccess(reply -> reply.getJsonArray("userIds").forEach(id -> userIds.add((String) id)))
+        .onSuccess(reply -> {
+          Set<String> disabled = new HashSet<>();
+          reply.getJsonArray("userIds").forEach(id -> disabled.add((String) id));
+          userIds.removeIf(id -> !disabled.contains(id) && !changedSinceLoad.contains(id));
+          disabled.stream().filter(id -> !changedSinceLoad.contains(id)).forEach(userIds::add);
+        })
         .onFailure(cause -> {
           log.debug("disabled accounts: no store answered yet ({}); asking again", cause.getMessage());
-          vertx.setTimer(RETRY_MS, t -> load(vertx, bus));
+          vertx.setTimer(RETRY_MS, t -> load());
         });
   }
 }

@@ -65,7 +65,7 @@ public final class BridgeVerticle extends VerticleBase {
         .register(Meters.registry());
     DisabledAccounts disabled = DisabledAccounts.watch(vertx, bus, userId -> gate.accountDisabled(userId));
     gate = new Gate(new Authenticator(tokens, bus, disabled), disabled, bus, deliveries, context,
-        Feed.of(bus, config.push().replayLimit()));
+        Feed.of(bus, config.bridge().replayLimit()));
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
     List<Future<?>> ready = new ArrayList<>();
@@ -104,7 +104,7 @@ public final class BridgeVerticle extends VerticleBase {
     Router bridge = sockJs.bridge(options, event -> {
       SockJSSocket socket = event.socket();
       Link link = links.computeIfAbsent(socket,
-          s -> new SockJsLink(socket, Vertx.currentContext(), config.push().writeQueueMaxBytes()));
+          s -> new SockJsLink(socket, Vertx.currentContext(), config.bridge().writeQueueMaxBytes()));
       if (event.type() == BridgeEventType.SOCKET_CLOSED) {
         links.remove(socket);
       }
@@ -113,7 +113,7 @@ public final class BridgeVerticle extends VerticleBase {
     // The stock origin check refuses clients that send neither Origin nor Referer (bots); this
     // one refuses only foreign browser pages, as the WebSocket endpoint does.
     // The XHR transports post their frames: they need the body read, up to a frame's size.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.push().maxFrameBytes());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bridge().maxFrameBytes());
     router.route("/eventbus/*").handler(ctx -> {
       if (Origins.allowed(ctx.request(), config.http().allowedOrigins(), HttpFront.of(vertx, config).forwarded())) {
         body.handle(ctx);
@@ -125,7 +125,7 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private Future<?> startTcp() {
-    TcpBridge bridge = new TcpBridge(gate, links, config.push().maxFrameBytes(), config.push().writeQueueMaxBytes());
+    TcpBridge bridge = new TcpBridge(gate, links, config.bridge().maxFrameBytes(), config.bridge().writeQueueMaxBytes());
     return bridge.listen(vertx, config.bridge().tcpHost(), config.bridge().tcpPort(), config.bridge().tcpIdleTimeoutSeconds())
         .onSuccess(server -> tcp = server);
   }

@@ -76,6 +76,8 @@ public final class ConfigLoader {
       new Env("PARLEY_BACKUP_KEEP", "ops.backup.keep", Kind.INT),
       new Env("PARLEY_RETENTION_DAYS", "retention.defaultDays", Kind.INT));
 
+  private static final JsonObject DEFAULTS = readDefaults();
+
   private ConfigLoader() {
   }
 
@@ -96,7 +98,12 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** A fresh copy of {@code parley-defaults.json}: every setting's default, and the only place one is written. */
   public static JsonObject classpathDefaults() {
+    return DEFAULTS.copy();
+  }
+
+  private static JsonObject readDefaults() {
     try (InputStream in = ConfigLoader.class.getResourceAsStream("/parley-defaults.json")) {
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {

@@ -244,7 +244,8 @@ public record ParleyConfig(
   }
 
   /** The event-bus bridges: SockJS on the HTTP port always, TCP on {@code tcpPort} when it is not 0. */
-  public record Bridge(int tcpPort, String tcpHost, int tcpIdleTimeoutSeconds) {
+  public record Bridge(int tcpPort, String tcpHost, int tcpIdleTimeoutSeconds, int replayLimit, int maxFrameBytes,
+                       int writeQueueMaxBytes) {
   }
 
   /**
@@ -256,7 +257,13 @@ public record ParleyConfig(
                         int busPort, String configFile) {
   }
 
-  public static ParleyConfig from(JsonObject json) {
+  /**
+   * The typed configuration of {@code given} laid over {@code parley-defaults.json}: every key's
+   * default is written there and nowhere else, so nothing here falls back to a number of its own.
+   */
+  public static ParleyConfig from(JsonObject given) {
+    JsonObject json = ConfigLoader.classpathDefaults();
+    ConfigLoader.merge(json, given);
     JsonObject node = section(json, "node");
     JsonObject http = section(json, "http");
     JsonObject auth = section(json, "auth");
@@ -269,50 +276,51 @@ public record ParleyConfig(
     return new ParleyConfig(
         node.getString("id"),
         roles,
-        new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 8080), http.getInteger("instances", 2),
-            http.getString("webroot", "webroot"), http.getLong("bodyLimitBytes", 1_048_576L),
+        new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances"),
+            http.getString("webroot"), http.getLong("bodyLimitBytes"),
             strings(http.getJsonArray("allowedOrigins")), http.getString("publicUrl"),
-            strings(http.getJsonArray("trustedProxies")), http.getBoolean("proxyProtocol", false)),
-        new Auth(auth.getString("jwtAlgorithm", "HS256"), auth.getString("jwtSecret"),
+            strings(http.getJsonArray("trustedProxies")), http.getBoolean("proxyProtocol")),
+        new Auth(auth.getString("jwtAlgorithm"), auth.getString("jwtSecret"),
             auth.getString("jwtPrivateKeyPem"), auth.getString("jwtPublicKeyPem"),
-            auth.getInteger("accessTokenSeconds", 900), auth.getInteger("refreshTokenDays", 30),
-            argon2.getInteger("memoryKiB", 19456), argon2.getInteger("iterations", 2),
-            argon2.getInteger("parallelism", 1),
-            auth.getJsonObject("rateLimit", new JsonObject()).getInteger("attemptsPerMinute", 20),
-            Math.max(1, argon2.getInteger("threads", Runtime.getRuntime().availableProcessors())),
-            Math.max(1, argon2.getInteger("queue", 64)),
-            strings(auth.getJsonArray("admins")), auth.getString("registration", "open")),
-        new Store(store.getString("dataDir", "data"), store.getInteger("readPoolSize", 4),
-            store.getInteger("batchMaxSize", 512), store.getLong("batchLingerMs", 0L),
-            store.getLong("receiptsCoalesceMs", 200L), store.getLong("searchLingerMs", 250L),
-            Math.max(1, store.getLong("clientKeysLingerMs", 1000L)),
+            auth.getInteger("accessTokenSeconds"), auth.getInteger("refreshTokenDays"),
+            argon2.getInteger("memoryKiB"), argon2.getInteger("iterations"),
+            argon2.getInteger("parallelism"),
+            auth.getJsonObject("rateLimit").getInteger("attemptsPerMinute"),
+            // null (the default) is one thread per core: a number the defaults file cannot know.
+            Math.max(1, argon2.getInteger("threads") == null ? Runtime.getRuntime().availableProcessors() : argon2.getInteger("threads")),
+            Math.max(1, argon2.getInteger("queue")),
+            strings(auth.getJsonArray("admins")), auth.getString("registration")),
+        new Store(store.getString("dataDir"), store.getInteger("readPoolSize"),
+            store.getInteger("batchMaxSize"), store.getLong("batchLingerMs"),
+            store.getLong("receiptsCoalesceMs"), store.getLong("searchLingerMs"),
+            Math.max(1, store.getLong("clientKeysLingerMs")),
             Postgres.from(store.getString("database"), store.getJsonObject("postgres"))),
-        new Push(push.getInteger("pingSeconds", 25), push.getInteger("replayLimit", 1000),
-            push.getInteger("maxFrameBytes", 65536), push.getInteger("writeQueueMaxBytes", 262144),
-            push.getInteger("writeQueueCloseBytes", 1048576)),
-        new Bridge(bridge.getInteger("tcpPort", 0), bridge.getString("tcpHost", "127.0.0.1"),
-            bridge.getInteger("tcpIdleTimeoutSeconds", 60)),
-        section(json, "bus").getLong("requestTimeoutMs", 5000L),
-        section(json, "metrics").getBoolean("enabled", true),
-        node.getInteger("eventLoops", 0),
+        new Push(push.getInteger("pingSeconds"), push.getInteger("replayLimit"),
+            push.getInteger("maxFrameBytes"), push.getInteger("writeQueueMaxBytes"),
+            push.getInteger("writeQueueCloseBytes")),
+        new Bridge(bridge.getInteger("tcpPort"), bridge.getString("tcpHost"),
+            bridge.getInteger("tcpIdleTimeoutSeconds"), bridge.getInteger("replayLimit"),
+            bridge.getInteger("maxFrameBytes"), bridge.getInteger("writeQueueMaxBytes")),
+        section(json, "bus").getLong("requestTimeoutMs"),
+        section(json, "metrics").getBoolean("enabled"),
+        node.getInteger("eventLoops"),
         cluster(section(json, "cluster")),
         node.getString("memberId", node.getString("id")),
-        media(section(json, "media"), store.getString("dataDir", "data")),
+        media(section(json, "media"), store.getString("dataDir")),
         limits(section(json, "limits")),
         webPush(section(json, "webPush"), http.getString("publicUrl")),
         outgoingWebhooks(section(json, "outgoingWebhooks")),
-        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir", "data")),
+        backup(section(json, "ops").getJsonObject("backup", new JsonObject()), store.getString("dataDir")),
         nodeStatus(section(json, "ops").getJsonObject("status", new JsonObject())),
         export(section(json, "export")),
         retention(section(json, "retention")));
   }
 
   private static Export export(JsonObject e) {
-    return new Export(Math.max(1, e.getLong("maxBytes", 1_073_741_824L)), Math.max(1, e.getLong("maxMessages", 200_000L)),
-        Math.max(1, e.getInteger("maxConcurrent", 4)), Math.max(0, e.getInteger("perHour", 20)),
-        Math.min(3600, Math.max(5, e.getInteger("ticketSeconds", 60))));
+    return new Export(Math.max(1, e.getLong("maxBytes")), Math.max(1, e.getLong("maxMessages")),
+        Math.max(1, e.getInteger("maxConcurrent")), Math.max(0, e.getInteger("perHour")),
+        Math.min(3600, Math.max(5, e.getInteger("ticketSeconds"))));
   }
-
 
   private static Retention retention(JsonObject r) {
     Object days = r.getValue("defaultDays");
@@ -321,30 +329,30 @@ public record ParleyConfig(
       throw new IllegalArgumentException("retention.defaultDays must be null or a whole number of days from 0 (forever) to "
           + Retention.MAX_DAYS + ", not " + days);
     }
-    return new Retention(days == null ? 0 : ((Number) days).intValue(), Math.max(1, r.getLong("sweepIntervalSeconds", 300L)),
-        Math.min(10_000, Math.max(1, r.getInteger("batchSize", 200))));
+    return new Retention(days == null ? 0 : ((Number) days).intValue(), Math.max(1, r.getLong("sweepIntervalSeconds")),
+        Math.min(10_000, Math.max(1, r.getInteger("batchSize"))));
+  }
+
+  private static NodeStatus nodeStatus(JsonObject s) {
+    return new NodeStatus(Math.max(1, s.getLong("reportSeconds")), Math.max(1, s.getLong("sampleSeconds")));
   }
 
   /** {@code ops.backup} read on its own (the {@code backup} command reads it without a whole node's configuration). */
-  private static NodeStatus nodeStatus(JsonObject s) {
-    return new NodeStatus(Math.max(1, s.getLong("reportSeconds", 10L)), Math.max(1, s.getLong("sampleSeconds", 60L)));
-  }
-
   public static Backup backup(JsonObject b, String dataDir) {
     String dir = b.getString("dir");
-    long seconds = b.getLong("intervalSeconds", 0L) > 0 ? b.getLong("intervalSeconds")
-        : Math.max(0, b.getLong("intervalMinutes", 0L)) * 60;
+    long seconds = b.getLong("intervalSeconds") > 0 ? b.getLong("intervalSeconds")
+        : Math.max(0, b.getLong("intervalMinutes")) * 60;
     return new Backup(dir == null || dir.isBlank() ? Path.of(dataDir, "backups").toString() : dir,
-        seconds, Math.max(1, b.getInteger("keep", 7)));
+        seconds, Math.max(1, b.getInteger("keep")));
   }
 
   private static OutgoingWebhooks outgoingWebhooks(JsonObject o) {
-    Number hours = (Number) o.getValue("maxRetryHours", 24);
-    return new OutgoingWebhooks(o.getBoolean("enabled", true), o.getBoolean("allowPrivateEndpoints", false),
-        Math.max(100, o.getLong("requestTimeoutMs", 10_000L)),
+    Number hours = (Number) o.getValue("maxRetryHours");
+    return new OutgoingWebhooks(o.getBoolean("enabled"), o.getBoolean("allowPrivateEndpoints"),
+        Math.max(100, o.getLong("requestTimeoutMs")),
         Math.max(1_000L, (long) (hours.doubleValue() * 3_600_000)),
-        Math.max(10, o.getLong("retryBaseMs", 1_000L)), Math.max(10, o.getLong("retryMaxDelayMs", 600_000L)),
-        Math.min(10_000, Math.max(10, o.getLong("pollIntervalMs", 1_000L))));
+        Math.max(10, o.getLong("retryBaseMs")), Math.max(10, o.getLong("retryMaxDelayMs")),
+        Math.min(10_000, Math.max(10, o.getLong("pollIntervalMs"))));
   }
 
   private static WebPush webPush(JsonObject w, String publicUrl) {
@@ -352,31 +360,31 @@ public record ParleyConfig(
     if (subject == null || subject.isBlank()) {
       subject = publicUrl != null && publicUrl.startsWith("https://") ? publicUrl : "mailto:parley@localhost";
     }
-    return new WebPush(w.getBoolean("enabled", true), subject, w.getString("vapidPublicKey"),
-        w.getString("vapidPrivateKey"), Math.max(0, w.getLong("unreadDelayMs", 60_000L)),
-        Math.max(60, w.getInteger("ttlSeconds", 86_400)), Math.min(20, Math.max(1, w.getInteger("maxAttempts", 5))),
-        Math.max(1_000, w.getLong("requestTimeoutMs", 15_000L)), w.getBoolean("allowPrivateEndpoints", false));
+    return new WebPush(w.getBoolean("enabled"), subject, w.getString("vapidPublicKey"),
+        w.getString("vapidPrivateKey"), Math.max(0, w.getLong("unreadDelayMs")),
+        Math.max(60, w.getInteger("ttlSeconds")), Math.min(20, Math.max(1, w.getInteger("maxAttempts"))),
+        Math.max(1_000, w.getLong("requestTimeoutMs")), w.getBoolean("allowPrivateEndpoints"));
   }
 
   private static Limits limits(JsonObject l) {
-    return new Limits(l.getInteger("messagesPerMinute", 300), l.getInteger("changesPerMinute", 300),
-        l.getInteger("typingPerMinute", 120), l.getInteger("uploadsPerMinute", 60), l.getInteger("sharesPerMinute", 20));
+    return new Limits(l.getInteger("messagesPerMinute"), l.getInteger("changesPerMinute"),
+        l.getInteger("typingPerMinute"), l.getInteger("uploadsPerMinute"), l.getInteger("sharesPerMinute"));
   }
 
   private static Cluster cluster(JsonObject c) {
-    return new Cluster(c.getBoolean("enabled", false), c.getString("host", "127.0.0.1"), c.getInteger("port", 5701),
-        strings(c.getJsonArray("members")), c.getBoolean("multicast", false), c.getInteger("busPort", 0),
-        c.getString("configFile", "conf/cluster.xml"));
+    return new Cluster(c.getBoolean("enabled"), c.getString("host"), c.getInteger("port"),
+        strings(c.getJsonArray("members")), c.getBoolean("multicast"), c.getInteger("busPort"),
+        c.getString("configFile"));
   }
 
   private static Media media(JsonObject media, String dataDir) {
     String dir = media.getString("dir");
     JsonObject cleanup = media.getJsonObject("cleanup", new JsonObject());
     return new Media(dir == null || dir.isBlank() ? Path.of(dataDir, "media").toString() : dir,
-        media.getLong("maxUploadBytes", 10_485_760L), media.getLong("maxPixels", 50_000_000L),
-        Math.max(1, media.getInteger("workers", 1)), media.getLong("processTimeoutMs", 60_000L),
+        media.getLong("maxUploadBytes"), media.getLong("maxPixels"),
+        Math.max(1, media.getInteger("workers")), media.getLong("processTimeoutMs"),
         media.containsKey("fileTypes") ? strings(media.getJsonArray("fileTypes")) : List.of("pdf", "zip", "text"),
-        cleanup.getLong("unreferencedMaxAgeSeconds", 86_400L), Math.max(1, cleanup.getLong("intervalSeconds", 3_600L)));
+        cleanup.getLong("unreferencedMaxAgeSeconds"), Math.max(1, cleanup.getLong("intervalSeconds")));
   }
 
   private static JsonObject section(JsonObject json, String name) {

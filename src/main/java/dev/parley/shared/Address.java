@@ -167,7 +167,8 @@ public final class Address {
    * consumed by push and bridge on every node, which then send {@link #PRESENCE_SYNC} and, once
    * it is answered (the new store routes their users' events to them from then on), resume every
    * connection from its last delivered event id: events the previous store committed but did not
-   * publish before it died still reach them. Body {@code {node}}.
+   * publish before it died still reach them. {@code auth.DisabledAccounts} (api, push, bridge) reads
+   * the disabled accounts again on it. Body {@code {node}}.
    */
   public static final String STORE_STARTED = "event.store.started";
   /**
@@ -480,7 +481,7 @@ public final class Address {
 
   /**
    * every node → api, <b>published</b> every few seconds by each node's status reporter: {@code {id,
-   * roles, version, startedAt, connections: {websocket, sse, bridge}, series: {messagesStored,
+   * roles, version, startedAt, connections: {push, bridge}, series: {intervalSeconds, messagesStored,
    * connections, httpRequests}}}, the series one point a minute over the last hour. The admin page's
    * view of the cluster.
    */
@@ -493,7 +494,7 @@ public final class Address {
    */
   public static final String CONNECTION_CENSUS = "event.connections.census";
 
-  /** Where the answers to one {@link #CONNECTION_CENSUS} go: a local consumer of the api that asked. */
+  /** Where the answers to one {@link #CONNECTION_CENSUS} go: one consumer per api, registered cluster-wide. */
   public static String censusReply(String id) {
     return "api.census." + id;
   }

@@ -129,8 +129,8 @@ final class ActiveStore {
     if (!database.shared()) {
       backups = new BackupSchedule(vertx, config);
     }
-    Administration administration = new Administration(state, writes, database.reader(), sql, vertx.eventBus(), tokens, bots,
-        shares, backups, config, database.shared() ? "postgresql" : "sqlite");
+    Administration administration = new Administration(state, writes, database.reader(), sql, vertx.eventBus(), tokens,
+        pushSubscriptions, bots, shares, backups, config, database.shared() ? "postgresql" : "sqlite");
     Users users = new Users(state, views, writes, database.reader(), administration);
     Exports exports = new Exports(sql, state, database.reader(), config.export(), administration);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);

@@ -15,9 +15,13 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's admins and what only they may do ({@code store.admin.*}): list and disable
@@ -27,6 +31,7 @@ import java.util.Set;
  * writes each change to {@code audit_log} in the same transaction as the change itself.
  */
 final class Administration {
+  private static final Logger log = LoggerFactory.getLogger(Administration.class);
   static final String DISABLED = "this account is disabled";
   static final String REGISTRATION = "registration";
 
@@ -36,6 +41,7 @@ final class Administration {
   private final Dialect sql;
   private final EventBus bus;
   private final Tokens tokens;
+  private final PushSubscriptions pushSubscriptions;
   private final Bots bots;
   private final Shares shares;
   /** Null on PostgreSQL, which is backed up with its own tools. */
@@ -44,14 +50,16 @@ final class Administration {
   private final String database;
   private final String configuredRegistration;
 
-  Administration(State state, WriteQueue writes, Pool reader, Dialect sql, EventBus bus, Tokens tokens, Bots bots,
-                 Shares shares, BackupSchedule backups, ParleyConfig config, String database) {
+  Administration(State state, WriteQueue writes, Pool reader, Dialect sql, EventBus bus, Tokens tokens,
+                 PushSubscriptions pushSubscriptions, Bots bots, Shares shares, BackupSchedule backups, ParleyConfig config,
+                 String database) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
     this.sql = sql;
     this.bus = bus;
     this.tokens = tokens;
+    this.pushSubscriptions = pushSubscriptions;
     this.bots = bots;
     this.shares = shares;
     this.backups = backups;
@@ -59,6 +67,12 @@ final class Administration {
     this.database = database;
     this.configuredRegistration = config.auth().registration();
     state.configuredAdmins = Set.copyOf(config.auth().admins());
+    for (String name : state.configuredAdmins) {
+      if (!state.usersByName.containsKey(name)) {
+        // Whoever registers this name first becomes an admin: name accounts that exist (docs/admin.md).
+        log.warn("auth.admins names {}, which no account has yet: whoever registers it first will be an admin", name);
+      }
+    }
   }
 
   /** {@code open}, {@code closed} or {@code invite}: an admin's setting, else the configuration's. */
@@ -114,7 +128,8 @@ final class Administration {
       }
       String at = disable ? Views.now() : null;
       return tx.conn.preparedQuery("UPDATE users SET disabled_at = ? WHERE id = ?").execute(Tuple.of(at, user.id))
-          .compose(v -> disable ? tokens.revokeAll(tx, user.id, null) : Future.succeededFuture())
+          .compose(v -> disable ? tokens.revokeAll(tx, user.id, null).compose(revoked -> pushSubscriptions.forgetAll(tx, user.id))
+              : Future.succeededFuture())
           .map(v -> {
             user.disabledAt = at;
             tx.afterCommit(() -> bus.publish(Address.USER_DISABLED, new JsonObject().put("userId", user.id).put("disabled", disable)));
@@ -130,6 +145,9 @@ final class Administration {
       State.User user = target(cmd);
       if (user.bot) {
         return Future.failedFuture(Failure.invalid("admin", "a bot cannot be an admin"));
+      }
+      if (!grant && user.id.equals(admin.id)) {
+        return Failure.future(ErrorCode.CONFLICT, "you cannot drop your own admin rights; ask another admin");
       }
       if (!grant && state.configuredAdmins.contains(user.username)) {
         return Failure.future(ErrorCode.CONFLICT, "this admin is named in the configuration (auth.admins)");
@@ -279,23 +297,29 @@ final class Administration {
       String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
       String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
       int limit = cmd.getInteger("limit", 50);
-      List<JsonObject> found = state.conversations.values().stream()
-          .map(this::adminView)
-          .filter(c -> c.getString("name").toLowerCase(Locale.ROOT).startsWith(q)
-              || c.getJsonArray("members").stream().anyMatch(m -> ((JsonObject) m).getString("username").startsWith(q)))
-          .filter(c -> sortKey(c).compareTo(after) > 0)
-          .sorted(Comparator.comparing(Administration::sortKey))
+      // Names and keys only, then views for the one page: this runs on the store's loop, beside the sends.
+      List<Map.Entry<String, State.Conversation>> found = state.conversations.values().stream()
+          .filter(c -> q.isEmpty() || name(c).toLowerCase(Locale.ROOT).startsWith(q)
+              || c.roles.keySet().stream().anyMatch(id -> state.users.get(id).username.startsWith(q)))
+          .map(c -> Map.entry(sortKey(c), c))
+          .filter(e -> e.getKey().compareTo(after) > 0)
+          .sorted(Map.Entry.comparingByKey())
           .limit(limit + 1L)
           .toList();
       JsonArray conversations = new JsonArray();
-      found.stream().limit(limit).forEach(conversations::add);
+      found.stream().limit(limit).forEach(e -> conversations.add(adminView(e.getValue())));
       return new JsonObject().put("conversations", conversations)
-          .put("nextCursor", found.size() > limit ? sortKey(found.get(limit - 1)) : null);
+          .put("nextCursor", found.size() > limit ? found.get(limit - 1).getKey() : null);
     });
   }
 
-  private static String sortKey(JsonObject conversation) {
-    return conversation.getString("name").toLowerCase(Locale.ROOT) + "\u0000" + conversation.getString("id");
+  private String sortKey(State.Conversation c) {
+    return name(c).toLowerCase(Locale.ROOT) + "\u0000" + c.id;
+  }
+
+  /** A group's title; a direct conversation's two members' display names. */
+  private String name(State.Conversation c) {
+    return c.isGroup() ? c.title : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList());
   }
 
   private JsonObject adminView(State.Conversation c) {
@@ -304,9 +328,7 @@ final class Administration {
       State.User u = state.users.get(id);
       members.add(new JsonObject().put("id", id).put("username", u.username).put("displayName", u.displayName));
     });
-    String name = c.isGroup() ? c.title : String.join(" & ", c.roles.keySet().stream()
-        .map(id -> state.users.get(id).displayName).toList());
-    return new JsonObject().put("id", c.id).put("type", c.type).put("name", name).put("memberCount", c.roles.size())
+    return new JsonObject().put("id", c.id).put("type", c.type).put("name", name(c)).put("memberCount", c.roles.size())
         .put("members", members).put("lastSeq", c.lastSeq).put("createdAt", c.createdAt);
   }
 
@@ -316,6 +338,7 @@ final class Administration {
     return admin(cmd).map(admin -> {
       List<State.User> all = state.botOwners.keySet().stream().map(state.users::get).filter(bot -> bot != null)
           .sorted(Comparator.comparing(bot -> bot.username)).toList();
+      Set<String> withToken = new HashSet<>(state.botTokens.values());
       JsonArray list = new JsonArray();
       for (State.User bot : all) {
         State.User owner = state.users.get(state.botOwners.get(bot.id));
@@ -323,7 +346,7 @@ final class Administration {
             .put("createdAt", bot.createdAt)
             .put("owner", owner == null ? null : new JsonObject().put("id", owner.id).put("username", owner.username)
                 .put("displayName", owner.displayName))
-            .put("revoked", !state.botTokens.containsValue(bot.id)).put("disabled", bot.disabled()));
+            .put("revoked", !withToken.contains(bot.id)).put("disabled", bot.disabled()));
       }
       return new JsonObject().put("bots", list);
     });
@@ -333,7 +356,7 @@ final class Administration {
     String botId = cmd.getString("botId");
     return audited(cmd, "bot.revoke", (tx, admin) -> !state.botOwners.containsKey(botId)
         ? Future.failedFuture(Failure.notFound("bot"))
-        : bots.revokeToken(tx, botId).map(revoked -> new Change(new JsonObject(), new Target("bot", botId),
+        : bots.revokeToken(tx, botId).map(revoked -> new Change(new JsonObject(), revoked ? new Target("bot", botId) : null,
             new JsonObject().put("owner", state.botOwners.get(botId)))));
   }
 

@@ -288,7 +288,7 @@ final class Conversations {
       if (c == null) {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
-      if (!Retention.maySet(state, c, userId)) {
+      if (!Retention.maySet(c, userId)) {
         return Future.<String>failedFuture(
             Failure.forbidden("only the owner or an admin may change how long the group keeps messages"));
       }

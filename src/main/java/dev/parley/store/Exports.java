@@ -53,17 +53,19 @@ final class Exports {
 
   /**
    * The conversation if {@code userId} may export it, else null (callers answer 404). Members may,
-   * and admins may export any conversation; this is the one place that decides it for every export
-   * command.
+   * and admins may export any conversation, unless the account is disabled (a ticket or a running
+   * export of it stops too); this is the one place that decides it for every export command.
    */
   private State.Conversation readable(String conversationId, String userId) {
+    State.User user = userId == null ? null : state.users.get(userId);
+    if (user == null || user.disabled()) {
+      return null;
+    }
     State.Conversation member = state.membership(conversationId, userId);
     if (member != null) {
       return member;
     }
-    State.User user = userId == null ? null : state.users.get(userId);
-    return user != null && !user.disabled() && state.isAdmin(user) && conversationId != null
-        ? state.conversations.get(conversationId) : null;
+    return state.isAdmin(user) && conversationId != null ? state.conversations.get(conversationId) : null;
   }
 
   /** {@code store.export.ticket}. */

@@ -94,8 +94,10 @@ final class OutgoingWebhooks {
     return null;
   }
 
+  /** A bot with a token that is not disabled: the only kind whose events go out. */
   private boolean live(String botId) {
-    return state.botTokens.containsValue(botId);
+    State.User bot = state.users.get(botId);
+    return state.botTokens.containsValue(botId) && bot != null && !bot.disabled();
   }
 
   private static JsonObject view(Hook hook) {

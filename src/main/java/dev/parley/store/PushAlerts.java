@@ -61,7 +61,7 @@ final class PushAlerts {
     JsonObject notification = null;
     List<String> now = new ArrayList<>();
     for (String memberId : c.roles.keySet()) {
-      if (memberId.equals(senderId) || subscriptions.of(memberId).isEmpty()) {
+      if (memberId.equals(senderId) || subscriptions.of(memberId).isEmpty() || disabled(memberId)) {
         continue;
       }
       boolean mentioned = mentions.contains(memberId);
@@ -99,6 +99,12 @@ final class PushAlerts {
     }
   }
 
+  /** An admin disabled the account: its devices hear nothing (they are forgotten too, see Administration). */
+  private boolean disabled(String userId) {
+    State.User user = state.users.get(userId);
+    return user == null || user.disabled();
+  }
+
   /** Pushes the waiting messages whose time has come and that their member has still not read. */
   private void checkUnread() {
     long now = System.currentTimeMillis();
@@ -108,7 +114,7 @@ final class PushAlerts {
       State.Conversation c = state.membership(w.conversationId(), w.userId());
       State.Pointers pointers = c == null ? null : c.pointers.get(w.userId());
       if (pointers != null && pointers.read < w.seq() && c.notifies(w.userId(), w.mentioned())
-          && !subscriptions.of(w.userId()).isEmpty()) {
+          && !subscriptions.of(w.userId()).isEmpty() && !disabled(w.userId())) {
         due.computeIfAbsent(w.notification(), k -> new ArrayList<>()).add(w.userId());
       }
     }

@@ -142,6 +142,16 @@ final class PushSubscriptions {
     });
   }
 
+  /** Every device of the user forgotten (an admin disabled the account): in the caller's transaction. */
+  Future<Void> forgetAll(WriteQueue.Tx tx, String userId) {
+    List<Subscription> mine = new ArrayList<>(of(userId));
+    return tx.conn.preparedQuery("DELETE FROM push_subscriptions WHERE user_id = ?").execute(Tuple.of(userId))
+        .map(v -> {
+          mine.forEach(this::drop);
+          return null;
+        });
+  }
+
   private Future<JsonObject> delete(WriteQueue.Tx tx, Subscription s) {
     return tx.conn.preparedQuery("DELETE FROM push_subscriptions WHERE id = ?").execute(Tuple.of(s.id())).map(v -> {
       drop(s);

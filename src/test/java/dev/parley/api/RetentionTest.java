@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import dev.parley.support.Uploads;
 import dev.parley.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +26,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,12 +64,14 @@ class RetentionTest extends NodeTestBase {
     }
     assertEquals(204, react(bob, direct, sent.get(1), "👍").status());
     assertEquals(204, react(bob, direct, sent.get(6), "🎉").status());
-    await("every message is searchable", () -> search(alice, word).size() == 8);
+    await().atMost(Duration.ofSeconds(20)).alias("every message is searchable")
+        .until(() -> search(alice, word).size() == 8);
     for (JsonObject message : sent.subList(0, 5)) {
       node.backdateMessage(message.getLong("id"), MONTH_AGO);
     }
 
-    await("the five old messages are gone", () -> seqs(alice, direct).equals(List.of(6L, 7L, 8L)));
+    await().atMost(Duration.ofSeconds(20)).alias("the five old messages are gone")
+        .until(() -> seqs(alice, direct).equals(List.of(6L, 7L, 8L)));
     awaitFullSweep();
     List<JsonObject> left = history(alice, direct);
     assertEquals(List.of(6L, 7L, 8L), seqs(alice, direct), "nothing newer goes, even after more sweeps");
@@ -119,8 +122,8 @@ class RetentionTest extends NodeTestBase {
     assertTrue(Files.exists(files.thumbnail(onlyOld.getString("id"))));
 
     // Its uploader may read it as long as it exists.
-    await("the item only an expired message used is gone",
-        () -> uploads.get(onlyOld.getString("url"), alice.token()).status() == 404);
+    await().atMost(Duration.ofSeconds(20)).alias("the item only an expired message used is gone")
+        .until(() -> uploads.get(onlyOld.getString("url"), alice.token()).status() == 404);
     assertEquals(404, uploads.get(onlyOld.getString("url"), bob.token()).status());
     assertFalse(Files.exists(files.original(onlyOld.getString("id"))), "its file is deleted");
     assertFalse(Files.exists(files.thumbnail(onlyOld.getString("id"))), "and its thumbnail");
@@ -208,7 +211,8 @@ class RetentionTest extends NodeTestBase {
     assertEquals(List.of(1L, 2L, 3L, 4L), seqs(alice, direct), "kept forever, whatever the server's default");
 
     assertEquals(200, api.put(retentionPath(direct), bob.token(), new JsonObject().putNull("days")).status());
-    await("back on the server's default, the old messages go", () -> seqs(alice, direct).equals(List.of(5L)));
+    await().atMost(Duration.ofSeconds(20)).alias("back on the server's default, the old messages go")
+        .until(() -> seqs(alice, direct).equals(List.of(5L)));
   }
 
   @Test
@@ -222,7 +226,8 @@ class RetentionTest extends NodeTestBase {
     assertEquals(204, react(bob, direct, first, "👍").status());
     node.backdateMessage(first.getLong("id"), MONTH_AGO);
     node.backdateMessage(second.getLong("id"), MONTH_AGO);
-    await("every message of the conversation is gone", () -> seqs(alice, direct).isEmpty());
+    await().atMost(Duration.ofSeconds(20)).alias("every message of the conversation is gone")
+        .until(() -> seqs(alice, direct).isEmpty());
     // The probes' messages are the newest the server handed out, and they are gone too.
     long newestBefore = awaitFullSweep();
 
@@ -315,15 +320,9 @@ class RetentionTest extends NodeTestBase {
       String probe = api.direct(a, b);
       id = api.send(a, probe, "probe").getLong("id");
       node.backdateMessage(id, MONTH_AGO);
-      await("the probe message is swept", () -> seqs(a, probe).isEmpty());
+      await().atMost(Duration.ofSeconds(20)).alias("the probe message is swept").until(() -> seqs(a, probe).isEmpty());
     }
     return id;
   }
 
-  /** Polls every 100 ms; the test's timeout bounds the wait. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    while (!condition.getAsBoolean()) {
-      Thread.sleep(100);
-    }
-  }
 }

@@ -1,12 +1,12 @@
 package dev.parley.cluster;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
 import dev.parley.support.BridgeClient;
-import dev.parley.support.Receiver;
 import dev.parley.support.SseClient;
 import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,13 +46,15 @@ class AdminClusterTest {
       Account admin = viaA.signUp("admin");
       Account dana = viaA.signUp("dana");
       Account phone = viaA.login(dana.username(), "correct horse");
-      eventually("the admin page lists both nodes", () -> nodeIds(viaA, admin).size() == 2);
+      await().atMost(Duration.ofSeconds(15)).alias("the admin page lists both nodes")
+          .until(() -> nodeIds(viaA, admin).size() == 2);
 
       try (WsClient ws = viaB.webSocket(dana, null);
            SseClient sse = viaB.events(phone, null);
            BridgeClient bridge = BridgeClient.sockJs(vertx, viaB.webSockets(), b.port())) {
         bridge.registerSelf(dana.id(), dana.token(), null);
-        eventually("node A's admin page counts Dana's three connections on node B", () -> devices(viaA, admin, dana) == 3);
+        await().atMost(Duration.ofSeconds(15)).alias("node A's admin page counts Dana's three connections on node B")
+            .until(() -> devices(viaA, admin, dana) == 3);
 
         assertEquals(200, viaA.post("/api/admin/users/" + dana.id() + "/disable", admin.token(), new JsonObject()).status());
         assertEquals(4401, ws.awaitClosed(), "node B ended the WebSocket");
@@ -77,13 +80,4 @@ class AdminClusterTest {
     return users.getJsonObject(0).getInteger("devices");
   }
 
-  private static void eventually(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 15 s: " + what);
-      }
-      Receiver.pause(200);
-    }
-  }
 }
