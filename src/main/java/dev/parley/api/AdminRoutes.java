@@ -51,24 +51,24 @@ final class AdminRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.get("/api/admin/users").handler(authn).handler(Http.guarded(this::users));
-    router.post("/api/admin/users/:id/disable").handler(authn).handler(Http.guarded(ctx -> setDisabled(ctx, true)));
-    router.post("/api/admin/users/:id/enable").handler(authn).handler(Http.guarded(ctx -> setDisabled(ctx, false)));
-    router.post("/api/admin/users/:id/password-reset").handler(authn).handler(Http.guarded(this::passwordReset));
-    router.put("/api/admin/users/:id/admin").handler(authn).handler(Http.guarded(this::setAdmin));
-    router.get("/api/admin/settings").handler(authn).handler(Http.guarded(this::settings));
-    router.put("/api/admin/settings").handler(authn).handler(Http.guarded(this::updateSettings));
-    router.post("/api/admin/invitations").handler(authn).handler(Http.guarded(this::createInvitation));
-    router.get("/api/admin/invitations").handler(authn).handler(Http.guarded(this::invitations));
-    router.delete("/api/admin/invitations/:id").handler(authn).handler(Http.guarded(this::revokeInvitation));
-    router.get("/api/admin/conversations").handler(authn).handler(Http.guarded(this::conversations));
-    router.get("/api/admin/bots").handler(authn).handler(Http.guarded(this::bots));
-    router.delete("/api/admin/bots/:id").handler(authn).handler(Http.guarded(this::revokeBot));
-    router.get("/api/admin/shares").handler(authn).handler(Http.guarded(this::shares));
-    router.delete("/api/admin/shares/:id").handler(authn).handler(Http.guarded(this::revokeShare));
-    router.get("/api/admin/server").handler(authn).handler(Http.guarded(this::server));
-    router.post("/api/admin/backups").handler(authn).handler(Http.guarded(this::backup));
-    router.get("/api/admin/audit").handler(authn).handler(Http.guarded(this::audit));
+    router.get("/api/admin/users").handler(authn).handler(HttpReplies.guarded(this::users));
+    router.post("/api/admin/users/:id/disable").handler(authn).handler(HttpReplies.guarded(ctx -> setDisabled(ctx, true)));
+    router.post("/api/admin/users/:id/enable").handler(authn).handler(HttpReplies.guarded(ctx -> setDisabled(ctx, false)));
+    router.post("/api/admin/users/:id/password-reset").handler(authn).handler(HttpReplies.guarded(this::passwordReset));
+    router.put("/api/admin/users/:id/admin").handler(authn).handler(HttpReplies.guarded(this::setAdmin));
+    router.get("/api/admin/settings").handler(authn).handler(HttpReplies.guarded(this::settings));
+    router.put("/api/admin/settings").handler(authn).handler(HttpReplies.guarded(this::updateSettings));
+    router.post("/api/admin/invitations").handler(authn).handler(HttpReplies.guarded(this::createInvitation));
+    router.get("/api/admin/invitations").handler(authn).handler(HttpReplies.guarded(this::invitations));
+    router.delete("/api/admin/invitations/:id").handler(authn).handler(HttpReplies.guarded(this::revokeInvitation));
+    router.get("/api/admin/conversations").handler(authn).handler(HttpReplies.guarded(this::conversations));
+    router.get("/api/admin/bots").handler(authn).handler(HttpReplies.guarded(this::bots));
+    router.delete("/api/admin/bots/:id").handler(authn).handler(HttpReplies.guarded(this::revokeBot));
+    router.get("/api/admin/shares").handler(authn).handler(HttpReplies.guarded(this::shares));
+    router.delete("/api/admin/shares/:id").handler(authn).handler(HttpReplies.guarded(this::revokeShare));
+    router.get("/api/admin/server").handler(authn).handler(HttpReplies.guarded(this::server));
+    router.post("/api/admin/backups").handler(authn).handler(HttpReplies.guarded(this::backup));
+    router.get("/api/admin/audit").handler(authn).handler(HttpReplies.guarded(this::audit));
   }
 
   // ---- Accounts ------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ final class AdminRoutes {
     }
     JsonObject cmd = reading(ctx).put("q", q).put("limit", Json.limit(ctx.request().getParam("limit")))
         .put("cursor", ctx.request().getParam("cursor"));
-    Http.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.getJsonArray("users")).map(page)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.getJsonArray("users")).map(page)));
   }
 
   /** Adds each account's open connections on every node ({@code devices}, {@code online}). */
@@ -102,22 +102,22 @@ final class AdminRoutes {
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
-    Http.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
+    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
   }
 
   private void setAdmin(RoutingContext ctx) {
-    Boolean admin = Json.bool(Http.body(ctx), "admin");
+    Boolean admin = Json.bool(HttpReplies.body(ctx), "admin");
     if (admin == null) {
       throw Failure.invalid("admin", "admin is required");
     }
-    Http.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
+    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
   }
 
   /** A one-time link for the person to choose a new password; the token is shown here only. */
   private void passwordReset(RoutingContext ctx) {
     String token = Secrets.token(32);
     String expiresAt = Instant.now().plus(RESET_LINK_LIFETIME).toString();
-    Http.respond(ctx, 201, bus.request(Address.ADMIN_PASSWORD_RESET, changing(ctx).put("userId", id(ctx))
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_PASSWORD_RESET, changing(ctx).put("userId", id(ctx))
             .put("tokenHash", Secrets.sha256(token)).put("expiresAt", expiresAt))
         .map(reply -> new JsonObject().put("url", urls.of(ctx.request(), "/#reset=" + token)).put("expiresAt", expiresAt)));
   }
@@ -125,20 +125,20 @@ final class AdminRoutes {
   // ---- Registration --------------------------------------------------------------------------
 
   private void settings(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.ADMIN_SETTINGS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS, reading(ctx)));
   }
 
   private void updateSettings(RoutingContext ctx) {
-    String registration = Json.requiredString(Http.body(ctx), "registration");
+    String registration = Json.requiredString(HttpReplies.body(ctx), "registration");
     if (!ParleyConfig.Auth.REGISTRATION_MODES.contains(registration)) {
       throw Failure.invalid("registration", "registration must be open, closed or invite");
     }
-    Http.ok(ctx, bus.request(Address.ADMIN_SETTINGS_UPDATE, changing(ctx).put("registration", registration)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS_UPDATE, changing(ctx).put("registration", registration)));
   }
 
   /** An invitation link; its code is shown here only, the store keeps its hash. */
   private void createInvitation(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     long maxUses = body.containsKey("maxUses") ? Json.positiveLong(body, "maxUses") : 1;
     if (maxUses > MAX_INVITATION_USES) {
       throw Failure.invalid("maxUses", "maxUses must be between 1 and " + MAX_INVITATION_USES);
@@ -148,17 +148,17 @@ final class AdminRoutes {
       throw Failure.invalid("expiresInHours", "expiresInHours must be between 1 and " + MAX_INVITATION_HOURS);
     }
     String code = Secrets.token(24);
-    Http.respond(ctx, 201, bus.request(Address.ADMIN_INVITATION_CREATE, changing(ctx).put("codeHash", Secrets.sha256(code))
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_INVITATION_CREATE, changing(ctx).put("codeHash", Secrets.sha256(code))
             .put("maxUses", (int) maxUses).put("expiresAt", Instant.now().plus(Duration.ofHours(hours)).toString()))
         .map(reply -> reply.put("code", code).put("url", urls.of(ctx.request(), "/#invite=" + code))));
   }
 
   private void invitations(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.ADMIN_INVITATIONS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_INVITATIONS, reading(ctx)));
   }
 
   private void revokeInvitation(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.ADMIN_INVITATION_REVOKE, changing(ctx).put("invitationId", id(ctx))));
+    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_INVITATION_REVOKE, changing(ctx).put("invitationId", id(ctx))));
   }
 
   // ---- Conversations, bots and shares ------------------------------------------------------
@@ -169,22 +169,22 @@ final class AdminRoutes {
     if (q.length() > 64) {
       throw Failure.invalid("q", "q must be at most 64 characters");
     }
-    Http.ok(ctx, bus.request(Address.ADMIN_CONVERSATIONS, reading(ctx).put("q", q)
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_CONVERSATIONS, reading(ctx).put("q", q)
         .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", ctx.request().getParam("cursor"))));
   }
 
   private void bots(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.ADMIN_BOTS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_BOTS, reading(ctx)));
   }
 
   private void revokeBot(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.ADMIN_BOT_REVOKE, changing(ctx).put("botId", id(ctx))));
+    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_BOT_REVOKE, changing(ctx).put("botId", id(ctx))));
   }
 
   private void shares(RoutingContext ctx) {
     String cursor = ctx.request().getParam("cursor");
     Json.queryLong(cursor, "cursor");
-    Http.ok(ctx, bus.request(Address.ADMIN_SHARES, reading(ctx).put("limit", Json.limit(ctx.request().getParam("limit")))
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SHARES, reading(ctx).put("limit", Json.limit(ctx.request().getParam("limit")))
             .put("cursor", cursor))
         .map(page -> {
           // A share from before tokens were kept (V5) has none to link to.
@@ -195,19 +195,19 @@ final class AdminRoutes {
   }
 
   private void revokeShare(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.ADMIN_SHARE_REVOKE, changing(ctx).put("shareId", id(ctx))));
+    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_SHARE_REVOKE, changing(ctx).put("shareId", id(ctx))));
   }
 
   // ---- The server ----------------------------------------------------------------------------------
 
   /** The store's status (which also checks the caller is an admin), the nodes and the last hour's series. */
   private void server(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.ADMIN_STORE, reading(ctx))
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_STORE, reading(ctx))
         .map(store -> store.put("nodes", nodes.nodes()).put("series", nodes.series())));
   }
 
   private void backup(RoutingContext ctx) {
-    Http.respond(ctx, 201, bus.request(Address.ADMIN_BACKUP, changing(ctx)));
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_BACKUP, changing(ctx)));
   }
 
   private void audit(RoutingContext ctx) {
@@ -221,7 +221,7 @@ final class AdminRoutes {
       throw Failure.invalid("action", "action must be an action name or a prefix ending in a dot");
     }
     Json.queryLong(cursor, "cursor");
-    Http.ok(ctx, bus.request(Address.ADMIN_AUDIT, reading(ctx).put("actor", actor).put("action", action)
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_AUDIT, reading(ctx).put("actor", actor).put("action", action)
         .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", cursor)));
   }
 
@@ -229,7 +229,7 @@ final class AdminRoutes {
 
   /** A command that only reads: who asks. */
   private static JsonObject reading(RoutingContext ctx) {
-    return new JsonObject().put("adminId", Http.userId(ctx));
+    return new JsonObject().put("adminId", HttpReplies.userId(ctx));
   }
 
   /** A command that changes something: who asks, and from where, for the audit log. */

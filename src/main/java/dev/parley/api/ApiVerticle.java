@@ -70,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
     });
     DisabledAccounts disabled = DisabledAccounts.watch(vertx, bus, userId -> {
     });
-    Authn authn = new Authn(new Authenticator(tokens, bus, disabled));
+    BearerAuth authn = new BearerAuth(new Authenticator(tokens, bus, disabled));
     new AuthRoutes(bus, tokens, passwords, new RateLimits(config.auth().attemptsPerMinute()),
         config.auth().refreshTokenDays(), front.forwarded()).mount(router, authn);
     new UserRoutes(bus).mount(router, authn);

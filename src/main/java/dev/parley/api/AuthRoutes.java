@@ -49,14 +49,14 @@ final class AuthRoutes {
     this.refreshLifetimeMs = Duration.ofDays(refreshTokenDays).toMillis();
   }
 
-  void mount(Router router, Authn authn) {
-    router.post("/api/me/password").handler(authn).handler(Http.guarded(this::changePassword));
-    router.post("/api/auth/register").handler(Http.guarded(this::register));
-    router.post("/api/auth/login").handler(Http.guarded(this::login));
-    router.post("/api/auth/refresh").handler(Http.guarded(this::refresh));
-    router.post("/api/auth/logout").handler(Http.guarded(this::logout));
-    router.get("/api/auth/registration").handler(Http.guarded(this::registration));
-    router.post("/api/auth/password-reset").handler(Http.guarded(this::resetPassword));
+  void mount(Router router, BearerAuth authn) {
+    router.post("/api/me/password").handler(authn).handler(HttpReplies.guarded(this::changePassword));
+    router.post("/api/auth/register").handler(HttpReplies.guarded(this::register));
+    router.post("/api/auth/login").handler(HttpReplies.guarded(this::login));
+    router.post("/api/auth/refresh").handler(HttpReplies.guarded(this::refresh));
+    router.post("/api/auth/logout").handler(HttpReplies.guarded(this::logout));
+    router.get("/api/auth/registration").handler(HttpReplies.guarded(this::registration));
+    router.post("/api/auth/password-reset").handler(HttpReplies.guarded(this::resetPassword));
   }
 
   /** Usernames are case-insensitive: {@code Abc} is {@code abc}. */
@@ -81,7 +81,7 @@ final class AuthRoutes {
   }
 
   private void register(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String username = username(body);
     String password = Json.requiredString(body, "password");
     if (password.length() < 8 || password.length() > 256) {
@@ -93,14 +93,14 @@ final class AuthRoutes {
       throw Failure.invalid("inviteCode", "inviteCode is not one this server gave out");
     }
     throttle(ctx, limits, "register:" + forwarded.clientAddress(ctx.request()));
-    Http.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
+    HttpReplies.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
         new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName)
             .put("inviteCodeHash", inviteCode == null ? null : Secrets.sha256(inviteCode)))));
   }
 
   /** {@code GET /api/auth/registration}: who may register now, so a sign-up form knows what to ask. */
   private void registration(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.REGISTRATION, new JsonObject()));
+    HttpReplies.ok(ctx, bus.request(Address.REGISTRATION, new JsonObject()));
   }
 
   /**
@@ -108,7 +108,7 @@ final class AuthRoutes {
    * link chooses a new password; every sign-in of the account ends. Limited per address like a login.
    */
   private void resetPassword(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String token = Json.requiredString(body, "token");
     String next = Json.requiredString(body, "newPassword");
     if (next.length() < 8 || next.length() > 256) {
@@ -118,12 +118,12 @@ final class AuthRoutes {
       throw Failure.invalid("token", "this link is not valid any more");
     }
     throttle(ctx, limits, "reset:" + forwarded.clientAddress(ctx.request()));
-    Http.noContent(ctx, passwords.hash(next).compose(hash -> bus.request(Address.PASSWORD_RESET,
+    HttpReplies.noContent(ctx, passwords.hash(next).compose(hash -> bus.request(Address.PASSWORD_RESET,
         new JsonObject().put("tokenHash", Secrets.sha256(token)).put("passwordHash", hash))));
   }
 
   private void login(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String username = Json.requiredString(body, "username").trim().toLowerCase(Locale.ROOT);
     String password = Json.requiredString(body, "password");
     if (password.length() > 256 || username.length() > 64) {
@@ -149,7 +149,7 @@ final class AuthRoutes {
                   .put("tokenHash", Secrets.sha256(refresh)).put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
               .compose(v -> session(userId, family, refresh));
         });
-    Http.ok(ctx, session);
+    HttpReplies.ok(ctx, session);
   }
 
   /**
@@ -158,15 +158,15 @@ final class AuthRoutes {
    * with it; the sign-in that made the change goes on.
    */
   private void changePassword(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String current = Json.requiredString(body, "currentPassword");
     String next = Json.requiredString(body, "newPassword");
     if (next.length() < 8 || next.length() > 256) {
       throw Failure.invalid("newPassword", "password must be 8-256 characters");
     }
-    String userId = Http.userId(ctx);
+    String userId = HttpReplies.userId(ctx);
     throttle(ctx, limits, "password:" + userId);
-    Http.noContent(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
+    HttpReplies.noContent(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
         .compose(found -> bus.request(Address.USER_CREDENTIALS,
             new JsonObject().put("username", found.getJsonObject("user").getString("username"))))
         .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
@@ -176,13 +176,13 @@ final class AuthRoutes {
         .compose(ok -> ok ? passwords.hash(next)
             : Failure.future(ErrorCode.FORBIDDEN, "the current password is not right"))
         .compose(hash -> bus.request(Address.USER_PASSWORD, new JsonObject().put("userId", userId)
-            .put("passwordHash", hash).put("keepFamilyId", ctx.<String>get(Http.FAMILY_ID)))));
+            .put("passwordHash", hash).put("keepFamilyId", ctx.<String>get(HttpReplies.FAMILY_ID)))));
   }
 
   private void refresh(RoutingContext ctx) {
-    String presented = Json.requiredString(Http.body(ctx), "refreshToken");
+    String presented = Json.requiredString(HttpReplies.body(ctx), "refreshToken");
     String next = Secrets.token(32);
-    Http.ok(ctx, bus.request(Address.TOKEN_ROTATE, new JsonObject()
+    HttpReplies.ok(ctx, bus.request(Address.TOKEN_ROTATE, new JsonObject()
             .put("tokenHash", Secrets.sha256(presented))
             .put("newTokenHash", Secrets.sha256(next))
             .put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
@@ -190,8 +190,8 @@ final class AuthRoutes {
   }
 
   private void logout(RoutingContext ctx) {
-    String presented = Json.requiredString(Http.body(ctx), "refreshToken");
-    Http.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new JsonObject().put("tokenHash", Secrets.sha256(presented))));
+    String presented = Json.requiredString(HttpReplies.body(ctx), "refreshToken");
+    HttpReplies.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new JsonObject().put("tokenHash", Secrets.sha256(presented))));
   }
 
   private Future<JsonObject> session(String userId, String familyId, String refreshToken) {

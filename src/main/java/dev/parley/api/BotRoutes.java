@@ -18,17 +18,17 @@ final class BotRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.post("/api/bots").handler(authn).handler(Http.guarded(this::create));
-    router.delete("/api/bots/:id").handler(authn).handler(Http.guarded(this::revoke));
+    router.post("/api/bots").handler(authn).handler(HttpReplies.guarded(this::create));
+    router.delete("/api/bots/:id").handler(authn).handler(HttpReplies.guarded(this::revoke));
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String username = AuthRoutes.username(body);
     String displayName = AuthRoutes.displayName(body, username);
     String token = Authenticator.newBotToken();
-    Http.respond(ctx, 201, bus.request(Address.BOT_CREATE, new JsonObject()
-            .put("ownerId", Http.userId(ctx))
+    HttpReplies.respond(ctx, 201, bus.request(Address.BOT_CREATE, new JsonObject()
+            .put("ownerId", HttpReplies.userId(ctx))
             .put("username", username)
             .put("displayName", displayName)
             .put("tokenHash", Secrets.sha256(token)))
@@ -36,8 +36,8 @@ final class BotRoutes {
   }
 
   private void revoke(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.BOT_REVOKE, new JsonObject()
-        .put("userId", Http.userId(ctx))
+    HttpReplies.noContent(ctx, bus.request(Address.BOT_REVOKE, new JsonObject()
+        .put("userId", HttpReplies.userId(ctx))
         .put("botId", ctx.pathParam("id"))));
   }
 }

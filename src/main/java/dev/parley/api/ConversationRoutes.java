@@ -25,28 +25,28 @@ final class ConversationRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.post("/api/conversations").handler(authn).handler(Http.guarded(this::create));
-    router.get("/api/conversations").handler(authn).handler(Http.guarded(this::list));
-    router.get("/api/conversations/:id").handler(authn).handler(Http.guarded(this::get));
-    router.patch("/api/conversations/:id").handler(authn).handler(Http.guarded(this::rename));
-    router.get("/api/conversations/:id/members").handler(authn).handler(Http.guarded(this::members));
-    router.post("/api/conversations/:id/members").handler(authn).handler(Http.guarded(this::addMember));
-    router.patch("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::changeRole));
-    router.delete("/api/conversations/:id/members/:userId").handler(authn).handler(Http.guarded(this::removeMember));
-    router.put("/api/conversations/:id/mute").handler(authn).handler(Http.guarded(this::mute));
-    router.put("/api/conversations/:id/notify").handler(authn).handler(Http.guarded(this::notifyLevel));
-    router.put("/api/conversations/:id/retention").handler(authn).handler(Http.guarded(this::retention));
+    router.post("/api/conversations").handler(authn).handler(HttpReplies.guarded(this::create));
+    router.get("/api/conversations").handler(authn).handler(HttpReplies.guarded(this::list));
+    router.get("/api/conversations/:id").handler(authn).handler(HttpReplies.guarded(this::get));
+    router.patch("/api/conversations/:id").handler(authn).handler(HttpReplies.guarded(this::rename));
+    router.get("/api/conversations/:id/members").handler(authn).handler(HttpReplies.guarded(this::members));
+    router.post("/api/conversations/:id/members").handler(authn).handler(HttpReplies.guarded(this::addMember));
+    router.patch("/api/conversations/:id/members/:userId").handler(authn).handler(HttpReplies.guarded(this::changeRole));
+    router.delete("/api/conversations/:id/members/:userId").handler(authn).handler(HttpReplies.guarded(this::removeMember));
+    router.put("/api/conversations/:id/mute").handler(authn).handler(HttpReplies.guarded(this::mute));
+    router.put("/api/conversations/:id/notify").handler(authn).handler(HttpReplies.guarded(this::notifyLevel));
+    router.put("/api/conversations/:id/retention").handler(authn).handler(HttpReplies.guarded(this::retention));
   }
 
   /** The caller and the conversation of the path: the start of every store command here. */
   static JsonObject scoped(RoutingContext ctx) {
-    return new JsonObject().put("userId", Http.userId(ctx)).put("conversationId", ctx.pathParam("id"));
+    return new JsonObject().put("userId", HttpReplies.userId(ctx)).put("conversationId", ctx.pathParam("id"));
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String type = Json.requiredString(body, "type");
-    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx)).put("type", type);
+    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx)).put("type", type);
     if ("direct".equals(type)) {
       cmd.put("peerId", Json.requiredString(body, "userId"));
     } else if ("group".equals(type)) {
@@ -62,7 +62,7 @@ final class ConversationRoutes {
     }
     bus.request(Address.CONVERSATION_CREATE, cmd).onComplete(ar -> {
       boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
-      Http.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+      HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
     });
   }
 
@@ -75,49 +75,49 @@ final class ConversationRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.CONVERSATION_LIST, new JsonObject()
-        .put("userId", Http.userId(ctx))
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_LIST, new JsonObject()
+        .put("userId", HttpReplies.userId(ctx))
         .put("limit", Json.limit(ctx.request().getParam("limit")))
         .put("cursor", ctx.request().getParam("cursor"))));
   }
 
   private void get(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.CONVERSATION_GET, scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_GET, scoped(ctx)));
   }
 
   private void rename(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.CONVERSATION_RENAME, scoped(ctx).put("title", title(Http.body(ctx)))));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RENAME, scoped(ctx).put("title", title(HttpReplies.body(ctx)))));
   }
 
   private void members(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.MEMBER_LIST, scoped(ctx)
+    HttpReplies.ok(ctx, bus.request(Address.MEMBER_LIST, scoped(ctx)
         .put("limit", Json.limit(ctx.request().getParam("limit")))
         .put("cursor", ctx.request().getParam("cursor"))));
   }
 
   private void addMember(RoutingContext ctx) {
-    String memberId = Json.requiredString(Http.body(ctx), "userId");
-    Http.respond(ctx, 201, bus.request(Address.MEMBER_ADD, scoped(ctx).put("memberId", memberId)));
+    String memberId = Json.requiredString(HttpReplies.body(ctx), "userId");
+    HttpReplies.respond(ctx, 201, bus.request(Address.MEMBER_ADD, scoped(ctx).put("memberId", memberId)));
   }
 
   private void changeRole(RoutingContext ctx) {
-    String role = Json.requiredString(Http.body(ctx), "role");
+    String role = Json.requiredString(HttpReplies.body(ctx), "role");
     if (!ROLES.contains(role)) {
       throw Failure.invalid("role", "role must be owner, admin or member");
     }
-    Http.noContent(ctx, bus.request(Address.MEMBER_ROLE, scoped(ctx).put("memberId", ctx.pathParam("userId")).put("role", role)));
+    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_ROLE, scoped(ctx).put("memberId", ctx.pathParam("userId")).put("role", role)));
   }
 
   private void removeMember(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.MEMBER_REMOVE, scoped(ctx).put("memberId", ctx.pathParam("userId"))));
+    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_REMOVE, scoped(ctx).put("memberId", ctx.pathParam("userId"))));
   }
 
   private void mute(RoutingContext ctx) {
-    Boolean muted = Json.bool(Http.body(ctx), "muted");
+    Boolean muted = Json.bool(HttpReplies.body(ctx), "muted");
     if (muted == null) {
       throw Failure.invalid("muted", "muted must be true or false");
     }
-    Http.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
   }
 
   /**
@@ -125,7 +125,7 @@ final class ConversationRoutes {
    * forever (0), or as the server's default (null). The key must be there: {@code {}} is a 400.
    */
   private void retention(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     if (!body.containsKey("days")) {
       throw Failure.invalid("days", "days is required: a number of days, 0 for forever, or null for the server's default");
     }
@@ -137,12 +137,12 @@ final class ConversationRoutes {
       }
       days = (int) value;
     }
-    Http.ok(ctx, bus.request(Address.CONVERSATION_RETENTION, scoped(ctx).put("days", days)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RETENTION, scoped(ctx).put("days", days)));
   }
 
   /** {@code PUT /api/conversations/{id}/notify {level}}: all, mentions or nothing (groups). */
   private void notifyLevel(RoutingContext ctx) {
-    String level = Json.requiredString(Http.body(ctx), "level");
-    Http.noContent(ctx, bus.request(Address.CONVERSATION_NOTIFY, scoped(ctx).put("level", level)));
+    String level = Json.requiredString(HttpReplies.body(ctx), "level");
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_NOTIFY, scoped(ctx).put("level", level)));
   }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code messages.html} of an export, piece by piece as the messages stream past: a page that
  * works offline and on its own (inline style, no script, a Content-Security-Policy that allows
  * nothing but the archive's own pictures and sounds). It follows the share page's rules
- * ({@code webroot/s.js}): every piece of user text is escaped, never inserted as markup; links only
+ * ({@code webroot/share-page.js}): every piece of user text is escaped, never inserted as markup; links only
  * for http(s) addresses, opened without opener or referrer; pictures inline from the archive's
  * {@code media/} folder, voice and files as links. Times are in UTC (the server does not know the
  * reader's zone).

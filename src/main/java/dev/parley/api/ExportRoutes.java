@@ -78,9 +78,9 @@ final class ExportRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.get("/api/conversations/:id/export").handler(authn).handler(Http.guarded(this::export));
-    router.post("/api/conversations/:id/export").handler(authn).handler(Http.guarded(this::ticket));
-    router.get("/api/exports/:ticket").handler(Http.guarded(this::redeem));
+    router.get("/api/conversations/:id/export").handler(authn).handler(HttpReplies.guarded(this::export));
+    router.post("/api/conversations/:id/export").handler(authn).handler(HttpReplies.guarded(this::ticket));
+    router.get("/api/exports/:ticket").handler(HttpReplies.guarded(this::redeem));
   }
 
   private void export(RoutingContext ctx) {
@@ -90,10 +90,10 @@ final class ExportRoutes {
   }
 
   private void ticket(RoutingContext ctx) {
-    ExportRange range = ExportRange.body(ctx.body().length() <= 0 ? new JsonObject() : Http.body(ctx));
+    ExportRange range = ExportRange.body(ctx.body().length() <= 0 ? new JsonObject() : HttpReplies.body(ctx));
     String ticket = Secrets.token(32);
     HttpServerRequest request = ctx.request();
-    Http.respond(ctx, 201, bus.request(Address.EXPORT_TICKET, ConversationRoutes.scoped(ctx)
+    HttpReplies.respond(ctx, 201, bus.request(Address.EXPORT_TICKET, ConversationRoutes.scoped(ctx)
             .put("ticketHash", Secrets.sha256(ticket)).mergeIn(range.toJson()))
         .map(issued -> new JsonObject().put("ticket", ticket).put("url", urls.of(request, "/api/exports/" + ticket))
             .put("expiresAt", issued.getString("expiresAt"))));

@@ -44,11 +44,11 @@ final class MediaRoutes {
     this.limit = limit;
   }
 
-  void mount(Router router, Authn authn) {
+  void mount(Router router, BearerAuth authn) {
     router.post("/api/media").handler(ctx -> upload(ctx, authn));
-    Authn browser = authn.orQueryToken();
-    router.get("/api/media/:id").handler(browser).handler(Http.guarded(ctx -> serve(ctx, false)));
-    router.get("/api/media/:id/thumbnail").handler(browser).handler(Http.guarded(ctx -> serve(ctx, true)));
+    BearerAuth browser = authn.orQueryToken();
+    router.get("/api/media/:id").handler(browser).handler(HttpReplies.guarded(ctx -> serve(ctx, false)));
+    router.get("/api/media/:id/thumbnail").handler(browser).handler(HttpReplies.guarded(ctx -> serve(ctx, true)));
   }
 
   /** The ApiVerticle's JSON body handler leaves this one alone: it streams its own body. */
@@ -56,7 +56,7 @@ final class MediaRoutes {
     return ctx.request().method() == io.vertx.core.http.HttpMethod.POST && "/api/media".equals(ctx.normalizedPath());
   }
 
-  private void upload(RoutingContext ctx, Authn authn) {
+  private void upload(RoutingContext ctx, BearerAuth authn) {
     HttpServerRequest request = ctx.request();
     // Nothing of the body may arrive before its handlers are set: hold it while the caller is checked.
     request.pause();
@@ -64,7 +64,7 @@ final class MediaRoutes {
         .compose(userId -> Upload.receive(vertx, request, files, limit).compose(received -> ingest(userId, received)))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            Http.respond(ctx, 201, Future.succeededFuture(ar.result()));
+            HttpReplies.respond(ctx, 201, Future.succeededFuture(ar.result()));
             return;
           }
           if (!request.isEnded()) {
@@ -95,7 +95,7 @@ final class MediaRoutes {
     if (!MediaFiles.isId(id)) {
       throw Failure.notFound("media");
     }
-    serve(ctx, store.request(Address.MEDIA_GET, new JsonObject().put("userId", Http.userId(ctx)).put("mediaId", id)),
+    serve(ctx, store.request(Address.MEDIA_GET, new JsonObject().put("userId", HttpReplies.userId(ctx)).put("mediaId", id)),
         thumbnail);
   }
 

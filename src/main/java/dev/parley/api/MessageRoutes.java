@@ -25,29 +25,29 @@ final class MessageRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.post("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::send));
-    router.get("/api/conversations/:id/messages").handler(authn).handler(Http.guarded(this::history));
-    router.patch("/api/conversations/:id/messages/:messageId").handler(authn).handler(Http.guarded(this::edit));
-    router.delete("/api/conversations/:id/messages/:messageId").handler(authn).handler(Http.guarded(this::recall));
+    router.post("/api/conversations/:id/messages").handler(authn).handler(HttpReplies.guarded(this::send));
+    router.get("/api/conversations/:id/messages").handler(authn).handler(HttpReplies.guarded(this::history));
+    router.patch("/api/conversations/:id/messages/:messageId").handler(authn).handler(HttpReplies.guarded(this::edit));
+    router.delete("/api/conversations/:id/messages/:messageId").handler(authn).handler(HttpReplies.guarded(this::recall));
     router.put("/api/conversations/:id/messages/:messageId/reactions/:emoji").handler(authn)
-        .handler(Http.guarded(ctx -> react(ctx, Address.REACTION_ADD)));
+        .handler(HttpReplies.guarded(ctx -> react(ctx, Address.REACTION_ADD)));
     router.delete("/api/conversations/:id/messages/:messageId/reactions/:emoji").handler(authn)
-        .handler(Http.guarded(ctx -> react(ctx, Address.REACTION_REMOVE)));
-    router.post("/api/conversations/:id/delivered").handler(authn).handler(Http.guarded(this::delivered));
-    router.post("/api/conversations/:id/read").handler(authn).handler(Http.guarded(this::read));
-    router.get("/api/conversations/:id/receipts").handler(authn).handler(Http.guarded(this::receipts));
-    router.post("/api/conversations/:id/typing").handler(authn).handler(Http.guarded(this::typing));
-    router.get("/api/search").handler(authn).handler(Http.guarded(this::search));
+        .handler(HttpReplies.guarded(ctx -> react(ctx, Address.REACTION_REMOVE)));
+    router.post("/api/conversations/:id/delivered").handler(authn).handler(HttpReplies.guarded(this::delivered));
+    router.post("/api/conversations/:id/read").handler(authn).handler(HttpReplies.guarded(this::read));
+    router.get("/api/conversations/:id/receipts").handler(authn).handler(HttpReplies.guarded(this::receipts));
+    router.post("/api/conversations/:id/typing").handler(authn).handler(HttpReplies.guarded(this::typing));
+    router.get("/api/search").handler(authn).handler(HttpReplies.guarded(this::search));
   }
 
   /** 201 with the new message, or 200 with the stored one when the clientId was seen before. */
   private void send(RoutingContext ctx) {
-    SendRequest request = SendRequest.parse(ctx.pathParam("id"), Http.body(ctx), "type");
-    bus.request(Address.MESSAGE_SEND, request.toJson(Http.userId(ctx))).onComplete(ar -> {
+    SendRequest request = SendRequest.parse(ctx.pathParam("id"), HttpReplies.body(ctx), "type");
+    bus.request(Address.MESSAGE_SEND, request.toJson(HttpReplies.userId(ctx))).onComplete(ar -> {
       if (ar.failed()) {
-        Http.ok(ctx, Future.failedFuture(ar.cause()));
+        HttpReplies.ok(ctx, Future.failedFuture(ar.cause()));
       } else {
-        Http.respond(ctx, ar.result().getBoolean("created") ? 201 : 200,
+        HttpReplies.respond(ctx, ar.result().getBoolean("created") ? 201 : 200,
             Future.succeededFuture(new JsonObject().put("message", ar.result().getJsonObject("message"))));
       }
     });
@@ -59,7 +59,7 @@ final class MessageRoutes {
     if (before != null && after != null) {
       throw Failure.invalid("before", "give before or after, not both");
     }
-    Http.ok(ctx, bus.request(Address.MESSAGE_HISTORY, ConversationRoutes.scoped(ctx)
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_HISTORY, ConversationRoutes.scoped(ctx)
         .put("before", before)
         .put("after", after)
         .put("limit", Json.limit(ctx.request().getParam("limit")))));
@@ -67,13 +67,13 @@ final class MessageRoutes {
 
   private void recall(RoutingContext ctx) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
-    Http.noContent(ctx, bus.request(Address.MESSAGE_RECALL, ConversationRoutes.scoped(ctx).put("messageId", messageId)));
+    HttpReplies.noContent(ctx, bus.request(Address.MESSAGE_RECALL, ConversationRoutes.scoped(ctx).put("messageId", messageId)));
   }
 
   private void edit(RoutingContext ctx) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
-    EditRequest edit = EditRequest.parse(Http.body(ctx));
-    Http.ok(ctx, bus.request(Address.MESSAGE_EDIT, ConversationRoutes.scoped(ctx).put("messageId", messageId)
+    EditRequest edit = EditRequest.parse(HttpReplies.body(ctx));
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_EDIT, ConversationRoutes.scoped(ctx).put("messageId", messageId)
         .mergeIn(edit.toJson())));
   }
 
@@ -81,25 +81,25 @@ final class MessageRoutes {
   private void react(RoutingContext ctx, String address) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
     String emoji = Emoji.require(ctx.pathParam("emoji"), "emoji");
-    Http.noContent(ctx, bus.request(address, ConversationRoutes.scoped(ctx).put("messageId", messageId).put("emoji", emoji)));
+    HttpReplies.noContent(ctx, bus.request(address, ConversationRoutes.scoped(ctx).put("messageId", messageId).put("emoji", emoji)));
   }
 
   private void delivered(RoutingContext ctx) {
-    long seq = Json.nonNegativeLong(Http.body(ctx), "seq");
-    Http.noContent(ctx, bus.request(Address.CONVERSATION_DELIVERED, ConversationRoutes.scoped(ctx).put("seq", seq)));
+    long seq = Json.nonNegativeLong(HttpReplies.body(ctx), "seq");
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_DELIVERED, ConversationRoutes.scoped(ctx).put("seq", seq)));
   }
 
   private void receipts(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.CONVERSATION_RECEIPTS, ConversationRoutes.scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RECEIPTS, ConversationRoutes.scoped(ctx)));
   }
 
   private void read(RoutingContext ctx) {
-    long seq = Json.nonNegativeLong(Http.body(ctx), "seq");
-    Http.noContent(ctx, bus.request(Address.CONVERSATION_READ, ConversationRoutes.scoped(ctx).put("seq", seq)));
+    long seq = Json.nonNegativeLong(HttpReplies.body(ctx), "seq");
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_READ, ConversationRoutes.scoped(ctx).put("seq", seq)));
   }
 
   private void typing(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.CONVERSATION_TYPING, ConversationRoutes.scoped(ctx)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_TYPING, ConversationRoutes.scoped(ctx)));
   }
 
   private void search(RoutingContext ctx) {
@@ -107,8 +107,8 @@ final class MessageRoutes {
     if (q.isEmpty() || q.length() > 200) {
       throw Failure.invalid("q", "q must be 1-200 characters");
     }
-    Http.ok(ctx, bus.request(Address.MESSAGE_SEARCH, new JsonObject()
-        .put("userId", Http.userId(ctx))
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_SEARCH, new JsonObject()
+        .put("userId", HttpReplies.userId(ctx))
         .put("q", q)
         .put("conversationId", ctx.request().getParam("conversationId"))
         .put("limit", Json.limit(ctx.request().getParam("limit")))

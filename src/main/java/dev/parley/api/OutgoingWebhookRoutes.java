@@ -27,18 +27,18 @@ final class OutgoingWebhookRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.put("/api/bots/:id/webhook").handler(authn).handler(Http.guarded(this::set));
-    router.get("/api/bots/:id/webhook").handler(authn).handler(Http.guarded(this::get));
-    router.post("/api/bots/:id/webhook/resume").handler(authn).handler(Http.guarded(this::resume));
-    router.delete("/api/bots/:id/webhook").handler(authn).handler(Http.guarded(this::delete));
+    router.put("/api/bots/:id/webhook").handler(authn).handler(HttpReplies.guarded(this::set));
+    router.get("/api/bots/:id/webhook").handler(authn).handler(HttpReplies.guarded(this::get));
+    router.post("/api/bots/:id/webhook/resume").handler(authn).handler(HttpReplies.guarded(this::resume));
+    router.delete("/api/bots/:id/webhook").handler(authn).handler(HttpReplies.guarded(this::delete));
   }
 
   private JsonObject command(RoutingContext ctx) {
-    return new JsonObject().put("userId", Http.userId(ctx)).put("botId", ctx.pathParam("id"));
+    return new JsonObject().put("userId", HttpReplies.userId(ctx)).put("botId", ctx.pathParam("id"));
   }
 
   private void set(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     Object url = body.getValue("url");
     if (!(url instanceof String text)) {
       throw Failure.invalid("url", "url must be a string");
@@ -49,7 +49,7 @@ final class OutgoingWebhookRoutes {
       throw Failure.invalid("url", e.getMessage().replace("endpoint", "url"));
     }
     String secret = "whsec_" + Secrets.token(32);
-    Http.ok(ctx, bus.request(Address.OUTGOING_SET, command(ctx).put("url", text).put("secret", secret))
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_SET, command(ctx).put("url", text).put("secret", secret))
         .map(reply -> {
           reply.getJsonObject("webhook").put("secret", secret);
           return reply;
@@ -57,14 +57,14 @@ final class OutgoingWebhookRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.OUTGOING_GET, command(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_GET, command(ctx)));
   }
 
   private void resume(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.OUTGOING_RESUME, command(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_RESUME, command(ctx)));
   }
 
   private void delete(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.OUTGOING_DELETE, command(ctx)));
+    HttpReplies.noContent(ctx, bus.request(Address.OUTGOING_DELETE, command(ctx)));
   }
 }

@@ -31,27 +31,27 @@ final class PushSubscriptionRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.get("/api/push-subscriptions/key").handler(authn).handler(Http.guarded(this::key));
-    router.get("/api/push-subscriptions").handler(authn).handler(Http.guarded(this::list));
-    router.post("/api/push-subscriptions").handler(authn).handler(Http.guarded(this::subscribe));
-    router.delete("/api/push-subscriptions/:id").handler(authn).handler(Http.guarded(this::unsubscribe));
+    router.get("/api/push-subscriptions/key").handler(authn).handler(HttpReplies.guarded(this::key));
+    router.get("/api/push-subscriptions").handler(authn).handler(HttpReplies.guarded(this::list));
+    router.post("/api/push-subscriptions").handler(authn).handler(HttpReplies.guarded(this::subscribe));
+    router.delete("/api/push-subscriptions/:id").handler(authn).handler(HttpReplies.guarded(this::unsubscribe));
   }
 
   /** {@code GET /api/push-subscriptions/key} → {@code {publicKey}}: the browser's {@code applicationServerKey}. */
   private void key(RoutingContext ctx) {
     requireEnabled();
-    Http.ok(ctx, bus.request(Address.PUSH_VAPID, new JsonObject())
+    HttpReplies.ok(ctx, bus.request(Address.PUSH_VAPID, new JsonObject())
         .map(keys -> new JsonObject().put("publicKey", keys.getString("publicKey"))));
   }
 
   private void list(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.PUSH_SUBSCRIPTIONS, new JsonObject().put("userId", Http.userId(ctx))));
+    HttpReplies.ok(ctx, bus.request(Address.PUSH_SUBSCRIPTIONS, new JsonObject().put("userId", HttpReplies.userId(ctx))));
   }
 
   /** {@code POST {endpoint, keys: {p256dh, auth}, expirationTime?}} → 201 (new) or 200 (known) {@code {subscription}}. */
   private void subscribe(RoutingContext ctx) {
     requireEnabled();
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String endpoint = Json.requiredString(body, "endpoint");
     guard.check(endpoint);
     if (!(body.getValue("keys") instanceof JsonObject keys)) {
@@ -66,18 +66,18 @@ final class PushSubscriptionRoutes {
     if (base64url(auth, "keys.auth").length != 16) {
       throw Failure.invalid("keys.auth", "keys.auth must be 16 bytes, base64url");
     }
-    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx)).put("endpoint", endpoint)
+    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx)).put("endpoint", endpoint)
         .put("p256dh", p256dh).put("auth", auth);
     bus.request(Address.PUSH_SUBSCRIBE, cmd).onComplete(ar -> {
       boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
-      Http.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+      HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
     });
   }
 
   /** {@code DELETE /api/push-subscriptions/{id}} → 204; 404 unless it is the caller's. */
   private void unsubscribe(RoutingContext ctx) {
-    Http.noContent(ctx, bus.request(Address.PUSH_UNSUBSCRIBE,
-        new JsonObject().put("userId", Http.userId(ctx)).put("id", ctx.pathParam("id"))));
+    HttpReplies.noContent(ctx, bus.request(Address.PUSH_UNSUBSCRIBE,
+        new JsonObject().put("userId", HttpReplies.userId(ctx)).put("id", ctx.pathParam("id"))));
   }
 
   private void requireEnabled() {

@@ -42,12 +42,12 @@ final class ShareRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.post("/api/conversations/:id/shares").handler(authn).handler(Http.guarded(this::create));
-    router.get("/api/conversations/:id/shares").handler(authn).handler(Http.guarded(this::list));
-    router.delete("/api/shares/:token").handler(authn).handler(Http.guarded(this::revoke));
-    router.get("/api/shared/:token").handler(Http.guarded(this::view));
-    router.get("/api/shared/:token/media/:mediaId").handler(Http.guarded(ctx -> media(ctx, false)));
-    router.get("/api/shared/:token/media/:mediaId/thumbnail").handler(Http.guarded(ctx -> media(ctx, true)));
+    router.post("/api/conversations/:id/shares").handler(authn).handler(HttpReplies.guarded(this::create));
+    router.get("/api/conversations/:id/shares").handler(authn).handler(HttpReplies.guarded(this::list));
+    router.delete("/api/shares/:token").handler(authn).handler(HttpReplies.guarded(this::revoke));
+    router.get("/api/shared/:token").handler(HttpReplies.guarded(this::view));
+    router.get("/api/shared/:token/media/:mediaId").handler(HttpReplies.guarded(ctx -> media(ctx, false)));
+    router.get("/api/shared/:token/media/:mediaId/thumbnail").handler(HttpReplies.guarded(ctx -> media(ctx, true)));
     // The page is a static file of webroot/ that reads the token from its own address; a link
     // that no longer works gets the same page (which says so) with 404, so that previewers and
     // crawlers see it is gone.
@@ -79,7 +79,7 @@ final class ShareRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     long fromSeq = Json.positiveLong(body, "fromSeq");
     long toSeq = Json.positiveLong(body, "toSeq");
     if (toSeq < fromSeq) {
@@ -98,7 +98,7 @@ final class ShareRoutes {
     }
     String token = Secrets.token(32);
     String url = urls.of(ctx.request(), "/s/" + token);
-    Http.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
+    HttpReplies.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
             .put("tokenHash", Secrets.sha256(token))
             .put("token", token)
             .put("fromSeq", fromSeq)
@@ -111,7 +111,7 @@ final class ShareRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.SHARE_LIST, ConversationRoutes.scoped(ctx)
+    HttpReplies.ok(ctx, bus.request(Address.SHARE_LIST, ConversationRoutes.scoped(ctx)
             .put("limit", Json.limit(ctx.request().getParam("limit")))
             .put("cursor", Json.queryLong(ctx.request().getParam("cursor"), "cursor")))
         .map(listed -> {
@@ -128,7 +128,7 @@ final class ShareRoutes {
   /** By the token (the link's holder) or by the share's id (from a list). */
   private void revoke(RoutingContext ctx) {
     String key = ctx.pathParam("token");
-    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx));
+    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx));
     String hash = hashOf(key);
     if (hash != null) {
       cmd.put("tokenHash", hash);
@@ -137,14 +137,14 @@ final class ShareRoutes {
     } else {
       throw Failure.notFound("share");
     }
-    Http.noContent(ctx, bus.request(Address.SHARE_REVOKE, cmd));
+    HttpReplies.noContent(ctx, bus.request(Address.SHARE_REVOKE, cmd));
   }
 
   /** Public. Unknown, expired and revoked tokens all get the same 404. */
   private void view(RoutingContext ctx) {
     ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
     String base = "/api/shared/" + ctx.pathParam("token") + "/media/";
-    Http.ok(ctx, bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", tokenHash(ctx)))
+    HttpReplies.ok(ctx, bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", tokenHash(ctx)))
         .map(view -> {
           // A reader without an account can only fetch media through the share itself.
           view.getJsonArray("messages").forEach(m -> sharedUrls(((JsonObject) m).getJsonObject("media"), base));

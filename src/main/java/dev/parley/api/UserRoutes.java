@@ -18,20 +18,20 @@ final class UserRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.get("/api/me").handler(authn).handler(Http.guarded(this::me));
-    router.patch("/api/me").handler(authn).handler(Http.guarded(this::updateMe));
-    router.get("/api/users").handler(authn).handler(Http.guarded(this::search));
-    router.get("/api/users/:id").handler(authn).handler(Http.guarded(this::user));
+    router.get("/api/me").handler(authn).handler(HttpReplies.guarded(this::me));
+    router.patch("/api/me").handler(authn).handler(HttpReplies.guarded(this::updateMe));
+    router.get("/api/users").handler(authn).handler(HttpReplies.guarded(this::search));
+    router.get("/api/users/:id").handler(authn).handler(HttpReplies.guarded(this::user));
   }
 
   private void me(RoutingContext ctx) {
-    String me = Http.userId(ctx);
-    Http.ok(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", me).put("viewerId", me)));
+    String me = HttpReplies.userId(ctx);
+    HttpReplies.ok(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", me).put("viewerId", me)));
   }
 
   private void updateMe(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
-    JsonObject cmd = new JsonObject().put("userId", Http.userId(ctx));
+    JsonObject body = HttpReplies.body(ctx);
+    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx));
     if (body.containsKey("displayName")) {
       if (body.getValue("displayName") == null) {
         throw Failure.invalid("displayName", "displayName cannot be null");
@@ -45,7 +45,7 @@ final class UserRoutes {
     if (body.containsKey("avatarMediaId")) {
       cmd.put("avatarMediaId", Json.string(body, "avatarMediaId"));
     }
-    Http.ok(ctx, bus.request(Address.USER_UPDATE, cmd));
+    HttpReplies.ok(ctx, bus.request(Address.USER_UPDATE, cmd));
   }
 
   private void search(RoutingContext ctx) {
@@ -53,16 +53,16 @@ final class UserRoutes {
     if (q.length() > 64) {
       throw Failure.invalid("q", "q must be at most 64 characters");
     }
-    Http.ok(ctx, bus.request(Address.USER_SEARCH, new JsonObject()
-        .put("viewerId", Http.userId(ctx))
+    HttpReplies.ok(ctx, bus.request(Address.USER_SEARCH, new JsonObject()
+        .put("viewerId", HttpReplies.userId(ctx))
         .put("q", q)
         .put("limit", Json.limit(ctx.request().getParam("limit")))
         .put("cursor", ctx.request().getParam("cursor"))));
   }
 
   private void user(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.USER_GET, new JsonObject()
+    HttpReplies.ok(ctx, bus.request(Address.USER_GET, new JsonObject()
         .put("userId", ctx.pathParam("id"))
-        .put("viewerId", Http.userId(ctx))));
+        .put("viewerId", HttpReplies.userId(ctx))));
   }
 }

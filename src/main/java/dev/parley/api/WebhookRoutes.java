@@ -55,14 +55,14 @@ final class WebhookRoutes {
   }
 
   void mount(Router router, Handler<RoutingContext> authn) {
-    router.post("/api/conversations/:id/webhooks").handler(authn).handler(Http.guarded(this::create));
-    router.get("/api/conversations/:id/webhooks").handler(authn).handler(Http.guarded(this::list));
-    router.delete("/api/conversations/:id/webhooks/:webhookId").handler(authn).handler(Http.guarded(this::revoke));
+    router.post("/api/conversations/:id/webhooks").handler(authn).handler(HttpReplies.guarded(this::create));
+    router.get("/api/conversations/:id/webhooks").handler(authn).handler(HttpReplies.guarded(this::list));
+    router.delete("/api/conversations/:id/webhooks/:webhookId").handler(authn).handler(HttpReplies.guarded(this::revoke));
     router.post("/api/hooks/:secret").handler(this::receive);
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject body = Http.body(ctx);
+    JsonObject body = HttpReplies.body(ctx);
     String name = Json.requiredString(body, "name").strip();
     if (name.isEmpty() || name.codePointCount(0, name.length()) > 64 || name.chars().anyMatch(Character::isISOControl)) {
       throw Failure.invalid("name", "name must be 1-64 characters without control characters");
@@ -70,7 +70,7 @@ final class WebhookRoutes {
     String avatar = Json.string(body, "avatarMediaId");
     String secret = Secrets.token(32);
     String url = urls.of(ctx.request(), "/api/hooks/" + secret);
-    Http.respond(ctx, 201, bus.request(Address.WEBHOOK_CREATE, ConversationRoutes.scoped(ctx)
+    HttpReplies.respond(ctx, 201, bus.request(Address.WEBHOOK_CREATE, ConversationRoutes.scoped(ctx)
             .put("name", name)
             .put("avatarMediaId", avatar)
             .put("secretHash", Secrets.sha256(secret)))
@@ -81,7 +81,7 @@ final class WebhookRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Http.ok(ctx, bus.request(Address.WEBHOOK_LIST, ConversationRoutes.scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.WEBHOOK_LIST, ConversationRoutes.scoped(ctx)));
   }
 
   private void revoke(RoutingContext ctx) {
@@ -89,7 +89,7 @@ final class WebhookRoutes {
     if (!WEBHOOK_ID.matcher(id).matches()) {
       throw Failure.notFound("webhook");
     }
-    Http.noContent(ctx, bus.request(Address.WEBHOOK_REVOKE, ConversationRoutes.scoped(ctx).put("webhookId", id)));
+    HttpReplies.noContent(ctx, bus.request(Address.WEBHOOK_REVOKE, ConversationRoutes.scoped(ctx).put("webhookId", id)));
   }
 
   /** Public: reads the body (bounded), then posts. */
@@ -117,7 +117,7 @@ final class WebhookRoutes {
     request.exceptionHandler(e -> refused[0] = true);
     request.endHandler(v -> {
       if (!refused[0]) {
-        Http.guarded(c -> post(c, body)).handle(ctx);
+        HttpReplies.guarded(c -> post(c, body)).handle(ctx);
       }
     });
     request.resume();
@@ -147,7 +147,7 @@ final class WebhookRoutes {
           }
           boolean created = ar.result().getBoolean("created", false);
           // "ok": Slack's answer, which Grafana's Slack contact point looks for.
-          Http.respond(ctx, created ? 201 : 200, io.vertx.core.Future.succeededFuture(new JsonObject()
+          HttpReplies.respond(ctx, created ? 201 : 200, io.vertx.core.Future.succeededFuture(new JsonObject()
               .put("ok", true).put("created", created).put("message", ar.result().getJsonObject("message"))));
         });
   }

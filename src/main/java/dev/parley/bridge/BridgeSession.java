@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 final class BridgeSession extends Delivery {
   private static final Logger log = LoggerFactory.getLogger(BridgeSession.class);
 
-  final Link link;
+  final BridgeLink link;
   private final String address;
 
-  BridgeSession(String userId, Long since, Link link) {
+  BridgeSession(String userId, Long since, BridgeLink link) {
     super(userId, link.context, since);
     this.link = link;
     this.address = Address.user(userId);

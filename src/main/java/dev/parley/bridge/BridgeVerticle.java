@@ -36,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The event-bus bridges for bots: SockJS at {@code /eventbus} on the node's HTTP port, and, when
  * {@code bridge.tcpPort} is set, the TCP bridge ({@link TcpBridge}). Both are deny-by-default:
- * the stock SockJS bridge permits no address, and {@link Gate} serves the few frames a bot may
+ * the stock SockJS bridge permits no address, and {@link BridgeGate} serves the few frames a bot may
  * send, from either bridge. One instance per node.
  *
  * <p>Consumes {@code chat.node.<member id>/bridge}, the events of the users with a registered
@@ -46,10 +46,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code store.presence.sync}.
  */
 public final class BridgeVerticle extends VerticleBase {
-  private final Map<Object, Link> links = new ConcurrentHashMap<>();
+  private final Map<Object, BridgeLink> links = new ConcurrentHashMap<>();
   private ParleyConfig config;
   private UserRegistry<BridgeSession> deliveries;
-  private Gate gate;
+  private BridgeGate gate;
   private NetServer tcp;
 
   @Override
@@ -64,7 +64,7 @@ public final class BridgeVerticle extends VerticleBase {
     Gauge.builder("parley.bridge.connections", deliveries, UserRegistry::count).description("Open bridge connections of bots and people")
         .register(Meters.registry());
     DisabledAccounts disabled = DisabledAccounts.watch(vertx, bus, userId -> gate.accountDisabled(userId));
-    gate = new Gate(new Authenticator(tokens, bus, disabled), disabled, bus, deliveries, context,
+    gate = new BridgeGate(new Authenticator(tokens, bus, disabled), disabled, bus, deliveries, context,
         Feed.of(bus, config.bridge().replayLimit()));
     HttpFront front = HttpFront.of(vertx, config);
     mountSockJs(front.router());
@@ -86,7 +86,7 @@ public final class BridgeVerticle extends VerticleBase {
   /** Closes every bridged socket (their presence goes with them) and the TCP listener. */
   @Override
   public Future<?> stop() {
-    links.values().forEach(Link::close);
+    links.values().forEach(BridgeLink::close);
     return tcp == null ? Future.succeededFuture() : tcp.close();
   }
 
@@ -103,7 +103,7 @@ public final class BridgeVerticle extends VerticleBase {
     SockJSBridgeOptions options = new SockJSBridgeOptions();
     Router bridge = sockJs.bridge(options, event -> {
       SockJSSocket socket = event.socket();
-      Link link = links.computeIfAbsent(socket,
+      BridgeLink link = links.computeIfAbsent(socket,
           s -> new SockJsLink(socket, Vertx.currentContext(), config.bridge().writeQueueMaxBytes()));
       if (event.type() == BridgeEventType.SOCKET_CLOSED) {
         links.remove(socket);

@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /** A socket of the SockJS bridge: frames are SockJS messages, deliveries are {@code rec} frames. */
-final class SockJsLink extends Link {
+final class SockJsLink extends BridgeLink {
   private final SockJSSocket socket;
 
   SockJsLink(SockJSSocket socket, Context context, int writeQueueMaxBytes) {

@@ -23,17 +23,17 @@ import java.util.concurrent.TimeUnit;
  * library because the library buffers a frame of any announced length before anyone sees it:
  * an unauthenticated peer could fill the heap with one frame. Here a length over
  * {@code push.maxFrameBytes} closes the socket before a byte of its body is kept. Every frame
- * then goes through {@link Gate}, exactly like a SockJS frame.
+ * then goes through {@link BridgeGate}, exactly like a SockJS frame.
  */
 final class TcpBridge {
   private static final String PONG = "{\"type\":\"pong\"}";
 
-  private final Gate gate;
-  private final Map<Object, Link> links;
+  private final BridgeGate gate;
+  private final Map<Object, BridgeLink> links;
   private final int maxFrameBytes;
   private final int writeQueueMaxBytes;
 
-  TcpBridge(Gate gate, Map<Object, Link> links, int maxFrameBytes, int writeQueueMaxBytes) {
+  TcpBridge(BridgeGate gate, Map<Object, BridgeLink> links, int maxFrameBytes, int writeQueueMaxBytes) {
     this.gate = gate;
     this.links = links;
     this.maxFrameBytes = maxFrameBytes;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * A socket of the TCP bridge: every frame is a 4-byte big-endian length and that many bytes of
  * UTF-8 JSON; deliveries are {@code message} frames.
  */
-final class TcpLink extends Link {
+final class TcpLink extends BridgeLink {
   private final NetSocket socket;
 
   TcpLink(NetSocket socket, Context context, int writeQueueMaxBytes) {

@@ -29,7 +29,7 @@ final class ActiveStore {
   private final Database database;
   private final SqlConnection writer;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private final State state = new State();
+  private final StoreState state = new StoreState();
   private WriteQueue writes;
   private SearchIndex search;
   private ClientKeys clientKeys;
@@ -104,7 +104,7 @@ final class ActiveStore {
     Presence presence = new Presence();
     Fanout fanout = new Fanout(vertx, presence, state.lastEventId);
     outgoing.fanout = fanout;
-    Views views = new Views(state, presence);
+    WireViews views = new WireViews(state, presence);
     Counter stored = Counter.builder("parley.messages.stored").description("Messages stored").register(Meters.registry());
     Tokens tokens = new Tokens(state, writes, vertx.eventBus());
     search = database.searchIndex(settings.searchLingerMs());
@@ -206,7 +206,7 @@ final class ActiveStore {
     serve(Address.REGISTRATION, cmd -> Future.succeededFuture(new JsonObject().put("registration", administration.registrationNow())));
     serve(Address.PASSWORD_RESET, administration::usePasswordReset);
     serve(Address.DISABLED_USERS, cmd -> Future.succeededFuture(new JsonObject().put("userIds",
-        new JsonArray(state.users.values().stream().filter(State.User::disabled).map(u -> u.id).toList()))));
+        new JsonArray(state.users.values().stream().filter(StoreState.User::disabled).map(u -> u.id).toList()))));
     serve(Address.ADMIN_USERS, administration::users);
     serve(Address.ADMIN_USER_DISABLE, administration::setDisabled);
     serve(Address.ADMIN_USER_ADMIN, administration::setAdmin);

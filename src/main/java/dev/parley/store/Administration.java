@@ -35,7 +35,7 @@ final class Administration {
   static final String DISABLED = "this account is disabled";
   static final String REGISTRATION = "registration";
 
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   private final Dialect sql;
@@ -50,7 +50,7 @@ final class Administration {
   private final String database;
   private final String configuredRegistration;
 
-  Administration(State state, WriteQueue writes, Pool reader, Dialect sql, EventBus bus, Tokens tokens,
+  Administration(StoreState state, WriteQueue writes, Pool reader, Dialect sql, EventBus bus, Tokens tokens,
                  PushSubscriptions pushSubscriptions, Bots bots, Shares shares, BackupSchedule backups, ParleyConfig config,
                  String database) {
     this.state = state;
@@ -99,7 +99,7 @@ final class Administration {
       String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
       String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
       int limit = cmd.getInteger("limit", 50);
-      List<State.User> found = state.users.values().stream()
+      List<StoreState.User> found = state.users.values().stream()
           .filter(u -> u.username.compareTo(after) > 0)
           .filter(u -> !Webhooks.isSender(u))
           .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
@@ -116,7 +116,7 @@ final class Administration {
   Future<JsonObject> setDisabled(JsonObject cmd) {
     boolean disable = cmd.getBoolean("disabled", true);
     return audited(cmd, disable ? "user.disable" : "user.enable", (tx, admin) -> {
-      State.User user = target(cmd);
+      StoreState.User user = target(cmd);
       if (disable && user.id.equals(admin.id)) {
         return Failure.future(ErrorCode.CONFLICT, "you cannot disable yourself");
       }
@@ -126,7 +126,7 @@ final class Administration {
       if (disable == user.disabled()) {
         return Future.succeededFuture(new Change(new JsonObject().put("user", adminView(user)), null));
       }
-      String at = disable ? Views.now() : null;
+      String at = disable ? WireViews.now() : null;
       return tx.conn.preparedQuery("UPDATE users SET disabled_at = ? WHERE id = ?").execute(Tuple.of(at, user.id))
           .compose(v -> disable ? tokens.revokeAll(tx, user.id, null).compose(revoked -> pushSubscriptions.forgetAll(tx, user.id))
               : Future.succeededFuture())
@@ -142,7 +142,7 @@ final class Administration {
   Future<JsonObject> setAdmin(JsonObject cmd) {
     boolean grant = cmd.getBoolean("admin", false);
     return audited(cmd, grant ? "user.admin_grant" : "user.admin_drop", (tx, admin) -> {
-      State.User user = target(cmd);
+      StoreState.User user = target(cmd);
       if (user.bot) {
         return Future.failedFuture(Failure.invalid("admin", "a bot cannot be an admin"));
       }
@@ -169,7 +169,7 @@ final class Administration {
   /** {@code {userId, tokenHash, expiresAt}}: a one-time link to choose a new password; earlier unused ones stop working. */
   Future<JsonObject> passwordReset(JsonObject cmd) {
     return audited(cmd, "user.password_reset", (tx, admin) -> {
-      State.User user = target(cmd);
+      StoreState.User user = target(cmd);
       if (user.bot) {
         return Future.failedFuture(Failure.invalid("userId", "a bot has no password"));
       }
@@ -190,7 +190,7 @@ final class Administration {
         .execute(Tuple.of(cmd.getString("tokenHash")))
         .compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
-          State.User user = row == null ? null : state.users.get(row.getString("user_id"));
+          StoreState.User user = row == null ? null : state.users.get(row.getString("user_id"));
           if (user == null || row.getInteger("used") == 1 || Instant.parse(row.getString("expires_at")).isBefore(Instant.now())) {
             return Future.failedFuture(Failure.invalid("token", "this link is not valid any more"));
           }
@@ -228,7 +228,7 @@ final class Administration {
   Future<JsonObject> createInvitation(JsonObject cmd) {
     return audited(cmd, "invitation.create", (tx, admin) -> {
       JsonObject invitation = new JsonObject().put("id", Ids.next("i")).put("createdBy", admin.id)
-          .put("createdAt", Views.now()).put("expiresAt", cmd.getString("expiresAt"))
+          .put("createdAt", WireViews.now()).put("expiresAt", cmd.getString("expiresAt"))
           .put("maxUses", cmd.getInteger("maxUses")).put("uses", 0);
       return tx.conn.preparedQuery("INSERT INTO invitations (id, code_hash, created_by, created_at, expires_at, max_uses)"
               + " VALUES (?, ?, ?, ?, ?, ?)")
@@ -243,7 +243,7 @@ final class Administration {
   Future<JsonObject> invitations(JsonObject cmd) {
     return admin(cmd).compose(admin -> reader.preparedQuery("SELECT id, created_by, created_at, expires_at, max_uses, uses"
             + " FROM invitations WHERE revoked = 0 AND uses < max_uses AND expires_at > ? ORDER BY created_at DESC, id")
-        .execute(Tuple.of(Views.now()))
+        .execute(Tuple.of(WireViews.now()))
         .map(rows -> {
           JsonArray list = new JsonArray();
           for (Row row : rows) {
@@ -278,7 +278,7 @@ final class Administration {
           ? Failure.future(ErrorCode.FORBIDDEN, "an invitation is needed")
           : tx.conn.preparedQuery("UPDATE invitations SET uses = uses + 1 WHERE code_hash = ? AND revoked = 0"
                   + " AND uses < max_uses AND expires_at > ?")
-              .execute(Tuple.of(inviteCodeHash, Views.now()))
+              .execute(Tuple.of(inviteCodeHash, WireViews.now()))
               .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
                   : Failure.future(ErrorCode.FORBIDDEN, "this invitation is not valid any more"));
       default -> Future.succeededFuture();
@@ -298,7 +298,7 @@ final class Administration {
       String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
       int limit = cmd.getInteger("limit", 50);
       // Names and keys only, then views for the one page: this runs on the store's loop, beside the sends.
-      List<Map.Entry<String, State.Conversation>> found = state.conversations.values().stream()
+      List<Map.Entry<String, StoreState.Conversation>> found = state.conversations.values().stream()
           .filter(c -> q.isEmpty() || name(c).toLowerCase(Locale.ROOT).startsWith(q)
               || c.roles.keySet().stream().anyMatch(id -> state.users.get(id).username.startsWith(q)))
           .map(c -> Map.entry(sortKey(c), c))
@@ -313,19 +313,19 @@ final class Administration {
     });
   }
 
-  private String sortKey(State.Conversation c) {
+  private String sortKey(StoreState.Conversation c) {
     return name(c).toLowerCase(Locale.ROOT) + "\u0000" + c.id;
   }
 
   /** A group's title; a direct conversation's two members' display names. */
-  private String name(State.Conversation c) {
+  private String name(StoreState.Conversation c) {
     return c.isGroup() ? c.title : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList());
   }
 
-  private JsonObject adminView(State.Conversation c) {
+  private JsonObject adminView(StoreState.Conversation c) {
     JsonArray members = new JsonArray();
     state.firstMembers(c, 5).forEach(id -> {
-      State.User u = state.users.get(id);
+      StoreState.User u = state.users.get(id);
       members.add(new JsonObject().put("id", id).put("username", u.username).put("displayName", u.displayName));
     });
     return new JsonObject().put("id", c.id).put("type", c.type).put("name", name(c)).put("memberCount", c.roles.size())
@@ -336,12 +336,12 @@ final class Administration {
 
   Future<JsonObject> bots(JsonObject cmd) {
     return admin(cmd).map(admin -> {
-      List<State.User> all = state.botOwners.keySet().stream().map(state.users::get).filter(bot -> bot != null)
+      List<StoreState.User> all = state.botOwners.keySet().stream().map(state.users::get).filter(bot -> bot != null)
           .sorted(Comparator.comparing(bot -> bot.username)).toList();
       Set<String> withToken = new HashSet<>(state.botTokens.values());
       JsonArray list = new JsonArray();
-      for (State.User bot : all) {
-        State.User owner = state.users.get(state.botOwners.get(bot.id));
+      for (StoreState.User bot : all) {
+        StoreState.User owner = state.users.get(state.botOwners.get(bot.id));
         list.add(new JsonObject().put("id", bot.id).put("username", bot.username).put("displayName", bot.displayName)
             .put("createdAt", bot.createdAt)
             .put("owner", owner == null ? null : new JsonObject().put("id", owner.id).put("username", owner.username)
@@ -444,7 +444,7 @@ final class Administration {
             next = String.valueOf(entries.getJsonObject(limit - 1).getLong("id"));
             break;
           }
-          State.User actor = state.users.get(row.getString("actor_id"));
+          StoreState.User actor = state.users.get(row.getString("actor_id"));
           entries.add(new JsonObject().put("id", row.getLong("id")).put("at", row.getString("at"))
               .put("actor", new JsonObject().put("id", row.getString("actor_id")).put("username", actor == null ? null : actor.username))
               .put("action", row.getString("action"))
@@ -468,13 +468,13 @@ final class Administration {
   }
 
   private record Target(String type, String id) {
-    static Target user(State.User u) {
+    static Target user(StoreState.User u) {
       return new Target("user", u.id);
     }
   }
 
   private interface AdminStep {
-    Future<Change> run(WriteQueue.Tx tx, State.User admin);
+    Future<Change> run(WriteQueue.Tx tx, StoreState.User admin);
   }
 
   /** Checks the admin, runs the step in a write transaction and records it there, if it changed something. */
@@ -487,30 +487,30 @@ final class Administration {
   }
 
   private String usernameOf(Target target) {
-    State.User u = "user".equals(target.type()) || "bot".equals(target.type()) ? state.users.get(target.id()) : null;
+    StoreState.User u = "user".equals(target.type()) || "bot".equals(target.type()) ? state.users.get(target.id()) : null;
     return u == null ? null : u.username;
   }
 
-  private Future<JsonObject> record(WriteQueue.Tx tx, State.User admin, JsonObject cmd, String action, Target target, JsonObject detail) {
+  private Future<JsonObject> record(WriteQueue.Tx tx, StoreState.User admin, JsonObject cmd, String action, Target target, JsonObject detail) {
     detail.fieldNames().removeIf(name -> detail.getValue(name) == null);
     return tx.conn.preparedQuery("INSERT INTO audit_log (id, at, actor_id, action, target_type, target_id, detail, client_address)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.of(++state.lastAuditId, Views.now(), admin.id, action, target.type(), target.id(), detail.encode(),
+        .execute(Tuple.of(++state.lastAuditId, WireViews.now(), admin.id, action, target.type(), target.id(), detail.encode(),
             cmd.getString("clientAddress")))
         .map(new JsonObject());
   }
 
   /** The enabled admin behind {@code adminId}, or 403 for anyone else. */
-  private Future<State.User> admin(JsonObject cmd) {
-    State.User admin = state.users.get(cmd.getString("adminId", ""));
+  private Future<StoreState.User> admin(JsonObject cmd) {
+    StoreState.User admin = state.users.get(cmd.getString("adminId", ""));
     if (admin == null || admin.bot || admin.disabled() || !state.isAdmin(admin)) {
       return Failure.future(ErrorCode.FORBIDDEN, "administrators only");
     }
     return Future.succeededFuture(admin);
   }
 
-  private State.User target(JsonObject cmd) {
-    State.User user = state.users.get(cmd.getString("userId", ""));
+  private StoreState.User target(JsonObject cmd) {
+    StoreState.User user = state.users.get(cmd.getString("userId", ""));
     if (user == null || Webhooks.isSender(user)) {
       throw Failure.notFound("user");
     }
@@ -522,7 +522,7 @@ final class Administration {
   }
 
   /** An account as the admin page shows it; the api adds {@code devices} and {@code online} from the nodes. */
-  JsonObject adminView(State.User u) {
+  JsonObject adminView(StoreState.User u) {
     JsonObject json = new JsonObject().put("id", u.id).put("username", u.username).put("displayName", u.displayName)
         .put("bot", u.bot).put("admin", state.isAdmin(u)).put("disabled", u.disabled()).put("createdAt", u.createdAt);
     if (u.lastSeenAt != null) {

@@ -122,7 +122,7 @@ public final class Backup {
       try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM messages")) {
         info.put("messages", r.next() ? r.getLong(1) : 0L);
       }
-      // As State.load counts: the bus's event ids also number joins and conversation activity.
+      // As StoreState.load counts: the bus's event ids also number joins and conversation activity.
       try (ResultSet r = s.executeQuery("SELECT MAX(COALESCE((SELECT MAX(event_id) FROM messages), 0),"
           + " COALESCE((SELECT MAX(joined_seq) FROM members), 0), COALESCE((SELECT MAX(activity_id) FROM conversations), 0))")) {
         info.put("lastEventId", r.next() ? r.getLong(1) : 0L);

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Bots: users with {@code bot = 1} and no password, made by a user who owns them. A bot signs in
- * with a long-lived token, kept only as its SHA-256 (in {@code bots} and in {@link State}, so a
+ * with a long-lived token, kept only as its SHA-256 (in {@code bots} and in {@link StoreState}, so a
  * lookup is one map read). Revoking empties the hash and tells every bridge to drop the bot's
  * connections.
  *
@@ -26,12 +26,12 @@ final class Bots {
   /** Revoked bots keep their accounts (their messages stay), so making and revoking is bounded too. */
   static final int MAX_EVER_PER_OWNER = 100;
 
-  private final State state;
-  private final Views views;
+  private final StoreState state;
+  private final WireViews views;
   private final WriteQueue writes;
   private final EventBus bus;
 
-  Bots(State state, Views views, WriteQueue writes, EventBus bus) {
+  Bots(StoreState state, WireViews views, WriteQueue writes, EventBus bus) {
     this.state = state;
     this.views = views;
     this.writes = writes;
@@ -44,7 +44,7 @@ final class Bots {
     String username = cmd.getString("username");
     String tokenHash = cmd.getString("tokenHash");
     return writes.submit(tx -> {
-      State.User owner = state.users.get(ownerId);
+      StoreState.User owner = state.users.get(ownerId);
       if (owner == null) {
         return Future.failedFuture(Failure.notFound("user"));
       }
@@ -61,13 +61,13 @@ final class Bots {
       if (state.botOwners.values().stream().filter(ownerId::equals).count() >= MAX_EVER_PER_OWNER) {
         return Future.failedFuture(Failure.conflict("a user may make at most " + MAX_EVER_PER_OWNER + " bots, revoked ones included"));
       }
-      State.User bot = new State.User();
+      StoreState.User bot = new StoreState.User();
       bot.id = Ids.next("u");
       bot.username = username;
       bot.displayName = cmd.getString("displayName");
       bot.bot = true;
       bot.readReceipts = true;
-      bot.createdAt = Views.now();
+      bot.createdAt = WireViews.now();
       long cursor = state.lastEventId;
       return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, read_receipts,"
               + " created_at) VALUES (?, ?, ?, NULL, 1, 1, ?)")
@@ -111,7 +111,7 @@ final class Bots {
       return Future.succeededFuture(false);
     }
     return tx.conn.preparedQuery("UPDATE bots SET token_hash = NULL, revoked_at = ? WHERE user_id = ?")
-        .execute(Tuple.of(Views.now(), botId))
+        .execute(Tuple.of(WireViews.now(), botId))
         .map(rows -> {
           state.botTokens.remove(hash);
           tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
@@ -160,7 +160,7 @@ final class Bots {
     if (userId == null) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
     }
-    State.User bot = state.users.get(userId);
+    StoreState.User bot = state.users.get(userId);
     if (bot != null && bot.disabled()) {
       return Failure.future(ErrorCode.FORBIDDEN, Administration.DISABLED);
     }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * one sorted insert, which advances the mark in the same transaction; only then does the map let
  * them go. {@link #load} reads the mark and the keys of the messages past it: at start, and after
  * a write batch has rolled back. {@code keys.db} is derived data: deleted, it is rebuilt from the
- * messages. The Bloom filter in {@link State#clientIds} stays in front of both places: a key it
+ * messages. The Bloom filter in {@link StoreState#clientIds} stays in front of both places: a key it
  * has never seen is new without a look at either.
  *
  * <p>Runs on the store's event loop; the map is read and written only inside write-queue jobs.

@@ -49,15 +49,15 @@ final class Conversations {
   private final String listSql;
   private final String oneSql;
 
-  private final State state;
-  private final Views views;
+  private final StoreState state;
+  private final WireViews views;
   private final WriteQueue writes;
   private final Pool reader;
   private final Fanout fanout;
   private final MessageWrites messages;
   private final Retention retention;
 
-  Conversations(Dialect sql, State state, Views views, WriteQueue writes, Pool reader, Fanout fanout,
+  Conversations(Dialect sql, StoreState state, WireViews views, WriteQueue writes, Pool reader, Fanout fanout,
                 MessageWrites messages, Retention retention) {
     this.listSql = viewSql(sql, "mb.user_id = ?") + " WHERE 1 = 1";
     this.oneSql = viewSql(sql, "mb.user_id = ? AND c.id = ?");
@@ -85,12 +85,12 @@ final class Conversations {
         return Future.<String[]>failedFuture(Failure.notFound("user"));
       }
       for (String id : state.conversationsOfUser.getOrDefault(userId, Set.of())) {
-        State.Conversation c = state.conversations.get(id);
+        StoreState.Conversation c = state.conversations.get(id);
         if (!c.isGroup() && c.roles.containsKey(peerId)) {
           return Future.succeededFuture(new String[] {c.id, "existing"});
         }
       }
-      State.Conversation c = newConversation("direct", null);
+      StoreState.Conversation c = newConversation("direct", null);
       // Known before its members are: presence and contact lookups that run meanwhile find it.
       state.conversations.put(c.id, c);
       String key = userId.compareTo(peerId) < 0 ? userId + ":" + peerId : peerId + ":" + userId;
@@ -117,7 +117,7 @@ final class Conversations {
           return Future.<String>failedFuture(Failure.invalid("memberIds", "unknown user " + id));
         }
       }
-      State.Conversation c = newConversation("group", cmd.getString("title"));
+      StoreState.Conversation c = newConversation("group", cmd.getString("title"));
       state.conversations.put(c.id, c);
       Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, activity_id, created_at)"
               + " VALUES (?, 'group', ?, ?, ?)")
@@ -133,18 +133,18 @@ final class Conversations {
     }).compose(id -> view(id, userId).map(view -> view.put("created", true)));
   }
 
-  private State.Conversation newConversation(String type, String title) {
-    State.Conversation c = new State.Conversation();
+  private StoreState.Conversation newConversation(String type, String title) {
+    StoreState.Conversation c = new StoreState.Conversation();
     c.id = Ids.next("c");
     c.type = type;
     c.title = title;
-    c.createdAt = Views.now();
+    c.createdAt = WireViews.now();
     return c;
   }
 
   /** Inserts a member row; its read pointer starts at the current end, so old history is not unread. */
-  Future<Void> insertMember(WriteQueue.Tx tx, State.Conversation c, String userId, String role) {
-    String joinedAt = Views.now();
+  Future<Void> insertMember(WriteQueue.Tx tx, StoreState.Conversation c, String userId, String role) {
+    String joinedAt = WireViews.now();
     return tx.conn.preparedQuery("INSERT INTO members (conversation_id, user_id, role, joined_at, joined_seq,"
             + " last_read_seq, delivered_seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .execute(Tuple.of(c.id, userId, role, joinedAt, state.nextEventId(), c.lastSeq, c.lastSeq))
@@ -155,7 +155,7 @@ final class Conversations {
   }
 
   /** Sends each user a {@code conversation} event with their own view of it. */
-  void announce(State.Conversation c, Collection<String> userIds) {
+  void announce(StoreState.Conversation c, Collection<String> userIds) {
     for (String userId : new ArrayList<>(userIds)) {
       view(c.id, userId).onSuccess(view -> fanout.toUser(userId,
           Frames.ephemeral(Frames.CONVERSATION, new JsonObject().put("conversation", view.getJsonObject("conversation")))));
@@ -205,14 +205,14 @@ final class Conversations {
   /** {@code {conversation}} as {@code userId} sees it; for a former member, what they may still know. */
   Future<JsonObject> view(String conversationId, String userId) {
     return reader.preparedQuery(oneSql).execute(Tuple.of(userId, conversationId)).map(rows -> {
-      State.Conversation c = state.conversations.get(conversationId);
+      StoreState.Conversation c = state.conversations.get(conversationId);
       JsonObject view = rows.size() > 0 ? conversation(rows.iterator().next(), userId) : outsider(c);
       return new JsonObject().put("conversation", view);
     });
   }
 
   private JsonObject conversation(Row row, String userId) {
-    State.Conversation c = state.conversations.get(row.getString("conv_id"));
+    StoreState.Conversation c = state.conversations.get(row.getString("conv_id"));
     JsonObject json = outsider(c)
         .put("lastReadSeq", row.getLong("my_read"))
         .put("unread", row.getLong("my_unread"))
@@ -220,7 +220,7 @@ final class Conversations {
         .put("notify", c.isGroup() ? row.getString("my_notify") : NOTIFY_ALL)
         .put("myRole", c.roles.get(userId));
     if (row.getValue("seq") != null) {
-      json.put("lastMessage", Views.message(row));
+      json.put("lastMessage", WireViews.message(row));
     }
     JsonArray members = new JsonArray();
     for (String memberId : state.firstMembers(c, SHOWN_MEMBERS)) {
@@ -229,7 +229,7 @@ final class Conversations {
     return json.put("members", members);
   }
 
-  private JsonObject outsider(State.Conversation c) {
+  private JsonObject outsider(StoreState.Conversation c) {
     return retention.describe(c, new JsonObject()
         .put("id", c.id)
         .put("type", c.type)
@@ -249,7 +249,7 @@ final class Conversations {
     String userId = cmd.getString("userId");
     String title = cmd.getString("title");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
@@ -284,7 +284,7 @@ final class Conversations {
       return Future.failedFuture(Failure.invalid("days", "days must be null, 0 or up to " + ParleyConfig.Retention.MAX_DAYS));
     }
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
@@ -311,7 +311,7 @@ final class Conversations {
   Future<JsonObject> mute(JsonObject cmd) {
     String userId = cmd.getString("userId");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -340,7 +340,7 @@ final class Conversations {
       return Future.failedFuture(Failure.invalid("level", "level must be all, mentions or nothing"));
     }
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -363,7 +363,7 @@ final class Conversations {
   /** Typing is ephemeral: checked and fanned out, never written. */
   Future<JsonObject> typing(JsonObject cmd) {
     String userId = cmd.getString("userId");
-    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }

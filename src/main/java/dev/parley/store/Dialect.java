@@ -50,7 +50,7 @@ interface Dialect {
    */
   String searchQuery(String words);
 
-  /** The columns every message query selects, in the order {@link Views#message} reads them. */
+  /** The columns every message query selects, in the order {@link WireViews#message} reads them. */
   String messageColumns();
 
   /** {@link #messageColumns()} with a dialect's {@link #mediaJson()}: built once per dialect. */

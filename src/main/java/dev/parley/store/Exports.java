@@ -32,7 +32,7 @@ final class Exports {
 
   private final Dialect sql;
   private final Administration administration;
-  private final State state;
+  private final StoreState state;
   private final Pool reader;
   private final RateLimits starts;
   private final long ticketMs;
@@ -42,7 +42,7 @@ final class Exports {
   private record Ticket(String userId, String conversationId, JsonObject range, long expiresAt) {
   }
 
-  Exports(Dialect sql, State state, Pool reader, ParleyConfig.Export config, Administration administration) {
+  Exports(Dialect sql, StoreState state, Pool reader, ParleyConfig.Export config, Administration administration) {
     this.sql = sql;
     this.administration = administration;
     this.state = state;
@@ -56,12 +56,12 @@ final class Exports {
    * and admins may export any conversation, unless the account is disabled (a ticket or a running
    * export of it stops too); this is the one place that decides it for every export command.
    */
-  private State.Conversation readable(String conversationId, String userId) {
-    State.User user = userId == null ? null : state.users.get(userId);
+  private StoreState.Conversation readable(String conversationId, String userId) {
+    StoreState.User user = userId == null ? null : state.users.get(userId);
     if (user == null || user.disabled()) {
       return null;
     }
-    State.Conversation member = state.membership(conversationId, userId);
+    StoreState.Conversation member = state.membership(conversationId, userId);
     if (member != null) {
       return member;
     }
@@ -71,7 +71,7 @@ final class Exports {
   /** {@code store.export.ticket}. */
   Future<JsonObject> ticket(JsonObject cmd) {
     String userId = cmd.getString("userId");
-    State.Conversation c = readable(cmd.getString("conversationId"), userId);
+    StoreState.Conversation c = readable(cmd.getString("conversationId"), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -110,7 +110,7 @@ final class Exports {
       conversationId = cmd.getString("conversationId");
       range = range(cmd);
     }
-    State.Conversation c = readable(conversationId, userId);
+    StoreState.Conversation c = readable(conversationId, userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound(cmd.getString("ticketHash") != null ? "export ticket" : "conversation"));
     }
@@ -136,7 +136,7 @@ final class Exports {
 
   /** {@code store.export.page}. */
   Future<JsonObject> page(JsonObject cmd) {
-    State.Conversation c = readable(cmd.getString("conversationId"), cmd.getString("userId"));
+    StoreState.Conversation c = readable(cmd.getString("conversationId"), cmd.getString("userId"));
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -171,7 +171,7 @@ final class Exports {
         }
         read++;
         cursor = row.getLong("seq");
-        JsonObject message = Views.message(row);
+        JsonObject message = WireViews.message(row);
         Instant at = Instant.parse(message.getString("createdAt"));
         if ((from != null && at.isBefore(from)) || (to != null && !at.isBefore(to))) {
           continue;
@@ -181,7 +181,7 @@ final class Exports {
       }
       JsonArray users = new JsonArray();
       for (String id : userIds) {
-        State.User u = state.users.get(id);
+        StoreState.User u = state.users.get(id);
         if (u != null) {
           users.add(new JsonObject().put("id", u.id).put("username", u.username).put("displayName", u.displayName)
               .put("bot", u.bot));

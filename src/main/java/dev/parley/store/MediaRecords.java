@@ -30,11 +30,11 @@ final class MediaRecords {
   private final Dialect sql;
   /** The owner, the wire JSON ({@link Dialect#mediaJson}), whether it is an avatar and the conversations using it. */
   private final String readers;
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
 
-  MediaRecords(Dialect sql, State state, WriteQueue writes, Pool reader) {
+  MediaRecords(Dialect sql, StoreState state, WriteQueue writes, Pool reader) {
     this.sql = sql;
     this.readers = "md.owner_id, " + sql.mediaJson() + " AS media_json,"
         + " CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) THEN 1 ELSE 0 END AS avatar,"
@@ -56,8 +56,8 @@ final class MediaRecords {
               + " thumbnail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .execute(Tuple.from(new Object[] {cmd.getString("id"), ownerId, cmd.getString("kind"), cmd.getString("mime"),
               cmd.getLong("size"), cmd.getString("name"), cmd.getInteger("width"), cmd.getInteger("height"),
-              cmd.getLong("durationMs"), cmd.getBoolean("thumbnail", false) ? 1 : 0, Views.now()}))
-          .map(rows -> new JsonObject().put("media", Views.media(cmd)));
+              cmd.getLong("durationMs"), cmd.getBoolean("thumbnail", false) ? 1 : 0, WireViews.now()}))
+          .map(rows -> new JsonObject().put("media", WireViews.media(cmd)));
     });
   }
 
@@ -85,7 +85,7 @@ final class MediaRecords {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("media"))
             : Future.succeededFuture(new JsonObject()
-                .put("media", Views.media(new JsonObject(rows.iterator().next().getString("media_json"))))));
+                .put("media", WireViews.media(new JsonObject(rows.iterator().next().getString("media_json"))))));
   }
 
   private boolean readable(Found item, String userId) {
@@ -114,7 +114,7 @@ final class MediaRecords {
             String conversations = row.getString("conversations");
             found.put(row.getString("id"), new Found(row.getString("owner_id"), row.getString("kind"),
                 row.getInteger("avatar") == 1, conversations == null ? Set.of() : Set.of(conversations.split(",")),
-                Views.media(new JsonObject(row.getString("media_json")))));
+                WireViews.media(new JsonObject(row.getString("media_json")))));
           }
           return found;
         });

@@ -17,14 +17,14 @@ import java.util.Map;
  * system messages with a seq, announced to the members and to the person concerned.
  */
 final class Members {
-  private final State state;
-  private final Views views;
+  private final StoreState state;
+  private final WireViews views;
   private final WriteQueue writes;
   private final Pool reader;
   private final MessageWrites messages;
   private final Conversations conversations;
 
-  Members(State state, Views views, WriteQueue writes, Pool reader, MessageWrites messages, Conversations conversations) {
+  Members(StoreState state, WireViews views, WriteQueue writes, Pool reader, MessageWrites messages, Conversations conversations) {
     this.state = state;
     this.views = views;
     this.writes = writes;
@@ -35,7 +35,7 @@ final class Members {
 
   Future<JsonObject> list(JsonObject cmd) {
     String userId = cmd.getString("userId");
-    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -72,7 +72,7 @@ final class Members {
     String userId = cmd.getString("userId");
     String memberId = cmd.getString("memberId");
     return writes.submit(tx -> {
-      State.Conversation c = manageable(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = manageable(cmd.getString("conversationId"), userId);
       if (!state.users.containsKey(memberId) || Webhooks.isSender(state.users.get(memberId))) {
         return Future.failedFuture(Failure.notFound("user"));
       }
@@ -83,7 +83,7 @@ final class Members {
           .compose(v -> messages.appendSystem(tx, c, "joined", memberId, userId, state.memberIds(c)))
           .map(v -> {
             tx.afterCommit(() -> conversations.announce(c, List.of(memberId)));
-            return new JsonObject().put("member", member(memberId, "member", Views.now(), userId));
+            return new JsonObject().put("member", member(memberId, "member", WireViews.now(), userId));
           });
     });
   }
@@ -93,7 +93,7 @@ final class Members {
     String memberId = cmd.getString("memberId");
     String role = cmd.getString("role");
     return writes.submit(tx -> {
-      State.Conversation c = group(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = group(cmd.getString("conversationId"), userId);
       if (!"owner".equals(c.roles.get(userId))) {
         return Future.failedFuture(Failure.forbidden("only the owner may change roles"));
       }
@@ -115,7 +115,7 @@ final class Members {
     String userId = cmd.getString("userId");
     String memberId = cmd.getString("memberId");
     return writes.submit(tx -> {
-      State.Conversation c = group(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = group(cmd.getString("conversationId"), userId);
       String targetRole = c.roles.get(memberId);
       if (targetRole == null) {
         return Future.failedFuture(Failure.notFound("member"));
@@ -141,7 +141,7 @@ final class Members {
   }
 
   /** When the owner leaves, the longest-standing admin (else member) becomes owner. */
-  private Future<Void> handOver(WriteQueue.Tx tx, State.Conversation c) {
+  private Future<Void> handOver(WriteQueue.Tx tx, StoreState.Conversation c) {
     String heir = null;
     for (Map.Entry<String, String> entry : c.roles.entrySet()) {
       if ("admin".equals(entry.getValue())) {
@@ -155,7 +155,7 @@ final class Members {
     return heir == null ? Future.succeededFuture() : setRole(tx, c, heir, "owner");
   }
 
-  private Future<Void> setRole(WriteQueue.Tx tx, State.Conversation c, String memberId, String role) {
+  private Future<Void> setRole(WriteQueue.Tx tx, StoreState.Conversation c, String memberId, String role) {
     return tx.conn.preparedQuery("UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?")
         .execute(Tuple.of(role, c.id, memberId))
         .map(v -> {
@@ -165,8 +165,8 @@ final class Members {
   }
 
   /** The group if the caller is a member of it; a direct conversation has fixed members. */
-  private State.Conversation group(String conversationId, String userId) {
-    State.Conversation c = state.membership(conversationId, userId);
+  private StoreState.Conversation group(String conversationId, String userId) {
+    StoreState.Conversation c = state.membership(conversationId, userId);
     if (c == null) {
       throw Failure.notFound("conversation");
     }
@@ -176,8 +176,8 @@ final class Members {
     return c;
   }
 
-  private State.Conversation manageable(String conversationId, String userId) {
-    State.Conversation c = group(conversationId, userId);
+  private StoreState.Conversation manageable(String conversationId, String userId) {
+    StoreState.Conversation c = group(conversationId, userId);
     if ("member".equals(c.roles.get(userId))) {
       throw Failure.forbidden("only the owner or an admin may add members");
     }

@@ -33,12 +33,12 @@ final class MessageChanges {
   static final int SHOWN_REACTORS = 20;
 
   private final Dialect sql;
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Fanout fanout;
   private final SearchIndex search;
 
-  MessageChanges(Dialect sql, State state, WriteQueue writes, Fanout fanout, SearchIndex search) {
+  MessageChanges(Dialect sql, StoreState state, WriteQueue writes, Fanout fanout, SearchIndex search) {
     this.sql = sql;
     this.state = state;
     this.writes = writes;
@@ -51,7 +51,7 @@ final class MessageChanges {
     String userId = cmd.getString("userId");
     String text = cmd.getString("text");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -81,7 +81,7 @@ final class MessageChanges {
         }
         long messageId = message.getLong("id");
         long eventId = state.nextEventId();
-        String at = Views.now();
+        String at = WireViews.now();
         message.put("text", text).put("mentions", mentions).put("edited", true).put("editedAt", at);
         tx.afterCommit(() -> {
           fanout.toUsers(state.memberIds(c), Frames.message(eventId, message));
@@ -99,7 +99,7 @@ final class MessageChanges {
     String lower = text.toLowerCase(Locale.ROOT);
     JsonArray kept = new JsonArray();
     for (Object id : before) {
-      State.User u = state.users.get((String) id);
+      StoreState.User u = state.users.get((String) id);
       if (u != null && mentions(lower, u.username)) {
         kept.add(id);
       }
@@ -136,7 +136,7 @@ final class MessageChanges {
     String userId = cmd.getString("userId");
     String emoji = cmd.getString("emoji");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -156,7 +156,7 @@ final class MessageChanges {
         Future<Integer> changed = add
             ? tx.conn.preparedQuery("INSERT INTO reactions (message_id, emoji, user_id, reacted_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(messageId, emoji, userId, Views.now())).map(rows -> rows.rowCount())
+                .execute(Tuple.of(messageId, emoji, userId, WireViews.now())).map(rows -> rows.rowCount())
             : tx.conn.preparedQuery("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?")
                 .execute(Tuple.of(messageId, emoji, userId)).map(rows -> rows.rowCount());
         return changed.compose(count -> {
@@ -211,11 +211,11 @@ final class MessageChanges {
   }
 
   /** The message as it is now, inside the writer's transaction; 404 when it is not in {@code c}. */
-  private Future<JsonObject> load(WriteQueue.Tx tx, State.Conversation c, long messageId) {
+  private Future<JsonObject> load(WriteQueue.Tx tx, StoreState.Conversation c, long messageId) {
     return tx.conn.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m WHERE m.id = ? AND m.conversation_id = ?")
         .execute(Tuple.of(messageId, c.id))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("message"))
-            : Future.succeededFuture(Views.message(rows.iterator().next())));
+            : Future.succeededFuture(WireViews.message(rows.iterator().next())));
   }
 }

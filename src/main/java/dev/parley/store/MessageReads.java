@@ -18,10 +18,10 @@ import java.util.List;
  */
 final class MessageReads {
   private final Dialect sql;
-  private final State state;
+  private final StoreState state;
   private final Pool reader;
 
-  MessageReads(Dialect sql, State state, Pool reader) {
+  MessageReads(Dialect sql, StoreState state, Pool reader) {
     this.sql = sql;
     this.state = state;
     this.reader = reader;
@@ -29,7 +29,7 @@ final class MessageReads {
 
   /** {@code store.message.history}: a page ascending by seq, newest page when no cursor. */
   Future<JsonObject> history(JsonObject cmd) {
-    State.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -41,7 +41,7 @@ final class MessageReads {
     long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
     return reader.preparedQuery(query).execute(Tuple.of(c.id, cursor, limit + 1)).map(rows -> {
       List<JsonObject> page = new ArrayList<>();
-      rows.forEach(row -> page.add(Views.message(row)));
+      rows.forEach(row -> page.add(WireViews.message(row)));
       boolean hasMore = page.size() > limit;
       if (hasMore) {
         page.remove(page.size() - 1);
@@ -75,7 +75,7 @@ final class MessageReads {
             if (events.size() == limit) {
               break;
             }
-            events.add(Frames.message(row.getLong("event_id"), Views.message(row)));
+            events.add(Frames.message(row.getLong("event_id"), WireViews.message(row)));
           }
           return new JsonObject().put("events", events).put("resync", false);
         });
@@ -119,7 +119,7 @@ final class MessageReads {
         if (messages.size() == limit) {
           return new JsonObject().put("messages", messages).put("nextCursor", String.valueOf(last));
         }
-        messages.add(Views.message(row));
+        messages.add(WireViews.message(row));
         last = row.getLong("id");
       }
       return new JsonObject().put("messages", messages).putNull("nextCursor");

@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * Writing messages: the group-committed append path, system messages and recall.
- * Ids and seqs are handed out here, by the single writer, from {@link State}: the message id and
+ * Ids and seqs are handed out here, by the single writer, from {@link StoreState}: the message id and
  * its event id come from the server-wide counter, the seq from the conversation's own.
  */
 final class MessageWrites {
@@ -31,7 +31,7 @@ final class MessageWrites {
       + " text, media_id, reply_to, mentions, client_id, created_at, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Dialect sql;
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Fanout fanout;
   private final SearchIndex search;
@@ -43,7 +43,7 @@ final class MessageWrites {
   /** Reads what it must, then writes the whole batch with one INSERT: no transaction needed. */
   private final WriteQueue.Bulk<JsonObject, JsonObject> append = WriteQueue.Bulk.oneStatement(this::appendAll);
 
-  MessageWrites(Dialect sql, State state, WriteQueue writes, Fanout fanout, SearchIndex search, Counter stored,
+  MessageWrites(Dialect sql, StoreState state, WriteQueue writes, Fanout fanout, SearchIndex search, Counter stored,
                 MediaRecords media, ClientKeys clientKeys, PushAlerts pushAlerts) {
     this.sql = sql;
     this.state = state;
@@ -101,10 +101,10 @@ final class MessageWrites {
               outcomes.set(i, Future.failedFuture(refused));
               continue;
             }
-            State.Conversation c = state.conversations.get(r.conversationId());
+            StoreState.Conversation c = state.conversations.get(r.conversationId());
             long id = state.nextEventId();
             long seq = ++c.lastSeq;
-            String at = Views.now();
+            String at = WireViews.now();
             JsonArray mentions = new JsonArray(new ArrayList<>(r.mentions()));
             JsonObject via = cmds.get(i).getJsonObject("via");
             rows.add(new JsonArray(Arrays.asList(id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
@@ -130,7 +130,7 @@ final class MessageWrites {
             clientKeys.committed(lastId);
             stored.increment(created.size());
             for (JsonObject message : created) {
-              State.Conversation c = state.conversations.get(message.getString("conversationId"));
+              StoreState.Conversation c = state.conversations.get(message.getString("conversationId"));
               fanout.toUsers(state.memberIds(c), Frames.message(message.getLong("id"), message));
               search.add(message.getLong("id"), message.getString("text"));
               if (pushAlerts != null) {
@@ -160,7 +160,7 @@ final class MessageWrites {
    * taken from the bus) is not one: its webhook was checked instead.
    */
   private AsyncResult<JsonObject> validate(JsonObject cmd, SendRequest r) {
-    State.Conversation c = cmd.getJsonObject("via") != null
+    StoreState.Conversation c = cmd.getJsonObject("via") != null
         ? state.conversations.get(r.conversationId())
         : state.membership(r.conversationId(), cmd.getString("senderId"));
     if (c == null) {
@@ -227,7 +227,7 @@ final class MessageWrites {
           .execute(Tuple.from(ids))
           .map(rows -> {
             for (Row row : rows) {
-              found.put(ClientKeys.key(row.getString("sender_id"), row.getString("client_id")), Views.message(row));
+              found.put(ClientKeys.key(row.getString("sender_id"), row.getString("client_id")), WireViews.message(row));
             }
             return found;
           });
@@ -260,16 +260,16 @@ final class MessageWrites {
    * Appends a system message inside a running job and publishes it to {@code audience} after
    * the commit. The caller holds the conversation's state already changed.
    */
-  Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, String action, String userId, String by,
+  Future<JsonObject> appendSystem(WriteQueue.Tx tx, StoreState.Conversation c, String action, String userId, String by,
                                   Iterable<String> audience) {
     return appendSystem(tx, c, new JsonObject().put("action", action).put("userId", userId).put("by", by), audience);
   }
 
   /** {@code appendSystem} with a whole {@code system} object: {@code {action, userId, by}} and what else the action names. */
-  Future<JsonObject> appendSystem(WriteQueue.Tx tx, State.Conversation c, JsonObject system, Iterable<String> audience) {
+  Future<JsonObject> appendSystem(WriteQueue.Tx tx, StoreState.Conversation c, JsonObject system, Iterable<String> audience) {
     long id = state.nextEventId();
     long seq = ++c.lastSeq;
-    String at = Views.now();
+    String at = WireViews.now();
     String by = system.getString("by");
     JsonObject message = message(id, c.id, seq, by, "system", null, null, new JsonArray(), null, at).put("system", system);
     List<String> recipients = new ArrayList<>();
@@ -306,7 +306,7 @@ final class MessageWrites {
     String userId = cmd.getString("userId");
     long messageId = cmd.getLong("messageId");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -316,7 +316,7 @@ final class MessageWrites {
             if (rows.size() == 0) {
               return Future.failedFuture(Failure.notFound("message"));
             }
-            JsonObject message = Views.message(rows.iterator().next());
+            JsonObject message = WireViews.message(rows.iterator().next());
             if ("system".equals(message.getString("type"))) {
               return Future.failedFuture(Failure.invalid(null, "system messages cannot be recalled"));
             }

@@ -42,7 +42,7 @@ final class OutgoingWebhooks {
   private record Lease(String nodeId, long until) {
   }
 
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   /** Set when the store starts serving ({@link ActiveStore}): the webhooks are loaded before. */
@@ -51,7 +51,7 @@ final class OutgoingWebhooks {
   private final Map<String, Lease> leases = new HashMap<>();
   private long lastLogId;
 
-  OutgoingWebhooks(State state, WriteQueue writes, Pool reader) {
+  OutgoingWebhooks(StoreState state, WriteQueue writes, Pool reader) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
@@ -96,7 +96,7 @@ final class OutgoingWebhooks {
 
   /** A bot with a token that is not disabled: the only kind whose events go out. */
   private boolean live(String botId) {
-    State.User bot = state.users.get(botId);
+    StoreState.User bot = state.users.get(botId);
     return state.botTokens.containsValue(botId) && bot != null && !bot.disabled();
   }
 
@@ -123,7 +123,7 @@ final class OutgoingWebhooks {
       }
       return tx.conn.preparedQuery("DELETE FROM bot_webhooks WHERE bot_id = ?").execute(Tuple.of(botId))
           .compose(rows -> tx.conn.preparedQuery("INSERT INTO bot_webhooks (bot_id, url, secret, paused, failures, created_at)"
-              + " VALUES (?, ?, ?, 0, 0, ?)").execute(Tuple.of(botId, url, secret, Views.now())))
+              + " VALUES (?, ?, ?, 0, 0, ?)").execute(Tuple.of(botId, url, secret, WireViews.now())))
           .map(rows -> {
             Hook hook = new Hook();
             hook.url = url;
@@ -289,7 +289,7 @@ final class OutgoingWebhooks {
       boolean moves = delivered && eventId > acked && eventId <= state.lastEventId;
       return tx.conn.preparedQuery("INSERT INTO bot_webhook_deliveries (id, bot_id, event_id, at, status, latency_ms, error)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .execute(Tuple.of(logId, botId, eventId, Views.now(), cmd.getInteger("status", 0), cmd.getLong("latencyMs", 0L),
+          .execute(Tuple.of(logId, botId, eventId, WireViews.now(), cmd.getInteger("status", 0), cmd.getLong("latencyMs", 0L),
               cmd.getString("error")))
           .compose(rows -> tx.conn.preparedQuery("DELETE FROM bot_webhook_deliveries WHERE bot_id = ? AND id NOT IN"
               + " (SELECT id FROM bot_webhook_deliveries WHERE bot_id = ? ORDER BY id DESC LIMIT " + LOG_SIZE + ")")

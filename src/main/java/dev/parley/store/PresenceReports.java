@@ -16,11 +16,11 @@ import java.util.Set;
  */
 final class PresenceReports {
   private final Presence presence;
-  private final State state;
+  private final StoreState state;
   private final Users users;
   private final Fanout fanout;
 
-  PresenceReports(Presence presence, State state, Users users, Fanout fanout) {
+  PresenceReports(Presence presence, StoreState state, Users users, Fanout fanout) {
     this.presence = presence;
     this.state = state;
     this.users = users;

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who hears of a stored message through Web Push, decided where everything it needs is in
- * memory: the members' notification levels and mutes ({@link State}), their live connections
+ * memory: the members' notification levels and mutes ({@link StoreState}), their live connections
  * ({@link Presence}) and their devices ({@link PushSubscriptions}).
  *
  * <p>A member who would be notified (never the sender, never of a muted conversation, in a group
@@ -36,14 +36,14 @@ final class PushAlerts {
   }
 
   private final Vertx vertx;
-  private final State state;
+  private final StoreState state;
   private final Presence presence;
   private final PushSubscriptions subscriptions;
   private final long unreadDelayMs;
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private long timer = -1;
 
-  PushAlerts(Vertx vertx, State state, Presence presence, PushSubscriptions subscriptions, long unreadDelayMs) {
+  PushAlerts(Vertx vertx, StoreState state, Presence presence, PushSubscriptions subscriptions, long unreadDelayMs) {
     this.vertx = vertx;
     this.state = state;
     this.presence = presence;
@@ -52,7 +52,7 @@ final class PushAlerts {
   }
 
   /** A message was committed: push it to the members who want to hear of it and are not here to see it. */
-  void stored(State.Conversation c, JsonObject message) {
+  void stored(StoreState.Conversation c, JsonObject message) {
     if ("system".equals(message.getString("type"))) {
       return;
     }
@@ -101,7 +101,7 @@ final class PushAlerts {
 
   /** An admin disabled the account: its devices hear nothing (they are forgotten too, see Administration). */
   private boolean disabled(String userId) {
-    State.User user = state.users.get(userId);
+    StoreState.User user = state.users.get(userId);
     return user == null || user.disabled();
   }
 
@@ -111,8 +111,8 @@ final class PushAlerts {
     Map<JsonObject, List<String>> due = new IdentityHashMap<>();
     while (!waiting.isEmpty() && waiting.peek().due() <= now) {
       Waiting w = waiting.poll();
-      State.Conversation c = state.membership(w.conversationId(), w.userId());
-      State.Pointers pointers = c == null ? null : c.pointers.get(w.userId());
+      StoreState.Conversation c = state.membership(w.conversationId(), w.userId());
+      StoreState.Pointers pointers = c == null ? null : c.pointers.get(w.userId());
       if (pointers != null && pointers.read < w.seq() && c.notifies(w.userId(), w.mentioned())
           && !subscriptions.of(w.userId()).isEmpty() && !disabled(w.userId())) {
         due.computeIfAbsent(w.notification(), k -> new ArrayList<>()).add(w.userId());
@@ -141,8 +141,8 @@ final class PushAlerts {
    * What the device shows, decided here once for every recipient: who wrote where, and the text
    * (or what the message carries: a picture, a voice message, a file), as the open tab would.
    */
-  private JsonObject notification(State.Conversation c, JsonObject message) {
-    State.User sender = state.users.get(message.getString("senderId"));
+  private JsonObject notification(StoreState.Conversation c, JsonObject message) {
+    StoreState.User sender = state.users.get(message.getString("senderId"));
     String name = sender == null ? "Someone" : sender.displayName != null && !sender.displayName.isBlank()
         ? sender.displayName : sender.username;
     return new JsonObject()

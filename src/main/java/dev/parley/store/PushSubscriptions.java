@@ -79,7 +79,7 @@ final class PushSubscriptions {
         return Future.succeededFuture(new JsonObject().put("subscription", known.view()).put("created", false));
       }
       Subscription fresh = new Subscription(Ids.next("w"), userId, endpoint, cmd.getString("p256dh"),
-          cmd.getString("auth"), Views.now());
+          cmd.getString("auth"), WireViews.now());
       List<Subscription> gone = new ArrayList<>();
       if (known != null) {
         gone.add(known);

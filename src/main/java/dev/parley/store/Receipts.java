@@ -20,7 +20,7 @@ import java.util.Map;
  * is (every receiver acknowledges every message), so they are a bulk job of the write queue:
  * all receipts waiting for the next group commit are applied together, several from the same
  * member collapse into one, and the rows that really move are written with one batched
- * {@code UPDATE}. The decision uses the pointers in {@link State}, so a receipt that moves
+ * {@code UPDATE}. The decision uses the pointers in {@link StoreState}, so a receipt that moves
  * nothing (a repeat, a seq behind the pointer) costs no write and no event.
  *
  * <p>Pointers only move forward and are clamped to the conversation's last seq; read implies
@@ -72,13 +72,13 @@ final class Receipts {
 
   /** One member's pointers before and after a batch of receipts. */
   private static final class Move {
-    final State.Conversation c;
+    final StoreState.Conversation c;
     final String userId;
-    final State.Pointers now;
+    final StoreState.Pointers now;
     final long deliveredBefore;
     final long readBefore;
 
-    Move(State.Conversation c, String userId, State.Pointers now) {
+    Move(StoreState.Conversation c, String userId, StoreState.Pointers now) {
       this.c = c;
       this.userId = userId;
       this.now = now;
@@ -91,7 +91,7 @@ final class Receipts {
     }
   }
 
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   private final Fanout fanout;
@@ -101,7 +101,7 @@ final class Receipts {
   /** Committed moves not announced yet, by conversation and member, in commit order. */
   private Map<String, Announcement> pending = new LinkedHashMap<>();
 
-  Receipts(State state, WriteQueue writes, Pool reader, Fanout fanout, Vertx vertx, long coalesceMs) {
+  Receipts(StoreState state, WriteQueue writes, Pool reader, Fanout fanout, Vertx vertx, long coalesceMs) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
@@ -125,7 +125,7 @@ final class Receipts {
     Map<String, Move> moves = new LinkedHashMap<>();
     for (JsonObject cmd : cmds) {
       String userId = cmd.getString("userId");
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         outcomes.add(Future.failedFuture(Failure.notFound("conversation")));
         continue;
@@ -174,7 +174,7 @@ final class Receipts {
   }
 
   private void announce(Announcement m) {
-    State.Conversation c = state.conversations.get(m.conversationId);
+    StoreState.Conversation c = state.conversations.get(m.conversationId);
     if (c == null) {
       return;
     }
@@ -184,7 +184,7 @@ final class Receipts {
         others.add(memberId);
       }
     }
-    State.User user = state.users.get(m.userId);
+    StoreState.User user = state.users.get(m.userId);
     boolean readShown = user != null && user.readReceipts;
     boolean readMoved = m.read > m.readBefore;
     if (readMoved) {
@@ -214,7 +214,7 @@ final class Receipts {
    */
   Future<JsonObject> receipts(JsonObject cmd) {
     String userId = cmd.getString("userId");
-    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -226,7 +226,7 @@ final class Receipts {
           for (Row row : rows) {
             String memberId = row.getString("user_id");
             JsonObject receipt = new JsonObject().put("userId", memberId).put("deliveredSeq", row.getLong("delivered_seq"));
-            State.User member = state.users.get(memberId);
+            StoreState.User member = state.users.get(memberId);
             if (memberId.equals(userId) || (member != null && member.readReceipts)) {
               receipt.put("readSeq", row.getLong("last_read_seq"));
             }

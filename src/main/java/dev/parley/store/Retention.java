@@ -18,7 +18,7 @@ final class Retention {
   }
 
   /** The conversation's retention in days as it applies now; 0 keeps everything. */
-  int days(State.Conversation c) {
+  int days(StoreState.Conversation c) {
     return c.retentionDays != null ? c.retentionDays : defaultDays;
   }
 
@@ -27,7 +27,7 @@ final class Retention {
    * conversation. The one place that decides it. (Server admins set the server's default,
    * {@code retention.defaultDays}; in a group they have the rights their role there gives them.)
    */
-  static boolean maySet(State.Conversation c, String userId) {
+  static boolean maySet(StoreState.Conversation c, String userId) {
     if (!c.isGroup()) {
       return c.roles.containsKey(userId);
     }
@@ -36,7 +36,7 @@ final class Retention {
   }
 
   /** Adds the contract's {@code retentionDays} (in effect, 0: forever) and {@code retentionDefault} to a conversation view. */
-  JsonObject describe(State.Conversation c, JsonObject view) {
+  JsonObject describe(StoreState.Conversation c, JsonObject view) {
     return view.put("retentionDays", days(c)).put("retentionDefault", c.retentionDays == null);
   }
 }

@@ -42,7 +42,7 @@ final class RetentionSweep {
 
   private final Vertx vertx;
   private final Dialect sql;
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   private final SearchIndex search;
@@ -54,7 +54,7 @@ final class RetentionSweep {
   private boolean running;
   private boolean stopped;
 
-  RetentionSweep(Vertx vertx, Dialect sql, State state, WriteQueue writes, Pool reader, SearchIndex search,
+  RetentionSweep(Vertx vertx, Dialect sql, StoreState state, WriteQueue writes, Pool reader, SearchIndex search,
                  Retention retention, int batchSize, long intervalMs, Counter deleted) {
     this.vertx = vertx;
     this.sql = sql;
@@ -85,7 +85,7 @@ final class RetentionSweep {
     running = true;
     // Ids, not the conversations: a rolled-back write batch reloads the state with new objects.
     List<String> due = new ArrayList<>();
-    for (State.Conversation c : state.conversations.values()) {
+    for (StoreState.Conversation c : state.conversations.values()) {
       if (retention.days(c) > 0) {
         due.add(c.id);
       }
@@ -131,7 +131,7 @@ final class RetentionSweep {
 
   /** The conversation's retention now; 0 (nothing to delete) for one that is gone. */
   private int days(String conversationId) {
-    State.Conversation c = state.conversations.get(conversationId);
+    StoreState.Conversation c = state.conversations.get(conversationId);
     return c == null ? 0 : retention.days(c);
   }
 
@@ -149,7 +149,7 @@ final class RetentionSweep {
    * the writer, so a change made since the look is respected.
    */
   private Future<Batch> deleteBatch(WriteQueue.Tx tx, String conversationId) {
-    State.Conversation c = state.conversations.get(conversationId);
+    StoreState.Conversation c = state.conversations.get(conversationId);
     int days = c == null ? 0 : retention.days(c);
     if (days == 0) {
       return Future.succeededFuture(new Batch(0, false));
@@ -188,7 +188,7 @@ final class RetentionSweep {
         });
   }
 
-  private Future<RowSet<Row>> delete(WriteQueue.Tx tx, State.Conversation c, List<Object> ids, long lastSeq, long lastEventId) {
+  private Future<RowSet<Row>> delete(WriteQueue.Tx tx, StoreState.Conversation c, List<Object> ids, long lastSeq, long lastEventId) {
     String marks = "?" + ", ?".repeat(ids.size() - 1);
     Tuple idTuple = Tuple.from(ids);
     return tx.conn.preparedQuery("DELETE FROM reactions WHERE message_id IN (" + marks + ")").execute(idTuple)

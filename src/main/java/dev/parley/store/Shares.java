@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * Shares: public, read-only links to a {@code fromSeq..toSeq} range of a conversation. The token
  * is known only to the api and the link's holders; the store keeps its SHA-256 and finds a share
  * by that hash. A share is live while it is not revoked, not expired, and its creator is still a
- * member (someone who left cannot keep publishing the conversation). Views are writes: they go
+ * member (someone who left cannot keep publishing the conversation). WireViews are writes: they go
  * through the single writer, many views of a batch in one statement per share.
  */
 final class Shares {
@@ -33,13 +33,13 @@ final class Shares {
   private static final String LIVE = "revoked = 0 AND (expires_at IS NULL OR expires_at > ?)";
 
   private final Dialect sql;
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   private final MediaRecords media;
   private final WriteQueue.Bulk<String, Long> countViews = this::countAll;
 
-  Shares(Dialect sql, State state, WriteQueue writes, Pool reader, MediaRecords media) {
+  Shares(Dialect sql, StoreState state, WriteQueue writes, Pool reader, MediaRecords media) {
     this.sql = sql;
     this.state = state;
     this.writes = writes;
@@ -54,7 +54,7 @@ final class Shares {
     long toSeq = cmd.getLong("toSeq");
     Long expiresAt = cmd.getLong("expiresAt");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -69,7 +69,7 @@ final class Shares {
                   + " active shares per conversation; revoke one first"));
             }
             String id = Ids.next("s");
-            String at = Views.now();
+            String at = WireViews.now();
             return tx.conn.preparedQuery("INSERT INTO shares (id, token_hash, token, conversation_id, creator_id, from_seq,"
                     + " to_seq, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .execute(Tuple.from(new Object[] {id, cmd.getString("tokenHash"), cmd.getString("token"), c.id, userId,
@@ -85,7 +85,7 @@ final class Shares {
    */
   Future<JsonObject> list(JsonObject cmd) {
     String userId = cmd.getString("userId");
-    State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -117,7 +117,7 @@ final class Shares {
       params.add(cursor);
     }
     return page(sql, params, limit, share -> {
-      State.Conversation c = state.conversations.get(share.getString("conversationId"));
+      StoreState.Conversation c = state.conversations.get(share.getString("conversationId"));
       share.put("conversationTitle", c == null ? "" : c.isGroup() ? c.title
           : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList()));
     });
@@ -166,7 +166,7 @@ final class Shares {
           if (row == null) {
             return Future.failedFuture(Failure.notFound("share"));
           }
-          State.Conversation c = state.conversations.get(row.getString("conversation_id"));
+          StoreState.Conversation c = state.conversations.get(row.getString("conversation_id"));
           if (!userId.equals(row.getString("creator_id")) && !moderates(c, userId)) {
             return Future.failedFuture(c != null && c.roles.containsKey(userId)
                 ? Failure.forbidden("only the creator or a group owner/admin may revoke a share")
@@ -190,7 +190,7 @@ final class Shares {
               JsonArray messages = new JsonArray();
               Set<String> userIds = new LinkedHashSet<>();
               for (Row row : rows) {
-                JsonObject message = Views.message(row);
+                JsonObject message = WireViews.message(row);
                 // The sender's idempotency key is theirs, not the public's.
                 message.remove("clientId");
                 messages.add(message);
@@ -198,12 +198,12 @@ final class Shares {
               }
               JsonArray users = new JsonArray();
               for (String id : userIds) {
-                State.User u = state.users.get(id);
+                StoreState.User u = state.users.get(id);
                 if (u != null) {
                   users.add(new JsonObject().put("id", u.id).put("displayName", u.displayName).put("bot", u.bot));
                 }
               }
-              State.Conversation c = state.conversations.get(share.getString("conversationId"));
+              StoreState.Conversation c = state.conversations.get(share.getString("conversationId"));
               return new JsonObject()
                   .put("conversation", new JsonObject().put("title", c == null ? null : c.title))
                   .put("messages", messages)
@@ -268,7 +268,7 @@ final class Shares {
     ids.remove(null);
   }
 
-  private static boolean moderates(State.Conversation c, String userId) {
+  private static boolean moderates(StoreState.Conversation c, String userId) {
     String role = c == null ? null : c.roles.get(userId);
     return c != null && c.isGroup() && ("owner".equals(role) || "admin".equals(role));
   }

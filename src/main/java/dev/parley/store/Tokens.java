@@ -19,11 +19,11 @@ import io.vertx.sqlclient.Tuple;
 final class Tokens {
   private static final String REFUSED = "invalid or expired refresh token";
 
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final EventBus bus;
 
-  Tokens(State state, WriteQueue writes, EventBus bus) {
+  Tokens(StoreState state, WriteQueue writes, EventBus bus) {
     this.state = state;
     this.writes = writes;
     this.bus = bus;
@@ -33,7 +33,7 @@ final class Tokens {
     return writes.submit(tx -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
             + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
         .execute(Tuple.of(cmd.getString("tokenHash"), cmd.getString("familyId", Ids.next("f")), cmd.getString("userId"),
-            cmd.getLong("expiresAt"), Views.now()))
+            cmd.getLong("expiresAt"), WireViews.now()))
         .map(rows -> new JsonObject()));
   }
 
@@ -57,7 +57,7 @@ final class Tokens {
             return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
           }
           String userId = row.getString("user_id");
-          State.User user = state.users.get(userId);
+          StoreState.User user = state.users.get(userId);
           if (user != null && user.disabled()) {
             return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
           }
@@ -65,7 +65,7 @@ final class Tokens {
               .execute(Tuple.of(cmd.getString("tokenHash")))
               .compose(v -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
                       + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-                  .execute(Tuple.of(cmd.getString("newTokenHash"), family, userId, cmd.getLong("expiresAt"), Views.now())))
+                  .execute(Tuple.of(cmd.getString("newTokenHash"), family, userId, cmd.getLong("expiresAt"), WireViews.now())))
               .map(v -> new JsonObject().put("userId", userId).put("familyId", family));
         }));
   }
@@ -86,7 +86,7 @@ final class Tokens {
   Future<JsonObject> changePassword(JsonObject cmd) {
     String userId = cmd.getString("userId");
     String keep = cmd.getString("keepFamilyId");
-    State.User user = state.users.get(userId);
+    StoreState.User user = state.users.get(userId);
     if (user == null || user.bot) {
       return Future.failedFuture(Failure.notFound("user"));
     }

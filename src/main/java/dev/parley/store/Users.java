@@ -13,13 +13,13 @@ import java.util.Locale;
 
 /** Accounts: creation, credentials lookup, profile reads and changes, search by prefix. */
 final class Users {
-  private final State state;
-  private final Views views;
+  private final StoreState state;
+  private final WireViews views;
   private final WriteQueue writes;
   private final Pool reader;
   private final Administration administration;
 
-  Users(State state, Views views, WriteQueue writes, Pool reader, Administration administration) {
+  Users(StoreState state, WireViews views, WriteQueue writes, Pool reader, Administration administration) {
     this.state = state;
     this.views = views;
     this.writes = writes;
@@ -37,12 +37,12 @@ final class Users {
       if (state.usersByName.containsKey(username)) {
         return Future.failedFuture(Failure.conflict("the username is taken"));
       }
-      State.User u = new State.User();
+      StoreState.User u = new StoreState.User();
       u.id = Ids.next("u");
       u.username = username;
       u.displayName = cmd.getString("displayName");
       u.readReceipts = true;
-      u.createdAt = Views.now();
+      u.createdAt = WireViews.now();
       u.admin = state.users.values().stream().allMatch(other -> other.bot);
       return administration.admitRegistration(tx, cmd.getString("inviteCodeHash"))
           .compose(admitted -> tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot,"
@@ -56,7 +56,7 @@ final class Users {
   }
 
   Future<JsonObject> credentials(JsonObject cmd) {
-    State.User u = state.usersByName.get(cmd.getString("username"));
+    StoreState.User u = state.usersByName.get(cmd.getString("username"));
     if (u == null || u.bot) {
       return Future.failedFuture(Failure.notFound("user"));
     }
@@ -71,7 +71,7 @@ final class Users {
   }
 
   Future<JsonObject> get(JsonObject cmd) {
-    State.User u = state.users.get(cmd.getString("userId"));
+    StoreState.User u = state.users.get(cmd.getString("userId"));
     if (u == null) {
       return Future.failedFuture(Failure.notFound("user"));
     }
@@ -82,7 +82,7 @@ final class Users {
   Future<JsonObject> update(JsonObject cmd) {
     String userId = cmd.getString("userId");
     return writes.submit(tx -> {
-      State.User u = state.users.get(userId);
+      StoreState.User u = state.users.get(userId);
       if (u == null) {
         return Future.failedFuture(Failure.notFound("user"));
       }
@@ -107,7 +107,7 @@ final class Users {
     String q = cmd.getString("q", "").toLowerCase(Locale.ROOT);
     String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
     int limit = cmd.getInteger("limit", 50);
-    List<State.User> found = state.users.values().stream()
+    List<StoreState.User> found = state.users.values().stream()
         .filter(u -> u.username.compareTo(after) > 0)
         // A webhook's sender is no one to start a conversation with.
         .filter(u -> !Webhooks.isSender(u))
@@ -126,8 +126,8 @@ final class Users {
    * may ask the moment the {@code presence} event reaches them; written to the database next.
    */
   Future<Void> seen(String userId) {
-    String at = Views.now();
-    State.User u = state.users.get(userId);
+    String at = WireViews.now();
+    StoreState.User u = state.users.get(userId);
     if (u != null) {
       u.lastSeenAt = at;
     }
@@ -135,7 +135,7 @@ final class Users {
         .execute(Tuple.of(at, userId))
         .map(v -> {
           // Again once written: a rollback of another job's batch reloads users from the database.
-          State.User now = state.users.get(userId);
+          StoreState.User now = state.users.get(userId);
           if (now != null && (now.lastSeenAt == null || now.lastSeenAt.compareTo(at) < 0)) {
             now.lastSeenAt = at;
           }

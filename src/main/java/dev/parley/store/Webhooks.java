@@ -36,25 +36,25 @@ final class Webhooks {
   static final String USERNAME_PREFIX = "webhook:";
   private static final String COLUMNS = "id, conversation_id, creator_id, sender_id, name, created_at";
 
-  private final State state;
+  private final StoreState state;
   private final WriteQueue writes;
   private final Pool reader;
   private final MessageWrites messages;
   private final RateLimits posts = new RateLimits(POSTS_PER_MINUTE, POST_BURST);
 
-  Webhooks(State state, WriteQueue writes, Pool reader, MessageWrites messages) {
+  Webhooks(StoreState state, WriteQueue writes, Pool reader, MessageWrites messages) {
     this.state = state;
     this.writes = writes;
     this.reader = reader;
     this.messages = messages;
   }
 
-  static boolean isSender(State.User u) {
+  static boolean isSender(StoreState.User u) {
     return u.bot && u.username.startsWith(USERNAME_PREFIX);
   }
 
   /** In a group its owner and admins; in a direct conversation either member. */
-  private static boolean manages(State.Conversation c, String userId) {
+  private static boolean manages(StoreState.Conversation c, String userId) {
     if (!c.isGroup()) {
       return c.roles.containsKey(userId);
     }
@@ -68,7 +68,7 @@ final class Webhooks {
     String name = cmd.getString("name");
     String avatar = cmd.getString("avatarMediaId");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -91,14 +91,14 @@ final class Webhooks {
           })
           .compose(ok -> {
             String id = Ids.next("w");
-            State.User sender = new State.User();
+            StoreState.User sender = new StoreState.User();
             sender.id = Ids.next("u");
             sender.username = USERNAME_PREFIX + id;
             sender.displayName = name;
             sender.avatarMediaId = avatar;
             sender.bot = true;
             sender.readReceipts = false;
-            sender.createdAt = Views.now();
+            sender.createdAt = WireViews.now();
             return tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot, avatar_media_id,"
                     + " read_receipts, created_at) VALUES (?, ?, ?, NULL, 1, ?, 0, ?)")
                 .execute(Tuple.of(sender.id, sender.username, sender.displayName, avatar, sender.createdAt))
@@ -115,7 +115,7 @@ final class Webhooks {
 
   /** {@code store.webhook.list}: the live webhooks of a conversation, oldest first, for every member. */
   Future<JsonObject> list(JsonObject cmd) {
-    State.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -136,7 +136,7 @@ final class Webhooks {
   Future<JsonObject> revoke(JsonObject cmd) {
     String userId = cmd.getString("userId");
     return writes.submit(tx -> {
-      State.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -152,7 +152,7 @@ final class Webhooks {
               return Future.failedFuture(Failure.forbidden("only the webhook's creator or a group owner/admin may revoke it"));
             }
             return tx.conn.preparedQuery("UPDATE webhooks SET secret_hash = NULL, revoked_at = ? WHERE id = ?")
-                .execute(Tuple.of(Views.now(), row.getString("id")))
+                .execute(Tuple.of(WireViews.now(), row.getString("id")))
                 .map(v -> new JsonObject());
           });
     });
@@ -197,7 +197,7 @@ final class Webhooks {
   private JsonObject json(String id, String conversationId, String creatorId, String senderId, String name, String createdAt) {
     JsonObject hook = new JsonObject().put("id", id).put("conversationId", conversationId).put("name", name)
         .put("senderId", senderId).put("creatorId", creatorId).put("createdAt", createdAt);
-    State.User sender = state.users.get(senderId);
+    StoreState.User sender = state.users.get(senderId);
     if (sender != null && sender.avatarMediaId != null) {
       hook.put("avatarMediaId", sender.avatarMediaId);
     }

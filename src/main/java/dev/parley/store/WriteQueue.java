@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A job checks its input before it writes anything and fails with a 4xx {@link Failure} that
  * leaves the batch intact. Any other failure rolls the whole batch back; the in-memory
- * {@link State} is then reloaded and each job of that batch is run again on its own, so one bad
+ * {@link StoreState} is then reloaded and each job of that batch is run again on its own, so one bad
  * job cannot sink its neighbours. Effects registered with {@link Tx#afterCommit} (publishing
  * events) run only once the data is durable.
  */

@@ -288,12 +288,12 @@ class ShareTest extends NodeTestBase {
     Reply page = api.get("/s/" + token, null);
     assertEquals(200, page.status());
     assertTrue(page.headers().get("content-type").startsWith("text/html"));
-    assertTrue(page.raw().contains("src=\"../s.js\""), "relative paths, so it also works under a proxy sub-path");
+    assertTrue(page.raw().contains("src=\"../share-page.js\""), "relative paths, so it also works under a proxy sub-path");
     assertFalse(page.raw().contains(token), "the page is the same file for every token");
     assertEquals("no-referrer", page.headers().get("referrer-policy"));
     assertTrue(page.headers().get("content-security-policy").contains("script-src 'self'"));
     assertEquals("noindex, nofollow", page.headers().get("x-robots-tag"));
-    Reply script = api.get("/s.js", null);
+    Reply script = api.get("/share-page.js", null);
     assertEquals(200, script.status());
     assertFalse(script.raw().contains("innerHTML"), "user text goes in as text only");
     assertEquals(200, api.get("/css/share.css", null).status());
@@ -310,7 +310,7 @@ class ShareTest extends NodeTestBase {
     assertEquals(200, api.get("/s/" + token, null).status(), "a live link");
     Reply unknown = api.get("/s/" + "A".repeat(43), null);
     assertEquals(404, unknown.status(), "an unknown token");
-    assertTrue(unknown.raw().contains("src=\"../s.js\""), "the same page, which says the link no longer works");
+    assertTrue(unknown.raw().contains("src=\"../share-page.js\""), "the same page, which says the link no longer works");
     assertEquals("noindex, nofollow", unknown.headers().get("x-robots-tag"));
     assertEquals(404, api.get("/s/not-a-token", null).status(), "a malformed token");
     assertEquals(204, api.delete("/api/shares/" + token, alice.token()).status());

@@ -10,12 +10,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Small helpers shared by the route classes: the caller, the JSON body, and the answer. */
-final class Http {
+final class HttpReplies {
   static final String USER_ID = "parley.userId";
   /** The caller's sign-in (refresh family) when a person's access token authenticated the request; else absent. */
   static final String FAMILY_ID = "parley.familyId";
 
-  private Http() {
+  private HttpReplies() {
   }
 
   static String userId(RoutingContext ctx) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * and only the writer changes it, so it is always at least as new as the database. If a batch
  * rolls back, {@link #load} reads it all again. A small team's whole membership fits in memory.
  */
-final class State {
+final class StoreState {
   static final class User {
     String id;
     String username;

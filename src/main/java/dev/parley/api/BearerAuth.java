@@ -16,29 +16,29 @@ import io.vertx.ext.web.RoutingContext;
  * {@code ?access_token=}, for the media GETs that a browser makes from {@code <img src>} and
  * {@code <audio src>}, which cannot carry a header.
  */
-final class Authn implements Handler<RoutingContext> {
+final class BearerAuth implements Handler<RoutingContext> {
   private final Authenticator authenticator;
   private final boolean queryToken;
 
-  Authn(Authenticator authenticator) {
+  BearerAuth(Authenticator authenticator) {
     this(authenticator, false);
   }
 
-  private Authn(Authenticator authenticator, boolean queryToken) {
+  private BearerAuth(Authenticator authenticator, boolean queryToken) {
     this.authenticator = authenticator;
     this.queryToken = queryToken;
   }
 
-  Authn orQueryToken() {
-    return new Authn(authenticator, true);
+  BearerAuth orQueryToken() {
+    return new BearerAuth(authenticator, true);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     principal(ctx)
         .onSuccess(principal -> {
-          ctx.put(Http.USER_ID, principal.userId());
-          ctx.put(Http.FAMILY_ID, principal.familyId());
+          ctx.put(HttpReplies.USER_ID, principal.userId());
+          ctx.put(HttpReplies.FAMILY_ID, principal.familyId());
           ctx.next();
         })
         .onFailure(cause -> HttpFront.error(ctx, Failure.from(cause)));

@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code err} frame. A SockJS frame served here is left uncompleted: completing it would make the
  * stock bridge act on it (true) or send its own error (false).
  */
-final class Gate {
+final class BridgeGate {
   private final Authenticator authenticator;
   /** Accounts an admin disabled: a check answered just before the event must not leave a link open. */
   private final DisabledAccounts disabled;
@@ -53,11 +53,11 @@ final class Gate {
   /** The bridge verticle's context: {@link UserRegistry} is touched there only. */
   private final Context home;
   private final Feed feed;
-  private final Map<String, Set<Link>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Set<BridgeLink>> byUser = new ConcurrentHashMap<>();
   /** Bots revoked while this node ran: closes the race of a check answered just before the revocation. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  Gate(Authenticator authenticator, DisabledAccounts disabled, Bus bus, UserRegistry<BridgeSession> deliveries, Context home,
+  BridgeGate(Authenticator authenticator, DisabledAccounts disabled, Bus bus, UserRegistry<BridgeSession> deliveries, Context home,
        Feed feed) {
     this.authenticator = authenticator;
     this.disabled = disabled;
@@ -68,7 +68,7 @@ final class Gate {
   }
 
   /** An event of the SockJS bridge: socket life-cycle events pass, frames are served by {@link #frame}. */
-  void handle(BaseBridgeEvent event, Link link) {
+  void handle(BaseBridgeEvent event, BridgeLink link) {
     switch (event.type()) {
       case SOCKET_CREATED, SOCKET_PING, SOCKET_IDLE -> event.complete(true);
       case SOCKET_CLOSED, SOCKET_ERROR -> {
@@ -80,7 +80,7 @@ final class Gate {
   }
 
   /** A client's frame, from either bridge. */
-  void frame(BridgeEventType type, JsonObject frame, Link link) {
+  void frame(BridgeEventType type, JsonObject frame, BridgeLink link) {
     String address = frame.getValue("address") instanceof String s ? s : null;
     switch (type) {
       case REGISTER -> register(link, frame, address);
@@ -99,7 +99,7 @@ final class Gate {
     }
   }
 
-  private void register(Link link, JsonObject frame, String address) {
+  private void register(BridgeLink link, JsonObject frame, String address) {
     Long since;
     boolean serverKept;
     try {
@@ -129,7 +129,7 @@ final class Gate {
     });
   }
 
-  private void startSession(Link link, String address, String userId, Long since) {
+  private void startSession(BridgeLink link, String address, String userId, Long since) {
     if (link.session != null) {
       link.refuse(address, Failure.invalid(null, "already registered"));
       return;
@@ -142,7 +142,7 @@ final class Gate {
         .onFailure(cause -> link.close()));
   }
 
-  private void unregister(Link link, String address) {
+  private void unregister(BridgeLink link, String address) {
     BridgeSession session = link.session;
     if (session == null || !Address.user(session.userId).equals(address)) {
       link.refuse(address, denied("not registered on " + address));
@@ -153,7 +153,7 @@ final class Gate {
     session.closed();
   }
 
-  private void send(Link link, JsonObject frame, String replyAddress) {
+  private void send(BridgeLink link, JsonObject frame, String replyAddress) {
     authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
       Object body = frame.getValue("body");
       String clientId = body instanceof JsonObject json && json.getValue("clientId") instanceof String s ? s : null;
@@ -175,7 +175,7 @@ final class Gate {
   }
 
   /** A bot's acknowledgement: every event up to {@code body.id} is handled, keep it as its position. */
-  private void ack(Link link, JsonObject frame, String replyAddress) {
+  private void ack(BridgeLink link, JsonObject frame, String replyAddress) {
     authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
       Object id = frame.getValue("body") instanceof JsonObject body ? body.getValue("id") : null;
       if (!(id instanceof Number n) || n.longValue() < 1) {
@@ -197,7 +197,7 @@ final class Gate {
    * The user of the frame's bearer token. A bot token already checked on this socket is not asked
    * about again; an access token is verified on every frame (it may expire).
    */
-  private Future<String> authenticate(Link link, JsonObject frame) {
+  private Future<String> authenticate(BridgeLink link, JsonObject frame) {
     String token = AccessTokens.bearer(header(frame, "authorization"));
     if (token == null) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "every frame needs the header authorization: Bearer <token>");
@@ -228,12 +228,12 @@ final class Gate {
   /** A bot's token was revoked: close its sockets on this node. */
   void revoked(String userId) {
     revoked.add(userId);
-    byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
+    byUser.getOrDefault(userId, Set.of()).forEach(BridgeLink::close);
   }
 
   /** An admin disabled the account: every link of it on this node closes, a person's or a bot's. */
   void accountDisabled(String userId) {
-    byUser.getOrDefault(userId, Set.of()).forEach(Link::close);
+    byUser.getOrDefault(userId, Set.of()).forEach(BridgeLink::close);
   }
 
   /**
@@ -242,14 +242,14 @@ final class Gate {
    * token of a live sign-in, and every frame's token is checked anyway). Bots' links stay.
    */
   void signInEnded(String userId) {
-    byUser.getOrDefault(userId, Set.of()).stream().filter(link -> !link.isBot()).forEach(Link::close);
+    byUser.getOrDefault(userId, Set.of()).stream().filter(link -> !link.isBot()).forEach(BridgeLink::close);
   }
 
   /** The socket is gone (SockJS says so with an event, TCP through the socket's close handler). */
-  void closed(Link link) {
+  void closed(BridgeLink link) {
     link.closed();
     if (link.userId() != null) {
-      Set<Link> links = byUser.get(link.userId());
+      Set<BridgeLink> links = byUser.get(link.userId());
       if (links != null) {
         links.remove(link);
         byUser.computeIfPresent(link.userId(), (k, set) -> set.isEmpty() ? null : set);

@@ -7,11 +7,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** The wire shapes of users and messages (docs/api.md), built from the state and from rows. */
-final class Views {
-  private final State state;
+final class WireViews {
+  private final StoreState state;
   private final Presence presence;
 
-  Views(State state, Presence presence) {
+  WireViews(StoreState state, Presence presence) {
     this.state = state;
     this.presence = presence;
   }
@@ -24,7 +24,7 @@ final class Views {
    * A user as {@code viewerId} may see them: presence and last-seen only for people who share a
    * conversation with the viewer (and for the viewer themself).
    */
-  JsonObject user(State.User u, String viewerId) {
+  JsonObject user(StoreState.User u, String viewerId) {
     JsonObject json = new JsonObject()
         .put("id", u.id)
         .put("username", u.username)
@@ -42,12 +42,12 @@ final class Views {
   }
 
   JsonObject user(String userId, String viewerId) {
-    State.User u = state.users.get(userId);
+    StoreState.User u = state.users.get(userId);
     return u == null ? null : user(u, viewerId);
   }
 
   /** The user's own view, with their settings. */
-  JsonObject me(State.User u) {
+  JsonObject me(StoreState.User u) {
     JsonObject me = user(u, u.id).put("readReceipts", u.readReceipts).put("createdAt", u.createdAt);
     return state.isAdmin(u) ? me.put("admin", true) : me;
   }

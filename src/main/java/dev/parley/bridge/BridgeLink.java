@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * registration on {@code chat.user.<id>}, and how frames are written to it. Writes happen on
  * the socket's own event loop ({@link #context}).
  */
-abstract class Link {
+abstract class BridgeLink {
   final Context context;
   /** Bound by the first frame whose token checks out; every later frame must be the same user's. */
   private String userId;
@@ -19,7 +19,7 @@ abstract class Link {
   /** Set on {@link #context} once either side has closed the socket. */
   protected boolean socketClosed;
 
-  Link(Context context) {
+  BridgeLink(Context context) {
     this.context = context;
   }
 
