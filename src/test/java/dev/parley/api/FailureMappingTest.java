@@ -51,7 +51,8 @@ class FailureMappingTest {
         Failure.from(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Integer.parseInt(ctx.pathParam("status")),
             new JsonObject().put("message", "as the verticle said").put("field", "name").encode()))));
     router.get("/rate-limited").handler(ctx -> HttpFront.error(ctx, Failure.rateLimited("logins", 42)));
-    router.get("/timeout").handler(ctx -> Http.ok(ctx, Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "timed out"))));
+    router.get("/timeout").handler(ctx -> Http.ok(ctx,
+        Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "timed out"))));
     router.get("/thrown").handler(Http.guarded(ctx -> {
       throw Failure.invalid("title", "title is too long");
     }));
