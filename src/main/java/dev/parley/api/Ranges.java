@@ -31,6 +31,9 @@ final class Ranges {
     try {
       String first = spec.substring(0, dash).trim();
       String last = spec.substring(dash + 1).trim();
+      if (!digits(first) || !digits(last)) {
+        return null; // Long.parseLong would take "-5", "+5" and other scripts' digits
+      }
       if (first.isEmpty()) {
         long suffix = Long.parseLong(last);
         if (suffix <= 0 || size == 0) {
@@ -50,6 +53,11 @@ final class Ranges {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** ASCII digits only (or nothing): RFC 9110's {@code 1*DIGIT}, with the empty side of an open or suffix range. */
+  private static boolean digits(String text) {
+    return text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /** Whether an {@code If-None-Match} header names {@code etag} (or is {@code *}). */

@@ -14,6 +14,22 @@ import java.nio.file.StandardOpenOption;
  * MP3 says it with a Xing/Info or VBRI header and is estimated from the bit rate otherwise; WebM
  * is in {@link WebM}. A container that is not what it starts like is a 415; a duration that
  * cannot be found is left out ({@code null}).
+ *
+ * <p>Why by hand, when metadata-extractor (which {@link Images} uses) reads some of these:
+ * <ul>
+ *   <li>Ogg, MP3 and WebM: metadata-extractor has no reader that gives their duration.</li>
+ *   <li>WAV: its {@code WavRiffHandler} keeps the duration only as a whole-second
+ *   {@code "HH:MM:SS"} text (a 1.25 s clip reads {@code 00:00:01}), and reads the whole data chunk
+ *   into memory to find it. A voice clip needs milliseconds; the fmt and data chunk headers give
+ *   them without reading a sample.</li>
+ *   <li>MP4: its {@code Mp4Reader} (2.19.0) recurses once per nested container box without a
+ *   bound, so a 160 KB upload of nested {@code moov} boxes overflows the worker's stack, and it
+ *   allocates the size a box claims before reading it, so a 16-byte upload claiming a 2 GiB
+ *   {@code udta} box costs 2 GiB of heap. On untrusted uploads that would need catching
+ *   StackOverflowError and OutOfMemoryError again. The walk here reads only moov/mvhd and each
+ *   trak/mdia/hdlr, at fixed depth, and never allocates more than a four-byte name.</li>
+ * </ul>
+ * Nothing here recurses, so hostile nesting is a 415 like any other unreadable file.
  */
 final class Audio {
   private Audio() {
@@ -32,8 +48,7 @@ final class Audio {
           case WEBM -> WebM.probe(data.order(ByteOrder.BIG_ENDIAN));
           default -> throw new IllegalArgumentException(type.name());
         };
-      } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException
-               | StackOverflowError e) {
+      } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
         throw Sniffer.unsupported("the file starts like " + type.mime + " but is not a readable " + type.mime + " file");
       }
     }
@@ -76,14 +91,28 @@ final class Audio {
     } else {
       throw new IllegalArgumentException("an Ogg stream that is neither Opus nor Vorbis");
     }
-    int floor = Math.max(0, b.limit() - 65_536 - 27);
+    // A page is at most 65,307 bytes: the last whole page starts within two of them of the end.
+    int floor = Math.max(0, b.limit() - 2 * 65_536);
     for (int at = b.limit() - 27; at >= floor; at--) {
-      if (b.get(at) == 'O' && "OggS".equals(ascii(b, at, 4)) && b.getInt(at + 14) == serial) {
+      if (b.get(at) == 'O' && "OggS".equals(ascii(b, at, 4)) && b.getInt(at + 14) == serial && whole(b, at)) {
         long granule = b.getLong(at + 6);
         return granule <= preSkip || rate == 0 ? null : (granule - preSkip) * 1000 / rate;
       }
     }
     return null;
+  }
+
+  /** Whether the page at {@code at} ends within the file: a cut page's granule counts samples that are not there. */
+  private static boolean whole(ByteBuffer b, int at) {
+    int segments = b.get(at + 26) & 0xFF;
+    if (at + 27 + segments > b.limit()) {
+      return false;
+    }
+    int body = 0;
+    for (int i = 0; i < segments; i++) {
+      body += b.get(at + 27 + i) & 0xFF;
+    }
+    return at + 27 + segments + body <= b.limit();
   }
 
   /** Boxes: moov/mvhd has the duration; every trak/mdia/hdlr must be sound. */
@@ -201,9 +230,10 @@ final class Audio {
     return (mpeg1 ? 144 : 72) * kbps * 1000 / rate + (h3 >> 1 & 1);
   }
 
+  /** The frame at {@code at} is whole, and another starts after it unless the file ends there. */
   private static boolean followedByFrame(ByteBuffer b, int at) {
     int next = at + frameLength(b, at);
-    return next + 4 > b.limit() || frameLength(b, next) > 0;
+    return next <= b.limit() && (next + 4 > b.limit() || frameLength(b, next) > 0);
   }
 
   static String ascii(ByteBuffer b, int at, int length) {

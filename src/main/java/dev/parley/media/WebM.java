@@ -5,9 +5,11 @@ import java.util.Set;
 
 /**
  * WebM (EBML) voice clips: the DocType must be {@code webm}, the tracks audio only, and the
- * duration is the Info element's {@code Duration} when present. Browsers' MediaRecorder writes
- * live WebM without it (and with clusters of unknown size), so otherwise the clusters are walked
- * to the last block's timestamp, plus that block's own length when it is Opus (from its TOC byte).
+ * duration is the Info element's {@code Duration} when present and above zero. Browsers'
+ * MediaRecorder writes live WebM (Chromium when recording with a timeslice, Firefox always) with
+ * clusters of unknown size and no Duration, or Firefox's placeholder 0.0, so otherwise the clusters
+ * are walked to the last block's timestamp, plus that block's own length when it is Opus (from its
+ * TOC byte). By hand because metadata-extractor has no WebM reader. Nothing here recurses.
  */
 final class WebM {
   private static final long EBML = 0x1A45DFA3L;
@@ -69,7 +71,7 @@ final class WebM {
       long size = size();
       long end = end(size);
       if (id == INFO || id == TRACKS) {
-        children(end, 0);
+        children(end);
       } else if (id == CLUSTER) {
         cluster(size < 0 ? Long.MAX_VALUE : end);
         continue;
@@ -82,23 +84,26 @@ final class WebM {
     if (!audio) {
       throw new IllegalArgumentException("no audio track");
     }
-    if (duration != null) {
+    if (duration != null && duration > 0) { // Firefox writes 0.0 as a placeholder it never fills in
       return Math.round(duration * scale / 1e6);
     }
     return lastBlock < 0 ? null : lastBlock * scale / 1_000_000 + lastFrameMs();
   }
 
-  /** Info and Tracks: reads the values it knows, refuses video tracks. */
-  private void children(long end, int depth) {
-    if (depth > 4) {
-      throw new IllegalArgumentException("track entries nested too deep"); // a real file nests one
-    }
+  /**
+   * Info and Tracks: reads the values it knows, refuses video tracks. A TrackEntry is stepped into
+   * in the same loop, not read by a call of its own: nesting in a crafted file (a real one nests
+   * one level) costs nothing but iterations, and nothing here recurses.
+   */
+  private void children(long end) {
     while (at < end) {
       long id = id();
       long size = size();
       long childEnd = end(size);
       if (id == TRACK_ENTRY) {
-        children(childEnd, depth + 1);
+        continue; // step into it: its TrackType and CodecID are read like siblings
+      } else if (size < 0) {
+        throw new IllegalArgumentException("an element of unknown size in Info or a TrackEntry"); // Matroska allows none
       } else if (id == TIMECODE_SCALE) {
         scale = uint(childEnd);
       } else if (id == DURATION) {
@@ -110,7 +115,8 @@ final class WebM {
         }
         audio |= type == 2;
       } else if (id == CODEC_ID) {
-        opus |= Audio.ascii(b, at, (int) size).startsWith("A_OPUS");
+        // Up to the element's end, not its size: that may reach past the file (and past an int).
+        opus |= Audio.ascii(b, at, (int) (childEnd - at)).startsWith("A_OPUS");
       }
       at = (int) childEnd;
     }
