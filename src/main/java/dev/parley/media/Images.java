@@ -14,7 +14,11 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOImage;
@@ -108,6 +112,11 @@ final class Images {
 
   /** The EXIF orientation (1–8; 1 when absent or unreadable). */
   static int orientation(File file, MediaType type) {
+    if (!chunksFit(file.toPath(), type)) {
+      // metadata-extractor allocates whatever a chunk claims before reading it: a 50-byte PNG that
+      // claims a 2 GiB chunk would cost 2 GiB. Such a file has no orientation worth that.
+      return 1;
+    }
     try {
       Metadata metadata = switch (type) {
         case JPEG -> JpegMetadataReader.readMetadata(file);
@@ -124,6 +133,43 @@ final class Images {
       // A damaged EXIF block only costs the rotation.
     }
     return 1;
+  }
+
+  /**
+   * Whether every chunk a PNG or WebP file declares fits in the file: read from the chunk headers
+   * alone (length and type, then a seek past the data), never the data. JPEG segments are at most
+   * 64 KiB by their format, so a JPEG always fits.
+   */
+  static boolean chunksFit(Path file, MediaType type) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer header = ByteBuffer.allocate(8);
+      long at;
+      switch (type) {
+        case PNG -> at = 8;
+        case WEBP -> at = 12;
+        default -> {
+          return true;
+        }
+      }
+      while (at + 8 <= size) {
+        header.clear();
+        channel.read(header, at);
+        header.flip();
+        long length = type == MediaType.PNG
+            ? Integer.toUnsignedLong(header.order(ByteOrder.BIG_ENDIAN).getInt(0))
+            : Integer.toUnsignedLong(header.order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+        // PNG: length, type, data, CRC. WebP (RIFF): fourcc, length, data padded to an even size.
+        long next = at + 8 + length + (type == MediaType.PNG ? 4 : (length & 1));
+        if (next > size) {
+          return false;
+        }
+        at = next;
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
