@@ -67,7 +67,7 @@ class FindingYourPlaceBrowserTest extends BrowserTestBase {
     assertEquals(1L, (Long) a.js("return document.querySelectorAll('[data-testid=\"unread-divider\"]').length"));
 
     // Tab into the list lands on a message in view: the reader keeps their place.
-    a.js("document.querySelector('[data-testid=\"share\"]').focus()");
+    a.js("document.querySelector('[data-testid=\"export\"]').focus()");
     new Actions(a.driver).sendKeys(Keys.TAB).perform();
     Map<String, Object> focused = a.js("const l = document.getElementById('messages'), m = document.activeElement;"
         + " const lr = l.getBoundingClientRect(), r = m.getBoundingClientRect();"

@@ -99,7 +99,7 @@ class MessageActionsBrowserTest extends BrowserTestBase {
     a.waitForMessage("three");
 
     // Tab from the header's last button lands on the list's one stop: the latest message.
-    a.js("document.querySelector('[data-testid=\"share\"]').focus()");
+    a.js("document.querySelector('[data-testid=\"export\"]').focus()");
     a.waitFor("members button hidden in a direct chat", d -> !a.visible("members"));
     keys(a, Keys.TAB);
     assertEquals("three", focusedMessageText(a));
