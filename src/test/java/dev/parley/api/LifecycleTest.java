@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,17 +192,8 @@ class LifecycleTest extends NodeTestBase {
 
   /** The index is written beside the message writer: a change is searchable a moment later. */
   private void awaitSearch(Account viewer, String q, int expected) {
-    for (int i = 0; i < 100; i++) {
-      if (search(viewer, q).size() >= expected) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError("the search index did not catch up with " + q);
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).alias("the search index catches up with " + q)
+        .until(() -> search(viewer, q).size() >= expected);
   }
 
 }

@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.parley.support.TestNode;
 import dev.parley.support.Uploads;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,9 +56,9 @@ class MediaLifecycleTest extends NodeTestBase {
     MediaFiles files = new MediaFiles(node.node().config().media().dir());
     assertTrue(Files.exists(files.original(abandoned.getString("id"))));
 
-    while (uploads.get(abandoned.getString("url"), alice.token()).status() != 404) {
-      Thread.sleep(200); // the cleanup job runs every second; the test's timeout bounds the wait
-    }
+    // The cleanup job runs every second.
+    await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(200)).alias("the abandoned upload is removed")
+        .until(() -> uploads.get(abandoned.getString("url"), alice.token()).status() == 404);
     assertFalse(Files.exists(files.original(abandoned.getString("id"))), "its bytes are gone");
     assertFalse(Files.exists(files.thumbnail(abandoned.getString("id"))), "and its thumbnail");
     assertEquals(200, uploads.get(kept.getString("url"), bob.token()).status());

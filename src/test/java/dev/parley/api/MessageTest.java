@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -254,17 +256,8 @@ class MessageTest extends NodeTestBase {
 
   /** The index is written beside the message writer: a new message is searchable a moment later. */
   private void awaitIndexed(Account viewer, String q, int expected) {
-    for (int i = 0; i < 50; i++) {
-      if (api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size() >= expected) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError("the search index did not catch up");
+    await().atMost(Duration.ofMillis(2_500)).pollInterval(Duration.ofMillis(50)).alias("the search index catches up with " + q)
+        .until(() -> api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size() >= expected);
   }
 
   @Test

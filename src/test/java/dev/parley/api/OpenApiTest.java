@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +31,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -323,13 +325,11 @@ class OpenApiTest extends NodeTestBase {
     assertStatus(200, call(HttpMethod.GET, "/api/conversations", a, null));
     assertStatus(200, call(HttpMethod.GET, "/api/conversations?limit=1", b, null));
     assertStatus(400, call(HttpMethod.GET, "/api/conversations?cursor=nonsense", a, null));
-    long deadline = System.currentTimeMillis() + 10_000;
-    Reply found;
-    do {
-      found = call(HttpMethod.GET, "/api/search?q=team", a, null);
+    await().atMost(Duration.ofSeconds(10)).alias("the index finds the message").until(() -> {
+      Reply found = call(HttpMethod.GET, "/api/search?q=team", a, null);
       assertStatus(200, found);
-    } while (found.json().getJsonArray("messages").isEmpty() && System.currentTimeMillis() < deadline && pause());
-    assertFalse(found.json().getJsonArray("messages").isEmpty(), "the index finds the message");
+      return !found.json().getJsonArray("messages").isEmpty();
+    });
     assertStatus(400, call(HttpMethod.GET, "/api/search?q=%21%21", a, null));
     assertStatus(404, call(HttpMethod.GET, "/api/search?q=team&conversationId=" + directId, c, null));
 
@@ -528,16 +528,6 @@ class OpenApiTest extends NodeTestBase {
     System.arraycopy(x, Math.max(0, x.length - 32), point, 1 + Math.max(0, 32 - x.length), Math.min(32, x.length));
     System.arraycopy(y, Math.max(0, y.length - 32), point, 33 + Math.max(0, 32 - y.length), Math.min(32, y.length));
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(point);
-  }
-
-  private static boolean pause() {
-    try {
-      Thread.sleep(100);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static void assertStatus(int expected, Reply reply) {

@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -120,20 +121,6 @@ class OutgoingWebhookTest extends NodeTestBase {
     }
   }
 
-  private static void await(String what, long ms, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + ms;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(25);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private Account bot(Api api, Account owner) {
     String username = "bot" + paths.incrementAndGet() + System.nanoTime() % 100_000;
     Reply made = api.post("/api/bots", owner.token(), new JsonObject().put("username", username));
@@ -156,8 +143,8 @@ class OutgoingWebhookTest extends NodeTestBase {
 
   /** The delivery log once it has {@code n} attempts (the receiver sees a request before it is logged). */
   private JsonArray log(Api api, Account owner, Account bot, int n) {
-    await(n + " logged attempts", 10_000, () -> api.get("/api/bots/" + bot.id() + "/webhook", owner.token()).json()
-        .getJsonArray("deliveries").size() >= n);
+    await().atMost(Duration.ofSeconds(10)).alias(n + " logged attempts")
+        .until(() -> api.get("/api/bots/" + bot.id() + "/webhook", owner.token()).json().getJsonArray("deliveries").size() >= n);
     return api.get("/api/bots/" + bot.id() + "/webhook", owner.token()).json().getJsonArray("deliveries");
   }
 
@@ -174,7 +161,7 @@ class OutgoingWebhookTest extends NodeTestBase {
     for (int i = 1; i <= 5; i++) {
       api.send(alice, direct, "event " + i);
     }
-    await("five deliveries", 10_000, () -> endpoint.delivered().size() >= 5);
+    await().atMost(Duration.ofSeconds(10)).alias("five deliveries").until(() -> endpoint.delivered().size() >= 5);
     assertEquals(5, endpoint.received.size(), "each once");
     for (int i = 0; i < 5; i++) {
       Received r = endpoint.received.get(i);
@@ -204,7 +191,7 @@ class OutgoingWebhookTest extends NodeTestBase {
     api.send(alice, direct, "first");
     api.send(alice, direct, "second");
     api.send(alice, direct, "third");
-    await("three deliveries", 10_000, () -> endpoint.delivered().size() >= 3);
+    await().atMost(Duration.ofSeconds(10)).alias("three deliveries").until(() -> endpoint.delivered().size() >= 3);
     assertEquals(2, endpoint.failed());
     List<String> texts = endpoint.received.stream().map(r -> r.frame().getJsonObject("data").getString("text")).toList();
     assertEquals(List.of("first", "first", "first", "second", "third"), texts);
@@ -224,9 +211,9 @@ class OutgoingWebhookTest extends NodeTestBase {
     endpoint.answers.add(new Answer(500, new JsonObject().put("text", "not this").encode(), Map.of()));
     endpoint.answers.add(new Answer(200, new JsonObject().put("text", "pong").encode(), Map.of()));
     api.send(alice, direct, "ping");
-    await("the reply", 10_000, () -> history(alice, direct).size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).alias("the reply").until(() -> history(alice, direct).size() >= 2);
     api.send(alice, direct, "ping again");
-    await("the second delivery", 10_000, () -> endpoint.delivered().size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).alias("the second delivery").until(() -> endpoint.delivered().size() >= 2);
     JsonArray messages = history(alice, direct);
     List<String> texts = messages.stream().map(o -> ((JsonObject) o).getString("text")).toList();
     assertEquals(List.of("ping", "pong", "ping again"), texts, "one reply, as the bot, and no answer to the 500");
@@ -245,7 +232,7 @@ class OutgoingWebhookTest extends NodeTestBase {
     endpoints.put(elsewhere.path, elsewhere);
     endpoint.answers.add(new Answer(302, "", Map.of("Location", elsewhere.url())));
     api.send(alice, direct, "hello");
-    await("the delivery after the redirect", 10_000, () -> endpoint.delivered().size() >= 1);
+    await().atMost(Duration.ofSeconds(10)).alias("the delivery after the redirect").until(() -> endpoint.delivered().size() >= 1);
     assertEquals(List.of(), elsewhere.received, "the redirect was not followed");
     JsonArray log = log(api, alice, bot, 2);
     assertEquals(302, log.getJsonObject(1).getInteger("status"));
@@ -261,15 +248,15 @@ class OutgoingWebhookTest extends NodeTestBase {
     endpoint.otherwise = Answer.of(503);
     api.send(alice, direct, "before the restart 1");
     api.send(alice, direct, "before the restart 2");
-    await("two failures", 10_000, () -> endpoint.failed() >= 2);
+    await().atMost(Duration.ofSeconds(10)).alias("two failures").until(() -> endpoint.failed() >= 2);
     node = node.restart();
     api.close();
     api = new Api(api.vertx, node.port());
     api.send(alice, direct, "after the restart");
     int failedBefore = (int) endpoint.failed();
-    await("a failure after the restart", 10_000, () -> endpoint.failed() > failedBefore);
+    await().atMost(Duration.ofSeconds(10)).alias("a failure after the restart").until(() -> endpoint.failed() > failedBefore);
     endpoint.otherwise = Answer.of(200);
-    await("three deliveries", 15_000, () -> endpoint.delivered().size() >= 3);
+    await().atMost(Duration.ofSeconds(15)).alias("three deliveries").until(() -> endpoint.delivered().size() >= 3);
     try {
       Thread.sleep(500);
     } catch (InterruptedException e) {
@@ -289,13 +276,13 @@ class OutgoingWebhookTest extends NodeTestBase {
     Endpoint old = hook(api, alice, bot);
     old.otherwise = Answer.of(500);
     api.send(alice, direct, "stuck at first");
-    await("a failure", 10_000, () -> old.failed() >= 1);
+    await().atMost(Duration.ofSeconds(10)).alias("a failure").until(() -> old.failed() >= 1);
     Endpoint fresh = hook(api, alice, bot);
     assertFalse(fresh.secret.equals(old.secret), "a new secret each time");
-    await("the delivery to the new URL", 10_000, () -> fresh.delivered().size() >= 1);
+    await().atMost(Duration.ofSeconds(10)).alias("the delivery to the new URL").until(() -> fresh.delivered().size() >= 1);
     int oldRequests = old.received.size();
     api.send(alice, direct, "second");
-    await("the second delivery", 10_000, () -> fresh.delivered().size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).alias("the second delivery").until(() -> fresh.delivered().size() >= 2);
     assertEquals(oldRequests, old.received.size(), "nothing more to the old URL");
     assertTrue(fresh.received.stream().allMatch(Received::signatureValid), "signed with the new secret");
     assertEquals(List.of("stuck at first", "second"), fresh.received.stream()
@@ -313,8 +300,8 @@ class OutgoingWebhookTest extends NodeTestBase {
       Endpoint endpoint = hook(other, alice, bot);
       endpoint.otherwise = Answer.of(500);
       other.send(alice, direct, "doomed for now");
-      await("the pause", 10_000, () -> other.get("/api/bots/" + bot.id() + "/webhook", alice.token()).json()
-          .getJsonObject("webhook").getBoolean("paused"));
+      await().atMost(Duration.ofSeconds(10)).alias("the webhook pauses")
+          .until(() -> other.get("/api/bots/" + bot.id() + "/webhook", alice.token()).json().getJsonObject("webhook").getBoolean("paused"));
       JsonObject webhook = other.get("/api/bots/" + bot.id() + "/webhook", alice.token()).json().getJsonObject("webhook");
       assertTrue(webhook.getString("pausedReason").contains("HTTP 500"), webhook.encode());
       int attempts = endpoint.received.size();
@@ -331,7 +318,7 @@ class OutgoingWebhookTest extends NodeTestBase {
       Reply resumed = other.post("/api/bots/" + bot.id() + "/webhook/resume", alice.token(), new JsonObject());
       assertEquals(200, resumed.status(), resumed.raw());
       assertFalse(resumed.json().getJsonObject("webhook").getBoolean("paused"));
-      await("both delivered after resuming", 10_000, () -> endpoint.delivered().size() >= 2);
+      await().atMost(Duration.ofSeconds(10)).alias("both delivered after resuming").until(() -> endpoint.delivered().size() >= 2);
       List<String> texts = endpoint.received.stream().filter(r -> r.answeredWith() == 200)
           .map(r -> r.frame().getJsonObject("data").getString("text")).toList();
       assertEquals(List.of("doomed for now", "while paused"), texts);

@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -9,6 +10,7 @@ import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,10 +145,8 @@ class ReceiptsTest extends NodeTestBase {
       }
       bobWs.sendAll(burst);
       JsonObject expectedDirect = new JsonObject().put("userId", bob.id()).put("deliveredSeq", lastDirect).put("readSeq", lastDirect);
-      for (int i = 0; i < 50 && !expectedDirect.equals(receiptOf(alice, direct, bob)); i++) {
-        Thread.sleep(100);
-      }
-      assertEquals(expectedDirect, receiptOf(alice, direct, bob), "the last frame of each kind is applied");
+      await().atMost(Duration.ofSeconds(5)).alias("the last frame of each kind is applied")
+          .untilAsserted(() -> assertEquals(expectedDirect, receiptOf(alice, direct, bob), "the last frame of each kind is applied"));
       assertEquals(lastGroup, receiptOf(alice, group, bob).getLong("deliveredSeq"));
       assertEquals(List.of(), bobWs.collect("error", 0), "and none of them was refused");
     }

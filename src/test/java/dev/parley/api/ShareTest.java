@@ -1,5 +1,6 @@
 package dev.parley.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +16,7 @@ import dev.parley.support.TestNode;
 import dev.parley.support.Uploads;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,9 +121,8 @@ class ShareTest extends NodeTestBase {
     JsonObject share = share(alice, direct, 1, 1, 1L);
     assertEquals(200, view(share.getString("token")).status());
     Instant expiresAt = Instant.parse(share.getString("expiresAt"));
-    while (!Instant.now().isAfter(expiresAt)) {
-      Thread.sleep(50);
-    }
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).alias("the share's expiry passes")
+        .until(() -> Instant.now().isAfter(expiresAt));
     Reply expired = view(share.getString("token"));
     assertEquals(404, expired.status());
     assertEquals(view(Secrets.token(32)).raw(), expired.raw(), "indistinguishable from an unknown token");

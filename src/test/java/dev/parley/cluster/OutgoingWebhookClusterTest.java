@@ -1,5 +1,6 @@
 package dev.parley.cluster;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.support.Api;
@@ -9,10 +10,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -70,9 +73,11 @@ class OutgoingWebhookClusterTest {
         sent.add((i % 2 == 0 ? api1 : api2).send(owner, chat, "event " + i).getLong("id"));
       }
 
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (!received.containsAll(sent) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
+      try {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).alias("every event reaches the endpoint")
+            .until(() -> received.containsAll(sent));
+      } catch (ConditionTimeoutException e) {
+        // Not a failure of its own: the assertion below shows what arrived.
       }
       Thread.sleep(1_000); // anything sent twice would have arrived by now
       assertEquals(sent, received.stream().filter(sent::contains).toList(), "each event once, in order");

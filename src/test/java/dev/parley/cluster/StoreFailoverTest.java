@@ -1,7 +1,7 @@
 package dev.parley.cluster;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.Api;
 import dev.parley.support.Api.Account;
@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -65,18 +66,7 @@ class StoreFailoverTest {
   }
 
   private static void awaitHealthy(Api api) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (api.get("/health", null).status() == 200) {
-        return;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    assertTrue(false, "the cluster did not recover within 30 s");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).alias("the cluster recovers: /health answers 200")
+        .until(() -> api.get("/health", null).status() == 200);
   }
 }

@@ -1,11 +1,11 @@
 package dev.parley.cluster;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.NodeProcess;
 import dev.parley.support.PostgresServer;
-import dev.parley.support.Receiver;
 import dev.parley.support.StoreLoss;
 import dev.parley.support.TestNode;
 import io.vertx.core.Vertx;
@@ -13,9 +13,11 @@ import io.vertx.junit5.VertxExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -106,13 +108,11 @@ class StoreTakeoverTest {
   }
 
   private static void awaitLog(NodeProcess node, String line) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (node.log().contains(line)) {
-        return;
-      }
-      Receiver.pause(50);
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).alias("the store logs '" + line + "'")
+          .until(() -> node.log().contains(line));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + ":\n" + node.log(), e);
     }
-    throw new AssertionError("the store never logged '" + line + "':\n" + node.log());
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.parley.support.DeliveryWatch;
 import dev.parley.support.NodeTestBase;
 import dev.parley.support.TestNode;
 import dev.parley.support.WsClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -86,17 +88,8 @@ class NodeRoutingTest extends NodeTestBase {
 
   /** Waits until the store counts {@code user} offline, as {@code viewer} sees it. */
   private void awaitOffline(Account viewer, Account user) {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (api.get("/api/users/" + user.id(), viewer.token()).json().getJsonObject("user").getBoolean("online")) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(user.username() + " still online 5 s after closing his last connection");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        .alias(user.username() + " is offline once his last connection is closed")
+        .until(() -> !api.get("/api/users/" + user.id(), viewer.token()).json().getJsonObject("user").getBoolean("online"));
   }
 }

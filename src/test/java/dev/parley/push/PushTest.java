@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -304,10 +306,8 @@ class PushTest extends NodeTestBase {
     WsClient ws = api.webSocket(alice, null);
     ws.send(new JsonObject().put("type", "send").put("clientId", "huge").put("conversationId", id).put("msgType", "text")
         .put("text", "x".repeat(70_000)));
-    for (int i = 0; i < 50 && !ws.isClosed(); i++) {
-      Thread.sleep(100);
-    }
-    assertTrue(ws.isClosed(), "a frame over push.maxFrameBytes (64 KiB) closes the connection");
+    await().atMost(Duration.ofSeconds(5)).alias("a frame over push.maxFrameBytes (64 KiB) closes the connection")
+        .until(ws::isClosed);
     assertEquals(0, api.get("/api/conversations/" + id, alice.token()).json().getJsonObject("conversation").getLong("lastSeq"));
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -87,9 +88,9 @@ class BackupTest {
       senders.add(t);
       t.start();
     }
-    while (acked.size() < 3_000 && failed.get() == null) {
-      Thread.sleep(20);
-    }
+    // No bound of its own before: a generous one, only so that a stuck run ends saying what it waited for.
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).alias("3,000 sends are acknowledged, or one fails")
+        .until(() -> acked.size() >= 3_000 || failed.get() != null);
     int beforeBackup = acked.size();
     long backupStarted = System.nanoTime();
     Set<Long> ackedBeforeStart = Set.copyOf(acked.keySet());
@@ -169,11 +170,9 @@ class BackupTest {
       assertArrayEquals(png, media.body());
 
       // search.db and keys.db were rebuilt from parley.db.
-      JsonArray found = new JsonArray();
-      for (int i = 0; i < 100 && found.isEmpty(); i++) {
-        found = again.get("/api/search?q=zebra", oldToken).json().getJsonArray("messages");
-        Thread.sleep(50);
-      }
+      JsonArray found = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+          .alias("the restored node rebuilds its search index")
+          .until(() -> again.get("/api/search?q=zebra", oldToken).json().getJsonArray("messages"), messages -> !messages.isEmpty());
       assertEquals(1, found.size(), "the restored node rebuilt its search index");
       Reply retried = again.post("/api/conversations/" + direct + "/messages", bobAgain.token(), new JsonObject()
           .put("clientId", "keyed-1").put("type", "text").put("text", "a findable zebra"));
@@ -227,17 +226,17 @@ class BackupTest {
       Account alice = api.signUp("alice");
       api.send(alice, api.direct(alice, api.signUp("bob")), "hello");
       Set<String> seen = new HashSet<>();
-      AtomicInteger polls = new AtomicInteger();
-      JsonObject last = null;
-      while (seen.size() < 4 && polls.incrementAndGet() < 200) {
+      AtomicReference<JsonObject> lastBackup = new AtomicReference<>();
+      await().atMost(Duration.ofSeconds(20)).alias("four backups are taken on schedule").until(() -> {
         JsonObject health = api.get("/health", null).json();
-        last = health.getJsonObject("checks").getJsonObject("store").getJsonObject("lastBackup");
+        JsonObject last = health.getJsonObject("checks").getJsonObject("store").getJsonObject("lastBackup");
+        lastBackup.set(last);
         if (last != null && last.getString("path") != null) {
           seen.add(last.getString("path"));
         }
-        Thread.sleep(100);
-      }
-      assertTrue(seen.size() >= 4, "backups were taken on schedule: " + seen);
+        return seen;
+      }, paths -> paths.size() >= 4);
+      JsonObject last = lastBackup.get();
       assertEquals("ok", last.getString("status"), last.encode());
       assertTrue(last.getBoolean("scheduled"));
       assertTrue(last.getString("time") != null);

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -76,11 +78,9 @@ class DurabilityTest {
     node = TestNode.startIn(node.dataDir(), c -> { });
     try (Api api = new Api(vertx, node.port())) {
       Account again = api.login(alice.username(), "correct horse");
-      int found = 0;
-      for (int i = 0; i < 50 && found < 30; i++) {
-        found = api.get("/api/search?q=findable&limit=200", again.token()).json().getJsonArray("messages").size();
-        Thread.sleep(50);
-      }
+      int found = await().atMost(Duration.ofMillis(2_500)).pollInterval(Duration.ofMillis(50))
+          .alias("every message is searchable again")
+          .until(() -> api.get("/api/search?q=findable&limit=200", again.token()).json().getJsonArray("messages").size(), n -> n >= 30);
       assertEquals(30, found, "every message is searchable again");
     } finally {
       node.close();
@@ -116,11 +116,9 @@ class DurabilityTest {
 
   /** Waits until {@code q} finds {@code expected} messages; the index retries every 2 s. */
   private static void awaitFound(Api api, Account viewer, String q, int expected) throws InterruptedException {
-    int found = 0;
-    for (int i = 0; i < 150 && found < expected; i++) {
-      found = api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size();
-      Thread.sleep(50);
-    }
+    int found = await().atMost(Duration.ofMillis(7_500)).pollInterval(Duration.ofMillis(50))
+        .alias("the index catches up with " + q)
+        .until(() -> api.get("/api/search?q=" + q, viewer.token()).json().getJsonArray("messages").size(), n -> n >= expected);
     assertEquals(expected, found, "the index caught up with " + q);
   }
 

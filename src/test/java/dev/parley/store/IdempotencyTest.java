@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +51,9 @@ class IdempotencyTest {
   /** Waits until keys.db holds {@code keys} keys whose clientId starts with {@code prefix}. */
   private static void awaitMoved(Path dataDir, String prefix, long keys) throws Exception {
     String count = "SELECT COUNT(*) FROM client_keys WHERE client_id LIKE '" + prefix + "%'";
-    for (int i = 0; i < 100 && query(dataDir, "keys.db", count) < keys; i++) {
-      Thread.sleep(50);
-    }
-    assertEquals(keys, query(dataDir, "keys.db", count), "the keys have moved to keys.db");
+    long moved = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).alias("the keys move to keys.db")
+        .until(() -> query(dataDir, "keys.db", count), n -> n >= keys);
+    assertEquals(keys, moved, "the keys have moved to keys.db");
   }
 
   private static TestNode restart(TestNode node, long clientKeysLingerMs) {

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,9 +65,8 @@ class MigrateStoreTest {
     assertEquals(201, bot.status(), bot.raw());
 
     // SQLite's search index lags the messages by store.searchLingerMs: wait until it has them.
-    for (int i = 0; i < 100 && api.get("/api/search?q=wor", alice.token()).json().getJsonArray("messages").isEmpty(); i++) {
-      Thread.sleep(50);
-    }
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).alias("the search index has the messages")
+        .until(() -> !api.get("/api/search?q=wor", alice.token()).json().getJsonArray("messages").isEmpty());
     Map<String, JsonObject> before = views(api, alice, direct, group, share.getString("token"));
     assertEquals(1, before.get("search").getJsonArray("messages").size(), "the search finds the unicode message");
     api.close();

@@ -1,5 +1,7 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,10 +12,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real event-bus bridge client, as a bot would be: over SockJS (its raw WebSocket endpoint,
@@ -185,16 +188,13 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Waits up to 5 s for the server to close the connection. */
   public boolean awaitClosed() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!closed && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+          .alias("the server closes the bridge connection").until(() -> closed);
+    } catch (ConditionTimeoutException e) {
+      return false; // the caller's assertion says what it expected
     }
-    return closed;
+    return true;
   }
 
   @Override

@@ -1,14 +1,18 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.parley.support.Receiver.Received;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Checks what streams received against what the traffic made: every receiver must hold the
@@ -39,12 +43,13 @@ public final class DeliveryAudit {
 
   /** Waits (at most {@code millis}) until every receiver holds as many events as it should. */
   public void awaitQuiet(Map<Receiver, Set<String>> receivers, long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    for (Map.Entry<Receiver, Set<String>> entry : receivers.entrySet()) {
-      int expected = expectedEvents(entry.getValue());
-      while (entry.getKey().received().size() < expected && System.currentTimeMillis() < deadline) {
-        Receiver.pause(50);
-      }
+    try {
+      await().atMost(Duration.ofMillis(millis)).pollInterval(Duration.ofMillis(50))
+          .alias("every receiver holds as many events as it should")
+          .until(() -> receivers.entrySet().stream()
+              .allMatch(entry -> entry.getKey().received().size() >= expectedEvents(entry.getValue())));
+    } catch (ConditionTimeoutException e) {
+      // Not a failure of its own: check() then says, per receiver, which events are missing.
     }
     // Anything sent twice would still be on its way: give it a moment to show.
     Receiver.pause(300);

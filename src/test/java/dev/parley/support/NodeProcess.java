@@ -1,8 +1,11 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,29 +73,25 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + dataDir.resolve("node.log"));
-      }
-      if (!NodeStartup.starting(httpPort)) {
-        return;
-      }
-      Receiver.pause(100);
-    }
-    throw new IllegalStateException("node did not start within 60 s; see " + dataDir.resolve("node.log"));
+    await().atMost(Duration.ofSeconds(60)).alias("the node on port " + httpPort + " starts; see " + dataDir.resolve("node.log"))
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + dataDir.resolve("node.log"));
+          }
+          return !NodeStartup.starting(httpPort);
+        });
   }
 
   /** SIGKILL: the process ends at once, its sockets and its cluster membership with it. */
   public void kill() {
     process.destroyForcibly();
-    await();
+    awaitExit();
   }
 
   /** SIGTERM: the node's graceful shutdown (stop accepting, close connections, leave the cluster). */
   public void stop() {
     process.destroy();
-    await();
+    awaitExit();
   }
 
   /** Starts the node again on the same ports and data folder. */
@@ -113,7 +112,7 @@ public final class NodeProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  private void await() {
+  private void awaitExit() {
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.parley.support.Api.Account;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -12,6 +14,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -153,14 +156,9 @@ public final class Receiver implements AutoCloseable {
 
   /** Waits until the server has said {@code ready} {@code count} times in all. */
   public void awaitReadies(int count, long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    while (onContext(() -> readies) < count) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(account.username() + " (" + transport + ") saw " + onContext(() -> readies)
-            + " ready frames in " + millis + " ms, wanted " + count);
-      }
-      pause(20);
-    }
+    await().atMost(Duration.ofMillis(millis)).pollInterval(Duration.ofMillis(20))
+        .alias(account.username() + " (" + transport + ") sees " + count + " ready frames")
+        .until(() -> onContext(() -> readies), seen -> seen >= count);
   }
 
   /** Everything received so far, in arrival order. */

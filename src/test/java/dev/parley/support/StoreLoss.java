@@ -1,5 +1,6 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.parley.support.Api.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,17 +93,8 @@ public final class StoreLoss {
 
   /** Waits until a store answers on the front's /health, and names its node. */
   public static String activeStore(Api api, long millis) {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      Reply health = api.get("/health", null);
-      JsonObject store = health.json().getJsonObject("checks").getJsonObject("store");
-      if (health.status() == 200) {
-        return store.getString("node");
-      }
-      last = store.encode();
-      Receiver.pause(50);
-    }
-    throw new AssertionError("no store answered within " + millis + " ms; last health: " + last);
+    Reply health = await().atMost(Duration.ofMillis(millis)).pollInterval(Duration.ofMillis(50))
+        .alias("a store answers on the front's /health").until(() -> api.get("/health", null), h -> h.status() == 200);
+    return health.json().getJsonObject("checks").getJsonObject("store").getString("node");
   }
 }

@@ -1,9 +1,12 @@
 package dev.parley.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 
 /** A real WebSocket client that queues every frame it receives. */
@@ -24,13 +27,8 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits (at most 5 s) until the server closes the socket; its close code. */
   public short awaitClosed() {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!closed && System.nanoTime() < deadline) {
-      Receiver.pause(20);
-    }
-    if (!closed) {
-      throw new AssertionError("the socket is still open after 5 s");
-    }
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        .alias("the server closes the WebSocket").until(() -> closed);
     return closeCode == null ? -1 : closeCode;
   }
 

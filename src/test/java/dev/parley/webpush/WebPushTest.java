@@ -1,5 +1,6 @@
 package dev.parley.webpush;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,7 @@ import dev.parley.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,11 +156,8 @@ class WebPushTest extends NodeTestBase {
 
     api.send(bob, chat, "anyone there?");
 
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!api.get("/api/push-subscriptions", alice.token()).json().getJsonArray("subscriptions").isEmpty()) {
-      assertTrue(System.currentTimeMillis() < deadline, "the expired subscription was not removed");
-      Thread.sleep(100);
-    }
+    await().atMost(Duration.ofSeconds(10)).alias("the expired subscription is removed")
+        .until(() -> api.get("/api/push-subscriptions", alice.token()).json().getJsonArray("subscriptions").isEmpty());
     api.send(bob, chat, "still there?");
     Thread.sleep(500);
     assertEquals(1, gone.requests(), "a removed subscription is not tried again");
