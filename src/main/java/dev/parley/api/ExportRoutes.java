@@ -132,7 +132,7 @@ final class ExportRoutes {
       String exportedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
       response.setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/zip")
-          .putHeader("Content-Disposition", Ranges.disposition(true, fileName(start.getJsonObject("conversation"))))
+          .putHeader("Content-Disposition", ByteRanges.disposition(true, fileName(start.getJsonObject("conversation"))))
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           // Already compressed: the server's gzip would only cost time.
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);

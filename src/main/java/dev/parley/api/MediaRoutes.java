@@ -120,7 +120,7 @@ final class MediaRoutes {
     String id = item.getString("id");
     String etag = "\"" + id + (thumbnail ? "-thumb" : "") + "\"";
     HttpServerResponse response = ctx.response();
-    if (Ranges.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+    if (ByteRanges.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
       cacheHeaders(response, etag).setStatusCode(304).end();
       return;
     }
@@ -132,9 +132,9 @@ final class MediaRoutes {
           HttpFront.error(ctx, Failure.notFound("media"));
         })
         .onSuccess(file -> {
-          long[] range = thumbnail ? null : Ranges.parse(ctx.request().getHeader("Range"),
+          long[] range = thumbnail ? null : ByteRanges.parse(ctx.request().getHeader("Range"),
               ctx.request().getHeader("If-Range"), etag, item.getLong("size"));
-          Future<Void> sent = range == Ranges.UNSATISFIABLE
+          Future<Void> sent = range == ByteRanges.UNSATISFIABLE
               ? unsatisfiable(ctx, item.getLong("size"))
               : sendFile(cacheHeaders(response, etag), item, thumbnail, range, file);
           sent.onComplete(ar -> vertx.executeBlocking(() -> {
@@ -157,7 +157,7 @@ final class MediaRoutes {
     if (thumbnail) {
       return response.sendFile(file, 0, Long.MAX_VALUE);
     }
-    response.putHeader("Content-Disposition", Ranges.disposition("file".equals(item.getString("kind")), item.getString("name")))
+    response.putHeader("Content-Disposition", ByteRanges.disposition("file".equals(item.getString("kind")), item.getString("name")))
         .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
     if (range == null) {
       return response.sendFile(file, 0, Long.MAX_VALUE);

@@ -51,12 +51,12 @@ class FailureMappingTest {
         Failure.from(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Integer.parseInt(ctx.pathParam("status")),
             new JsonObject().put("message", "as the verticle said").put("field", "name").encode()))));
     router.get("/rate-limited").handler(ctx -> HttpFront.error(ctx, Failure.rateLimited("logins", 42)));
-    router.get("/timeout").handler(ctx -> Http.ok(ctx,
+    router.get("/timeout").handler(ctx -> HttpReplies.ok(ctx,
         Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "timed out"))));
-    router.get("/thrown").handler(Http.guarded(ctx -> {
+    router.get("/thrown").handler(HttpReplies.guarded(ctx -> {
       throw Failure.invalid("title", "title is too long");
     }));
-    router.get("/bug").handler(Http.guarded(ctx -> {
+    router.get("/bug").handler(HttpReplies.guarded(ctx -> {
       throw new IllegalStateException("secret detail at dev.parley.Something");
     }));
     router.get("/started").handler(ctx -> {

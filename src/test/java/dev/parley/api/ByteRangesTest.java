@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
  * ignored (the whole file, 200), when it misses the file (416), and the validators and names that
  * go with it. {@code MediaTest} checks the same over HTTP; this checks each rule on its own.
  */
-class RangesTest {
+class ByteRangesTest {
   private static final String ETAG = "\"m0123456789ab\"";
   private static final long SIZE = 1000;
 
   private static long[] range(String header) {
-    return Ranges.parse(header, null, ETAG, SIZE);
+    return ByteRanges.parse(header, null, ETAG, SIZE);
   }
 
   @Test
@@ -44,11 +44,11 @@ class RangesTest {
 
   @Test
   void aRangeOutsideTheFileIsUnsatisfiable() {
-    assertSame(Ranges.UNSATISFIABLE, range("bytes=1000-"), "starts at the size");
-    assertSame(Ranges.UNSATISFIABLE, range("bytes=5000-6000"));
-    assertSame(Ranges.UNSATISFIABLE, range("bytes=-0"), "an empty suffix");
-    assertSame(Ranges.UNSATISFIABLE, Ranges.parse("bytes=0-", null, ETAG, 0), "any range of an empty file");
-    assertSame(Ranges.UNSATISFIABLE, Ranges.parse("bytes=-5", null, ETAG, 0));
+    assertSame(ByteRanges.UNSATISFIABLE, range("bytes=1000-"), "starts at the size");
+    assertSame(ByteRanges.UNSATISFIABLE, range("bytes=5000-6000"));
+    assertSame(ByteRanges.UNSATISFIABLE, range("bytes=-0"), "an empty suffix");
+    assertSame(ByteRanges.UNSATISFIABLE, ByteRanges.parse("bytes=0-", null, ETAG, 0), "any range of an empty file");
+    assertSame(ByteRanges.UNSATISFIABLE, ByteRanges.parse("bytes=-5", null, ETAG, 0));
   }
 
   @Test
@@ -69,32 +69,32 @@ class RangesTest {
 
   @Test
   void ifRangeServesTheRangeOnlyForTheSameVersion() {
-    assertArrayEquals(new long[] {0, 9}, Ranges.parse("bytes=0-9", ETAG, ETAG, SIZE));
-    assertArrayEquals(new long[] {0, 9}, Ranges.parse("bytes=0-9", " " + ETAG + " ", ETAG, SIZE));
-    assertNull(Ranges.parse("bytes=0-9", "\"another\"", ETAG, SIZE), "another version: the whole file");
-    assertNull(Ranges.parse("bytes=0-9", "W/" + ETAG, ETAG, SIZE), "If-Range compares strongly: a weak tag never matches");
-    assertNull(Ranges.parse("bytes=0-9", "Sat, 05 Dec 2026 10:00:00 GMT", ETAG, SIZE), "a date is not our validator");
+    assertArrayEquals(new long[] {0, 9}, ByteRanges.parse("bytes=0-9", ETAG, ETAG, SIZE));
+    assertArrayEquals(new long[] {0, 9}, ByteRanges.parse("bytes=0-9", " " + ETAG + " ", ETAG, SIZE));
+    assertNull(ByteRanges.parse("bytes=0-9", "\"another\"", ETAG, SIZE), "another version: the whole file");
+    assertNull(ByteRanges.parse("bytes=0-9", "W/" + ETAG, ETAG, SIZE), "If-Range compares strongly: a weak tag never matches");
+    assertNull(ByteRanges.parse("bytes=0-9", "Sat, 05 Dec 2026 10:00:00 GMT", ETAG, SIZE), "a date is not our validator");
   }
 
   @Test
   void ifNoneMatchComparesWeakly() {
-    assertTrue(Ranges.matches(ETAG, ETAG));
-    assertTrue(Ranges.matches("W/" + ETAG, ETAG));
-    assertTrue(Ranges.matches("\"other\", " + ETAG, ETAG), "one of a list");
-    assertTrue(Ranges.matches("*", ETAG));
-    assertFalse(Ranges.matches(null, ETAG));
-    assertFalse(Ranges.matches("\"other\"", ETAG));
-    assertFalse(Ranges.matches("m0123456789ab", ETAG), "unquoted is another tag");
+    assertTrue(ByteRanges.matches(ETAG, ETAG));
+    assertTrue(ByteRanges.matches("W/" + ETAG, ETAG));
+    assertTrue(ByteRanges.matches("\"other\", " + ETAG, ETAG), "one of a list");
+    assertTrue(ByteRanges.matches("*", ETAG));
+    assertFalse(ByteRanges.matches(null, ETAG));
+    assertFalse(ByteRanges.matches("\"other\"", ETAG));
+    assertFalse(ByteRanges.matches("m0123456789ab", ETAG), "unquoted is another tag");
   }
 
   @Test
   void theDispositionNamesTheFileInAsciiAndExactly() {
-    assertEquals("inline; filename=\"note.ogg\"; filename*=UTF-8''note.ogg", Ranges.disposition(false, "note.ogg"));
+    assertEquals("inline; filename=\"note.ogg\"; filename*=UTF-8''note.ogg", ByteRanges.disposition(false, "note.ogg"));
     assertEquals("attachment; filename=\"r_sum_ 2026.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf",
-        Ranges.disposition(true, "résumé 2026.pdf"));
+        ByteRanges.disposition(true, "résumé 2026.pdf"));
     assertEquals("attachment; filename=\"_evil_.txt__x\"; filename*=UTF-8''%22evil%22.txt%0D%0Ax",
-        Ranges.disposition(true, "\"evil\".txt\r\nx"), "quotes and line breaks cannot end the header or the name");
-    assertEquals("inline; filename=\"_.png\"; filename*=UTF-8''%F0%9F%98%80.png", Ranges.disposition(false, "😀.png"),
+        ByteRanges.disposition(true, "\"evil\".txt\r\nx"), "quotes and line breaks cannot end the header or the name");
+    assertEquals("inline; filename=\"_.png\"; filename*=UTF-8''%F0%9F%98%80.png", ByteRanges.disposition(false, "😀.png"),
         "one underscore for one code point, four bytes in the exact form");
   }
 }

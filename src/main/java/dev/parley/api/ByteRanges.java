@@ -3,11 +3,11 @@ package dev.parley.api;
 import java.nio.charset.StandardCharsets;
 
 /** The small parts of HTTP that serving a file needs (RFC 9110): byte ranges, validators, names. */
-final class Ranges {
+final class ByteRanges {
   /** {@link #parse}'s answer for a range that lies outside the file (416). */
   static final long[] UNSATISFIABLE = new long[0];
 
-  private Ranges() {
+  private ByteRanges() {
   }
 
   /**
