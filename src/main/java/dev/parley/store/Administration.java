@@ -96,19 +96,10 @@ final class Administration {
 
   Future<JsonObject> users(JsonObject cmd) {
     return admin(cmd).map(admin -> {
-      String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
-      String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
-      int limit = cmd.getInteger("limit", 50);
-      List<StoreState.User> found = state.users.values().stream()
-          .filter(u -> u.username.compareTo(after) > 0)
-          .filter(u -> !Webhooks.isSender(u))
-          .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
-          .sorted(Comparator.comparing(u -> u.username))
-          .limit(limit + 1L)
-          .toList();
+      Users.Page page = Users.find(state, cmd.getString("q"), cmd.getString("cursor"), cmd.getInteger("limit", 50));
       JsonArray users = new JsonArray();
-      found.stream().limit(limit).forEach(u -> users.add(adminView(u)));
-      return new JsonObject().put("users", users).put("nextCursor", found.size() > limit ? found.get(limit - 1).username : null);
+      page.users().forEach(u -> users.add(adminView(u)));
+      return new JsonObject().put("users", users).put("nextCursor", page.nextCursor());
     });
   }
 

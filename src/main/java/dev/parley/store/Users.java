@@ -101,24 +101,33 @@ final class Users {
     });
   }
 
-  /** Prefix search over username and display name, ordered by username; the cursor is the last username. */
-  Future<JsonObject> search(JsonObject cmd) {
-    String viewerId = cmd.getString("viewerId");
-    String q = cmd.getString("q", "").toLowerCase(Locale.ROOT);
-    String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
-    int limit = cmd.getInteger("limit", 50);
+  /** One page of a prefix search over accounts, and the cursor of the next page (null at the end). */
+  record Page(List<StoreState.User> users, String nextCursor) {
+  }
+
+  /**
+   * Prefix search over username and display name, ordered by username; the cursor is the last
+   * username. Webhook senders are no one to find: not to start a conversation with, not to administer.
+   */
+  static Page find(StoreState state, String q, String cursor, int limit) {
+    String prefix = q == null ? "" : q.toLowerCase(Locale.ROOT);
+    String after = cursor == null ? "" : cursor;
     List<StoreState.User> found = state.users.values().stream()
         .filter(u -> u.username.compareTo(after) > 0)
-        // A webhook's sender is no one to start a conversation with.
         .filter(u -> !Webhooks.isSender(u))
-        .filter(u -> u.username.startsWith(q) || u.displayName.toLowerCase(Locale.ROOT).startsWith(q))
+        .filter(u -> u.username.startsWith(prefix) || u.displayName.toLowerCase(Locale.ROOT).startsWith(prefix))
         .sorted(Comparator.comparing(u -> u.username))
         .limit(limit + 1L)
         .toList();
+    return found.size() > limit ? new Page(found.subList(0, limit), found.get(limit - 1).username) : new Page(found, null);
+  }
+
+  Future<JsonObject> search(JsonObject cmd) {
+    String viewerId = cmd.getString("viewerId");
+    Page page = find(state, cmd.getString("q"), cmd.getString("cursor"), cmd.getInteger("limit", 50));
     JsonArray users = new JsonArray();
-    found.stream().limit(limit).forEach(u -> users.add(views.user(u, viewerId)));
-    String next = found.size() > limit ? found.get(limit - 1).username : null;
-    return Future.succeededFuture(new JsonObject().put("users", users).put("nextCursor", next));
+    page.users().forEach(u -> users.add(views.user(u, viewerId)));
+    return Future.succeededFuture(new JsonObject().put("users", users).put("nextCursor", page.nextCursor()));
   }
 
   /**
