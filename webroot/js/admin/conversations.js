@@ -2,10 +2,10 @@
 // it (an admin may export any, and the audit log says so when they are not a member). The admin
 // sees names and members, never a message, until they export.
 
-import { h, clear, toast, debounce } from '../dom.js';
+import { h, clear, toast } from '../dom.js';
 import { apiUrl, createExport } from '../api.js';
 import * as adminApi from './adminapi.js';
-import { table, status, messageOf, when, moreButton } from './ui.js';
+import { table, status, messageOf, when, searchedPages } from './ui.js';
 
 const COLUMNS = [
   { label: 'Conversation', class: 'lead' },
@@ -16,50 +16,30 @@ const COLUMNS = [
 ];
 
 let els;
-let query = '';
-let cursor = null;
-let conversations = [];
-let asked = 0;
+let list;
 
 export function init() {
   els = {
-    search: document.getElementById('admin-conversation-search'),
     list: document.getElementById('conversations-list'),
     status: document.getElementById('conversations-status'),
-    more: document.getElementById('conversations-more'),
   };
-  els.search.addEventListener('input', debounce(() => load(els.search.value.trim()), 250));
-  moreButton(els.more, () => page(false));
+  list = searchedPages({
+    search: document.getElementById('admin-conversation-search'),
+    more: document.getElementById('conversations-more'),
+    statusEl: els.status,
+    fetch: async (q, cursor) => {
+      const answer = await adminApi.listConversations(q, cursor);
+      return { items: answer.conversations || [], nextCursor: answer.nextCursor };
+    },
+    shown: (conversations, q) => {
+      clear(els.list);
+      if (conversations.length) els.list.append(table('Conversations', COLUMNS, conversations.map(row)));
+      status(els.status, conversations.length ? '' : q ? 'No conversation matches.' : 'No conversations yet.');
+    },
+  });
 }
 
-export function show() { return load(els.search.value.trim()); }
-
-async function load(q) {
-  query = q;
-  cursor = null;
-  conversations = [];
-  await page(true);
-}
-
-async function page(first) {
-  const mine = ++asked;
-  try {
-    const answer = await adminApi.listConversations(query, first ? undefined : cursor);
-    if (mine !== asked) return;
-    conversations = first ? answer.conversations || [] : conversations.concat(answer.conversations || []);
-    cursor = answer.nextCursor || null;
-    render();
-  } catch (err) {
-    if (mine === asked) status(els.status, messageOf(err), 'error');
-  }
-}
-
-function render() {
-  clear(els.list);
-  if (conversations.length) els.list.append(table('Conversations', COLUMNS, conversations.map(row)));
-  els.more.hidden = !cursor;
-  status(els.status, conversations.length ? '' : query ? 'No conversation matches.' : 'No conversations yet.');
-}
+export function show() { return list.load(); }
 
 function row(conversation) {
   const names = conversation.members.map((m) => m.displayName || m.username);

@@ -2,7 +2,7 @@
 // confirmation, a link with a copy button, a status line, and the ways of writing times.
 // Every piece of server text goes in as text (dom.js's h()), never as HTML.
 
-import { h, clear, toast } from '../dom.js';
+import { h, clear, toast, debounce } from '../dom.js';
 import * as adminApi from './adminapi.js';
 
 /**
@@ -175,4 +175,42 @@ export function moreButton(button, more) {
     button.disabled = true;
     try { await more(); } catch (err) { toast(messageOf(err), 'error'); } finally { button.disabled = false; }
   });
+}
+
+/**
+ * A list found with a search box and read a page at a time: typing searches again (debounced),
+ * "Load more" asks for the next page, and only the newest search's answer is shown.
+ * fetch(query, cursor) answers {items, nextCursor}; shown(items, query) draws the list.
+ * Returns load() (search again with the box's text) and update(fn) (change the items, redraw).
+ */
+export function searchedPages({ search, more, statusEl, fetch, shown }) {
+  let query = '';
+  let cursor = null;
+  let items = [];
+  let asked = 0;
+  const draw = () => {
+    more.hidden = !cursor;
+    shown(items, query);
+  };
+  async function page(first) {
+    const mine = ++asked;
+    try {
+      const answer = await fetch(query, first ? undefined : cursor);
+      if (mine !== asked) return; // a newer search answered meanwhile
+      items = first ? answer.items : items.concat(answer.items);
+      cursor = answer.nextCursor || null;
+      draw();
+    } catch (err) {
+      if (mine === asked) status(statusEl, messageOf(err), 'error');
+    }
+  }
+  const load = () => {
+    query = search.value.trim();
+    cursor = null;
+    items = [];
+    return page(true);
+  };
+  search.addEventListener('input', debounce(load, 250));
+  moreButton(more, () => page(false));
+  return { load, update(fn) { items = fn(items); draw(); } };
 }

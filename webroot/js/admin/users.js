@@ -2,9 +2,9 @@
 // password-reset link, make or drop an admin. Each action answers with the user as it is
 // now, and only that row is redrawn.
 
-import { h, clear, toast, debounce, avatar } from '../dom.js';
+import { h, clear, toast, avatar } from '../dom.js';
 import * as adminApi from './adminapi.js';
-import { table, status, messageOf, confirmButton, copyBox, person, badge, when, ago, moreButton, clientLink } from './ui.js';
+import { table, status, messageOf, confirmButton, copyBox, person, badge, when, ago, clientLink, searchedPages } from './ui.js';
 
 const COLUMNS = [
   { label: 'Person', class: 'lead' },
@@ -15,54 +15,33 @@ const COLUMNS = [
 
 let me = null;
 let els;
-let query = '';
-let cursor = null;
-let users = [];
-let asked = 0;
+let list;
 
 export function init(self) {
   me = self;
   els = {
-    search: document.getElementById('admin-user-search'),
     list: document.getElementById('users-list'),
     status: document.getElementById('users-status'),
-    more: document.getElementById('users-more'),
   };
-  els.search.addEventListener('input', debounce(() => load(els.search.value.trim()), 250));
-  moreButton(els.more, () => page(false));
+  list = searchedPages({
+    search: document.getElementById('admin-user-search'),
+    more: document.getElementById('users-more'),
+    statusEl: els.status,
+    fetch: async (q, cursor) => {
+      const answer = await adminApi.listUsers(q, cursor);
+      return { items: answer.users || [], nextCursor: answer.nextCursor };
+    },
+    shown: (users, q) => {
+      clear(els.list).append(table('Users', COLUMNS, users.map(row)));
+      status(els.status, users.length ? '' : (q ? `Nobody matches “${q}”.` : 'No accounts yet.'));
+    },
+  });
 }
 
-export function show() { return load(els.search.value.trim()); }
-
-async function load(q) {
-  query = q;
-  cursor = null;
-  users = [];
-  await page(true);
-}
-
-async function page(first) {
-  const mine = ++asked;
-  try {
-    const answer = await adminApi.listUsers(query, first ? undefined : cursor);
-    if (mine !== asked) return; // a newer search answered meanwhile
-    users = first ? answer.users || [] : users.concat(answer.users || []);
-    cursor = answer.nextCursor || null;
-    render();
-    status(els.status, users.length ? '' : (query ? `Nobody matches “${query}”.` : 'No accounts yet.'));
-  } catch (err) {
-    if (mine === asked) status(els.status, messageOf(err), 'error');
-  }
-}
-
-function render() {
-  clear(els.list).append(table('Users', COLUMNS, users.map(row)));
-  els.more.hidden = !cursor;
-}
+export function show() { return list.load(); }
 
 function replace(user) {
-  users = users.map((u) => (u.id === user.id ? { ...u, ...user } : u));
-  render();
+  list.update((users) => users.map((u) => (u.id === user.id ? { ...u, ...user } : u)));
 }
 
 function row(u) {
