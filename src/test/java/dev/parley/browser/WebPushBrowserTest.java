@@ -7,6 +7,7 @@ import dev.parley.support.Browser;
 import dev.parley.support.LocalPushService;
 import dev.parley.support.LocalPushService.Device;
 import dev.parley.support.LocalPushService.Push;
+import dev.parley.support.ServiceWorkerPush;
 import dev.parley.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +26,9 @@ import org.openqa.selenium.WindowType;
  * <p>Headless Chromium has no push service to subscribe with, so the browser's own
  * {@code PushManager} hands out a subscription of the test's {@link LocalPushService} instead
  * (keys made like a browser's): the client, the server, the push request and its decryption
- * are all real, and the decrypted payload is delivered to the real service worker through the
- * DevTools protocol, as the browser does with a push it received.
+ * are all real, and the decrypted payload is delivered to the page's real service worker
+ * registration through the DevTools protocol ({@link ServiceWorkerPush}), as the browser does
+ * with a push it received.
  */
 class WebPushBrowserTest extends BrowserTestBase {
   private static final String PUSH_MANAGER = """
@@ -86,7 +88,9 @@ class WebPushBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), pushService.problems());
 
     // Received while no Parley tab is looked at, so the service worker shows it.
-    deliverToServiceWorker(browser, push.payload());
+    try (ServiceWorkerPush devTools = ServiceWorkerPush.attach(browser, baseUrl() + "health")) {
+      devTools.deliver(origin(), baseUrl(), push.payload().encode());
+    }
     List<Map<String, Object>> shown = browser.waitFor("the service worker's notification", d -> {
       List<Map<String, Object>> all = browser.js(
           "return navigator.serviceWorker.getRegistration().then(r => r.getNotifications())"
@@ -105,29 +109,5 @@ class WebPushBrowserTest extends BrowserTestBase {
 
   private String origin() {
     return baseUrl().replaceAll("/$", "");
-  }
-
-  /**
-   * Hands a push to the page's service worker as the browser would on receiving it. The
-   * protocol names the registration by an id it only reports in events, and an id that names no
-   * registration is not always refused; a fresh profile numbers its registrations from 0, so the
-   * push goes to each of the first few ids (the page has one registration: one notification).
-   */
-  private void deliverToServiceWorker(Browser browser, JsonObject payload) {
-    browser.driver.executeCdpCommand("ServiceWorker.enable", Map.of());
-    RuntimeException last = null;
-    int delivered = 0;
-    for (int id = 0; id < 5; id++) {
-      try {
-        browser.driver.executeCdpCommand("ServiceWorker.deliverPushMessage",
-            Map.of("origin", origin(), "registrationId", String.valueOf(id), "data", payload.encode()));
-        delivered++;
-      } catch (RuntimeException e) {
-        last = e;
-      }
-    }
-    if (delivered == 0) {
-      throw last;
-    }
   }
 }
