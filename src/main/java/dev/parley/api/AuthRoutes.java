@@ -9,6 +9,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
 import dev.parley.shared.RateLimits;
+import dev.parley.shared.UserCommands;
 import dev.parley.http.Forwarded;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -94,8 +95,8 @@ final class AuthRoutes {
     }
     throttle(ctx, limits, "register:" + forwarded.clientAddress(ctx.request()));
     HttpReplies.respond(ctx, 201, passwords.hash(password).compose(hash -> bus.request(Address.USER_CREATE,
-        new JsonObject().put("username", username).put("passwordHash", hash).put("displayName", displayName)
-            .put("inviteCodeHash", inviteCode == null ? null : Secrets.sha256(inviteCode)))));
+        new UserCommands.Create(username, hash, displayName, inviteCode == null ? null : Secrets.sha256(inviteCode)))
+        .map(UserCommands.UserReply::toJson)));
   }
 
   /** {@code GET /api/auth/registration}: who may register now, so a sign-up form knows what to ask. */
@@ -132,21 +133,21 @@ final class AuthRoutes {
     String address = forwarded.clientAddress(ctx.request());
     throttle(ctx, loginsPerAddress, address);
     throttle(ctx, limits, "login:" + address + ":" + username);
-    Future<JsonObject> session = bus.request(Address.USER_CREDENTIALS, new JsonObject().put("username", username))
+    Future<JsonObject> session = bus.request(Address.USER_CREDENTIALS, new UserCommands.Credentials(username))
         .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
-            ? Future.succeededFuture(new JsonObject())
+            ? Future.succeededFuture(new UserCommands.CredentialsReply(null, null, false))
             : Future.failedFuture(cause))
-        .compose(found -> passwords.verify(password, found.getString("passwordHash")).compose(ok -> !ok
+        .compose(found -> passwords.verify(password, found.passwordHash()).compose(ok -> !ok
             ? Failure.future(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS)
             // Said only to whoever knows the password: it tells the person why, and a guesser nothing.
-            : found.getBoolean("disabled", false)
+            : found.disabled()
             ? Failure.future(ErrorCode.FORBIDDEN, "this account is disabled; ask an administrator")
-            : Future.succeededFuture(found.getString("userId"))))
+            : Future.succeededFuture(found.userId())))
         .compose(userId -> {
           String refresh = Secrets.token(32);
           String family = Secrets.token(12);
-          return bus.request(Address.TOKEN_ISSUE, new JsonObject().put("userId", userId).put("familyId", family)
-                  .put("tokenHash", Secrets.sha256(refresh)).put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
+          return bus.request(Address.TOKEN_ISSUE, new UserCommands.IssueToken(userId, family, Secrets.sha256(refresh),
+                  System.currentTimeMillis() + refreshLifetimeMs))
               .compose(v -> session(userId, family, refresh));
         });
     HttpReplies.ok(ctx, session);
@@ -166,42 +167,39 @@ final class AuthRoutes {
     }
     String userId = HttpReplies.userId(ctx);
     throttle(ctx, limits, "password:" + userId);
-    HttpReplies.noContent(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
-        .compose(found -> bus.request(Address.USER_CREDENTIALS,
-            new JsonObject().put("username", found.getJsonObject("user").getString("username"))))
+    HttpReplies.noContent(ctx, bus.request(Address.USER_GET, UserCommands.Get.self(userId))
+        .compose(found -> bus.request(Address.USER_CREDENTIALS, new UserCommands.Credentials(found.user().getString("username"))))
         .recover(cause -> Failure.from(cause).code() == ErrorCode.NOT_FOUND
             ? Failure.future(ErrorCode.FORBIDDEN, "this account has no password") : Future.failedFuture(cause))
         .compose(found -> current.length() > 256 ? Future.succeededFuture(false)
-            : passwords.verify(current, found.getString("passwordHash")))
+            : passwords.verify(current, found.passwordHash()))
         .compose(ok -> ok ? passwords.hash(next)
             : Failure.future(ErrorCode.FORBIDDEN, "the current password is not right"))
-        .compose(hash -> bus.request(Address.USER_PASSWORD, new JsonObject().put("userId", userId)
-            .put("passwordHash", hash).put("keepFamilyId", ctx.<String>get(HttpReplies.FAMILY_ID)))));
+        .compose(hash -> bus.request(Address.USER_PASSWORD,
+            new UserCommands.ChangePassword(userId, hash, ctx.<String>get(HttpReplies.FAMILY_ID)))));
   }
 
   private void refresh(RoutingContext ctx) {
     String presented = Json.requiredString(HttpReplies.body(ctx), "refreshToken");
     String next = Secrets.token(32);
-    HttpReplies.ok(ctx, bus.request(Address.TOKEN_ROTATE, new JsonObject()
-            .put("tokenHash", Secrets.sha256(presented))
-            .put("newTokenHash", Secrets.sha256(next))
-            .put("expiresAt", System.currentTimeMillis() + refreshLifetimeMs))
-        .compose(rotated -> session(rotated.getString("userId"), rotated.getString("familyId"), next)));
+    HttpReplies.ok(ctx, bus.request(Address.TOKEN_ROTATE, new UserCommands.RotateToken(Secrets.sha256(presented),
+            Secrets.sha256(next), System.currentTimeMillis() + refreshLifetimeMs))
+        .compose(rotated -> session(rotated.userId(), rotated.familyId(), next)));
   }
 
   private void logout(RoutingContext ctx) {
     String presented = Json.requiredString(HttpReplies.body(ctx), "refreshToken");
-    HttpReplies.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new JsonObject().put("tokenHash", Secrets.sha256(presented))));
+    HttpReplies.noContent(ctx, bus.request(Address.TOKEN_REVOKE, new UserCommands.RevokeToken(Secrets.sha256(presented))));
   }
 
   private Future<JsonObject> session(String userId, String familyId, String refreshToken) {
-    return bus.request(Address.USER_GET, new JsonObject().put("userId", userId).put("viewerId", userId))
+    return bus.request(Address.USER_GET, UserCommands.Get.self(userId))
         .map(found -> new JsonObject()
             .put("accessToken", tokens.issue(userId, familyId))
             .put("refreshToken", refreshToken)
             .put("expiresIn", tokens.lifetimeSeconds())
             .put("tokenType", "Bearer")
-            .put("user", found.getJsonObject("user")));
+            .put("user", found.user()));
   }
 
   private static void throttle(RoutingContext ctx, RateLimits limits, String key) {

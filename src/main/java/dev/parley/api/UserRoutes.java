@@ -4,6 +4,7 @@ import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.UserCommands;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
@@ -26,26 +27,24 @@ final class UserRoutes {
 
   private void me(RoutingContext ctx) {
     String me = HttpReplies.userId(ctx);
-    HttpReplies.ok(ctx, bus.request(Address.USER_GET, new JsonObject().put("userId", me).put("viewerId", me)));
+    HttpReplies.ok(ctx, bus.request(Address.USER_GET, UserCommands.Get.self(me)).map(UserCommands.UserReply::toJson));
   }
 
   private void updateMe(RoutingContext ctx) {
     JsonObject body = HttpReplies.body(ctx);
-    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx));
+    String displayName = null;
     if (body.containsKey("displayName")) {
       if (body.getValue("displayName") == null) {
         throw Failure.invalid("displayName", "displayName cannot be null");
       }
-      cmd.put("displayName", AuthRoutes.displayName(body, null));
+      displayName = AuthRoutes.displayName(body, null);
     }
     Boolean receipts = Json.bool(body, "readReceipts");
-    if (receipts != null) {
-      cmd.put("readReceipts", receipts);
-    }
-    if (body.containsKey("avatarMediaId")) {
-      cmd.put("avatarMediaId", Json.string(body, "avatarMediaId"));
-    }
-    HttpReplies.ok(ctx, bus.request(Address.USER_UPDATE, cmd));
+    boolean changesAvatar = body.containsKey("avatarMediaId");
+    String avatar = changesAvatar ? Json.string(body, "avatarMediaId") : null;
+    HttpReplies.ok(ctx, bus.request(Address.USER_UPDATE,
+            new UserCommands.Update(HttpReplies.userId(ctx), displayName, receipts, changesAvatar, avatar))
+        .map(UserCommands.UserReply::toJson));
   }
 
   private void search(RoutingContext ctx) {
@@ -53,16 +52,13 @@ final class UserRoutes {
     if (q.length() > 64) {
       throw Failure.invalid("q", "q must be at most 64 characters");
     }
-    HttpReplies.ok(ctx, bus.request(Address.USER_SEARCH, new JsonObject()
-        .put("viewerId", HttpReplies.userId(ctx))
-        .put("q", q)
-        .put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("cursor", ctx.request().getParam("cursor"))));
+    HttpReplies.ok(ctx, bus.request(Address.USER_SEARCH, new UserCommands.Search(HttpReplies.userId(ctx), q,
+            Json.limit(ctx.request().getParam("limit")), ctx.request().getParam("cursor")))
+        .map(UserCommands.UsersPage::toJson));
   }
 
   private void user(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.USER_GET, new JsonObject()
-        .put("userId", ctx.pathParam("id"))
-        .put("viewerId", HttpReplies.userId(ctx))));
+    HttpReplies.ok(ctx, bus.request(Address.USER_GET, new UserCommands.Get(ctx.pathParam("id"), HttpReplies.userId(ctx)))
+        .map(UserCommands.UserReply::toJson));
   }
 }

@@ -1,50 +1,65 @@
 package dev.parley.shared;
 
+import static dev.parley.shared.Party.API;
+import static dev.parley.shared.Party.STORE;
+
 /**
- * Every event-bus address Parley uses, in one place. Nothing outside this package spells an
- * address as a string literal.
+ * The registry of every event-bus address Parley uses, in the manner of Gentics Mesh's
+ * {@code MeshEvent}: each entry names its address, the record its body is, the record its reply
+ * is (for a {@link Command}), who sends it and who consumes it, and so whether bots on the bridge
+ * may use it. The records are in the {@code *Commands} files and {@link Events}, beside this one;
+ * {@link #ALL} lists the entries for the bridge's permissions and the architecture test. Nothing
+ * outside this package spells an address as a string literal.
  *
  * <p>Commands are request/reply and named for their receiver ({@code store.*}); every request
  * carries an explicit timeout ({@code bus.requestTimeoutMs}). A failed reply is a
  * {@link io.vertx.core.eventbus.ReplyException} whose failure code is an HTTP status and whose
- * message is encoded by {@link Failure}. Bodies are {@link io.vertx.core.json.JsonObject}s so the
- * same code runs on a clustered bus.
+ * message is encoded by {@link Failure}. Bodies cross the bus as the JSON their records write, so
+ * the same code runs on a clustered bus.
  */
 public final class Address {
   private Address() {
   }
 
-  // ---- Users and credentials: sent by api, consumed by store -------------------------------
+  // ---- Users and credentials: sent by api, consumed by store (bodies: UserCommands) --------
 
   /**
-   * api → store. {@code {username, passwordHash, displayName, inviteCodeHash?}} → {@code {user}}; 409 if taken,
-   * 403 while registration is closed or by invitation without a valid one. The first person is made admin.
+   * A person registering; 409 if the name is taken, 403 while registration is closed or by
+   * invitation without a valid one. The first person is made admin.
    */
-  public static final String USER_CREATE = "store.user.create";
-  /** api → store. {@code {username}} → {@code {userId, passwordHash, disabled}}; 404 if unknown or a bot. */
-  public static final String USER_CREDENTIALS = "store.user.credentials";
+  public static final Command<UserCommands.Create, UserCommands.UserReply> USER_CREATE =
+      Command.of("store.user.create", UserCommands.Create.class, UserCommands.UserReply.class, STORE, API);
+  /** What a sign-in is checked against; 404 if unknown or a bot. */
+  public static final Command<UserCommands.Credentials, UserCommands.CredentialsReply> USER_CREDENTIALS =
+      Command.of("store.user.credentials", UserCommands.Credentials.class, UserCommands.CredentialsReply.class, STORE, API);
   /**
-   * api → store. {@code {userId, passwordHash, keepFamilyId}} → {@code {}}: a new password; every
-   * sign-in of the user but {@code keepFamilyId} (the one that changed it) is revoked, each
+   * A new password; every sign-in of the user but the one that changed it is revoked, each
    * announced with {@link #SESSIONS_REVOKED}. 404 for an unknown user or a bot.
    */
-  public static final String USER_PASSWORD = "store.user.password";
-  /** api → store. {@code {userId, viewerId}} → {@code {user}}; 404 if unknown. */
-  public static final String USER_GET = "store.user.get";
-  /** api → store. {@code {userId, displayName?, readReceipts?, avatarMediaId?}} → {@code {user}}. */
-  public static final String USER_UPDATE = "store.user.update";
-  /** api → store. {@code {viewerId, q, limit, cursor?}} → {@code {users, nextCursor}}. */
-  public static final String USER_SEARCH = "store.user.search";
+  public static final Command<UserCommands.ChangePassword, BusBody.Empty> USER_PASSWORD =
+      Command.of("store.user.password", UserCommands.ChangePassword.class, BusBody.Empty.class, STORE, API);
+  /** One account as another (or the same) sees it; 404 if unknown. */
+  public static final Command<UserCommands.Get, UserCommands.UserReply> USER_GET =
+      Command.of("store.user.get", UserCommands.Get.class, UserCommands.UserReply.class, STORE, API);
+  /** A change to one's own profile. */
+  public static final Command<UserCommands.Update, UserCommands.UserReply> USER_UPDATE =
+      Command.of("store.user.update", UserCommands.Update.class, UserCommands.UserReply.class, STORE, API);
+  /** Finding people by a prefix of their username or display name. */
+  public static final Command<UserCommands.Search, UserCommands.UsersPage> USER_SEARCH =
+      Command.of("store.user.search", UserCommands.Search.class, UserCommands.UsersPage.class, STORE, API);
 
-  /** api → store. {@code {userId, familyId, tokenHash, expiresAt}} → {@code {}}: starts a new refresh-token family. */
-  public static final String TOKEN_ISSUE = "store.token.issue";
+  /** Starts a new refresh-token family (a sign-in). */
+  public static final Command<UserCommands.IssueToken, BusBody.Empty> TOKEN_ISSUE =
+      Command.of("store.token.issue", UserCommands.IssueToken.class, BusBody.Empty.class, STORE, API);
   /**
-   * api → store. {@code {tokenHash, newTokenHash, expiresAt}} → {@code {userId, familyId}}; 401 if unknown,
-   * expired or revoked; reuse of an already rotated token revokes its whole family, then 401.
+   * Trades a refresh token for the next of its family; 401 if unknown, expired or revoked. Reuse of
+   * an already rotated token revokes its whole family, then 401.
    */
-  public static final String TOKEN_ROTATE = "store.token.rotate";
-  /** api → store. {@code {tokenHash}} → {@code {}}: revokes the token's family (logout), then publishes {@link #SESSIONS_REVOKED}. */
-  public static final String TOKEN_REVOKE = "store.token.revoke";
+  public static final Command<UserCommands.RotateToken, UserCommands.Rotated> TOKEN_ROTATE =
+      Command.of("store.token.rotate", UserCommands.RotateToken.class, UserCommands.Rotated.class, STORE, API);
+  /** Revokes the token's family (a sign-out), then publishes {@link #SESSIONS_REVOKED}. */
+  public static final Command<UserCommands.RevokeToken, BusBody.Empty> TOKEN_REVOKE =
+      Command.of("store.token.revoke", UserCommands.RevokeToken.class, BusBody.Empty.class, STORE, API);
 
   // ---- Conversations: sent by api (and push for typing/read), consumed by store ------------
 
@@ -516,4 +531,21 @@ public final class Address {
    * keeps the bot's position with {@link #BOT_ACK}, answered with {@code {ackedId}}.
    */
   public static final String BRIDGE_ACK = "chat.ack";
+
+  /** Every entry above, in the order written. */
+  public static final java.util.List<Route> ALL = routes();
+
+  private static java.util.List<Route> routes() {
+    java.util.List<Route> all = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field field : Address.class.getDeclaredFields()) {
+      if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && Route.class.isAssignableFrom(field.getType())) {
+        try {
+          all.add((Route) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return java.util.List.copyOf(all);
+  }
 }

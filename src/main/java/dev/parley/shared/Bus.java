@@ -3,12 +3,17 @@ package dev.parley.shared;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Request/reply on the event bus with an explicit timeout, and consumers that reply exactly once. */
+/**
+ * The event bus in {@link Address}'s types: requests with an explicit timeout, consumers that
+ * reply exactly once, publishes and subscriptions. Bodies travel as the JSON their records write.
+ */
 public final class Bus {
   private final Vertx vertx;
   private final DeliveryOptions options;
@@ -18,22 +23,84 @@ public final class Bus {
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  /** Sends a command and yields the reply body; failures arrive as {@link Failure}s. */
+  /** Sends a command and yields the reply; failures arrive as {@link Failure}s. */
+  public <B extends BusBody, R extends BusBody> Future<R> request(Command<B, R> command, B body) {
+    return vertx.eventBus().<JsonObject>request(command.name(), body.toJson(), options)
+        .map(message -> command.reply().apply(message.body() == null ? new JsonObject() : message.body()))
+        .recover(cause -> Future.failedFuture(Failure.from(cause)));
+  }
+
+  /** Publishes (or for a {@link Topic.Reach#ONE_CONSUMER} topic, sends) an event. */
+  public <B extends BusBody> void publish(Topic<B> topic, B body) {
+    publish(vertx, topic, body);
+  }
+
+  /** {@link #publish(Topic, BusBody)} for a verticle without a {@code Bus}. */
+  public static <B extends BusBody> void publish(Vertx vertx, Topic<B> topic, B body) {
+    EventBus bus = vertx.eventBus();
+    JsonObject json = body.toJson();
+    switch (topic.reach()) {
+      case EVERY_NODE -> bus.publish(topic.name(), json);
+      case THIS_NODE -> bus.publish(topic.name(), json, new DeliveryOptions().setLocalOnly(true));
+      case ONE_CONSUMER -> bus.send(topic.name(), json);
+    }
+  }
+
+  /** Receives a topic's events (on this node only for a {@link Topic.Reach#THIS_NODE} topic). */
+  public static <B extends BusBody> MessageConsumer<JsonObject> subscribe(Vertx vertx, Topic<B> topic, Consumer<B> handler) {
+    Function<JsonObject, B> read = topic.body();
+    io.vertx.core.Handler<Message<JsonObject>> receive =
+        message -> handler.accept(read.apply(message.body() == null ? new JsonObject() : message.body()));
+    return topic.reach() == Topic.Reach.THIS_NODE
+        ? vertx.eventBus().localConsumer(topic.name(), receive)
+        : vertx.eventBus().consumer(topic.name(), receive);
+  }
+
+  /**
+   * Registers a command's handler: its future's value is the reply, its failure the reply's
+   * failure code (HTTP status). Returns the registration's completion.
+   */
+  public static <B extends BusBody, R extends BusBody> Future<Void> serve(Vertx vertx, Command<B, R> command,
+                                                                          Function<B, Future<R>> handler) {
+    return consumer(vertx, command, handler).completion();
+  }
+
+  /** {@link #serve}, keeping the consumer, for a verticle that stops serving before it stops (a store stepping down). */
+  public static <B extends BusBody, R extends BusBody> MessageConsumer<JsonObject> consumer(
+      Vertx vertx, Command<B, R> command, Function<B, Future<R>> handler) {
+    io.vertx.core.Handler<Message<JsonObject>> serve = message -> {
+      Future<R> reply;
+      try {
+        reply = handler.apply(command.body().apply(message.body() == null ? new JsonObject() : message.body()));
+      } catch (RuntimeException e) {
+        reply = Future.failedFuture(e);
+      }
+      reply.onComplete(ar -> {
+        if (ar.succeeded()) {
+          message.reply(ar.result() == null ? new JsonObject() : ar.result().toJson());
+        } else {
+          Failure.reply(message, ar.cause());
+        }
+      });
+    };
+    return command.local()
+        ? vertx.eventBus().localConsumer(command.name(), serve)
+        : vertx.eventBus().consumer(command.name(), serve);
+  }
+
+  // ---- Untyped, while addresses move to their records; removed when every address has them ----
+
+  /** Sends an untyped command and yields the reply body. */
   public Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, options)
         .map(Message::body)
         .recover(cause -> Future.failedFuture(Failure.from(cause)));
   }
 
-  /**
-   * Registers a command handler: its future's value is the reply, its failure the reply's
-   * failure code (HTTP status). Returns the registration's completion.
-   */
   public static Future<Void> serve(Vertx vertx, String address, Function<JsonObject, Future<JsonObject>> handler) {
     return consumer(vertx, address, handler).completion();
   }
 
-  /** {@link #serve}, keeping the consumer, for a verticle that stops serving before it stops (a store stepping down). */
   public static MessageConsumer<JsonObject> consumer(Vertx vertx, String address,
                                                      Function<JsonObject, Future<JsonObject>> handler) {
     return vertx.eventBus().<JsonObject>consumer(address, message -> {

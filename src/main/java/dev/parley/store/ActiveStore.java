@@ -4,6 +4,8 @@ import com.interaso.webpush.VapidKeys;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.Command;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
@@ -241,6 +243,10 @@ final class ActiveStore {
         .put("lastBackup", backups != null ? backups.health()
             : BackupSchedule.unknown())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  private <B extends BusBody, R extends BusBody> void serve(Command<B, R> command, Function<B, Future<R>> handler) {
+    consumers.add(Bus.consumer(vertx, command, handler));
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {

@@ -1,9 +1,11 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.UserCommands;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -29,18 +31,18 @@ final class Tokens {
     this.bus = bus;
   }
 
-  Future<JsonObject> issue(JsonObject cmd) {
+  Future<BusBody.Empty> issue(UserCommands.IssueToken cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
             + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-        .execute(Tuple.of(cmd.getString("tokenHash"), cmd.getString("familyId", Ids.next("f")), cmd.getString("userId"),
-            cmd.getLong("expiresAt"), WireViews.now()))
-        .map(rows -> new JsonObject()));
+        .execute(Tuple.of(cmd.tokenHash(), cmd.familyId() == null ? Ids.next("f") : cmd.familyId(), cmd.userId(),
+            cmd.expiresAt(), WireViews.now()))
+        .map(rows -> BusBody.Empty.INSTANCE));
   }
 
-  Future<JsonObject> rotate(JsonObject cmd) {
+  Future<UserCommands.Rotated> rotate(UserCommands.RotateToken cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id, user_id, expires_at, rotated, revoked"
             + " FROM refresh_tokens WHERE token_hash = ?")
-        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .execute(Tuple.of(cmd.tokenHash()))
         .compose(rows -> {
           RowIterator<Row> it = rows.iterator();
           if (!it.hasNext()) {
@@ -62,38 +64,38 @@ final class Tokens {
             return Failure.future(ErrorCode.UNAUTHORIZED, REFUSED);
           }
           return tx.conn.preparedQuery("UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?")
-              .execute(Tuple.of(cmd.getString("tokenHash")))
+              .execute(Tuple.of(cmd.tokenHash()))
               .compose(v -> tx.conn.preparedQuery("INSERT INTO refresh_tokens (token_hash, family_id, user_id,"
                       + " expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-                  .execute(Tuple.of(cmd.getString("newTokenHash"), family, userId, cmd.getLong("expiresAt"), WireViews.now())))
-              .map(v -> new JsonObject().put("userId", userId).put("familyId", family));
+                  .execute(Tuple.of(cmd.newTokenHash(), family, userId, cmd.expiresAt(), WireViews.now())))
+              .map(v -> new UserCommands.Rotated(userId, family));
         }));
   }
 
-  Future<JsonObject> revoke(JsonObject cmd) {
+  Future<BusBody.Empty> revoke(UserCommands.RevokeToken cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = ?")
-        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .execute(Tuple.of(cmd.tokenHash()))
         .compose(rows -> rows.size() == 0
             ? Future.succeededFuture()
             : revokeFamily(tx, rows.iterator().next().getString("user_id"), rows.iterator().next().getString("family_id")))
-        .map(v -> new JsonObject()));
+        .map(v -> BusBody.Empty.INSTANCE));
   }
 
   /**
    * {@code store.user.password}: the new hash, and every other sign-in of the user revoked (a
    * changed password ends the sessions it may have been stolen for), each announced after commit.
    */
-  Future<JsonObject> changePassword(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String keep = cmd.getString("keepFamilyId");
+  Future<BusBody.Empty> changePassword(UserCommands.ChangePassword cmd) {
+    String userId = cmd.userId();
+    String keep = cmd.keepFamilyId();
     StoreState.User user = state.users.get(userId);
     if (user == null || user.bot) {
       return Future.failedFuture(Failure.notFound("user"));
     }
     return writes.submit(tx -> tx.conn.preparedQuery("UPDATE users SET password_hash = ? WHERE id = ?")
-        .execute(Tuple.of(cmd.getString("passwordHash"), userId))
+        .execute(Tuple.of(cmd.passwordHash(), userId))
         .compose(v -> revokeAll(tx, userId, keep))
-        .map(v -> new JsonObject()));
+        .map(v -> BusBody.Empty.INSTANCE));
   }
 
   /** Revokes every live sign-in of the user but {@code keep} (null: all), each announced after commit. */

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.UserCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,8 +32,8 @@ final class Users {
    * A person registering: refused while registration is closed, or by invitation without a valid
    * one ({@code inviteCodeHash}). The first person of a fresh server becomes its admin.
    */
-  Future<JsonObject> create(JsonObject cmd) {
-    String username = cmd.getString("username");
+  Future<UserCommands.UserReply> create(UserCommands.Create cmd) {
+    String username = cmd.username();
     return writes.submit(tx -> {
       if (state.usersByName.containsKey(username)) {
         return Future.failedFuture(Failure.conflict("the username is taken"));
@@ -40,23 +41,23 @@ final class Users {
       StoreState.User u = new StoreState.User();
       u.id = Ids.next("u");
       u.username = username;
-      u.displayName = cmd.getString("displayName");
+      u.displayName = cmd.displayName();
       u.readReceipts = true;
       u.createdAt = WireViews.now();
       u.admin = state.users.values().stream().allMatch(other -> other.bot);
-      return administration.admitRegistration(tx, cmd.getString("inviteCodeHash"))
+      return administration.admitRegistration(tx, cmd.inviteCodeHash())
           .compose(admitted -> tx.conn.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, bot,"
                   + " read_receipts, created_at, admin) VALUES (?, ?, ?, ?, 0, 1, ?, ?)")
-              .execute(Tuple.of(u.id, u.username, u.displayName, cmd.getString("passwordHash"), u.createdAt, u.admin ? 1 : 0)))
+              .execute(Tuple.of(u.id, u.username, u.displayName, cmd.passwordHash(), u.createdAt, u.admin ? 1 : 0)))
           .map(rows -> {
             state.putUser(u);
-            return new JsonObject().put("user", views.me(u));
+            return new UserCommands.UserReply(views.me(u));
           });
     });
   }
 
-  Future<JsonObject> credentials(JsonObject cmd) {
-    StoreState.User u = state.usersByName.get(cmd.getString("username"));
+  Future<UserCommands.CredentialsReply> credentials(UserCommands.Credentials cmd) {
+    StoreState.User u = state.usersByName.get(cmd.username());
     if (u == null || u.bot) {
       return Future.failedFuture(Failure.notFound("user"));
     }
@@ -64,31 +65,29 @@ final class Users {
     return reader.preparedQuery("SELECT password_hash FROM users WHERE id = ?").execute(Tuple.of(u.id))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("user"))
-            : Future.succeededFuture(new JsonObject()
-                .put("userId", u.id)
-                .put("passwordHash", rows.iterator().next().getString("password_hash"))
-                .put("disabled", u.disabled())));
+            : Future.succeededFuture(new UserCommands.CredentialsReply(u.id,
+                rows.iterator().next().getString("password_hash"), u.disabled())));
   }
 
-  Future<JsonObject> get(JsonObject cmd) {
-    StoreState.User u = state.users.get(cmd.getString("userId"));
+  Future<UserCommands.UserReply> get(UserCommands.Get cmd) {
+    StoreState.User u = state.users.get(cmd.userId());
     if (u == null) {
       return Future.failedFuture(Failure.notFound("user"));
     }
-    String viewerId = cmd.getString("viewerId");
-    return Future.succeededFuture(new JsonObject().put("user", u.id.equals(viewerId) ? views.me(u) : views.user(u, viewerId)));
+    String viewerId = cmd.viewerId();
+    return Future.succeededFuture(new UserCommands.UserReply(u.id.equals(viewerId) ? views.me(u) : views.user(u, viewerId)));
   }
 
-  Future<JsonObject> update(JsonObject cmd) {
-    String userId = cmd.getString("userId");
+  Future<UserCommands.UserReply> update(UserCommands.Update cmd) {
+    String userId = cmd.userId();
     return writes.submit(tx -> {
       StoreState.User u = state.users.get(userId);
       if (u == null) {
         return Future.failedFuture(Failure.notFound("user"));
       }
-      String displayName = cmd.getString("displayName", u.displayName);
-      boolean readReceipts = cmd.getBoolean("readReceipts", u.readReceipts);
-      String avatar = cmd.containsKey("avatarMediaId") ? cmd.getString("avatarMediaId") : u.avatarMediaId;
+      String displayName = cmd.displayName() == null ? u.displayName : cmd.displayName();
+      boolean readReceipts = cmd.readReceipts() == null ? u.readReceipts : cmd.readReceipts();
+      String avatar = cmd.changesAvatar() ? cmd.avatarMediaId() : u.avatarMediaId;
       return MediaRecords.ownImage(tx, userId, avatar == null || avatar.equals(u.avatarMediaId) ? null : avatar)
           .compose(ok -> tx.conn.preparedQuery("UPDATE users SET display_name = ?, read_receipts = ?, avatar_media_id = ?"
               + " WHERE id = ?").execute(Tuple.of(displayName, readReceipts ? 1 : 0, avatar, userId)))
@@ -96,7 +95,7 @@ final class Users {
             u.displayName = displayName;
             u.readReceipts = readReceipts;
             u.avatarMediaId = avatar;
-            return new JsonObject().put("user", views.me(u));
+            return new UserCommands.UserReply(views.me(u));
           });
     });
   }
@@ -122,12 +121,12 @@ final class Users {
     return found.size() > limit ? new Page(found.subList(0, limit), found.get(limit - 1).username) : new Page(found, null);
   }
 
-  Future<JsonObject> search(JsonObject cmd) {
-    String viewerId = cmd.getString("viewerId");
-    Page page = find(state, cmd.getString("q"), cmd.getString("cursor"), cmd.getInteger("limit", 50));
+  Future<UserCommands.UsersPage> search(UserCommands.Search cmd) {
+    String viewerId = cmd.viewerId();
+    Page page = find(state, cmd.q(), cmd.cursor(), cmd.limit());
     JsonArray users = new JsonArray();
     page.users().forEach(u -> users.add(views.user(u, viewerId)));
-    return Future.succeededFuture(new JsonObject().put("users", users).put("nextCursor", page.nextCursor()));
+    return Future.succeededFuture(new UserCommands.UsersPage(users, page.nextCursor()));
   }
 
   /**

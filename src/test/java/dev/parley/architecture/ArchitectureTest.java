@@ -94,6 +94,7 @@ class ArchitectureTest {
         inCode.add(((String) field.get(null)).replaceAll("\\.$", ".<id>"));
       }
     }
+    Address.ALL.forEach(route -> inCode.add(route.name()));
     inCode.add(Address.deliveries("<reporter>"));
     String doc = Files.readString(Path.of("docs/architecture.md"));
     String table = doc.substring(doc.indexOf("## 4. Event-bus addresses"), doc.indexOf("## 5."));
