@@ -12,7 +12,9 @@ import dev.parley.media.MediaVerticle;
 import dev.parley.push.PushVerticle;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.NodeBatch;
+import dev.parley.shared.NodeCommands;
 import dev.parley.store.StoreVerticle;
 import dev.parley.webpush.WebPushVerticle;
 import dev.parley.outgoing.OutgoingWebhookVerticle;
@@ -126,13 +128,13 @@ public final class Node {
     }
     Bus bus = new Bus(vertx, Math.min(typed.busTimeoutMs(), 2_000));
     return askForKey(bus, SIGNING_KEY_ATTEMPTS).map(reply -> {
-      auth.put("jwtSecret", reply.getString("jwtSecret"));
+      auth.put("jwtSecret", reply.jwtSecret());
       return null;
     });
   }
 
-  private Future<JsonObject> askForKey(Bus bus, int attemptsLeft) {
-    return bus.request(Address.STORE_SIGNING_KEY, new JsonObject()).recover(cause -> {
+  private Future<NodeCommands.SigningKey> askForKey(Bus bus, int attemptsLeft) {
+    return bus.request(Address.STORE_SIGNING_KEY, BusBody.Empty.INSTANCE).recover(cause -> {
       if (attemptsLeft <= 1) {
         return Future.failedFuture(new IllegalStateException(
             "no JWT secret configured and no store reachable to take it from: " + cause.getMessage()));

@@ -1,11 +1,12 @@
 package dev.parley.api;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Events;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -39,14 +40,15 @@ final class ConnectionCensus {
     this.vertx = vertx;
     this.nodes = nodes;
     this.answers = vertx.eventBus().consumer(replyTo, message -> {
-      Count count = open.get(message.body().getString("census"));
+      Events.CensusCount answer = Events.CensusCount.from(message.body());
+      Count count = open.get(answer.census());
       if (count == null) {
         return;
       }
       synchronized (count) {
-        message.body().getJsonObject("counts").forEach(e -> count.sums.merge(e.getKey(), ((Number) e.getValue()).intValue(), Integer::sum));
+        answer.counts().forEach((userId, n) -> count.sums.merge(userId, n, Integer::sum));
         if (++count.answered >= nodes.registries()) {
-          finish(message.body().getString("census"));
+          finish(answer.census());
         }
       }
     });
@@ -60,8 +62,7 @@ final class ConnectionCensus {
     Count count = new Count();
     open.put(id, count);
     answers.completion().onSuccess(v -> {
-      vertx.eventBus().publish(Address.CONNECTION_CENSUS,
-          new JsonObject().put("census", id).put("userIds", new JsonArray(userIds)).put("replyTo", replyTo));
+      Bus.publish(vertx, Address.CONNECTION_CENSUS, new Events.ConnectionCensus(id, userIds, replyTo));
       vertx.setTimer(WAIT_MS, t -> finish(id));
     }).onFailure(count.done::fail);
     return count.done.future();

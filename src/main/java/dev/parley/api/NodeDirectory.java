@@ -1,6 +1,8 @@
 package dev.parley.api;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Events;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,15 +25,14 @@ final class NodeDirectory {
   static final Duration SILENT_AFTER = Duration.ofSeconds(30);
   private static final List<String> SERIES = List.of("messagesStored", "connections", "httpRequests");
 
-  private record Report(JsonObject status, Instant at) {
+  private record Report(Events.NodeStatus status, Instant at) {
   }
 
   private final Map<String, Report> reports = new ConcurrentHashMap<>();
   private final MessageConsumer<JsonObject> consumer;
 
   NodeDirectory(Vertx vertx) {
-    consumer = vertx.eventBus().consumer(Address.NODE_STATUS,
-        message -> reports.put(message.body().getString("id"), new Report(message.body(), Instant.now())));
+    consumer = Bus.subscribe(vertx, Address.NODE_STATUS, status -> reports.put(status.id(), new Report(status, Instant.now())));
   }
 
   Future<Void> ready() {
@@ -42,12 +43,12 @@ final class NodeDirectory {
   JsonArray nodes() {
     JsonArray nodes = new JsonArray();
     live().forEach(report -> {
-      JsonObject status = report.status();
-      Instant started = Instant.parse(status.getString("startedAt"));
-      nodes.add(new JsonObject().put("id", status.getString("id")).put("roles", status.getJsonArray("roles"))
-          .put("version", status.getString("version")).put("startedAt", status.getString("startedAt"))
+      Events.NodeStatus status = report.status();
+      Instant started = Instant.parse(status.startedAt());
+      nodes.add(new JsonObject().put("id", status.id()).put("roles", new JsonArray(status.roles()))
+          .put("version", status.version()).put("startedAt", status.startedAt())
           .put("uptimeSeconds", Math.max(0, Duration.between(started, Instant.now()).toSeconds()))
-          .put("connections", status.getJsonObject("connections")).put("lastSeenAt", report.at().toString()));
+          .put("connections", status.connections()).put("lastSeenAt", report.at().toString()));
     });
     return nodes;
   }
@@ -55,7 +56,7 @@ final class NodeDirectory {
   /** How many connection registries (push and bridge) the live nodes run: the answers a census waits for. */
   int registries() {
     return live().mapToInt(report -> {
-      JsonArray roles = report.status().getJsonArray("roles");
+      List<String> roles = report.status().roles();
       return (roles.contains("push") ? 1 : 0) + (roles.contains("bridge") ? 1 : 0);
     }).sum();
   }
@@ -67,7 +68,7 @@ final class NodeDirectory {
     for (String name : SERIES) {
       long[] total = new long[0];
       for (Report report : live().toList()) {
-        JsonObject series = report.status().getJsonObject("series");
+        JsonObject series = report.status().series();
         interval = series.getInteger("intervalSeconds", interval);
         JsonArray points = series.getJsonArray(name, new JsonArray());
         if (points.size() > total.length) {
@@ -91,6 +92,6 @@ final class NodeDirectory {
   private java.util.stream.Stream<Report> live() {
     Instant horizon = Instant.now().minus(SILENT_AFTER);
     return reports.values().stream().filter(report -> report.at().isAfter(horizon))
-        .sorted(Comparator.comparing(report -> report.status().getString("id")));
+        .sorted(Comparator.comparing(report -> report.status().id()));
   }
 }

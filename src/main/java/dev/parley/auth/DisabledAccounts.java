@@ -36,10 +36,10 @@ public final class DisabledAccounts {
   private DisabledAccounts(Vertx vertx, Bus bus, Consumer<String> onDisabled) {
     this.vertx = vertx;
     this.bus = bus;
-    consumer = vertx.eventBus().consumer(Address.USER_DISABLED, message -> {
-      String userId = message.body().getString("userId");
+    consumer = Bus.subscribe(vertx, Address.USER_DISABLED, event -> {
+      String userId = event.userId();
       changedSinceLoad.add(userId);
-      if (message.body().getBoolean("disabled", false)) {
+      if (event.disabled()) {
         userIds.add(userId);
         onDisabled.accept(userId);
       } else {
@@ -47,7 +47,7 @@ public final class DisabledAccounts {
       }
     });
     // A store that took over (or restarted) answers again: an event lost meanwhile is read back.
-    storeStarted = vertx.eventBus().consumer(Address.STORE_STARTED, message -> load());
+    storeStarted = Bus.subscribe(vertx, Address.STORE_STARTED, started -> load());
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.parley.http.Origins;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.Router;
@@ -71,11 +71,9 @@ public final class BridgeVerticle extends VerticleBase {
     List<Future<?>> ready = new ArrayList<>();
     ready.add(deliveries.start());
     ready.add(disabled.ready());
-    ready.add(vertx.eventBus().<JsonObject>consumer(Address.BOT_REVOKED,
-        message -> gate.revoked(message.body().getString("userId"))).completion());
-    ready.add(vertx.eventBus().consumer(Address.STORE_STARTED, message -> deliveries.storeStarted()).completion());
-    ready.add(vertx.eventBus().<JsonObject>consumer(Address.SESSIONS_REVOKED,
-        message -> gate.signInEnded(message.body().getString("userId"))).completion());
+    ready.add(Bus.subscribe(vertx, Address.BOT_REVOKED, revoked -> gate.revoked(revoked.userId())).completion());
+    ready.add(Bus.subscribe(vertx, Address.STORE_STARTED, started -> deliveries.storeStarted()).completion());
+    ready.add(Bus.subscribe(vertx, Address.SESSIONS_REVOKED, ended -> gate.signInEnded(ended.userId())).completion());
     if (config.bridge().tcpPort() != 0) {
       ready.add(startTcp());
     }

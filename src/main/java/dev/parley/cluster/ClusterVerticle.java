@@ -5,9 +5,11 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Events;
+import dev.parley.shared.NodeCommands;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -44,13 +46,10 @@ public final class ClusterVerticle extends VerticleBase {
       @Override
       public void memberRemoved(MembershipEvent event) {
         log.warn("cluster member left: {}", describe(event.getMember()));
-        vertx.eventBus().publish(Address.CLUSTER_MEMBER_LEFT,
-            new JsonObject().put("memberId", event.getMember().getUuid().toString()),
-            new DeliveryOptions().setLocalOnly(true));
+        Bus.publish(vertx, Address.CLUSTER_MEMBER_LEFT, new Events.MemberLeft(event.getMember().getUuid().toString()));
       }
     });
-    return vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_STATUS, message -> message.reply(status()))
-        .completion();
+    return Bus.serve(vertx, Address.CLUSTER_STATUS, ask -> Future.succeededFuture(status()));
   }
 
   @Override
@@ -61,7 +60,7 @@ public final class ClusterVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private JsonObject status() {
+  private NodeCommands.ClusterStatus status() {
     JsonArray members = new JsonArray();
     for (Member member : hazelcast.getCluster().getMembers()) {
       String roles = member.getAttribute(HazelcastSetup.ROLES_ATTRIBUTE);
@@ -72,10 +71,7 @@ public final class ClusterVerticle extends VerticleBase {
           .put("roles", roles == null ? new JsonArray() : new JsonArray(List.of(roles.split(","))))
           .put("self", member.localMember()));
     }
-    return new JsonObject()
-        .put("memberId", hazelcast.getCluster().getLocalMember().getUuid().toString())
-        .put("size", members.size())
-        .put("members", members);
+    return new NodeCommands.ClusterStatus(hazelcast.getCluster().getLocalMember().getUuid().toString(), members);
   }
 
   private static String describe(Member member) {

@@ -2,6 +2,7 @@ package dev.parley.delivery;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.Events;
 import dev.parley.shared.NodeBatch;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
@@ -59,20 +60,20 @@ public final class UserRegistry<D extends Delivery> {
   /** Registers this verticle's delivery address; completes once it is registered (cluster-wide). */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Address.deliveries(reporter), message -> dispatch(message.body()));
-    census = vertx.eventBus().consumer(Address.CONNECTION_CENSUS, message -> answerCensus(message.body()));
+    census = Bus.subscribe(vertx, Address.CONNECTION_CENSUS, this::answerCensus);
     return Future.all(consumer.completion(), census.completion()).mapEmpty();
   }
 
   /** Counts, for the admin page, the connections here of the users asked about; always answers, if only with none. */
-  private void answerCensus(JsonObject ask) {
-    JsonObject counts = new JsonObject();
-    for (Object userId : ask.getJsonArray("userIds", new JsonArray())) {
-      Set<D> deliveries = users.get(String.valueOf(userId));
+  private void answerCensus(Events.ConnectionCensus ask) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String userId : ask.userIds()) {
+      Set<D> deliveries = users.get(userId);
       if (deliveries != null) {
-        counts.put(String.valueOf(userId), deliveries.size());
+        counts.put(userId, deliveries.size());
       }
     }
-    vertx.eventBus().send(ask.getString("replyTo"), new JsonObject().put("census", ask.getString("census")).put("counts", counts));
+    vertx.eventBus().send(ask.replyTo(), new Events.CensusCount(ask.census(), counts).toJson());
   }
 
   /** Adds a delivery; it starts with {@link Delivery#start}, whose route probe reports the user here. */

@@ -2,10 +2,10 @@ package dev.parley.http;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.NodeCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -53,8 +53,8 @@ public final class OpsRoutes {
           .put("node", nodeId));
       return;
     }
-    Future<JsonObject> store = bus.request(Address.STORE_HEALTH, new JsonObject())
-        .map(reply -> reply.put("status", "UP"))
+    Future<JsonObject> store = bus.request(Address.STORE_HEALTH, BusBody.Empty.INSTANCE)
+        .map(NodeCommands.StoreHealth::toJson)
         .recover(cause -> whyNoStore(cause.getMessage()));
     Future<JsonObject> cluster = cluster();
     Future.join(store, cluster).onComplete(done -> {
@@ -81,10 +81,10 @@ public final class OpsRoutes {
    */
   private Future<JsonObject> whyNoStore(String error) {
     JsonObject down = new JsonObject().put("status", "DOWN").put("error", error);
-    return bus.request(Address.STORE_STANDBY, new JsonObject())
-        .map(standby -> down.put("reason", "no active store; store node " + standby.getString("node")
-            + " is waiting to take over since " + standby.getString("since") + " (writer fence held by "
-            + standby.getString("holder") + ")").put("standby", standby))
+    return bus.request(Address.STORE_STANDBY, BusBody.Empty.INSTANCE)
+        .map(standby -> down.put("reason", "no active store; store node " + standby.node()
+            + " is waiting to take over since " + standby.since() + " (writer fence held by "
+            + standby.holder() + ")").put("standby", standby.toJson()))
         .otherwise(none -> down.put("reason", "no store node answers: start a node with the store role"));
   }
 
@@ -93,10 +93,8 @@ public final class OpsRoutes {
     if (!clustered) {
       return Future.succeededFuture(new JsonObject().put("enabled", false));
     }
-    return vertx.eventBus().<JsonObject>request(Address.CLUSTER_STATUS, new JsonObject(),
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs))
-        .map(Message::body)
-        .map(status -> status.put("enabled", true).put("status", "UP"))
+    return bus.request(Address.CLUSTER_STATUS, BusBody.Empty.INSTANCE)
+        .map(status -> status.toJson().put("enabled", true).put("status", "UP"))
         .otherwise(cause -> new JsonObject().put("enabled", true).put("status", "DOWN").put("error", cause.getMessage()));
   }
 }

@@ -2,11 +2,11 @@ package dev.parley.ops;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.Events;
 import dev.parley.shared.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
@@ -30,12 +30,7 @@ public final class NodeStatusVerticle extends VerticleBase {
   }
 
   private void report() {
-    vertx.eventBus().publish(Address.NODE_STATUS, new JsonObject()
-        .put("id", config.nodeId())
-        .put("roles", new JsonArray(config.roles().stream().sorted().toList()))
-        .put("version", BuildInfo.version())
-        .put("startedAt", startedAt.toString())
-        .put("connections", series.connections())
-        .put("series", series.toJson()));
+    Bus.publish(vertx, Address.NODE_STATUS, new Events.NodeStatus(config.nodeId(), config.roles().stream().sorted().toList(),
+        BuildInfo.version(), startedAt.toString(), series.connections(), series.toJson()));
   }
 }

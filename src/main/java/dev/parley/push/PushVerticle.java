@@ -11,6 +11,7 @@ import dev.parley.http.Origins;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
@@ -22,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -72,11 +72,11 @@ public final class PushVerticle extends VerticleBase {
     // Any other method on these paths is 405, before the api's catch-all /api/* routes see it.
     front.router().route("/api/events").handler(PushVerticle::methodNotAllowed);
     front.router().route("/api/ws").handler(PushVerticle::methodNotAllowed);
-    Future<Void> storeWatch = vertx.eventBus().consumer(Address.STORE_STARTED, message -> registry.storeStarted()).completion();
+    Future<Void> storeWatch = Bus.subscribe(vertx, Address.STORE_STARTED, started -> registry.storeStarted()).completion();
     // A sign-in ended (signed out, its refresh token replayed): its streams on this node end too.
-    Future<Void> revocations = vertx.eventBus().<JsonObject>consumer(Address.SESSIONS_REVOKED, message -> {
-      String userId = message.body().getString("userId");
-      String familyId = message.body().getString("familyId");
+    Future<Void> revocations = Bus.subscribe(vertx, Address.SESSIONS_REVOKED, ended -> {
+      String userId = ended.userId();
+      String familyId = ended.familyId();
       revoked.add(familyId);
       registry.all().stream()
           .filter(session -> session.userId.equals(userId) && (familyId == null || familyId.equals(session.familyId)))

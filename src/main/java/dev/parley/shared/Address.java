@@ -1,7 +1,15 @@
 package dev.parley.shared;
 
 import static dev.parley.shared.Party.API;
+import static dev.parley.shared.Party.BRIDGE;
+import static dev.parley.shared.Party.CLUSTER;
+import static dev.parley.shared.Party.HTTP;
+import static dev.parley.shared.Party.NODE;
+import static dev.parley.shared.Party.OPS;
+import static dev.parley.shared.Party.PUSH;
 import static dev.parley.shared.Party.STORE;
+
+import java.util.Set;
 
 /**
  * The registry of every event-bus address Parley uses, in the manner of Gentics Mesh's
@@ -160,20 +168,23 @@ public final class Address {
    * later events for the user reach this verticle, and everything before it is committed.
    */
   public static final String STORE_ROUTE_PROBE = "store.route.probe";
-  /** http ({@code GET /health}) → store. {@code {}} → {@code {status: UP, lastEventId, database, node}}. */
-  public static final String STORE_HEALTH = "store.health";
+  /** {@code GET /health}: whether a store answers, and how it is. */
+  public static final Command<BusBody.Empty, NodeCommands.StoreHealth> STORE_HEALTH =
+      Command.of("store.health", BusBody.Empty.class, NodeCommands.StoreHealth.class, STORE, HTTP);
   /**
-   * http ({@code GET /health}, when no store answers {@link #STORE_HEALTH}) → a store waiting to
-   * take over on PostgreSQL. {@code {}} → {@code {node, since, holder}}: the standby's node, since
-   * when it waits, and who held the database fence when it last looked.
+   * {@code GET /health}, when no store answers {@link #STORE_HEALTH}: a store waiting to take over
+   * on PostgreSQL says who it is, since when it waits, and who held the database fence when it
+   * last looked.
    */
-  public static final String STORE_STANDBY = "store.standby";
+  public static final Command<BusBody.Empty, NodeCommands.Standby> STORE_STANDBY =
+      Command.of("store.standby", BusBody.Empty.class, NodeCommands.Standby.class, STORE, HTTP);
   /**
-   * root ({@code Node}, at start of a clustered node without the store role and without a
-   * configured secret) → store. {@code {}} → {@code {jwtSecret}}: every node signs and checks
-   * access tokens with the one key. The clustered bus must be private (docs/deploy.md).
+   * At start of a clustered node without the store role and without a configured secret: every
+   * node signs and checks access tokens with the one key. The clustered bus must be private
+   * (docs/deploy.md).
    */
-  public static final String STORE_SIGNING_KEY = "store.auth.signingKey";
+  public static final Command<BusBody.Empty, NodeCommands.SigningKey> STORE_SIGNING_KEY =
+      Command.of("store.auth.signingKey", BusBody.Empty.class, NodeCommands.SigningKey.class, STORE, NODE);
 
   // ---- Cluster -------------------------------------------------------------------------------
 
@@ -183,28 +194,27 @@ public final class Address {
    * it is answered (the new store routes their users' events to them from then on), resume every
    * connection from its last delivered event id: events the previous store committed but did not
    * publish before it died still reach them. {@code auth.DisabledAccounts} (api, push, bridge) reads
-   * the disabled accounts again on it. Body {@code {node}}.
+   * the disabled accounts again on it.
    */
-  public static final String STORE_STARTED = "event.store.started";
+  public static final Topic<Events.StoreStarted> STORE_STARTED = Topic.of("event.store.started", Events.StoreStarted.class,
+      Set.of(STORE), Set.of(PUSH, BRIDGE, API));
   /**
    * Published by the store after a sign-in ended: signed out ({@link #TOKEN_REVOKE}), or its
    * refresh token replayed ({@link #TOKEN_ROTATE} revokes the family). Consumed by push on every
    * node, which closes that user's streams opened with an access token of the family, and by the
-   * bridge, which closes the person's bridge links (bots' stay). Body
-   * {@code {userId, familyId}}.
+   * bridge, which closes the person's bridge links (bots' stay).
    */
-  public static final String SESSIONS_REVOKED = "event.sessions.revoked";
+  public static final Topic<Events.SessionsRevoked> SESSIONS_REVOKED = Topic.of("event.sessions.revoked",
+      Events.SessionsRevoked.class, Set.of(STORE), Set.of(PUSH, BRIDGE));
   /**
    * Published local-only by the cluster verticle of each node when Hazelcast drops a member;
    * consumed by the store on that node (its presence forgets the member's connections).
-   * Body {@code {memberId}}.
    */
-  public static final String CLUSTER_MEMBER_LEFT = "cluster.member.left";
-  /**
-   * http ({@code GET /health}) → cluster verticle, local only. {@code {}} →
-   * {@code {memberId, size, members: [{memberId, node, address, roles, self}]}}.
-   */
-  public static final String CLUSTER_STATUS = "cluster.status";
+  public static final Topic<Events.MemberLeft> CLUSTER_MEMBER_LEFT = Topic.of("cluster.member.left", Events.MemberLeft.class,
+      Set.of(CLUSTER), Set.of(STORE)).reaching(Topic.Reach.THIS_NODE);
+  /** {@code GET /health}: this node's own view of the cluster, from its own cluster verticle (local only). */
+  public static final Command<BusBody.Empty, NodeCommands.ClusterStatus> CLUSTER_STATUS =
+      Command.of("cluster.status", BusBody.Empty.class, NodeCommands.ClusterStatus.class, CLUSTER, HTTP).asLocal();
 
   // ---- Media -------------------------------------------------------------------------------
 
@@ -488,37 +498,39 @@ public final class Address {
   public static final String USER_PREFIX = "chat.user.";
 
   /**
-   * store → api, push, bridge, <b>published</b> after an admin disabled or enabled an account:
-   * {@code {userId, disabled}}. Every node refuses the account's access tokens while it is disabled,
-   * and push and the bridge close its connections.
+   * Published by the store after an admin disabled or enabled an account. Every node (api, push,
+   * bridge: {@code auth.DisabledAccounts}) refuses the account's access tokens while it is
+   * disabled, and push and the bridge close its connections.
    */
-  public static final String USER_DISABLED = "event.user.disabled";
+  public static final Topic<Events.UserDisabled> USER_DISABLED = Topic.of("event.user.disabled", Events.UserDisabled.class,
+      Set.of(STORE), Set.of(API, PUSH, BRIDGE));
 
   /**
-   * every node → api, <b>published</b> every few seconds by each node's status reporter: {@code {id,
-   * roles, version, startedAt, connections: {push, bridge}, series: {intervalSeconds, messagesStored,
-   * connections, httpRequests}}}, the series one point a minute over the last hour. The admin page's
-   * view of the cluster.
+   * Published every few seconds by each node's status reporter, whatever its roles; the admin
+   * page's view of the cluster.
    */
-  public static final String NODE_STATUS = "event.node.status";
+  public static final Topic<Events.NodeStatus> NODE_STATUS = Topic.of("event.node.status", Events.NodeStatus.class,
+      Set.of(OPS), Set.of(API));
 
   /**
-   * api → push and bridge on every node, <b>published</b>: {@code {census, userIds, replyTo}}. Each
-   * connection registry sends {@code {census, counts: {userId: n}}} to {@code replyTo} (see
-   * {@link #censusReply}), naming the users it has connections of; the admin page's device counts.
+   * Published by api to the push and bridge connection registries on every node. Each sends an
+   * {@link Events.CensusCount} to the census's {@code replyTo} ({@link #censusReply}), naming the
+   * users it has connections of; the admin page's device counts.
    */
-  public static final String CONNECTION_CENSUS = "event.connections.census";
+  public static final Topic<Events.ConnectionCensus> CONNECTION_CENSUS = Topic.of("event.connections.census",
+      Events.ConnectionCensus.class, Set.of(API), Set.of(PUSH, BRIDGE));
 
-  /** Where the answers to one {@link #CONNECTION_CENSUS} go: one consumer per api, registered cluster-wide. */
+  /**
+   * Where the answers ({@link Events.CensusCount}) to one {@link #CONNECTION_CENSUS} go: one
+   * consumer per api, registered cluster-wide.
+   */
   public static String censusReply(String id) {
     return "api.census." + id;
   }
 
-  /**
-   * store → bridge, <b>published</b> after a bot's token was revoked: {@code {userId}}. Every node's
-   * bridge closes the connections of that bot.
-   */
-  public static final String BOT_REVOKED = "event.bot.revoked";
+  /** Published by the store after a bot's token was revoked: every node's bridge closes the bot's connections. */
+  public static final Topic<Events.BotRevoked> BOT_REVOKED = Topic.of("event.bot.revoked", Events.BotRevoked.class,
+      Set.of(STORE), Set.of(BRIDGE));
 
   /**
    * The bridge's inbound address as bots see it. Not registered on the bus: the bridge serves a

@@ -17,15 +17,17 @@ import java.util.function.Function;
 public final class Bus {
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final DeliveryOptions localOptions;
 
   public Bus(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.localOptions = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true);
   }
 
-  /** Sends a command and yields the reply; failures arrive as {@link Failure}s. */
+  /** Sends a command (to this node's consumer for a local one) and yields the reply; failures arrive as {@link Failure}s. */
   public <B extends BusBody, R extends BusBody> Future<R> request(Command<B, R> command, B body) {
-    return vertx.eventBus().<JsonObject>request(command.name(), body.toJson(), options)
+    return vertx.eventBus().<JsonObject>request(command.name(), body.toJson(), command.local() ? localOptions : options)
         .map(message -> command.reply().apply(message.body() == null ? new JsonObject() : message.body()))
         .recover(cause -> Future.failedFuture(Failure.from(cause)));
   }
@@ -37,7 +39,11 @@ public final class Bus {
 
   /** {@link #publish(Topic, BusBody)} for a verticle without a {@code Bus}. */
   public static <B extends BusBody> void publish(Vertx vertx, Topic<B> topic, B body) {
-    EventBus bus = vertx.eventBus();
+    publish(vertx.eventBus(), topic, body);
+  }
+
+  /** {@link #publish(Topic, BusBody)} for a class handed the event bus. */
+  public static <B extends BusBody> void publish(EventBus bus, Topic<B> topic, B body) {
     JsonObject json = body.toJson();
     switch (topic.reach()) {
       case EVERY_NODE -> bus.publish(topic.name(), json);

@@ -6,8 +6,10 @@ import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Command;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
+import dev.parley.shared.NodeCommands;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -80,7 +82,7 @@ final class ActiveStore {
           // Catching up may take a while on a large database; search lags until it is done.
           search.catchUp(); // on failure it logs and tries again
           // Push and bridge nodes resume their connections and report who is connected to them.
-          vertx.eventBus().publish(Address.STORE_STARTED, new JsonObject().put("node", config.nodeId()));
+          Bus.publish(vertx, Address.STORE_STARTED, new Events.StoreStarted(config.nodeId()));
         });
   }
 
@@ -137,8 +139,7 @@ final class ActiveStore {
     Exports exports = new Exports(sql, state, database.reader(), config.export(), administration);
     PresenceReports presenceReports = new PresenceReports(presence, state, users, fanout);
     UserLimits limits = new UserLimits(config.limits());
-    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_MEMBER_LEFT,
-        message -> presenceReports.memberLeft(message.body().getString("memberId"))));
+    consumers.add(Bus.subscribe(vertx, Address.CLUSTER_MEMBER_LEFT, left -> presenceReports.memberLeft(left.memberId())));
     serve(Address.USER_CREATE, users::create);
     serve(Address.USER_CREDENTIALS, users::credentials);
     serve(Address.USER_PASSWORD, tokens::changePassword);
@@ -228,8 +229,7 @@ final class ActiveStore {
     serve(Address.ADMIN_AUDIT, administration::audit);
     serve(Address.PRESENCE_UPDATE, presenceReports::update);
     serve(Address.PRESENCE_SYNC, presenceReports::sync);
-    serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(
-        new JsonObject().put("jwtSecret", config.auth().jwtSecret())));
+    serve(Address.STORE_SIGNING_KEY, cmd -> Future.succeededFuture(new NodeCommands.SigningKey(config.auth().jwtSecret())));
     serve(Address.PUSH_SUBSCRIBE, pushSubscriptions::subscribe);
     serve(Address.PUSH_SUBSCRIPTIONS, pushSubscriptions::list);
     serve(Address.PUSH_UNSUBSCRIBE, pushSubscriptions::unsubscribe);
@@ -238,10 +238,8 @@ final class ActiveStore {
     serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
-    serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
-        .put("lastEventId", state.lastEventId).put("node", config.nodeId()).put("database", database.shared() ? "postgresql" : "sqlite")
-        .put("lastBackup", backups != null ? backups.health()
-            : BackupSchedule.unknown())));
+    serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new NodeCommands.StoreHealth(state.lastEventId, config.nodeId(),
+        database.shared() ? "postgresql" : "sqlite", backups != null ? backups.health() : BackupSchedule.unknown())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 

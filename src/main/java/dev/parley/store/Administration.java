@@ -2,7 +2,9 @@ package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import io.vertx.core.Future;
@@ -123,7 +125,7 @@ final class Administration {
               : Future.succeededFuture())
           .map(v -> {
             user.disabledAt = at;
-            tx.afterCommit(() -> bus.publish(Address.USER_DISABLED, new JsonObject().put("userId", user.id).put("disabled", disable)));
+            tx.afterCommit(() -> Bus.publish(bus, Address.USER_DISABLED, new Events.UserDisabled(user.id, disable)));
             return new Change(new JsonObject().put("user", adminView(user)), Target.user(user));
           });
     });

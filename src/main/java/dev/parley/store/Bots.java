@@ -1,7 +1,9 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import io.vertx.core.Future;
@@ -114,7 +116,7 @@ final class Bots {
         .execute(Tuple.of(WireViews.now(), botId))
         .map(rows -> {
           state.botTokens.remove(hash);
-          tx.afterCommit(() -> bus.publish(Address.BOT_REVOKED, new JsonObject().put("userId", botId)));
+          tx.afterCommit(() -> Bus.publish(bus, Address.BOT_REVOKED, new Events.BotRevoked(botId)));
           return true;
         });
   }

@@ -3,6 +3,7 @@ package dev.parley.store;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.NodeCommands;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -98,8 +99,8 @@ public final class StoreVerticle extends VerticleBase {
     }
     waitingSince = Instant.now();
     if (standby == null) {
-      standby = Bus.consumer(vertx, Address.STORE_STANDBY, cmd -> Future.succeededFuture(new JsonObject()
-          .put("node", config.nodeId()).put("since", waitingSince.toString()).put("holder", holder)));
+      standby = Bus.consumer(vertx, Address.STORE_STANDBY,
+          cmd -> Future.succeededFuture(new NodeCommands.Standby(config.nodeId(), waitingSince.toString(), holder)));
     }
     return tryForFence();
   }

@@ -1,14 +1,15 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import dev.parley.shared.UserCommands;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.Tuple;
@@ -116,7 +117,7 @@ final class Tokens {
 
   /** Revokes the family and, once that has committed, tells every push node to end its streams. */
   private Future<Void> revokeFamily(WriteQueue.Tx tx, String userId, String family) {
-    tx.afterCommit(() -> bus.publish(Address.SESSIONS_REVOKED, new JsonObject().put("userId", userId).put("familyId", family)));
+    tx.afterCommit(() -> Bus.publish(bus, Address.SESSIONS_REVOKED, new Events.SessionsRevoked(userId, family)));
     return tx.conn.preparedQuery("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?")
         .execute(Tuple.of(family)).mapEmpty();
   }
