@@ -18,8 +18,11 @@ public sealed interface Route permits Command, Topic {
 
   Set<Party> consumers();
 
-  /** Whether bots on the bridge may use it: {@code BridgeGate} lets a frame through only then. */
+  /**
+   * Whether bots on the bridge may use it: send to it (a command bots send) or register on it (a
+   * topic bots receive). {@code BridgeGate} lets a frame through only then.
+   */
   default boolean botsMayUse() {
-    return senders().contains(Party.BOTS);
+    return senders().contains(Party.BOTS) || consumers().contains(Party.BOTS);
   }
 }
