@@ -4,7 +4,10 @@ import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.Forwarded;
 import dev.parley.shared.Address;
+import dev.parley.shared.AdminCommands;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.Command;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
 import io.vertx.core.Future;
@@ -79,9 +82,9 @@ final class AdminRoutes {
     if (q.length() > 64) {
       throw Failure.invalid("q", "q must be at most 64 characters");
     }
-    JsonObject cmd = reading(ctx).put("q", q).put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("cursor", ctx.request().getParam("cursor"));
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.getJsonArray("users")).map(page)));
+    AdminCommands.ListUsers cmd = new AdminCommands.ListUsers(HttpReplies.userId(ctx), q,
+        Json.limit(ctx.request().getParam("limit")), ctx.request().getParam("cursor"));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_USERS, cmd).compose(page -> withDevices(page.users()).map(v -> page.toJson())));
   }
 
   /** Adds each account's open connections on every node ({@code devices}, {@code online}). */
@@ -97,12 +100,12 @@ final class AdminRoutes {
   }
 
   /** A command answered with {@code {user}}, which gets its connections counted too. */
-  private Future<JsonObject> userReply(String address, JsonObject cmd) {
-    return bus.request(address, cmd).compose(reply -> withDevices(new JsonArray().add(reply.getJsonObject("user"))).map(reply));
+  private <B extends BusBody> Future<JsonObject> userReply(Command<B, AdminCommands.AccountReply> command, B cmd) {
+    return bus.request(command, cmd).compose(reply -> withDevices(new JsonArray().add(reply.user())).map(v -> reply.toJson()));
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
-    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, changing(ctx).put("userId", id(ctx)).put("disabled", disabled)));
+    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_DISABLE, new AdminCommands.SetDisabled(acting(ctx), id(ctx), disabled)));
   }
 
   private void setAdmin(RoutingContext ctx) {
@@ -110,22 +113,22 @@ final class AdminRoutes {
     if (admin == null) {
       throw Failure.invalid("admin", "admin is required");
     }
-    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, changing(ctx).put("userId", id(ctx)).put("admin", admin)));
+    HttpReplies.ok(ctx, userReply(Address.ADMIN_USER_ADMIN, new AdminCommands.SetAdmin(acting(ctx), id(ctx), admin)));
   }
 
   /** A one-time link for the person to choose a new password; the token is shown here only. */
   private void passwordReset(RoutingContext ctx) {
     String token = Secrets.token(32);
     String expiresAt = Instant.now().plus(RESET_LINK_LIFETIME).toString();
-    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_PASSWORD_RESET, changing(ctx).put("userId", id(ctx))
-            .put("tokenHash", Secrets.sha256(token)).put("expiresAt", expiresAt))
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_PASSWORD_RESET,
+            new AdminCommands.IssueReset(acting(ctx), id(ctx), Secrets.sha256(token), expiresAt))
         .map(reply -> new JsonObject().put("url", urls.of(ctx.request(), "/#reset=" + token)).put("expiresAt", expiresAt)));
   }
 
   // ---- Registration --------------------------------------------------------------------------
 
   private void settings(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS, asking(ctx)).map(AdminCommands.Settings::toJson));
   }
 
   private void updateSettings(RoutingContext ctx) {
@@ -133,7 +136,8 @@ final class AdminRoutes {
     if (!ParleyConfig.Auth.REGISTRATION_MODES.contains(registration)) {
       throw Failure.invalid("registration", "registration must be open, closed or invite");
     }
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS_UPDATE, changing(ctx).put("registration", registration)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SETTINGS_UPDATE, new AdminCommands.UpdateSettings(acting(ctx), registration))
+        .map(AdminCommands.Settings::toJson));
   }
 
   /** An invitation link; its code is shown here only, the store keeps its hash. */
@@ -148,17 +152,18 @@ final class AdminRoutes {
       throw Failure.invalid("expiresInHours", "expiresInHours must be between 1 and " + MAX_INVITATION_HOURS);
     }
     String code = Secrets.token(24);
-    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_INVITATION_CREATE, changing(ctx).put("codeHash", Secrets.sha256(code))
-            .put("maxUses", (int) maxUses).put("expiresAt", Instant.now().plus(Duration.ofHours(hours)).toString()))
-        .map(reply -> reply.put("code", code).put("url", urls.of(ctx.request(), "/#invite=" + code))));
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_INVITATION_CREATE, new AdminCommands.CreateInvitation(acting(ctx),
+            Secrets.sha256(code), (int) maxUses, Instant.now().plus(Duration.ofHours(hours)).toString()))
+        .map(reply -> reply.toJson().put("code", code).put("url", urls.of(ctx.request(), "/#invite=" + code))));
   }
 
   private void invitations(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_INVITATIONS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_INVITATIONS, asking(ctx)).map(AdminCommands.Invitations::toJson));
   }
 
   private void revokeInvitation(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_INVITATION_REVOKE, changing(ctx).put("invitationId", id(ctx))));
+    HttpReplies.noContent(ctx,
+        bus.request(Address.ADMIN_INVITATION_REVOKE, new AdminCommands.RevokeInvitation(acting(ctx), id(ctx))));
   }
 
   // ---- Conversations, bots and shares ------------------------------------------------------
@@ -169,45 +174,46 @@ final class AdminRoutes {
     if (q.length() > 64) {
       throw Failure.invalid("q", "q must be at most 64 characters");
     }
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_CONVERSATIONS, reading(ctx).put("q", q)
-        .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", ctx.request().getParam("cursor"))));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_CONVERSATIONS, new AdminCommands.ListConversations(HttpReplies.userId(ctx), q,
+            Json.limit(ctx.request().getParam("limit")), ctx.request().getParam("cursor")))
+        .map(AdminCommands.ConversationsPage::toJson));
   }
 
   private void bots(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_BOTS, reading(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_BOTS, asking(ctx)).map(AdminCommands.Bots::toJson));
   }
 
   private void revokeBot(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_BOT_REVOKE, changing(ctx).put("botId", id(ctx))));
+    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_BOT_REVOKE, new AdminCommands.RevokeBot(acting(ctx), id(ctx))));
   }
 
   private void shares(RoutingContext ctx) {
     String cursor = ctx.request().getParam("cursor");
     Json.queryLong(cursor, "cursor");
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SHARES, reading(ctx).put("limit", Json.limit(ctx.request().getParam("limit")))
-            .put("cursor", cursor))
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_SHARES,
+            new AdminCommands.ListShares(HttpReplies.userId(ctx), Json.limit(ctx.request().getParam("limit")), cursor))
         .map(page -> {
           // A share from before tokens were kept (V5) has none to link to.
-          page.getJsonArray("shares").stream().map(JsonObject.class::cast).filter(s -> s.getString("token") != null)
+          page.shares().stream().map(JsonObject.class::cast).filter(s -> s.getString("token") != null)
               .forEach(s -> s.put("url", urls.of(ctx.request(), "/s/" + s.getString("token"))));
-          return page;
+          return page.toJson();
         }));
   }
 
   private void revokeShare(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_SHARE_REVOKE, changing(ctx).put("shareId", id(ctx))));
+    HttpReplies.noContent(ctx, bus.request(Address.ADMIN_SHARE_REVOKE, new AdminCommands.RevokeShare(acting(ctx), id(ctx))));
   }
 
   // ---- The server ----------------------------------------------------------------------------------
 
   /** The store's status (which also checks the caller is an admin), the nodes and the last hour's series. */
   private void server(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_STORE, reading(ctx))
-        .map(store -> store.put("nodes", nodes.nodes()).put("series", nodes.series())));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_STORE, asking(ctx))
+        .map(store -> store.toJson().put("nodes", nodes.nodes()).put("series", nodes.series())));
   }
 
   private void backup(RoutingContext ctx) {
-    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_BACKUP, changing(ctx)));
+    HttpReplies.respond(ctx, 201, bus.request(Address.ADMIN_BACKUP, acting(ctx)).map(AdminCommands.BackupReply::toJson));
   }
 
   private void audit(RoutingContext ctx) {
@@ -221,20 +227,21 @@ final class AdminRoutes {
       throw Failure.invalid("action", "action must be an action name or a prefix ending in a dot");
     }
     Json.queryLong(cursor, "cursor");
-    HttpReplies.ok(ctx, bus.request(Address.ADMIN_AUDIT, reading(ctx).put("actor", actor).put("action", action)
-        .put("limit", Json.limit(ctx.request().getParam("limit"))).put("cursor", cursor)));
+    HttpReplies.ok(ctx, bus.request(Address.ADMIN_AUDIT, new AdminCommands.ListAudit(HttpReplies.userId(ctx), actor, action,
+            Json.limit(ctx.request().getParam("limit")), cursor))
+        .map(AdminCommands.AuditPage::toJson));
   }
 
   // ---- Shared steps ----------------------------------------------------------------------------------
 
   /** A command that only reads: who asks. */
-  private static JsonObject reading(RoutingContext ctx) {
-    return new JsonObject().put("adminId", HttpReplies.userId(ctx));
+  private static AdminCommands.Asking asking(RoutingContext ctx) {
+    return new AdminCommands.Asking(HttpReplies.userId(ctx));
   }
 
   /** A command that changes something: who asks, and from where, for the audit log. */
-  private JsonObject changing(RoutingContext ctx) {
-    return reading(ctx).put("clientAddress", forwarded.clientAddress(ctx.request()));
+  private AdminCommands.Acting acting(RoutingContext ctx) {
+    return new AdminCommands.Acting(HttpReplies.userId(ctx), forwarded.clientAddress(ctx.request()));
   }
 
   private static String id(RoutingContext ctx) {

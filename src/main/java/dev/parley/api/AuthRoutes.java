@@ -4,7 +4,9 @@ import dev.parley.auth.AccessTokens;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.Secrets;
 import dev.parley.shared.Address;
+import dev.parley.shared.AdminCommands;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
@@ -101,7 +103,7 @@ final class AuthRoutes {
 
   /** {@code GET /api/auth/registration}: who may register now, so a sign-up form knows what to ask. */
   private void registration(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.REGISTRATION, new JsonObject()));
+    HttpReplies.ok(ctx, bus.request(Address.REGISTRATION, BusBody.Empty.INSTANCE).map(AdminCommands.RegistrationNow::toJson));
   }
 
   /**
@@ -120,7 +122,7 @@ final class AuthRoutes {
     }
     throttle(ctx, limits, "reset:" + forwarded.clientAddress(ctx.request()));
     HttpReplies.noContent(ctx, passwords.hash(next).compose(hash -> bus.request(Address.PASSWORD_RESET,
-        new JsonObject().put("tokenHash", Secrets.sha256(token)).put("passwordHash", hash))));
+        new AdminCommands.ResetPassword(Secrets.sha256(token), hash))));
   }
 
   private void login(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.parley.auth;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -72,10 +73,9 @@ public final class DisabledAccounts {
   /** Reads the whole list from the store, keeping what events said after the question went out. */
   private void load() {
     changedSinceLoad.clear();
-    bus.request(Address.DISABLED_USERS, new JsonObject())
+    bus.request(Address.DISABLED_USERS, BusBody.Empty.INSTANCE)
         .onSuccess(reply -> {
-          Set<String> disabled = new HashSet<>();
-          reply.getJsonArray("userIds").forEach(id -> disabled.add((String) id));
+          Set<String> disabled = new HashSet<>(reply.userIds());
           userIds.removeIf(id -> !disabled.contains(id) && !changedSinceLoad.contains(id));
           disabled.stream().filter(id -> !changedSinceLoad.contains(id)).forEach(userIds::add);
         })

@@ -408,63 +408,83 @@ public final class Address {
    */
   public static final String WEBHOOK_POST = "store.webhook.post";
 
-  // ---- Administration: sent by api, consumed by store ------------------------------------------
-  // Every admin command carries {@code adminId} (the caller) and, when it changes something,
-  // {@code clientAddress} for the audit log; anyone but an enabled admin gets 403.
+  // ---- Administration: sent by api, consumed by store (bodies: AdminCommands) -----------------
+  // Every admin command names the caller ({@code adminId}) and, when it changes something, carries
+  // the whole AdminCommands.Acting (with the client address) for the audit log; anyone but an
+  // enabled admin gets 403.
 
   /**
-   * api → store. {@code {}} → {@code {registration}}: {@code open}, {@code closed} or {@code invite}, who may register
-   * now ({@code open} on a fresh server, whose first person always may). Anyone may ask.
+   * Who may register now ({@code open} on a fresh server, whose first person always may). Anyone
+   * may ask.
    */
-  public static final String REGISTRATION = "store.registration";
+  public static final Command<BusBody.Empty, AdminCommands.RegistrationNow> REGISTRATION =
+      Command.of("store.registration", BusBody.Empty.class, AdminCommands.RegistrationNow.class, STORE, API);
   /**
-   * api → store. {@code {tokenHash, passwordHash}} → {@code {}}: the holder of a password-reset link sets a
-   * new password; every sign-in of the account ends. 400 (field {@code token}) for an unknown, used or
-   * expired link, 403 for a disabled account.
+   * The holder of a password-reset link sets a new password; every sign-in of the account ends.
+   * 400 (field {@code token}) for an unknown, used or expired link, 403 for a disabled account.
    */
-  public static final String PASSWORD_RESET = "store.password.reset";
-  /** api, push, bridge → store. {@code {}} → {@code {userIds}}: every disabled account (see {@code auth.DisabledAccounts}). */
-  public static final String DISABLED_USERS = "store.users.disabled";
-  /** api → store. {@code {adminId, q?, limit, cursor?}} → {@code {users, nextCursor}}, as the admin page shows them. */
-  public static final String ADMIN_USERS = "store.admin.users";
+  public static final Command<AdminCommands.ResetPassword, BusBody.Empty> PASSWORD_RESET =
+      Command.of("store.password.reset", AdminCommands.ResetPassword.class, BusBody.Empty.class, STORE, API);
+  /** Every disabled account, asked by {@code auth.DisabledAccounts} in the api, push and bridge. */
+  public static final Command<BusBody.Empty, AdminCommands.DisabledUsers> DISABLED_USERS =
+      Command.of("store.users.disabled", BusBody.Empty.class, AdminCommands.DisabledUsers.class, STORE, API, PUSH, BRIDGE);
+  /** A page of accounts as the admin page shows them. */
+  public static final Command<AdminCommands.ListUsers, AdminCommands.AccountsPage> ADMIN_USERS =
+      Command.of("store.admin.users", AdminCommands.ListUsers.class, AdminCommands.AccountsPage.class, STORE, API);
   /**
-   * api → store. {@code {adminId, clientAddress, userId, disabled}} → {@code {user}}; 409 for oneself or the
-   * last admin. Disabling revokes every sign-in and publishes {@link #USER_DISABLED}.
+   * Disables or enables an account; 409 for oneself or the last admin. Disabling revokes every
+   * sign-in and publishes {@link #USER_DISABLED}.
    */
-  public static final String ADMIN_USER_DISABLE = "store.admin.user.disable";
-  /** api → store. {@code {adminId, clientAddress, userId, admin}} → {@code {user}}; 400 a bot, 409 configured or last admin. */
-  public static final String ADMIN_USER_ADMIN = "store.admin.user.admin";
-  /** api → store. {@code {adminId, clientAddress, userId, tokenHash, expiresAt}} → {@code {expiresAt}}; 400 for a bot. */
-  public static final String ADMIN_PASSWORD_RESET = "store.admin.user.password-reset";
-  /** api → store. {@code {adminId}} → {@code {registration}}. */
-  public static final String ADMIN_SETTINGS = "store.admin.settings";
-  /** api → store. {@code {adminId, clientAddress, registration}} → {@code {registration}}. */
-  public static final String ADMIN_SETTINGS_UPDATE = "store.admin.settings.update";
-  /** api → store. {@code {adminId, clientAddress, codeHash, maxUses, expiresAt}} → {@code {invitation}}. */
-  public static final String ADMIN_INVITATION_CREATE = "store.admin.invitation.create";
-  /** api → store. {@code {adminId}} → {@code {invitations}}: the live ones, newest first. */
-  public static final String ADMIN_INVITATIONS = "store.admin.invitations";
-  /** api → store. {@code {adminId, clientAddress, invitationId}} → {@code {}}; 404 unknown or already revoked. */
-  public static final String ADMIN_INVITATION_REVOKE = "store.admin.invitation.revoke";
-  /**
-   * api → store. {@code {adminId, q?, limit, cursor?}} → {@code {conversations, nextCursor}}: every
-   * conversation by the name it shows, with its first members; never its messages.
-   */
-  public static final String ADMIN_CONVERSATIONS = "store.admin.conversations";
-  /** api → store. {@code {adminId}} → {@code {bots}}: every bot with its owner. */
-  public static final String ADMIN_BOTS = "store.admin.bots";
-  /** api → store. {@code {adminId, clientAddress, botId}} → {@code {}}; publishes {@link #BOT_REVOKED}. 404 unknown. */
-  public static final String ADMIN_BOT_REVOKE = "store.admin.bot.revoke";
-  /** api → store. {@code {adminId, limit, cursor?}} → {@code {shares, nextCursor}}: live shares of the whole server. */
-  public static final String ADMIN_SHARES = "store.admin.shares";
-  /** api → store. {@code {adminId, clientAddress, shareId}} → {@code {}}; 404 unknown or already revoked. */
-  public static final String ADMIN_SHARE_REVOKE = "store.admin.share.revoke";
-  /** api → store. {@code {adminId}} → {@code {store: {node, database, sizeBytes, lastBackup}}}. */
-  public static final String ADMIN_STORE = "store.admin.store";
-  /** api → store. {@code {adminId, clientAddress}} → {@code {backup: {path, at, bytes, millis}}}; 409 on PostgreSQL or while one runs. */
-  public static final String ADMIN_BACKUP = "store.admin.backup";
-  /** api → store. {@code {adminId, actor?, action?, limit, cursor?}} → {@code {entries, nextCursor}}, newest first. */
-  public static final String ADMIN_AUDIT = "store.admin.audit";
+  public static final Command<AdminCommands.SetDisabled, AdminCommands.AccountReply> ADMIN_USER_DISABLE =
+      Command.of("store.admin.user.disable", AdminCommands.SetDisabled.class, AdminCommands.AccountReply.class, STORE, API);
+  /** Makes or drops an admin; 400 a bot, 409 configured or last admin. */
+  public static final Command<AdminCommands.SetAdmin, AdminCommands.AccountReply> ADMIN_USER_ADMIN =
+      Command.of("store.admin.user.admin", AdminCommands.SetAdmin.class, AdminCommands.AccountReply.class, STORE, API);
+  /** A one-time password-reset link for an account; 400 for a bot. */
+  public static final Command<AdminCommands.IssueReset, AdminCommands.ResetIssued> ADMIN_PASSWORD_RESET =
+      Command.of("store.admin.user.password-reset", AdminCommands.IssueReset.class, AdminCommands.ResetIssued.class,
+          STORE, API);
+  /** The registration setting. */
+  public static final Command<AdminCommands.Asking, AdminCommands.Settings> ADMIN_SETTINGS =
+      Command.of("store.admin.settings", AdminCommands.Asking.class, AdminCommands.Settings.class, STORE, API);
+  /** Changes the registration setting. */
+  public static final Command<AdminCommands.UpdateSettings, AdminCommands.Settings> ADMIN_SETTINGS_UPDATE =
+      Command.of("store.admin.settings.update", AdminCommands.UpdateSettings.class, AdminCommands.Settings.class, STORE, API);
+  /** Makes an invitation (the api made its code and shows it). */
+  public static final Command<AdminCommands.CreateInvitation, AdminCommands.InvitationReply> ADMIN_INVITATION_CREATE =
+      Command.of("store.admin.invitation.create", AdminCommands.CreateInvitation.class, AdminCommands.InvitationReply.class,
+          STORE, API);
+  /** The live invitations, newest first. */
+  public static final Command<AdminCommands.Asking, AdminCommands.Invitations> ADMIN_INVITATIONS =
+      Command.of("store.admin.invitations", AdminCommands.Asking.class, AdminCommands.Invitations.class, STORE, API);
+  /** Revokes an invitation; 404 unknown or already revoked. */
+  public static final Command<AdminCommands.RevokeInvitation, BusBody.Empty> ADMIN_INVITATION_REVOKE =
+      Command.of("store.admin.invitation.revoke", AdminCommands.RevokeInvitation.class, BusBody.Empty.class, STORE, API);
+  /** Every conversation by the name it shows, with its first members; never its messages. */
+  public static final Command<AdminCommands.ListConversations, AdminCommands.ConversationsPage> ADMIN_CONVERSATIONS =
+      Command.of("store.admin.conversations", AdminCommands.ListConversations.class, AdminCommands.ConversationsPage.class,
+          STORE, API);
+  /** Every bot with its owner. */
+  public static final Command<AdminCommands.Asking, AdminCommands.Bots> ADMIN_BOTS =
+      Command.of("store.admin.bots", AdminCommands.Asking.class, AdminCommands.Bots.class, STORE, API);
+  /** Revokes anyone's bot; publishes {@link #BOT_REVOKED}. 404 unknown. */
+  public static final Command<AdminCommands.RevokeBot, BusBody.Empty> ADMIN_BOT_REVOKE =
+      Command.of("store.admin.bot.revoke", AdminCommands.RevokeBot.class, BusBody.Empty.class, STORE, API);
+  /** The live shares of the whole server. */
+  public static final Command<AdminCommands.ListShares, AdminCommands.SharesPage> ADMIN_SHARES =
+      Command.of("store.admin.shares", AdminCommands.ListShares.class, AdminCommands.SharesPage.class, STORE, API);
+  /** Revokes anyone's share; 404 unknown or already revoked. */
+  public static final Command<AdminCommands.RevokeShare, BusBody.Empty> ADMIN_SHARE_REVOKE =
+      Command.of("store.admin.share.revoke", AdminCommands.RevokeShare.class, BusBody.Empty.class, STORE, API);
+  /** The store's node, database, size and last backup. */
+  public static final Command<AdminCommands.Asking, AdminCommands.StoreStatus> ADMIN_STORE =
+      Command.of("store.admin.store", AdminCommands.Asking.class, AdminCommands.StoreStatus.class, STORE, API);
+  /** A backup now; 409 on PostgreSQL or while one runs. */
+  public static final Command<AdminCommands.Acting, AdminCommands.BackupReply> ADMIN_BACKUP =
+      Command.of("store.admin.backup", AdminCommands.Acting.class, AdminCommands.BackupReply.class, STORE, API);
+  /** The audit log, newest first. */
+  public static final Command<AdminCommands.ListAudit, AdminCommands.AuditPage> ADMIN_AUDIT =
+      Command.of("store.admin.audit", AdminCommands.ListAudit.class, AdminCommands.AuditPage.class, STORE, API);
 
   // ---- Events --------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ package dev.parley.store;
 import com.interaso.webpush.VapidKeys;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
+import dev.parley.shared.AdminCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Command;
@@ -206,10 +207,11 @@ final class ActiveStore {
     serve(Address.WEBHOOK_LIST, webhooks::list);
     serve(Address.WEBHOOK_REVOKE, webhooks::revoke);
     serve(Address.WEBHOOK_POST, webhooks::post);
-    serve(Address.REGISTRATION, cmd -> Future.succeededFuture(new JsonObject().put("registration", administration.registrationNow())));
+    serve(Address.REGISTRATION,
+        cmd -> Future.succeededFuture(new AdminCommands.RegistrationNow(administration.registrationNow())));
     serve(Address.PASSWORD_RESET, administration::usePasswordReset);
-    serve(Address.DISABLED_USERS, cmd -> Future.succeededFuture(new JsonObject().put("userIds",
-        new JsonArray(state.users.values().stream().filter(StoreState.User::disabled).map(u -> u.id).toList()))));
+    serve(Address.DISABLED_USERS, cmd -> Future.succeededFuture(new AdminCommands.DisabledUsers(
+        state.users.values().stream().filter(StoreState.User::disabled).map(u -> u.id).toList())));
     serve(Address.ADMIN_USERS, administration::users);
     serve(Address.ADMIN_USER_DISABLE, administration::setDisabled);
     serve(Address.ADMIN_USER_ADMIN, administration::setAdmin);

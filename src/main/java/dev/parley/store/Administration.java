@@ -2,7 +2,9 @@ package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
+import dev.parley.shared.AdminCommands;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The server's admins and what only they may do ({@code store.admin.*}): list and disable
  * accounts, make and drop admins, hand out password-reset links and invitations, set how people
  * register, revoke anyone's bots and shares, back up, read the audit log. Every command names its
- * {@code adminId}; the store, which knows who is an admin, checks it here and nowhere else, and
+ * {@code adminId} (see {@link AdminCommands}); the store, which knows who is an admin, checks it here and nowhere else, and
  * writes each change to {@code audit_log} in the same transaction as the change itself.
  */
 final class Administration {
@@ -96,20 +98,20 @@ final class Administration {
 
   // ---- Accounts --------------------------------------------------------------------------------
 
-  Future<JsonObject> users(JsonObject cmd) {
-    return admin(cmd).map(admin -> {
-      Users.Page page = Users.find(state, cmd.getString("q"), cmd.getString("cursor"), cmd.getInteger("limit", 50));
+  Future<AdminCommands.AccountsPage> users(AdminCommands.ListUsers cmd) {
+    return admin(cmd.adminId()).map(admin -> {
+      Users.Page page = Users.find(state, cmd.q(), cmd.cursor(), cmd.limit());
       JsonArray users = new JsonArray();
       page.users().forEach(u -> users.add(adminView(u)));
-      return new JsonObject().put("users", users).put("nextCursor", page.nextCursor());
+      return new AdminCommands.AccountsPage(users, page.nextCursor());
     });
   }
 
   /** {@code {userId, disabled}}: disabling ends every sign-in and, after commit, every connection of the account. */
-  Future<JsonObject> setDisabled(JsonObject cmd) {
-    boolean disable = cmd.getBoolean("disabled", true);
-    return audited(cmd, disable ? "user.disable" : "user.enable", (tx, admin) -> {
-      StoreState.User user = target(cmd);
+  Future<AdminCommands.AccountReply> setDisabled(AdminCommands.SetDisabled cmd) {
+    boolean disable = cmd.disabled();
+    return audited(cmd.acting(), disable ? "user.disable" : "user.enable", (tx, admin) -> {
+      StoreState.User user = target(cmd.userId());
       if (disable && user.id.equals(admin.id)) {
         return Failure.future(ErrorCode.CONFLICT, "you cannot disable yourself");
       }
@@ -117,7 +119,7 @@ final class Administration {
         return Failure.future(ErrorCode.CONFLICT, "the last admin cannot be disabled");
       }
       if (disable == user.disabled()) {
-        return Future.succeededFuture(new Change(new JsonObject().put("user", adminView(user)), null));
+        return Future.succeededFuture(new Change<>(new AdminCommands.AccountReply(adminView(user)), null));
       }
       String at = disable ? WireViews.now() : null;
       return tx.conn.preparedQuery("UPDATE users SET disabled_at = ? WHERE id = ?").execute(Tuple.of(at, user.id))
@@ -126,16 +128,16 @@ final class Administration {
           .map(v -> {
             user.disabledAt = at;
             tx.afterCommit(() -> Bus.publish(bus, Address.USER_DISABLED, new Events.UserDisabled(user.id, disable)));
-            return new Change(new JsonObject().put("user", adminView(user)), Target.user(user));
+            return new Change<>(new AdminCommands.AccountReply(adminView(user)), Target.user(user));
           });
     });
   }
 
   /** {@code {userId, admin}}: makes or drops an admin; never the last one, never one the configuration names. */
-  Future<JsonObject> setAdmin(JsonObject cmd) {
-    boolean grant = cmd.getBoolean("admin", false);
-    return audited(cmd, grant ? "user.admin_grant" : "user.admin_drop", (tx, admin) -> {
-      StoreState.User user = target(cmd);
+  Future<AdminCommands.AccountReply> setAdmin(AdminCommands.SetAdmin cmd) {
+    boolean grant = cmd.admin();
+    return audited(cmd.acting(), grant ? "user.admin_grant" : "user.admin_drop", (tx, admin) -> {
+      StoreState.User user = target(cmd.userId());
       if (user.bot) {
         return Future.failedFuture(Failure.invalid("admin", "a bot cannot be an admin"));
       }
@@ -149,28 +151,28 @@ final class Administration {
         return Failure.future(ErrorCode.CONFLICT, "the last admin cannot be dropped");
       }
       if (grant == user.admin) {
-        return Future.succeededFuture(new Change(new JsonObject().put("user", adminView(user)), null));
+        return Future.succeededFuture(new Change<>(new AdminCommands.AccountReply(adminView(user)), null));
       }
       return tx.conn.preparedQuery("UPDATE users SET admin = ? WHERE id = ?").execute(Tuple.of(grant ? 1 : 0, user.id))
           .map(v -> {
             user.admin = grant;
-            return new Change(new JsonObject().put("user", adminView(user)), Target.user(user));
+            return new Change<>(new AdminCommands.AccountReply(adminView(user)), Target.user(user));
           });
     });
   }
 
   /** {@code {userId, tokenHash, expiresAt}}: a one-time link to choose a new password; earlier unused ones stop working. */
-  Future<JsonObject> passwordReset(JsonObject cmd) {
-    return audited(cmd, "user.password_reset", (tx, admin) -> {
-      StoreState.User user = target(cmd);
+  Future<AdminCommands.ResetIssued> passwordReset(AdminCommands.IssueReset cmd) {
+    return audited(cmd.acting(), "user.password_reset", (tx, admin) -> {
+      StoreState.User user = target(cmd.userId());
       if (user.bot) {
         return Future.failedFuture(Failure.invalid("userId", "a bot has no password"));
       }
-      String expiresAt = cmd.getString("expiresAt");
+      String expiresAt = cmd.expiresAt();
       return tx.conn.preparedQuery("UPDATE password_resets SET used = 1 WHERE user_id = ? AND used = 0").execute(Tuple.of(user.id))
           .compose(v -> tx.conn.preparedQuery("INSERT INTO password_resets (token_hash, user_id, created_by, expires_at)"
-              + " VALUES (?, ?, ?, ?)").execute(Tuple.of(cmd.getString("tokenHash"), user.id, admin.id, expiresAt)))
-          .map(v -> new Change(new JsonObject().put("expiresAt", expiresAt), Target.user(user)));
+              + " VALUES (?, ?, ?, ?)").execute(Tuple.of(cmd.tokenHash(), user.id, admin.id, expiresAt)))
+          .map(v -> new Change<>(new AdminCommands.ResetIssued(expiresAt), Target.user(user)));
     });
   }
 
@@ -178,9 +180,9 @@ final class Administration {
    * {@code store.password.reset}, from the person holding a link: {@code {tokenHash, passwordHash}}.
    * Sets the password, uses the link up and ends every sign-in of the account.
    */
-  Future<JsonObject> usePasswordReset(JsonObject cmd) {
+  Future<BusBody.Empty> usePasswordReset(AdminCommands.ResetPassword cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("SELECT user_id, expires_at, used FROM password_resets WHERE token_hash = ?")
-        .execute(Tuple.of(cmd.getString("tokenHash")))
+        .execute(Tuple.of(cmd.tokenHash()))
         .compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
           StoreState.User user = row == null ? null : state.users.get(row.getString("user_id"));
@@ -191,51 +193,53 @@ final class Administration {
             return Failure.future(ErrorCode.FORBIDDEN, DISABLED);
           }
           return tx.conn.preparedQuery("UPDATE users SET password_hash = ? WHERE id = ?")
-              .execute(Tuple.of(cmd.getString("passwordHash"), user.id))
+              .execute(Tuple.of(cmd.passwordHash(), user.id))
               .compose(v -> tx.conn.preparedQuery("UPDATE password_resets SET used = 1 WHERE token_hash = ?")
-                  .execute(Tuple.of(cmd.getString("tokenHash"))))
+                  .execute(Tuple.of(cmd.tokenHash())))
               .compose(v -> tokens.revokeAll(tx, user.id, null))
-              .map(v -> new JsonObject());
+              .map(v -> BusBody.Empty.INSTANCE);
         }));
   }
 
   // ---- Registration ------------------------------------------------------------------------------
 
-  Future<JsonObject> settings(JsonObject cmd) {
-    return admin(cmd).map(admin -> new JsonObject().put(REGISTRATION, registration()));
+  Future<AdminCommands.Settings> settings(AdminCommands.Asking cmd) {
+    return admin(cmd.adminId()).map(admin -> new AdminCommands.Settings(registration()));
   }
 
-  Future<JsonObject> updateSettings(JsonObject cmd) {
-    String registration = cmd.getString(REGISTRATION);
-    return audited(cmd, "settings.update", (tx, admin) -> tx.conn.preparedQuery(
+  Future<AdminCommands.Settings> updateSettings(AdminCommands.UpdateSettings cmd) {
+    String registration = cmd.registration();
+    return audited(cmd.acting(), "settings.update", (tx, admin) -> tx.conn.preparedQuery(
             "INSERT INTO server_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
         .execute(Tuple.of(REGISTRATION, registration))
         .map(v -> {
           state.settings.put(REGISTRATION, registration);
-          return new Change(new JsonObject().put(REGISTRATION, registration), new Target("settings", REGISTRATION),
+          return new Change<>(new AdminCommands.Settings(registration), new Target("settings", REGISTRATION),
               new JsonObject().put(REGISTRATION, registration));
         }));
   }
 
   /** {@code {codeHash, maxUses, expiresAt}} → the invitation (the code itself was made, and is shown, by the api). */
-  Future<JsonObject> createInvitation(JsonObject cmd) {
-    return audited(cmd, "invitation.create", (tx, admin) -> {
+  Future<AdminCommands.InvitationReply> createInvitation(AdminCommands.CreateInvitation cmd) {
+    return audited(cmd.acting(), "invitation.create", (tx, admin) -> {
       JsonObject invitation = new JsonObject().put("id", Ids.next("i")).put("createdBy", admin.id)
-          .put("createdAt", WireViews.now()).put("expiresAt", cmd.getString("expiresAt"))
-          .put("maxUses", cmd.getInteger("maxUses")).put("uses", 0);
+          .put("createdAt", WireViews.now()).put("expiresAt", cmd.expiresAt())
+          .put("maxUses", cmd.maxUses()).put("uses", 0);
       return tx.conn.preparedQuery("INSERT INTO invitations (id, code_hash, created_by, created_at, expires_at, max_uses)"
               + " VALUES (?, ?, ?, ?, ?, ?)")
-          .execute(Tuple.of(invitation.getString("id"), cmd.getString("codeHash"), admin.id, invitation.getString("createdAt"),
+          .execute(Tuple.of(invitation.getString("id"), cmd.codeHash(), admin.id, invitation.getString("createdAt"),
               invitation.getString("expiresAt"), invitation.getInteger("maxUses")))
-          .map(v -> new Change(new JsonObject().put("invitation", invitation), new Target("invitation", invitation.getString("id")),
+          .map(v -> new Change<>(new AdminCommands.InvitationReply(invitation),
+              new Target("invitation", invitation.getString("id")),
               new JsonObject().put("maxUses", invitation.getInteger("maxUses")).put("expiresAt", invitation.getString("expiresAt"))));
     });
   }
 
   /** The live invitations (not revoked, not expired, not used up), newest first. */
-  Future<JsonObject> invitations(JsonObject cmd) {
-    return admin(cmd).compose(admin -> reader.preparedQuery("SELECT id, created_by, created_at, expires_at, max_uses, uses"
-            + " FROM invitations WHERE revoked = 0 AND uses < max_uses AND expires_at > ? ORDER BY created_at DESC, id")
+  Future<AdminCommands.Invitations> invitations(AdminCommands.Asking cmd) {
+    return admin(cmd.adminId()).compose(admin -> reader.preparedQuery("SELECT id, created_by, created_at, expires_at,"
+            + " max_uses, uses FROM invitations WHERE revoked = 0 AND uses < max_uses AND expires_at > ?"
+            + " ORDER BY created_at DESC, id")
         .execute(Tuple.of(WireViews.now()))
         .map(rows -> {
           JsonArray list = new JsonArray();
@@ -244,17 +248,17 @@ final class Administration {
                 .put("createdAt", row.getString("created_at")).put("expiresAt", row.getString("expires_at"))
                 .put("maxUses", row.getInteger("max_uses")).put("uses", row.getInteger("uses")));
           }
-          return new JsonObject().put("invitations", list);
+          return new AdminCommands.Invitations(list);
         }));
   }
 
-  Future<JsonObject> revokeInvitation(JsonObject cmd) {
-    String id = cmd.getString("invitationId");
-    return audited(cmd, "invitation.revoke", (tx, admin) -> tx.conn.preparedQuery(
+  Future<BusBody.Empty> revokeInvitation(AdminCommands.RevokeInvitation cmd) {
+    String id = cmd.invitationId();
+    return audited(cmd.acting(), "invitation.revoke", (tx, admin) -> tx.conn.preparedQuery(
             "UPDATE invitations SET revoked = 1 WHERE id = ? AND revoked = 0").execute(Tuple.of(id))
         .compose(rows -> rows.rowCount() == 0
             ? Future.failedFuture(Failure.notFound("invitation"))
-            : Future.succeededFuture(new Change(new JsonObject(), new Target("invitation", id)))));
+            : Future.succeededFuture(new Change<>(BusBody.Empty.INSTANCE, new Target("invitation", id)))));
   }
 
   /**
@@ -285,11 +289,11 @@ final class Administration {
    * group's title, a direct conversation's two members), with what an admin needs to find one and
    * export it; never its messages. {@code q} matches a prefix of that name or of a member's username.
    */
-  Future<JsonObject> conversations(JsonObject cmd) {
-    return admin(cmd).map(admin -> {
-      String q = cmd.getString("q") == null ? "" : cmd.getString("q").toLowerCase(Locale.ROOT);
-      String after = cmd.getString("cursor") == null ? "" : cmd.getString("cursor");
-      int limit = cmd.getInteger("limit", 50);
+  Future<AdminCommands.ConversationsPage> conversations(AdminCommands.ListConversations cmd) {
+    return admin(cmd.adminId()).map(admin -> {
+      String q = cmd.q() == null ? "" : cmd.q().toLowerCase(Locale.ROOT);
+      String after = cmd.cursor() == null ? "" : cmd.cursor();
+      int limit = cmd.limit();
       // Names and keys only, then views for the one page: this runs on the store's loop, beside the sends.
       List<Map.Entry<String, StoreState.Conversation>> found = state.conversations.values().stream()
           .filter(c -> q.isEmpty() || name(c).toLowerCase(Locale.ROOT).startsWith(q)
@@ -301,8 +305,7 @@ final class Administration {
           .toList();
       JsonArray conversations = new JsonArray();
       found.stream().limit(limit).forEach(e -> conversations.add(adminView(e.getValue())));
-      return new JsonObject().put("conversations", conversations)
-          .put("nextCursor", found.size() > limit ? found.get(limit - 1).getKey() : null);
+      return new AdminCommands.ConversationsPage(conversations, found.size() > limit ? found.get(limit - 1).getKey() : null);
     });
   }
 
@@ -327,8 +330,8 @@ final class Administration {
 
   // ---- Bots, shares, the store -------------------------------------------------------------------
 
-  Future<JsonObject> bots(JsonObject cmd) {
-    return admin(cmd).map(admin -> {
+  Future<AdminCommands.Bots> bots(AdminCommands.Asking cmd) {
+    return admin(cmd.adminId()).map(admin -> {
       List<StoreState.User> all = state.botOwners.keySet().stream().map(state.users::get).filter(bot -> bot != null)
           .sorted(Comparator.comparing(bot -> bot.username)).toList();
       Set<String> withToken = new HashSet<>(state.botTokens.values());
@@ -341,41 +344,42 @@ final class Administration {
                 .put("displayName", owner.displayName))
             .put("revoked", !withToken.contains(bot.id)).put("disabled", bot.disabled()));
       }
-      return new JsonObject().put("bots", list);
+      return new AdminCommands.Bots(list);
     });
   }
 
-  Future<JsonObject> revokeBot(JsonObject cmd) {
-    String botId = cmd.getString("botId");
-    return audited(cmd, "bot.revoke", (tx, admin) -> !state.botOwners.containsKey(botId)
+  Future<BusBody.Empty> revokeBot(AdminCommands.RevokeBot cmd) {
+    String botId = cmd.botId();
+    return audited(cmd.acting(), "bot.revoke", (tx, admin) -> !state.botOwners.containsKey(botId)
         ? Future.failedFuture(Failure.notFound("bot"))
-        : bots.revokeToken(tx, botId).map(revoked -> new Change(new JsonObject(), revoked ? new Target("bot", botId) : null,
+        : bots.revokeToken(tx, botId).map(revoked -> new Change<>(BusBody.Empty.INSTANCE,
+            revoked ? new Target("bot", botId) : null,
             new JsonObject().put("owner", state.botOwners.get(botId)))));
   }
 
-  Future<JsonObject> shares(JsonObject cmd) {
-    Long cursor = cmd.getString("cursor") == null ? null : Long.valueOf(cmd.getString("cursor"));
-    return admin(cmd).compose(admin -> shares.listAll(cmd.getInteger("limit", 50), cursor));
+  Future<AdminCommands.SharesPage> shares(AdminCommands.ListShares cmd) {
+    Long cursor = cmd.cursor() == null ? null : Long.valueOf(cmd.cursor());
+    return admin(cmd.adminId()).compose(admin -> shares.listAll(cmd.limit(), cursor)).map(AdminCommands.SharesPage::from);
   }
 
-  Future<JsonObject> revokeShare(JsonObject cmd) {
-    String shareId = cmd.getString("shareId");
-    return audited(cmd, "share.revoke", (tx, admin) -> shares.revokeAny(tx, shareId).compose(revoked -> revoked
-        ? Future.succeededFuture(new Change(new JsonObject(), new Target("share", shareId)))
+  Future<BusBody.Empty> revokeShare(AdminCommands.RevokeShare cmd) {
+    String shareId = cmd.shareId();
+    return audited(cmd.acting(), "share.revoke", (tx, admin) -> shares.revokeAny(tx, shareId).compose(revoked -> revoked
+        ? Future.succeededFuture(new Change<>(BusBody.Empty.INSTANCE, new Target("share", shareId)))
         : Future.failedFuture(Failure.notFound("share"))));
   }
 
   /** Which node serves the store, on what, how big, and its last backup. */
-  Future<JsonObject> storeStatus(JsonObject cmd) {
-    return admin(cmd).compose(admin -> reader.query(sql.databaseSize()).execute())
-        .map(rows -> new JsonObject().put("store", new JsonObject().put("node", nodeId).put("database", database)
+  Future<AdminCommands.StoreStatus> storeStatus(AdminCommands.Asking cmd) {
+    return admin(cmd.adminId()).compose(admin -> reader.query(sql.databaseSize()).execute())
+        .map(rows -> new AdminCommands.StoreStatus(new JsonObject().put("node", nodeId).put("database", database)
             .put("sizeBytes", rows.iterator().next().getLong("size"))
             .put("lastBackup", backups != null ? backups.health() : BackupSchedule.unknown())));
   }
 
   /** A backup now (SQLite). Audited once it is taken: a backup changes no row, so the entry is its own write. */
-  Future<JsonObject> backup(JsonObject cmd) {
-    return admin(cmd).compose(admin -> {
+  Future<AdminCommands.BackupReply> backup(AdminCommands.Acting cmd) {
+    return admin(cmd.adminId()).compose(admin -> {
       if (backups == null) {
         return Failure.future(ErrorCode.CONFLICT, "back PostgreSQL up with pg_dump or point-in-time recovery");
       }
@@ -385,8 +389,9 @@ final class Administration {
           .compose(taken -> {
             JsonObject backup = new JsonObject().put("path", taken.path().toAbsolutePath().toString())
                 .put("at", taken.info().getString("time")).put("bytes", taken.bytes()).put("millis", taken.millis());
-            return writes.submit(tx -> record(tx, admin, cmd, "backup.create", new Target("backup", taken.path().getFileName().toString()),
-                new JsonObject().put("bytes", taken.bytes()))).map(v -> new JsonObject().put("backup", backup));
+            return writes.submit(tx -> record(tx, admin, cmd.clientAddress(), "backup.create",
+                new Target("backup", taken.path().getFileName().toString()), new JsonObject().put("bytes", taken.bytes())))
+                .map(v -> new AdminCommands.BackupReply(backup));
           });
     });
   }
@@ -396,24 +401,23 @@ final class Administration {
    * (its own write: an export changes nothing).
    */
   Future<Void> recordExport(String adminId, String conversationId, JsonObject range, String clientAddress) {
-    JsonObject cmd = new JsonObject().put("adminId", adminId).put("clientAddress", clientAddress);
-    return admin(cmd).compose(admin -> writes.submit(tx -> record(tx, admin, cmd, "conversation.export",
+    return admin(adminId).compose(admin -> writes.submit(tx -> record(tx, admin, clientAddress, "conversation.export",
         new Target("conversation", conversationId), range.copy()))).mapEmpty();
   }
 
   // ---- The audit log -------------------------------------------------------------------------------
 
   /** {@code {actor?, action?, limit, cursor?}}: newest first; an action ending in "." is a prefix. */
-  Future<JsonObject> audit(JsonObject cmd) {
-    return admin(cmd).compose(admin -> {
+  Future<AdminCommands.AuditPage> audit(AdminCommands.ListAudit cmd) {
+    return admin(cmd.adminId()).compose(admin -> {
       List<Object> params = new ArrayList<>();
       StringBuilder query = new StringBuilder("SELECT id, at, actor_id, action, target_type, target_id, detail, client_address"
           + " FROM audit_log WHERE 1 = 1");
-      if (cmd.getString("actor") != null) {
+      if (cmd.actor() != null) {
         query.append(" AND actor_id = ?");
-        params.add(cmd.getString("actor"));
+        params.add(cmd.actor());
       }
-      String action = cmd.getString("action");
+      String action = cmd.action();
       if (action != null && action.endsWith(".")) {
         query.append(" AND action >= ? AND action < ?");
         params.add(action);
@@ -422,11 +426,11 @@ final class Administration {
         query.append(" AND action = ?");
         params.add(action);
       }
-      if (cmd.getString("cursor") != null) {
+      if (cmd.cursor() != null) {
         query.append(" AND id < ?");
-        params.add(Long.valueOf(cmd.getString("cursor")));
+        params.add(Long.valueOf(cmd.cursor()));
       }
-      int limit = cmd.getInteger("limit", 50);
+      int limit = cmd.limit();
       query.append(" ORDER BY id DESC LIMIT ?");
       params.add(limit + 1);
       return reader.preparedQuery(query.toString()).execute(Tuple.from(params)).map(rows -> {
@@ -446,7 +450,7 @@ final class Administration {
               .put("detail", new JsonObject(row.getString("detail")))
               .put("clientAddress", row.getString("client_address")));
         }
-        return new JsonObject().put("entries", entries).put("nextCursor", next);
+        return new AdminCommands.AuditPage(entries, next);
       });
     });
   }
@@ -454,8 +458,8 @@ final class Administration {
   // ---- Shared steps ------------------------------------------------------------------------------------
 
   /** What an admin command changed: its reply, and what the audit entry names (null: nothing changed, no entry). */
-  private record Change(JsonObject reply, Target target, JsonObject detail) {
-    Change(JsonObject reply, Target target) {
+  private record Change<R>(R reply, Target target, JsonObject detail) {
+    Change(R reply, Target target) {
       this(reply, target, new JsonObject());
     }
   }
@@ -466,16 +470,16 @@ final class Administration {
     }
   }
 
-  private interface AdminStep {
-    Future<Change> run(WriteQueue.Tx tx, StoreState.User admin);
+  private interface AdminStep<R> {
+    Future<Change<R>> run(WriteQueue.Tx tx, StoreState.User admin);
   }
 
   /** Checks the admin, runs the step in a write transaction and records it there, if it changed something. */
-  private Future<JsonObject> audited(JsonObject cmd, String action, AdminStep step) {
-    return writes.submit(tx -> admin(cmd)
+  private <R> Future<R> audited(AdminCommands.Acting acting, String action, AdminStep<R> step) {
+    return writes.submit(tx -> admin(acting.adminId())
         .compose(admin -> step.run(tx, admin)
             .compose(change -> change.target() == null ? Future.succeededFuture(change.reply())
-                : record(tx, admin, cmd, action, change.target(),
+                : record(tx, admin, acting.clientAddress(), action, change.target(),
                     change.detail().copy().put("username", usernameOf(change.target()))).map(change.reply()))));
   }
 
@@ -484,26 +488,27 @@ final class Administration {
     return u == null ? null : u.username;
   }
 
-  private Future<JsonObject> record(WriteQueue.Tx tx, StoreState.User admin, JsonObject cmd, String action, Target target, JsonObject detail) {
+  private Future<Void> record(WriteQueue.Tx tx, StoreState.User admin, String clientAddress, String action, Target target,
+                              JsonObject detail) {
     detail.fieldNames().removeIf(name -> detail.getValue(name) == null);
     return tx.conn.preparedQuery("INSERT INTO audit_log (id, at, actor_id, action, target_type, target_id, detail, client_address)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .execute(Tuple.of(++state.lastAuditId, WireViews.now(), admin.id, action, target.type(), target.id(), detail.encode(),
-            cmd.getString("clientAddress")))
-        .map(new JsonObject());
+            clientAddress))
+        .mapEmpty();
   }
 
   /** The enabled admin behind {@code adminId}, or 403 for anyone else. */
-  private Future<StoreState.User> admin(JsonObject cmd) {
-    StoreState.User admin = state.users.get(cmd.getString("adminId", ""));
+  private Future<StoreState.User> admin(String adminId) {
+    StoreState.User admin = state.users.get(adminId == null ? "" : adminId);
     if (admin == null || admin.bot || admin.disabled() || !state.isAdmin(admin)) {
       return Failure.future(ErrorCode.FORBIDDEN, "administrators only");
     }
     return Future.succeededFuture(admin);
   }
 
-  private StoreState.User target(JsonObject cmd) {
-    StoreState.User user = state.users.get(cmd.getString("userId", ""));
+  private StoreState.User target(String userId) {
+    StoreState.User user = state.users.get(userId == null ? "" : userId);
     if (user == null || Webhooks.isSender(user)) {
       throw Failure.notFound("user");
     }
