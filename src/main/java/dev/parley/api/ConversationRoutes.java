@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
 import io.vertx.core.json.JsonArray;
@@ -43,26 +44,34 @@ final class ConversationRoutes {
     return new JsonObject().put("userId", HttpReplies.userId(ctx)).put("conversationId", ctx.pathParam("id"));
   }
 
+  /** {@link #scoped} as the record of the commands that need nothing more. */
+  static ConversationCommands.Scoped caller(RoutingContext ctx) {
+    return new ConversationCommands.Scoped(HttpReplies.userId(ctx), ctx.pathParam("id"));
+  }
+
   private void create(RoutingContext ctx) {
     JsonObject body = HttpReplies.body(ctx);
     String type = Json.requiredString(body, "type");
-    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx)).put("type", type);
+    String userId = HttpReplies.userId(ctx);
+    ConversationCommands.Create cmd;
     if ("direct".equals(type)) {
-      cmd.put("peerId", Json.requiredString(body, "userId"));
+      cmd = ConversationCommands.Create.direct(userId, Json.requiredString(body, "userId"));
     } else if ("group".equals(type)) {
-      cmd.put("title", title(body));
+      String title = title(body);
       Object members = body.getValue("memberIds", new JsonArray());
       if (!(members instanceof JsonArray ids) || ids.size() > MAX_GROUP_MEMBERS
           || !ids.stream().allMatch(id -> id instanceof String s && !s.isEmpty() && s.length() <= 64)) {
         throw Failure.invalid("memberIds", "memberIds must be an array of at most " + MAX_GROUP_MEMBERS + " user ids");
       }
-      cmd.put("memberIds", ids);
+      cmd = ConversationCommands.Create.group(userId, title, ids.stream().map(String.class::cast).toList());
     } else {
       throw Failure.invalid("type", "type must be direct or group");
     }
     bus.request(Address.CONVERSATION_CREATE, cmd).onComplete(ar -> {
-      boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
-      HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
+      boolean created = ar.succeeded() && ar.result().created();
+      HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded()
+          ? Future.succeededFuture(new ConversationCommands.ConversationReply(ar.result().conversation()).toJson())
+          : Future.failedFuture(ar.cause()));
     });
   }
 
@@ -75,29 +84,32 @@ final class ConversationRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_LIST, new JsonObject()
-        .put("userId", HttpReplies.userId(ctx))
-        .put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("cursor", ctx.request().getParam("cursor"))));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_LIST, new ConversationCommands.ListConversations(
+            HttpReplies.userId(ctx), Json.limit(ctx.request().getParam("limit")), ctx.request().getParam("cursor")))
+        .map(ConversationCommands.ConversationsPage::toJson));
   }
 
   private void get(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_GET, scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_GET, caller(ctx)).map(ConversationCommands.ConversationReply::toJson));
   }
 
   private void rename(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RENAME, scoped(ctx).put("title", title(HttpReplies.body(ctx)))));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RENAME,
+            new ConversationCommands.Rename(HttpReplies.userId(ctx), ctx.pathParam("id"), title(HttpReplies.body(ctx))))
+        .map(ConversationCommands.ConversationReply::toJson));
   }
 
   private void members(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.MEMBER_LIST, scoped(ctx)
-        .put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("cursor", ctx.request().getParam("cursor"))));
+    HttpReplies.ok(ctx, bus.request(Address.MEMBER_LIST, new ConversationCommands.ListMembers(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), Json.limit(ctx.request().getParam("limit")), ctx.request().getParam("cursor")))
+        .map(ConversationCommands.MembersPage::toJson));
   }
 
   private void addMember(RoutingContext ctx) {
     String memberId = Json.requiredString(HttpReplies.body(ctx), "userId");
-    HttpReplies.respond(ctx, 201, bus.request(Address.MEMBER_ADD, scoped(ctx).put("memberId", memberId)));
+    HttpReplies.respond(ctx, 201, bus.request(Address.MEMBER_ADD,
+            new ConversationCommands.AddMember(HttpReplies.userId(ctx), ctx.pathParam("id"), memberId))
+        .map(ConversationCommands.MemberReply::toJson));
   }
 
   private void changeRole(RoutingContext ctx) {
@@ -105,11 +117,13 @@ final class ConversationRoutes {
     if (!ROLES.contains(role)) {
       throw Failure.invalid("role", "role must be owner, admin or member");
     }
-    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_ROLE, scoped(ctx).put("memberId", ctx.pathParam("userId")).put("role", role)));
+    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_ROLE,
+        new ConversationCommands.ChangeRole(HttpReplies.userId(ctx), ctx.pathParam("id"), ctx.pathParam("userId"), role)));
   }
 
   private void removeMember(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_REMOVE, scoped(ctx).put("memberId", ctx.pathParam("userId"))));
+    HttpReplies.noContent(ctx, bus.request(Address.MEMBER_REMOVE,
+        new ConversationCommands.RemoveMember(HttpReplies.userId(ctx), ctx.pathParam("id"), ctx.pathParam("userId"))));
   }
 
   private void mute(RoutingContext ctx) {
@@ -117,7 +131,8 @@ final class ConversationRoutes {
     if (muted == null) {
       throw Failure.invalid("muted", "muted must be true or false");
     }
-    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_MUTE, scoped(ctx).put("muted", muted)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_MUTE,
+        new ConversationCommands.Mute(HttpReplies.userId(ctx), ctx.pathParam("id"), muted)));
   }
 
   /**
@@ -137,12 +152,15 @@ final class ConversationRoutes {
       }
       days = (int) value;
     }
-    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RETENTION, scoped(ctx).put("days", days)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RETENTION,
+            new ConversationCommands.SetRetention(HttpReplies.userId(ctx), ctx.pathParam("id"), days))
+        .map(ConversationCommands.ConversationReply::toJson));
   }
 
   /** {@code PUT /api/conversations/{id}/notify {level}}: all, mentions or nothing (groups). */
   private void notifyLevel(RoutingContext ctx) {
     String level = Json.requiredString(HttpReplies.body(ctx), "level");
-    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_NOTIFY, scoped(ctx).put("level", level)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_NOTIFY,
+        new ConversationCommands.Notify(HttpReplies.userId(ctx), ctx.pathParam("id"), level)));
   }
 }

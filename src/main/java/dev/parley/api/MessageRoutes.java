@@ -2,6 +2,7 @@ package dev.parley.api;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.EditRequest;
 import dev.parley.shared.Emoji;
 import dev.parley.shared.Failure;
@@ -86,20 +87,23 @@ final class MessageRoutes {
 
   private void delivered(RoutingContext ctx) {
     long seq = Json.nonNegativeLong(HttpReplies.body(ctx), "seq");
-    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_DELIVERED, ConversationRoutes.scoped(ctx).put("seq", seq)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_DELIVERED,
+        new ConversationCommands.Pointer(HttpReplies.userId(ctx), ctx.pathParam("id"), seq)));
   }
 
   private void receipts(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RECEIPTS, ConversationRoutes.scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.CONVERSATION_RECEIPTS, ConversationRoutes.caller(ctx))
+        .map(ConversationCommands.ReceiptsReply::toJson));
   }
 
   private void read(RoutingContext ctx) {
     long seq = Json.nonNegativeLong(HttpReplies.body(ctx), "seq");
-    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_READ, ConversationRoutes.scoped(ctx).put("seq", seq)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_READ,
+        new ConversationCommands.Pointer(HttpReplies.userId(ctx), ctx.pathParam("id"), seq)));
   }
 
   private void typing(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_TYPING, ConversationRoutes.scoped(ctx)));
+    HttpReplies.noContent(ctx, bus.request(Address.CONVERSATION_TYPING, ConversationRoutes.caller(ctx)));
   }
 
   private void search(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package dev.parley.push;
 import dev.parley.auth.Principal;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
@@ -47,11 +48,10 @@ final class ClientFrames {
         case "ping" -> session.reply(PONG);
         case "auth" -> renew(session, Json.requiredString(frame, "token"));
         case "send" -> send(session, frame, clientId);
-        case "delivered" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_DELIVERED, scoped(session, frame)
-            .put("seq", Json.nonNegativeLong(frame, "seq"))));
-        case "read" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_READ, scoped(session, frame)
-            .put("seq", Json.nonNegativeLong(frame, "seq"))));
-        case "typing" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_TYPING, scoped(session, frame)));
+        case "delivered" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_DELIVERED, pointer(session, frame)));
+        case "read" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_READ, pointer(session, frame)));
+        case "typing" -> answerOnlyErrors(session, bus.request(Address.CONVERSATION_TYPING,
+            new ConversationCommands.Scoped(session.userId, Json.requiredString(frame, "conversationId"))));
         default -> throw Failure.invalid("type", "unknown frame type " + type);
       }
     } catch (RuntimeException e) {
@@ -90,11 +90,13 @@ final class ClientFrames {
         .onFailure(cause -> session.reply(Frames.error(null, Failure.from(cause)).encode()));
   }
 
-  private static JsonObject scoped(WsSession session, JsonObject frame) {
-    return new JsonObject().put("userId", session.userId).put("conversationId", Json.requiredString(frame, "conversationId"));
+  /** A {@code delivered} or {@code read} frame's pointer: {@code {conversationId, seq}}. */
+  private static ConversationCommands.Pointer pointer(WsSession session, JsonObject frame) {
+    return new ConversationCommands.Pointer(session.userId, Json.requiredString(frame, "conversationId"),
+        Json.nonNegativeLong(frame, "seq"));
   }
 
-  private static void answerOnlyErrors(WsSession session, Future<JsonObject> result) {
+  private static void answerOnlyErrors(WsSession session, Future<?> result) {
     result.onFailure(cause -> refuse(session, null, Failure.from(cause)));
   }
 }

@@ -69,51 +69,78 @@ public final class Address {
   public static final Command<UserCommands.RevokeToken, BusBody.Empty> TOKEN_REVOKE =
       Command.of("store.token.revoke", UserCommands.RevokeToken.class, BusBody.Empty.class, STORE, API);
 
-  // ---- Conversations: sent by api (and push for typing/read), consumed by store ------------
+  // ---- Conversations: sent by api (and push for typing, read, delivered), consumed by store (bodies: ConversationCommands)
 
-  /** api → store. {@code {userId, type: direct, peerId}} or {@code {userId, type: group, title, memberIds}} → {@code {conversation, created}}. */
-  public static final String CONVERSATION_CREATE = "store.conversation.create";
-  /** api → store. {@code {userId, limit, cursor?}} → {@code {conversations, nextCursor}}, newest activity first. */
-  public static final String CONVERSATION_LIST = "store.conversation.list";
-  /** api → store. {@code {userId, conversationId}} → {@code {conversation}}; 404 for non-members. */
-  public static final String CONVERSATION_GET = "store.conversation.get";
-  /** api → store. {@code {userId, conversationId, title}} → {@code {conversation}}; owner/admin of a group. */
-  public static final String CONVERSATION_RENAME = "store.conversation.rename";
-  /** api → store. {@code {userId, conversationId, muted}} → {@code {}}. */
-  public static final String CONVERSATION_MUTE = "store.conversation.mute";
   /**
-   * api → store. {@code {userId, conversationId, level}} ({@code all}, {@code mentions} or
-   * {@code nothing}) → {@code {}}; what the member of a group is notified of; 400 for a direct conversation.
+   * A direct conversation (the existing one with that peer if there is one, {@code created}
+   * false) or a group; 400 for oneself or an unknown group member, 404 for an unknown peer.
    */
-  public static final String CONVERSATION_NOTIFY = "store.conversation.notify";
+  public static final Command<ConversationCommands.Create, ConversationCommands.CreateReply> CONVERSATION_CREATE =
+      Command.of("store.conversation.create", ConversationCommands.Create.class, ConversationCommands.CreateReply.class,
+          STORE, API);
+  /** The caller's conversations, newest activity first. */
+  public static final Command<ConversationCommands.ListConversations, ConversationCommands.ConversationsPage>
+      CONVERSATION_LIST = Command.of("store.conversation.list", ConversationCommands.ListConversations.class,
+          ConversationCommands.ConversationsPage.class, STORE, API);
+  /** One conversation; 404 for non-members. */
+  public static final Command<ConversationCommands.Scoped, ConversationCommands.ConversationReply> CONVERSATION_GET =
+      Command.of("store.conversation.get", ConversationCommands.Scoped.class, ConversationCommands.ConversationReply.class,
+          STORE, API);
+  /** A group's new title; its owner/admin. */
+  public static final Command<ConversationCommands.Rename, ConversationCommands.ConversationReply> CONVERSATION_RENAME =
+      Command.of("store.conversation.rename", ConversationCommands.Rename.class, ConversationCommands.ConversationReply.class,
+          STORE, API);
+  /** Mutes or unmutes a conversation for the caller. */
+  public static final Command<ConversationCommands.Mute, BusBody.Empty> CONVERSATION_MUTE =
+      Command.of("store.conversation.mute", ConversationCommands.Mute.class, BusBody.Empty.class, STORE, API);
   /**
-   * api → store. {@code {userId, conversationId, days}} → {@code {conversation}}: how long the
-   * conversation keeps its messages: {@code days} 0 forever, 1–36500 days, null the server's
-   * default. A group's owner or admin, either member of a direct conversation (403 otherwise);
-   * 400 for days out of range. A change adds a {@code retention} system message and publishes the
-   * conversation to its members; the store's sweep deletes what has expired.
+   * What the member of a group is notified of ({@code all}, {@code mentions} or {@code nothing});
+   * 400 for another level or a direct conversation.
    */
-  public static final String CONVERSATION_RETENTION = "store.conversation.retention";
-  /** api → store. {@code {userId, conversationId, limit, cursor?}} → {@code {members, nextCursor}}. */
-  public static final String MEMBER_LIST = "store.member.list";
-  /** api → store. {@code {userId, conversationId, memberId}} → {@code {member}}; owner/admin. */
-  public static final String MEMBER_ADD = "store.member.add";
-  /** api → store. {@code {userId, conversationId, memberId, role}} → {@code {}}; owner only. */
-  public static final String MEMBER_ROLE = "store.member.role";
-  /** api → store. {@code {userId, conversationId, memberId}} → {@code {}}; owner/admin, or self (leave). */
-  public static final String MEMBER_REMOVE = "store.member.remove";
+  public static final Command<ConversationCommands.Notify, BusBody.Empty> CONVERSATION_NOTIFY =
+      Command.of("store.conversation.notify", ConversationCommands.Notify.class, BusBody.Empty.class, STORE, API);
+  /**
+   * How long the conversation keeps its messages: {@code days} 0 forever, 1–36500 days, null the
+   * server's default. A group's owner or admin, either member of a direct conversation (403
+   * otherwise); 400 for days out of range. A change adds a {@code retention} system message and
+   * publishes the conversation to its members; the store's sweep deletes what has expired.
+   */
+  public static final Command<ConversationCommands.SetRetention, ConversationCommands.ConversationReply>
+      CONVERSATION_RETENTION = Command.of("store.conversation.retention", ConversationCommands.SetRetention.class,
+          ConversationCommands.ConversationReply.class, STORE, API);
+  /** A conversation's members in join order. */
+  public static final Command<ConversationCommands.ListMembers, ConversationCommands.MembersPage> MEMBER_LIST =
+      Command.of("store.member.list", ConversationCommands.ListMembers.class, ConversationCommands.MembersPage.class,
+          STORE, API);
+  /** Adds a member to a group; owner/admin. */
+  public static final Command<ConversationCommands.AddMember, ConversationCommands.MemberReply> MEMBER_ADD =
+      Command.of("store.member.add", ConversationCommands.AddMember.class, ConversationCommands.MemberReply.class,
+          STORE, API);
+  /** Changes a member's role; owner only. */
+  public static final Command<ConversationCommands.ChangeRole, BusBody.Empty> MEMBER_ROLE =
+      Command.of("store.member.role", ConversationCommands.ChangeRole.class, BusBody.Empty.class, STORE, API);
+  /** Removes a member; owner/admin, or self (leave). */
+  public static final Command<ConversationCommands.RemoveMember, BusBody.Empty> MEMBER_REMOVE =
+      Command.of("store.member.remove", ConversationCommands.RemoveMember.class, BusBody.Empty.class, STORE, API);
 
-  /** api, push → store. {@code {userId, conversationId}} → {@code {}}; publishes {@code typing} to the other members. */
-  public static final String CONVERSATION_TYPING = "store.conversation.typing";
+  /** Publishes {@code typing} to the other members. */
+  public static final Command<ConversationCommands.Scoped, BusBody.Empty> CONVERSATION_TYPING =
+      Command.of("store.conversation.typing", ConversationCommands.Scoped.class, BusBody.Empty.class, STORE, API, PUSH);
   /**
-   * api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}} (clamped); moves the read
-   * pointer (and the delivery pointer with it) forward, publishes {@code read}.
+   * Moves the read pointer (and the delivery pointer with it) forward to the seq, clamped to the
+   * conversation's last; publishes {@code read}.
    */
-  public static final String CONVERSATION_READ = "store.conversation.read";
-  /** api, push → store. {@code {userId, conversationId, seq}} → {@code {seq}} (clamped); moves the delivery pointer forward, publishes {@code delivered}. */
-  public static final String CONVERSATION_DELIVERED = "store.conversation.delivered";
-  /** api → store. {@code {userId, conversationId}} → {@code {receipts: [{userId, deliveredSeq, readSeq?}]}}. */
-  public static final String CONVERSATION_RECEIPTS = "store.conversation.receipts";
+  public static final Command<ConversationCommands.Pointer, ConversationCommands.PointerReply> CONVERSATION_READ =
+      Command.of("store.conversation.read", ConversationCommands.Pointer.class, ConversationCommands.PointerReply.class,
+          STORE, API, PUSH);
+  /** Moves the delivery pointer forward to the seq, clamped to the conversation's last; publishes {@code delivered}. */
+  public static final Command<ConversationCommands.Pointer, ConversationCommands.PointerReply> CONVERSATION_DELIVERED =
+      Command.of("store.conversation.delivered", ConversationCommands.Pointer.class, ConversationCommands.PointerReply.class,
+          STORE, API, PUSH);
+  /** Every member's delivery and read pointers. */
+  public static final Command<ConversationCommands.Scoped, ConversationCommands.ReceiptsReply> CONVERSATION_RECEIPTS =
+      Command.of("store.conversation.receipts", ConversationCommands.Scoped.class, ConversationCommands.ReceiptsReply.class,
+          STORE, API);
 
   // ---- Messages -----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import dev.parley.shared.AdminCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Command;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Meters;
@@ -157,7 +158,8 @@ final class ActiveStore {
     serve(Address.CONVERSATION_MUTE, conversations::mute);
     serve(Address.CONVERSATION_NOTIFY, conversations::notifyLevel);
     serve(Address.CONVERSATION_RETENTION, conversations::setRetention);
-    serve(Address.CONVERSATION_TYPING, limits.limited(UserLimits.Kind.TYPING, "userId", conversations::typing));
+    serve(Address.CONVERSATION_TYPING, limits.limited(UserLimits.Kind.TYPING, ConversationCommands.Scoped::userId,
+        conversations::typing));
     serve(Address.CONVERSATION_READ, receipts::read);
     serve(Address.CONVERSATION_DELIVERED, receipts::delivered);
     serve(Address.CONVERSATION_RECEIPTS, receipts::receipts);

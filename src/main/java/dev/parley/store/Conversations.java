@@ -1,6 +1,8 @@
 package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Ids;
@@ -70,12 +72,12 @@ final class Conversations {
     this.retention = retention;
   }
 
-  Future<JsonObject> create(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    return "direct".equals(cmd.getString("type")) ? createDirect(userId, cmd.getString("peerId")) : createGroup(userId, cmd);
+  Future<ConversationCommands.CreateReply> create(ConversationCommands.Create cmd) {
+    String userId = cmd.userId();
+    return "direct".equals(cmd.type()) ? createDirect(userId, cmd.peerId()) : createGroup(userId, cmd);
   }
 
-  private Future<JsonObject> createDirect(String userId, String peerId) {
+  private Future<ConversationCommands.CreateReply> createDirect(String userId, String peerId) {
     return writes.submit(tx -> {
       if (userId.equals(peerId)) {
         return Future.<String[]>failedFuture(Failure.invalid("userId", "a direct conversation needs another user"));
@@ -104,12 +106,12 @@ final class Conversations {
             tx.afterCommit(() -> announce(c, state.memberIds(c)));
             return new String[] {c.id, "created"};
           });
-    }).compose(result -> view(result[0], userId).map(view -> view.put("created", "created".equals(result[1]))));
+    }).compose(result -> view(result[0], userId)
+        .map(view -> new ConversationCommands.CreateReply(view.conversation(), "created".equals(result[1]))));
   }
 
-  private Future<JsonObject> createGroup(String userId, JsonObject cmd) {
-    Set<String> memberIds = new LinkedHashSet<>();
-    cmd.getJsonArray("memberIds", new JsonArray()).forEach(id -> memberIds.add((String) id));
+  private Future<ConversationCommands.CreateReply> createGroup(String userId, ConversationCommands.Create cmd) {
+    Set<String> memberIds = new LinkedHashSet<>(cmd.memberIds());
     memberIds.remove(userId);
     return writes.submit(tx -> {
       for (String id : memberIds) {
@@ -117,7 +119,7 @@ final class Conversations {
           return Future.<String>failedFuture(Failure.invalid("memberIds", "unknown user " + id));
         }
       }
-      StoreState.Conversation c = newConversation("group", cmd.getString("title"));
+      StoreState.Conversation c = newConversation("group", cmd.title());
       state.conversations.put(c.id, c);
       Future<Void> chain = tx.conn.preparedQuery("INSERT INTO conversations (id, type, title, activity_id, created_at)"
               + " VALUES (?, 'group', ?, ?, ?)")
@@ -130,7 +132,7 @@ final class Conversations {
         tx.afterCommit(() -> announce(c, state.memberIds(c)));
         return c.id;
       });
-    }).compose(id -> view(id, userId).map(view -> view.put("created", true)));
+    }).compose(id -> view(id, userId).map(view -> new ConversationCommands.CreateReply(view.conversation(), true)));
   }
 
   private StoreState.Conversation newConversation(String type, String title) {
@@ -157,15 +159,14 @@ final class Conversations {
   /** Sends each user a {@code conversation} event with their own view of it. */
   void announce(StoreState.Conversation c, Collection<String> userIds) {
     for (String userId : new ArrayList<>(userIds)) {
-      view(c.id, userId).onSuccess(view -> fanout.toUser(userId,
-          Frames.ephemeral(Frames.CONVERSATION, new JsonObject().put("conversation", view.getJsonObject("conversation")))));
+      view(c.id, userId).onSuccess(view -> fanout.toUser(userId, Frames.ephemeral(Frames.CONVERSATION, view.toJson())));
     }
   }
 
-  Future<JsonObject> list(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    int limit = cmd.getInteger("limit", 50);
-    String cursor = cmd.getString("cursor");
+  Future<ConversationCommands.ConversationsPage> list(ConversationCommands.ListConversations cmd) {
+    String userId = cmd.userId();
+    int limit = cmd.limit();
+    String cursor = cmd.cursor();
     List<Object> params = new ArrayList<>(List.of(userId));
     String sql = listSql;
     if (cursor != null) {
@@ -190,24 +191,24 @@ final class Conversations {
         list.add(conversation(row, userId));
         next = row.getLong("conv_activity") + ":" + row.getString("conv_id");
       }
-      return new JsonObject().put("conversations", list).put("nextCursor", rows.size() > limit ? next : null);
+      return new ConversationCommands.ConversationsPage(list, rows.size() > limit ? next : null);
     });
   }
 
-  Future<JsonObject> get(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    if (state.membership(cmd.getString("conversationId"), userId) == null) {
+  Future<ConversationCommands.ConversationReply> get(ConversationCommands.Scoped cmd) {
+    String userId = cmd.userId();
+    if (state.membership(cmd.conversationId(), userId) == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    return view(cmd.getString("conversationId"), userId);
+    return view(cmd.conversationId(), userId);
   }
 
   /** {@code {conversation}} as {@code userId} sees it; for a former member, what they may still know. */
-  Future<JsonObject> view(String conversationId, String userId) {
+  Future<ConversationCommands.ConversationReply> view(String conversationId, String userId) {
     return reader.preparedQuery(oneSql).execute(Tuple.of(userId, conversationId)).map(rows -> {
       StoreState.Conversation c = state.conversations.get(conversationId);
       JsonObject view = rows.size() > 0 ? conversation(rows.iterator().next(), userId) : outsider(c);
-      return new JsonObject().put("conversation", view);
+      return new ConversationCommands.ConversationReply(view);
     });
   }
 
@@ -245,11 +246,11 @@ final class Conversations {
         .put("createdAt", c.createdAt));
   }
 
-  Future<JsonObject> rename(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String title = cmd.getString("title");
+  Future<ConversationCommands.ConversationReply> rename(ConversationCommands.Rename cmd) {
+    String userId = cmd.userId();
+    String title = cmd.title();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
@@ -277,14 +278,14 @@ final class Conversations {
    * server's default. A change adds one {@code retention} system message and announces the
    * conversation; setting what is already set changes nothing.
    */
-  Future<JsonObject> setRetention(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    Integer days = cmd.getInteger("days");
+  Future<ConversationCommands.ConversationReply> setRetention(ConversationCommands.SetRetention cmd) {
+    String userId = cmd.userId();
+    Integer days = cmd.days();
     if (days != null && (days < 0 || days > ParleyConfig.Retention.MAX_DAYS)) {
       return Future.failedFuture(Failure.invalid("days", "days must be null, 0 or up to " + ParleyConfig.Retention.MAX_DAYS));
     }
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.<String>failedFuture(Failure.notFound("conversation"));
       }
@@ -308,14 +309,14 @@ final class Conversations {
     }).compose(id -> view(id, userId));
   }
 
-  Future<JsonObject> mute(JsonObject cmd) {
-    String userId = cmd.getString("userId");
+  Future<BusBody.Empty> mute(ConversationCommands.Mute cmd) {
+    String userId = cmd.userId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
-      boolean muted = cmd.getBoolean("muted");
+      boolean muted = cmd.muted();
       return tx.conn.preparedQuery("UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?")
           .execute(Tuple.of(muted ? 1 : 0, c.id, userId))
           .map(v -> {
@@ -324,7 +325,7 @@ final class Conversations {
             } else {
               c.muted.remove(userId);
             }
-            return new JsonObject();
+            return BusBody.Empty.INSTANCE;
           });
     });
   }
@@ -333,14 +334,14 @@ final class Conversations {
    * {@code store.conversation.notify}: what a member of a group is notified of. A direct
    * conversation always notifies (mute silences it), so it has no level to set.
    */
-  Future<JsonObject> notifyLevel(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String level = cmd.getString("level");
+  Future<BusBody.Empty> notifyLevel(ConversationCommands.Notify cmd) {
+    String userId = cmd.userId();
+    String level = cmd.level();
     if (!NOTIFY_LEVELS.contains(level)) {
       return Future.failedFuture(Failure.invalid("level", "level must be all, mentions or nothing"));
     }
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -355,15 +356,15 @@ final class Conversations {
             } else {
               c.notifyLevels.put(userId, level);
             }
-            return new JsonObject();
+            return BusBody.Empty.INSTANCE;
           });
     });
   }
 
   /** Typing is ephemeral: checked and fanned out, never written. */
-  Future<JsonObject> typing(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+  Future<BusBody.Empty> typing(ConversationCommands.Scoped cmd) {
+    String userId = cmd.userId();
+    StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -373,6 +374,6 @@ final class Conversations {
         fanout.toUser(memberId, frame);
       }
     }
-    return Future.succeededFuture(new JsonObject());
+    return Future.succeededFuture(BusBody.Empty.INSTANCE);
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -33,16 +35,16 @@ final class Members {
     this.conversations = conversations;
   }
 
-  Future<JsonObject> list(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+  Future<ConversationCommands.MembersPage> list(ConversationCommands.ListMembers cmd) {
+    String userId = cmd.userId();
+    StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    int limit = cmd.getInteger("limit", 50);
+    int limit = cmd.limit();
     long after;
     try {
-      String cursor = cmd.getString("cursor");
+      String cursor = cmd.cursor();
       after = cursor == null ? 0 : Long.parseLong(cursor);
     } catch (NumberFormatException e) {
       return Future.failedFuture(Failure.invalid("cursor", "cursor is not one this server gave out"));
@@ -60,7 +62,7 @@ final class Members {
             members.add(member(row.getString("user_id"), row.getString("role"), row.getString("joined_at"), userId));
             next = String.valueOf(row.getLong("joined_seq"));
           }
-          return new JsonObject().put("members", members).put("nextCursor", rows.size() > limit ? next : null);
+          return new ConversationCommands.MembersPage(members, rows.size() > limit ? next : null);
         });
   }
 
@@ -68,11 +70,11 @@ final class Members {
     return new JsonObject().put("user", views.user(memberId, viewerId)).put("role", role).put("joinedAt", joinedAt);
   }
 
-  Future<JsonObject> add(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String memberId = cmd.getString("memberId");
+  Future<ConversationCommands.MemberReply> add(ConversationCommands.AddMember cmd) {
+    String userId = cmd.userId();
+    String memberId = cmd.memberId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = manageable(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = manageable(cmd.conversationId(), userId);
       if (!state.users.containsKey(memberId) || Webhooks.isSender(state.users.get(memberId))) {
         return Future.failedFuture(Failure.notFound("user"));
       }
@@ -83,17 +85,17 @@ final class Members {
           .compose(v -> messages.appendSystem(tx, c, "joined", memberId, userId, state.memberIds(c)))
           .map(v -> {
             tx.afterCommit(() -> conversations.announce(c, List.of(memberId)));
-            return new JsonObject().put("member", member(memberId, "member", WireViews.now(), userId));
+            return new ConversationCommands.MemberReply(member(memberId, "member", WireViews.now(), userId));
           });
     });
   }
 
-  Future<JsonObject> role(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String memberId = cmd.getString("memberId");
-    String role = cmd.getString("role");
+  Future<BusBody.Empty> role(ConversationCommands.ChangeRole cmd) {
+    String userId = cmd.userId();
+    String memberId = cmd.memberId();
+    String role = cmd.role();
     return writes.submit(tx -> {
-      StoreState.Conversation c = group(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = group(cmd.conversationId(), userId);
       if (!"owner".equals(c.roles.get(userId))) {
         return Future.failedFuture(Failure.forbidden("only the owner may change roles"));
       }
@@ -107,15 +109,15 @@ final class Members {
       if ("owner".equals(role)) {
         change = change.compose(v -> setRole(tx, c, userId, "admin"));
       }
-      return change.map(v -> new JsonObject());
+      return change.map(v -> BusBody.Empty.INSTANCE);
     });
   }
 
-  Future<JsonObject> remove(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String memberId = cmd.getString("memberId");
+  Future<BusBody.Empty> remove(ConversationCommands.RemoveMember cmd) {
+    String userId = cmd.userId();
+    String memberId = cmd.memberId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = group(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = group(cmd.conversationId(), userId);
       String targetRole = c.roles.get(memberId);
       if (targetRole == null) {
         return Future.failedFuture(Failure.notFound("member"));
@@ -135,7 +137,7 @@ final class Members {
           .compose(v -> messages.appendSystem(tx, c, leaving ? "left" : "removed", memberId, userId, audience))
           .map(v -> {
             tx.afterCommit(() -> conversations.announce(c, List.of(memberId)));
-            return new JsonObject();
+            return BusBody.Empty.INSTANCE;
           });
     });
   }

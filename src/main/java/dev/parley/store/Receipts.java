@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import io.vertx.core.AsyncResult;
@@ -70,6 +71,10 @@ final class Receipts {
     }
   }
 
+  /** A pointer as it waits for the next batch: a read moves the delivery pointer too. */
+  private record Report(ConversationCommands.Pointer pointer, boolean read) {
+  }
+
   /** One member's pointers before and after a batch of receipts. */
   private static final class Move {
     final StoreState.Conversation c;
@@ -97,7 +102,7 @@ final class Receipts {
   private final Fanout fanout;
   private final Vertx vertx;
   private final long coalesceMs;
-  private final WriteQueue.Bulk<JsonObject, JsonObject> move = this::moveAll;
+  private final WriteQueue.Bulk<Report, ConversationCommands.PointerReply> move = this::moveAll;
   /** Committed moves not announced yet, by conversation and member, in commit order. */
   private Map<String, Announcement> pending = new LinkedHashMap<>();
 
@@ -111,32 +116,32 @@ final class Receipts {
   }
 
   /** {@code store.conversation.delivered}. */
-  Future<JsonObject> delivered(JsonObject cmd) {
-    return writes.submit(move, cmd.put("read", false));
+  Future<ConversationCommands.PointerReply> delivered(ConversationCommands.Pointer cmd) {
+    return writes.submit(move, new Report(cmd, false));
   }
 
   /** {@code store.conversation.read}: moves the delivery pointer too. */
-  Future<JsonObject> read(JsonObject cmd) {
-    return writes.submit(move, cmd.put("read", true));
+  Future<ConversationCommands.PointerReply> read(ConversationCommands.Pointer cmd) {
+    return writes.submit(move, new Report(cmd, true));
   }
 
-  private Future<List<AsyncResult<JsonObject>>> moveAll(WriteQueue.Tx tx, List<JsonObject> cmds) {
-    List<AsyncResult<JsonObject>> outcomes = new ArrayList<>(cmds.size());
+  private Future<List<AsyncResult<ConversationCommands.PointerReply>>> moveAll(WriteQueue.Tx tx, List<Report> reports) {
+    List<AsyncResult<ConversationCommands.PointerReply>> outcomes = new ArrayList<>(reports.size());
     Map<String, Move> moves = new LinkedHashMap<>();
-    for (JsonObject cmd : cmds) {
-      String userId = cmd.getString("userId");
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+    for (Report report : reports) {
+      String userId = report.pointer().userId();
+      StoreState.Conversation c = state.membership(report.pointer().conversationId(), userId);
       if (c == null) {
         outcomes.add(Future.failedFuture(Failure.notFound("conversation")));
         continue;
       }
-      long seq = Math.min(cmd.getLong("seq"), c.lastSeq);
+      long seq = Math.min(report.pointer().seq(), c.lastSeq);
       Move m = moves.computeIfAbsent(c.id + '\u0000' + userId, k -> new Move(c, userId, c.pointers.get(userId)));
-      if (cmd.getBoolean("read")) {
+      if (report.read()) {
         m.now.read = Math.max(m.now.read, seq);
       }
       m.now.delivered = Math.max(m.now.delivered, Math.max(seq, m.now.read));
-      outcomes.add(Future.succeededFuture(new JsonObject().put("seq", seq)));
+      outcomes.add(Future.succeededFuture(new ConversationCommands.PointerReply(seq)));
     }
     List<Tuple> rows = new ArrayList<>();
     List<Move> moved = new ArrayList<>();
@@ -212,9 +217,9 @@ final class Receipts {
    * The read position of a member who turned read receipts off is left out (the caller always
    * sees their own).
    */
-  Future<JsonObject> receipts(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+  Future<ConversationCommands.ReceiptsReply> receipts(ConversationCommands.Scoped cmd) {
+    String userId = cmd.userId();
+    StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -232,7 +237,7 @@ final class Receipts {
             }
             receipts.add(receipt);
           }
-          return new JsonObject().put("receipts", receipts);
+          return new ConversationCommands.ReceiptsReply(receipts);
         });
   }
 }
