@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.auth.Authenticator;
 import dev.parley.auth.Secrets;
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -27,17 +28,13 @@ final class BotRoutes {
     String username = AuthRoutes.username(body);
     String displayName = AuthRoutes.displayName(body, username);
     String token = Authenticator.newBotToken();
-    HttpReplies.respond(ctx, 201, bus.request(Address.BOT_CREATE, new JsonObject()
-            .put("ownerId", HttpReplies.userId(ctx))
-            .put("username", username)
-            .put("displayName", displayName)
-            .put("tokenHash", Secrets.sha256(token)))
-        .map(created -> created.put("token", token)));
+    HttpReplies.respond(ctx, 201, bus.request(Address.BOT_CREATE,
+            new BotCommands.CreateBot(HttpReplies.userId(ctx), username, displayName, Secrets.sha256(token)))
+        .map(created -> created.toJson().put("token", token)));
   }
 
   private void revoke(RoutingContext ctx) {
-    HttpReplies.noContent(ctx, bus.request(Address.BOT_REVOKE, new JsonObject()
-        .put("userId", HttpReplies.userId(ctx))
-        .put("botId", ctx.pathParam("id"))));
+    HttpReplies.noContent(ctx, bus.request(Address.BOT_REVOKE,
+        new BotCommands.OwnedBot(HttpReplies.userId(ctx), ctx.pathParam("id"))));
   }
 }

@@ -4,6 +4,7 @@ import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.EndpointGuard;
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.Failure;
 import io.vertx.core.Handler;
@@ -33,8 +34,8 @@ final class OutgoingWebhookRoutes {
     router.delete("/api/bots/:id/webhook").handler(authn).handler(HttpReplies.guarded(this::delete));
   }
 
-  private JsonObject command(RoutingContext ctx) {
-    return new JsonObject().put("userId", HttpReplies.userId(ctx)).put("botId", ctx.pathParam("id"));
+  private static BotCommands.OwnedBot command(RoutingContext ctx) {
+    return new BotCommands.OwnedBot(HttpReplies.userId(ctx), ctx.pathParam("id"));
   }
 
   private void set(RoutingContext ctx) {
@@ -49,19 +50,21 @@ final class OutgoingWebhookRoutes {
       throw Failure.invalid("url", e.getMessage().replace("endpoint", "url"));
     }
     String secret = "whsec_" + Secrets.token(32);
-    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_SET, command(ctx).put("url", text).put("secret", secret))
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_SET,
+            new BotCommands.SetOutgoing(HttpReplies.userId(ctx), ctx.pathParam("id"), text, secret))
         .map(reply -> {
-          reply.getJsonObject("webhook").put("secret", secret);
-          return reply;
+          JsonObject json = reply.toJson();
+          json.getJsonObject("webhook").put("secret", secret);
+          return json;
         }));
   }
 
   private void get(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_GET, command(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_GET, command(ctx)).map(BotCommands.OutgoingLog::toJson));
   }
 
   private void resume(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_RESUME, command(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.OUTGOING_RESUME, command(ctx)).map(BotCommands.OutgoingReply::toJson));
   }
 
   private void delete(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import dev.parley.auth.Secrets;
 import dev.parley.http.Forwarded;
 import dev.parley.http.HttpFront;
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
@@ -70,18 +71,19 @@ final class WebhookRoutes {
     String avatar = Json.string(body, "avatarMediaId");
     String secret = Secrets.token(32);
     String url = urls.of(ctx.request(), "/api/hooks/" + secret);
-    HttpReplies.respond(ctx, 201, bus.request(Address.WEBHOOK_CREATE, ConversationRoutes.scoped(ctx)
-            .put("name", name)
-            .put("avatarMediaId", avatar)
-            .put("secretHash", Secrets.sha256(secret)))
+    HttpReplies.respond(ctx, 201, bus.request(Address.WEBHOOK_CREATE, new BotCommands.CreateWebhook(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), name, avatar, Secrets.sha256(secret)))
         .map(created -> {
-          created.getJsonObject("webhook").put("url", url);
-          return created;
+          JsonObject json = created.toJson();
+          json.getJsonObject("webhook").put("url", url);
+          return json;
         }));
   }
 
   private void list(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.WEBHOOK_LIST, ConversationRoutes.scoped(ctx)));
+    HttpReplies.ok(ctx, bus.request(Address.WEBHOOK_LIST,
+            new BotCommands.ListWebhooks(HttpReplies.userId(ctx), ctx.pathParam("id")))
+        .map(BotCommands.WebhookList::toJson));
   }
 
   private void revoke(RoutingContext ctx) {
@@ -89,7 +91,8 @@ final class WebhookRoutes {
     if (!WEBHOOK_ID.matcher(id).matches()) {
       throw Failure.notFound("webhook");
     }
-    HttpReplies.noContent(ctx, bus.request(Address.WEBHOOK_REVOKE, ConversationRoutes.scoped(ctx).put("webhookId", id)));
+    HttpReplies.noContent(ctx, bus.request(Address.WEBHOOK_REVOKE,
+        new BotCommands.RevokeWebhook(HttpReplies.userId(ctx), ctx.pathParam("id"), id)));
   }
 
   /** Public: reads the body (bounded), then posts. */
@@ -135,20 +138,17 @@ final class WebhookRoutes {
     SlackPayload.Post post = SlackPayload.parse(json(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), raw));
     // The store's idempotent send applies: a key names one message of this webhook's sender.
     String clientId = "wh:" + (key == null ? Secrets.token(18) : Secrets.sha256(key).substring(0, 40));
-    bus.request(Address.WEBHOOK_POST, new JsonObject()
-            .put("secretHash", Secrets.sha256(secret))
-            .put("text", post.text())
-            .put("username", post.username())
-            .put("clientId", clientId))
+    bus.request(Address.WEBHOOK_POST,
+            new BotCommands.PostToWebhook(Secrets.sha256(secret), post.text(), post.username(), clientId))
         .onComplete(ar -> {
           if (ar.failed()) {
             HttpFront.error(ctx, Failure.from(ar.cause()));
             return;
           }
-          boolean created = ar.result().getBoolean("created", false);
+          boolean created = ar.result().created();
           // "ok": Slack's answer, which Grafana's Slack contact point looks for.
           HttpReplies.respond(ctx, created ? 201 : 200, io.vertx.core.Future.succeededFuture(new JsonObject()
-              .put("ok", true).put("created", created).put("message", ar.result().getJsonObject("message"))));
+              .put("ok", true).put("created", created).put("message", ar.result().message())));
         });
   }
 

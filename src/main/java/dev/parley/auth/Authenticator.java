@@ -1,11 +1,11 @@
 package dev.parley.auth;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Who a bearer token belongs to: a user's short-lived access token (a JWT, checked here) or a
@@ -51,7 +51,7 @@ public final class Authenticator {
     if (token.length() > MAX_BOT_TOKEN) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
     }
-    return bus.request(Address.BOT_AUTHENTICATE, new JsonObject().put("tokenHash", Secrets.sha256(token)))
-        .map(reply -> new Principal(reply.getString("userId"), null, 0));
+    return bus.request(Address.BOT_AUTHENTICATE, new BotCommands.Authenticate(Secrets.sha256(token)))
+        .map(reply -> new Principal(reply.userId(), null, 0));
   }
 }

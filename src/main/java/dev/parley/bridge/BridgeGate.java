@@ -6,6 +6,7 @@ import dev.parley.auth.DisabledAccounts;
 import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
@@ -120,9 +121,9 @@ final class BridgeGate {
         link.refuse(address, Failure.invalid(null, "already registered"));
       } else if (serverKept) {
         // The store keeps a bot's position; a person's clients keep their own (since).
-        bus.request(Address.BOT_CURSOR, new JsonObject().put("userId", userId))
+        bus.request(Address.BOT_CURSOR, new BotCommands.Cursor(userId))
             .onFailure(cause -> link.refuse(address, Failure.from(cause)))
-            .onSuccess(cursor -> startSession(link, address, userId, cursor.getLong("ackedId")));
+            .onSuccess(cursor -> startSession(link, address, userId, cursor.ackedId()));
       } else {
         startSession(link, address, userId, since);
       }
@@ -182,10 +183,10 @@ final class BridgeGate {
         link.refuse(replyAddress, Failure.invalid("id", "the body must be {\"id\": <an event id>}"));
         return;
       }
-      bus.request(Address.BOT_ACK, new JsonObject().put("userId", userId).put("id", n.longValue()))
+      bus.request(Address.BOT_ACK, new BotCommands.Ack(userId, n.longValue()))
           .onComplete(ar -> {
             if (ar.succeeded()) {
-              link.reply(replyAddress, ar.result());
+              link.reply(replyAddress, ar.result().toJson());
             } else {
               link.refuse(replyAddress, Failure.from(ar.cause()));
             }

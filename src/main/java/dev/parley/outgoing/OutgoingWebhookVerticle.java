@@ -4,7 +4,9 @@ import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.EndpointGuard;
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -74,10 +76,10 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(poller);
-    List<Future<JsonObject>> released = new ArrayList<>();
+    List<Future<BusBody.Empty>> released = new ArrayList<>();
     for (Run run : runs.values()) {
       vertx.cancelTimer(run.retryTimer);
-      released.add(bus.request(Address.OUTGOING_RELEASE, new JsonObject().put("nodeId", nodeId).put("botId", run.botId)));
+      released.add(bus.request(Address.OUTGOING_RELEASE, new BotCommands.Release(nodeId, run.botId)));
     }
     runs.clear();
     return Future.join(released).otherwiseEmpty();
@@ -88,16 +90,15 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       return;
     }
     polling = true;
-    bus.request(Address.OUTGOING_PENDING, new JsonObject().put("nodeId", nodeId))
+    bus.request(Address.OUTGOING_PENDING, new BotCommands.Deliverer(nodeId))
         .onComplete(ar -> {
           polling = false;
           if (ar.failed() || stopped) {
             return; // no store just now: the next poll asks again
           }
-          long head = ar.result().getLong("head");
-          for (Object o : ar.result().getJsonArray("bots")) {
-            JsonObject bot = (JsonObject) o;
-            Run running = runs.get(bot.getString("botId"));
+          long head = ar.result().head();
+          for (BotCommands.PendingBot bot : ar.result().bots()) {
+            Run running = runs.get(bot.botId());
             if (running != null && running.sameEndpoint(bot)) {
               continue;
             }
@@ -124,18 +125,18 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
     long retryTimer = -1;
     boolean cancelled;
 
-    Run(JsonObject bot, long head) {
-      botId = bot.getString("botId");
-      url = bot.getString("url");
-      secret = bot.getString("secret");
-      acked = bot.getLong("ackedId");
-      failures = bot.getInteger("failures", 0);
-      failingEventId = bot.getLong("failingEventId");
+    Run(BotCommands.PendingBot bot, long head) {
+      botId = bot.botId();
+      url = bot.url();
+      secret = bot.secret();
+      acked = bot.ackedId();
+      failures = bot.failures();
+      failingEventId = bot.failingEventId();
       this.head = head;
     }
 
-    boolean sameEndpoint(JsonObject bot) {
-      return url.equals(bot.getString("url")) && secret.equals(bot.getString("secret"));
+    boolean sameEndpoint(BotCommands.PendingBot bot) {
+      return url.equals(bot.url()) && secret.equals(bot.secret());
     }
 
     void cancel() {
@@ -155,7 +156,7 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
             if (events.isEmpty()) {
               // Nothing of this bot's up to head: its position moves there, so it is not pending again.
               Future<?> moved = head > acked
-                  ? bus.request(Address.BOT_ACK, new JsonObject().put("userId", botId).put("id", head))
+                  ? bus.request(Address.BOT_ACK, new BotCommands.Ack(botId, head))
                   : Future.succeededFuture();
               moved.onComplete(ar -> finish());
             } else {
@@ -177,7 +178,7 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       long eventId = frame.getLong("id");
       JsonObject data = frame.getJsonObject("data", new JsonObject());
       if (botId.equals(data.getString("senderId"))) {
-        bus.request(Address.BOT_ACK, new JsonObject().put("userId", botId).put("id", eventId))
+        bus.request(Address.BOT_ACK, new BotCommands.Ack(botId, eventId))
             .onSuccess(r -> {
               acked = eventId;
               send(events, i + 1);
@@ -219,12 +220,8 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       if (stopped || cancelled) {
         return; // not recorded: an event delivered to the old endpoint is sent again (at least once)
       }
-      JsonObject attempt = new JsonObject().put("nodeId", nodeId).put("botId", botId).put("eventId", eventId)
-          .put("status", outcome.status()).put("latencyMs", outcome.latencyMs()).put("delivered", outcome.delivered())
-          .put("pauseAfterMs", settings.maxRetryMs());
-      if (error != null) {
-        attempt.put("error", error.length() > 500 ? error.substring(0, 500) : error);
-      }
+      BotCommands.Attempt attempt = new BotCommands.Attempt(nodeId, botId, eventId, outcome.status(), outcome.latencyMs(),
+          error == null || error.length() <= 500 ? error : error.substring(0, 500), outcome.delivered(), settings.maxRetryMs());
       bus.request(Address.OUTGOING_ATTEMPT, attempt).onComplete(ar -> {
         if (ar.failed()) {
           // Lost the lease, the webhook changed or went, or no store: the next poll decides anew.
@@ -237,11 +234,11 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
           failures = 0;
           failingEventId = null;
           send(events, i + 1);
-        } else if (ar.result().getBoolean("paused")) {
+        } else if (ar.result().paused()) {
           log.warn("outgoing webhook of bot {} paused after event {} kept failing: {}", botId, eventId, error);
           finish();
         } else {
-          failures = ar.result().getInteger("failures");
+          failures = ar.result().failures();
           failingEventId = eventId;
           long delay = Math.min(settings.retryMaxDelayMs(),
               settings.retryBaseMs() << Math.min(30, Math.max(0, failures - 1)));
@@ -256,7 +253,7 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       }
       runs.remove(botId);
       if (!stopped) {
-        bus.request(Address.OUTGOING_RELEASE, new JsonObject().put("nodeId", nodeId).put("botId", botId));
+        bus.request(Address.OUTGOING_RELEASE, new BotCommands.Release(nodeId, botId));
       }
     }
   }

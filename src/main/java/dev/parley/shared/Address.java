@@ -6,6 +6,7 @@ import static dev.parley.shared.Party.CLUSTER;
 import static dev.parley.shared.Party.HTTP;
 import static dev.parley.shared.Party.NODE;
 import static dev.parley.shared.Party.OPS;
+import static dev.parley.shared.Party.OUTGOING;
 import static dev.parley.shared.Party.PUSH;
 import static dev.parley.shared.Party.STORE;
 
@@ -359,81 +360,87 @@ public final class Address {
    */
   public static final String EXPORT_PAGE = "store.export.page";
 
-  // ---- Bots: sent by api and bridge, consumed by store ---------------------------------------
+  // ---- Bots: sent by api, bridge and outgoing, consumed by store (bodies: BotCommands) ---------
 
-  /** api → store. {@code {ownerId, username, displayName, tokenHash}} → {@code {user}}; 403 a bot asking, 409 taken or too many. */
-  public static final String BOT_CREATE = "store.bot.create";
-  /** api → store. {@code {userId, botId}} → {@code {}}; 403 not the owner, 404 no such bot. Publishes {@link #BOT_REVOKED}. */
-  public static final String BOT_REVOKE = "store.bot.revoke";
-  /** api (Bearer), bridge (frame header) → store. {@code {tokenHash}} → {@code {userId}}; 401 unknown or revoked. */
-  public static final String BOT_AUTHENTICATE = "store.bot.authenticate";
+  /** A person making a bot; 403 a bot asking, 409 taken or too many. */
+  public static final Command<BotCommands.CreateBot, BotCommands.BotCreated> BOT_CREATE =
+      Command.of("store.bot.create", BotCommands.CreateBot.class, BotCommands.BotCreated.class, STORE, API);
+  /** Revokes a bot's token; 403 not the owner, 404 no such bot. Publishes {@link #BOT_REVOKED}. */
+  public static final Command<BotCommands.OwnedBot, BusBody.Empty> BOT_REVOKE =
+      Command.of("store.bot.revoke", BotCommands.OwnedBot.class, BusBody.Empty.class, STORE, API);
+  /** The bot of a token, for api (Bearer) and bridge (frame header); 401 unknown or revoked, 403 disabled. */
+  public static final Command<BotCommands.Authenticate, BotCommands.Authenticated> BOT_AUTHENTICATE =
+      Command.of("store.bot.authenticate", BotCommands.Authenticate.class, BotCommands.Authenticated.class, STORE, API, BRIDGE);
   /**
-   * bridge (a bot registering with {@code resume: server}) → store. {@code {userId}} →
-   * {@code {ackedId}}: the newest event id the bot acknowledged; 403 for a user who is not a bot.
+   * A bot registering on the bridge with {@code resume: server}: the newest event id it
+   * acknowledged; 403 for a user who is not a bot.
    */
-  public static final String BOT_CURSOR = "store.bot.cursor";
+  public static final Command<BotCommands.Cursor, BotCommands.Position> BOT_CURSOR =
+      Command.of("store.bot.cursor", BotCommands.Cursor.class, BotCommands.Position.class, STORE, BRIDGE);
   /**
-   * bridge ({@link #BRIDGE_ACK}) → store. {@code {userId, id}} → {@code {ackedId}}: moves the bot's
-   * kept position forward (never back); 400 for an id past the newest event, 403 for a person.
+   * Moves the bot's kept position forward (never back), for the bridge ({@link #BRIDGE_ACK}) and
+   * the outgoing deliverer; 400 for an id past the newest event, 403 for a person.
    */
-  public static final String BOT_ACK = "store.bot.ack";
-
-  /**
-   * api → store. {@code {userId, botId, url, secret}} → {@code {webhook: {url, paused}}}: gives the
-   * caller's bot an outgoing webhook, or replaces its endpoint and secret (unpaused, retry series
-   * forgotten); 403 not the owner, 404 no such bot, 409 a revoked bot.
-   */
-  public static final String OUTGOING_SET = "store.outgoing.set";
-  /**
-   * api → store. {@code {userId, botId}} → {@code {webhook: {url, paused, pausedReason?}, deliveries:
-   * [{eventId, at, status, latencyMs, error?}]}} (newest first, at most 50); 403, 404.
-   */
-  public static final String OUTGOING_GET = "store.outgoing.get";
-  /** api → store. {@code {userId, botId}} → {@code {webhook}}: unpaused, its retry series restarted; 403, 404. */
-  public static final String OUTGOING_RESUME = "store.outgoing.resume";
-  /** api → store. {@code {userId, botId}} → {@code {}}: the webhook and its log are gone; 403, 404. */
-  public static final String OUTGOING_DELETE = "store.outgoing.delete";
-  /**
-   * outgoing (every poll) → store. {@code {nodeId}} → {@code {head, bots: [{botId, url, secret,
-   * ackedId, failingEventId?, failingSince?, failures}]}}: the bots with a live, unpaused webhook
-   * and events after their kept position that the store grants to this deliverer, each with a
-   * lease (in the store's memory) that keeps every other deliverer away while it is renewed.
-   * {@code head}: every event up to it is committed.
-   */
-  public static final String OUTGOING_PENDING = "store.outgoing.pending";
-  /**
-   * outgoing → store. {@code {nodeId, botId, eventId, status, latencyMs, error?, delivered}} →
-   * {@code {paused, failures, failingSince?}}: logs one delivery attempt and renews the lease; a failure starts or continues
-   * the event's retry series, and pauses the webhook once it is older than the retry limit the
-   * deliverer sends ({@code pauseAfterMs}). 409 when this deliverer no longer holds the bot's lease.
-   */
-  public static final String OUTGOING_ATTEMPT = "store.outgoing.attempt";
-  /** outgoing (nothing left to send, or stopping) → store. {@code {nodeId, botId}} → {@code {}}: gives the lease back. */
-  public static final String OUTGOING_RELEASE = "store.outgoing.release";
-
-  // ---- Incoming webhooks: sent by api, consumed by store ------------------------------------
+  public static final Command<BotCommands.Ack, BotCommands.Position> BOT_ACK =
+      Command.of("store.bot.ack", BotCommands.Ack.class, BotCommands.Position.class, STORE, BRIDGE, OUTGOING);
 
   /**
-   * api → store. {@code {userId, conversationId, name, avatarMediaId?, secretHash}} →
-   * {@code {webhook: {id, conversationId, name, senderId, creatorId, createdAt, avatarMediaId?}}}
-   * (the api adds the URL, shown once): makes the webhook and its sender, a bot user. 400 an avatar
+   * Gives the caller's bot an outgoing webhook, or replaces its endpoint and secret (unpaused,
+   * retry series forgotten); 403 not the owner, 404 no such bot, 409 a revoked bot.
+   */
+  public static final Command<BotCommands.SetOutgoing, BotCommands.OutgoingReply> OUTGOING_SET =
+      Command.of("store.outgoing.set", BotCommands.SetOutgoing.class, BotCommands.OutgoingReply.class, STORE, API);
+  /** The bot's outgoing webhook and its newest attempts (newest first, at most 50); 403, 404. */
+  public static final Command<BotCommands.OwnedBot, BotCommands.OutgoingLog> OUTGOING_GET =
+      Command.of("store.outgoing.get", BotCommands.OwnedBot.class, BotCommands.OutgoingLog.class, STORE, API);
+  /** Unpauses the webhook, its retry series restarted; 403, 404. */
+  public static final Command<BotCommands.OwnedBot, BotCommands.OutgoingReply> OUTGOING_RESUME =
+      Command.of("store.outgoing.resume", BotCommands.OwnedBot.class, BotCommands.OutgoingReply.class, STORE, API);
+  /** The webhook and its log are gone; 403, 404. */
+  public static final Command<BotCommands.OwnedBot, BusBody.Empty> OUTGOING_DELETE =
+      Command.of("store.outgoing.delete", BotCommands.OwnedBot.class, BusBody.Empty.class, STORE, API);
+  /**
+   * Every poll of a deliverer: the bots with a live, unpaused webhook and events after their kept
+   * position that the store grants to this deliverer, each with a lease (in the store's memory)
+   * that keeps every other deliverer away while it is renewed.
+   */
+  public static final Command<BotCommands.Deliverer, BotCommands.Pending> OUTGOING_PENDING =
+      Command.of("store.outgoing.pending", BotCommands.Deliverer.class, BotCommands.Pending.class, STORE, OUTGOING);
+  /**
+   * Logs one delivery attempt and renews the lease; a failure starts or continues the event's retry
+   * series, and pauses the webhook once it is older than the retry limit the deliverer sends. 409
+   * when this deliverer no longer holds the bot's lease.
+   */
+  public static final Command<BotCommands.Attempt, BotCommands.AttemptReply> OUTGOING_ATTEMPT =
+      Command.of("store.outgoing.attempt", BotCommands.Attempt.class, BotCommands.AttemptReply.class, STORE, OUTGOING);
+  /** A deliverer with nothing left to send for a bot, or stopping, gives the lease back. */
+  public static final Command<BotCommands.Release, BusBody.Empty> OUTGOING_RELEASE =
+      Command.of("store.outgoing.release", BotCommands.Release.class, BusBody.Empty.class, STORE, OUTGOING);
+
+  // ---- Incoming webhooks: sent by api, consumed by store (bodies: BotCommands) ----------------
+
+  /**
+   * Makes the webhook and its sender, a bot user (the api adds the URL, shown once). 400 an avatar
    * that is not the caller's own image, 403 not a group's owner/admin, 404 non-member, 409 too many.
    */
-  public static final String WEBHOOK_CREATE = "store.webhook.create";
-  /** api → store. {@code {userId, conversationId}} → {@code {webhooks}} (live ones, no secrets); 404 non-member. */
-  public static final String WEBHOOK_LIST = "store.webhook.list";
+  public static final Command<BotCommands.CreateWebhook, BotCommands.WebhookReply> WEBHOOK_CREATE =
+      Command.of("store.webhook.create", BotCommands.CreateWebhook.class, BotCommands.WebhookReply.class, STORE, API);
+  /** A conversation's live webhooks (no secrets); 404 non-member. */
+  public static final Command<BotCommands.ListWebhooks, BotCommands.WebhookList> WEBHOOK_LIST =
+      Command.of("store.webhook.list", BotCommands.ListWebhooks.class, BotCommands.WebhookList.class, STORE, API);
   /**
-   * api → store. {@code {userId, conversationId, webhookId}} → {@code {}}; the creator, a group's
-   * owner/admin or either member of a direct conversation; 403, 404 (also when already revoked).
+   * Revokes a webhook: the creator, a group's owner/admin or either member of a direct
+   * conversation; 403, 404 (also when already revoked).
    */
-  public static final String WEBHOOK_REVOKE = "store.webhook.revoke";
+  public static final Command<BotCommands.RevokeWebhook, BusBody.Empty> WEBHOOK_REVOKE =
+      Command.of("store.webhook.revoke", BotCommands.RevokeWebhook.class, BusBody.Empty.class, STORE, API);
   /**
-   * api (public {@code POST /api/hooks/{secret}}) → store. {@code {secretHash, text, username?, clientId}}
-   * → {@code {message, created}} as {@link #MESSAGE_SEND}: a text message from the webhook's sender
-   * carrying {@code via: {webhook, name}}. 404 unknown or revoked (or its creator left), 429 past the
-   * webhook's limit.
+   * A post to a webhook (public {@code POST /api/hooks/{secret}}), answered as {@link #MESSAGE_SEND}:
+   * a text message from the webhook's sender carrying {@code via: {webhook, name}}. 404 unknown or
+   * revoked (or its creator left), 429 past the webhook's limit.
    */
-  public static final String WEBHOOK_POST = "store.webhook.post";
+  public static final Command<BotCommands.PostToWebhook, BotCommands.WebhookPosted> WEBHOOK_POST =
+      Command.of("store.webhook.post", BotCommands.PostToWebhook.class, BotCommands.WebhookPosted.class, STORE, API);
 
   // ---- Administration: sent by api, consumed by store (bodies: AdminCommands) -----------------
   // Every admin command names the caller ({@code adminId}) and, when it changes something, carries

@@ -4,6 +4,7 @@ import com.interaso.webpush.VapidKeys;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.AdminCommands;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Command;
@@ -205,7 +206,8 @@ final class ActiveStore {
     serve(Address.OUTGOING_PENDING, outgoing::pending);
     serve(Address.OUTGOING_ATTEMPT, outgoing::attempt);
     serve(Address.OUTGOING_RELEASE, outgoing::release);
-    serve(Address.WEBHOOK_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", webhooks::create));
+    serve(Address.WEBHOOK_CREATE,
+        limits.limited(UserLimits.Kind.SHARES, BotCommands.CreateWebhook::userId, webhooks::create));
     serve(Address.WEBHOOK_LIST, webhooks::list);
     serve(Address.WEBHOOK_REVOKE, webhooks::revoke);
     serve(Address.WEBHOOK_POST, webhooks::post);

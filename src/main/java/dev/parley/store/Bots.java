@@ -1,7 +1,9 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
@@ -41,10 +43,10 @@ final class Bots {
   }
 
   /** {@code store.bot.create}. */
-  Future<JsonObject> create(JsonObject cmd) {
-    String ownerId = cmd.getString("ownerId");
-    String username = cmd.getString("username");
-    String tokenHash = cmd.getString("tokenHash");
+  Future<BotCommands.BotCreated> create(BotCommands.CreateBot cmd) {
+    String ownerId = cmd.ownerId();
+    String username = cmd.username();
+    String tokenHash = cmd.tokenHash();
     return writes.submit(tx -> {
       StoreState.User owner = state.users.get(ownerId);
       if (owner == null) {
@@ -66,7 +68,7 @@ final class Bots {
       StoreState.User bot = new StoreState.User();
       bot.id = Ids.next("u");
       bot.username = username;
-      bot.displayName = cmd.getString("displayName");
+      bot.displayName = cmd.displayName();
       bot.bot = true;
       bot.readReceipts = true;
       bot.createdAt = WireViews.now();
@@ -81,15 +83,15 @@ final class Bots {
             state.putUser(bot);
             state.putBot(bot.id, ownerId, tokenHash);
             state.botCursors.put(bot.id, cursor);
-            return new JsonObject().put("user", views.me(bot));
+            return new BotCommands.BotCreated(views.me(bot));
           });
     });
   }
 
   /** {@code store.bot.revoke}: the owner only; revoking a revoked bot changes nothing. */
-  Future<JsonObject> revoke(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String botId = cmd.getString("botId");
+  Future<BusBody.Empty> revoke(BotCommands.OwnedBot cmd) {
+    String userId = cmd.userId();
+    String botId = cmd.botId();
     return writes.submit(tx -> {
       String owner = botId == null ? null : state.botOwners.get(botId);
       if (owner == null) {
@@ -98,7 +100,7 @@ final class Bots {
       if (!owner.equals(userId)) {
         return Future.failedFuture(Failure.forbidden("only the bot's owner may revoke it"));
       }
-      return revokeToken(tx, botId).map(revoked -> new JsonObject());
+      return revokeToken(tx, botId).map(revoked -> BusBody.Empty.INSTANCE);
     });
   }
 
@@ -121,22 +123,22 @@ final class Bots {
         });
   }
 
-  /** {@code store.bot.cursor}: {@code {userId}} → {@code {ackedId}}; 403 for a user who is not a bot. */
-  Future<JsonObject> cursor(JsonObject cmd) {
-    Long acked = state.botCursors.get(cmd.getString("userId", ""));
+  /** {@code store.bot.cursor}: the bot's kept position; 403 for a user who is not a bot. */
+  Future<BotCommands.Position> cursor(BotCommands.Cursor cmd) {
+    Long acked = state.botCursors.get(cmd.userId());
     if (acked == null) {
       return Failure.future(ErrorCode.FORBIDDEN, "only bots have a server-kept position");
     }
-    return Future.succeededFuture(new JsonObject().put("ackedId", acked));
+    return Future.succeededFuture(new BotCommands.Position(acked));
   }
 
   /**
-   * {@code store.bot.ack}: {@code {userId, id}} → {@code {ackedId}}. Cumulative: an id at or
-   * below the kept one changes nothing, and an id the store has not handed out yet is a 400.
+   * {@code store.bot.ack}: the bot's new kept position. Cumulative: an id at or below the kept one
+   * changes nothing, and an id the store has not handed out yet is a 400.
    */
-  Future<JsonObject> ack(JsonObject cmd) {
-    String botId = cmd.getString("userId", "");
-    Long id = cmd.getLong("id");
+  Future<BotCommands.Position> ack(BotCommands.Ack cmd) {
+    String botId = cmd.userId();
+    Long id = cmd.id();
     if (!state.botCursors.containsKey(botId)) {
       return Failure.future(ErrorCode.FORBIDDEN, "only bots acknowledge events");
     }
@@ -146,19 +148,19 @@ final class Bots {
     return writes.submit(tx -> {
       long kept = state.botCursors.getOrDefault(botId, 0L);
       if (id <= kept) {
-        return Future.succeededFuture(new JsonObject().put("ackedId", kept));
+        return Future.succeededFuture(new BotCommands.Position(kept));
       }
       return tx.conn.preparedQuery("UPDATE bots SET acked_event_id = ? WHERE user_id = ?").execute(Tuple.of(id, botId))
           .map(rows -> {
             state.botCursors.put(botId, id);
-            return new JsonObject().put("ackedId", id);
+            return new BotCommands.Position(id);
           });
     });
   }
 
   /** {@code store.bot.authenticate}: the bot of a live token. */
-  Future<JsonObject> authenticate(JsonObject cmd) {
-    String userId = state.botTokens.get(cmd.getString("tokenHash", ""));
+  Future<BotCommands.Authenticated> authenticate(BotCommands.Authenticate cmd) {
+    String userId = state.botTokens.get(cmd.tokenHash());
     if (userId == null) {
       return Failure.future(ErrorCode.UNAUTHORIZED, "invalid or revoked bot token");
     }
@@ -166,6 +168,6 @@ final class Bots {
     if (bot != null && bot.disabled()) {
       return Failure.future(ErrorCode.FORBIDDEN, Administration.DISABLED);
     }
-    return Future.succeededFuture(new JsonObject().put("userId", userId));
+    return Future.succeededFuture(new BotCommands.Authenticated(userId));
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.store;
 
+import dev.parley.shared.BotCommands;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import io.vertx.core.Future;
@@ -9,7 +11,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -109,12 +113,12 @@ final class OutgoingWebhooks {
   }
 
   /** {@code store.outgoing.set}. */
-  Future<JsonObject> set(JsonObject cmd) {
-    String botId = cmd.getString("botId");
-    String url = cmd.getString("url");
-    String secret = cmd.getString("secret");
+  Future<BotCommands.OutgoingReply> set(BotCommands.SetOutgoing cmd) {
+    String botId = cmd.botId();
+    String url = cmd.url();
+    String secret = cmd.secret();
     return writes.submit(tx -> {
-      Failure refused = ownership(cmd.getString("userId"), botId);
+      Failure refused = ownership(cmd.userId(), botId);
       if (refused != null) {
         return Future.failedFuture(refused);
       }
@@ -131,15 +135,15 @@ final class OutgoingWebhooks {
             hooks.put(botId, hook);
             // A deliverer still sending to the old endpoint loses its lease: the next poll starts afresh.
             leases.remove(botId);
-            return new JsonObject().put("webhook", view(hook));
+            return new BotCommands.OutgoingReply(view(hook));
           });
     });
   }
 
   /** {@code store.outgoing.get}: the webhook and its newest attempts, newest first. */
-  Future<JsonObject> get(JsonObject cmd) {
-    String botId = cmd.getString("botId");
-    Failure refused = ownership(cmd.getString("userId"), botId);
+  Future<BotCommands.OutgoingLog> get(BotCommands.OwnedBot cmd) {
+    String botId = cmd.botId();
+    Failure refused = ownership(cmd.userId(), botId);
     if (refused != null) {
       return Future.failedFuture(refused);
     }
@@ -161,15 +165,15 @@ final class OutgoingWebhooks {
             }
             deliveries.add(attempt);
           }
-          return new JsonObject().put("webhook", webhook).put("deliveries", deliveries);
+          return new BotCommands.OutgoingLog(webhook, deliveries);
         });
   }
 
   /** {@code store.outgoing.resume}: unpaused, the head event's retry series starts again. */
-  Future<JsonObject> resume(JsonObject cmd) {
-    String botId = cmd.getString("botId");
+  Future<BotCommands.OutgoingReply> resume(BotCommands.OwnedBot cmd) {
+    String botId = cmd.botId();
     return writes.submit(tx -> {
-      Failure refused = ownership(cmd.getString("userId"), botId);
+      Failure refused = ownership(cmd.userId(), botId);
       if (refused != null) {
         return Future.failedFuture(refused);
       }
@@ -185,16 +189,16 @@ final class OutgoingWebhooks {
             hook.failingEventId = null;
             hook.failingSince = null;
             hook.failures = 0;
-            return new JsonObject().put("webhook", view(hook));
+            return new BotCommands.OutgoingReply(view(hook));
           });
     });
   }
 
   /** {@code store.outgoing.delete}. */
-  Future<JsonObject> delete(JsonObject cmd) {
-    String botId = cmd.getString("botId");
+  Future<BusBody.Empty> delete(BotCommands.OwnedBot cmd) {
+    String botId = cmd.botId();
     return writes.submit(tx -> {
-      Failure refused = ownership(cmd.getString("userId"), botId);
+      Failure refused = ownership(cmd.userId(), botId);
       if (refused != null) {
         return Future.failedFuture(refused);
       }
@@ -206,19 +210,19 @@ final class OutgoingWebhooks {
           .map(rows -> {
             hooks.remove(botId);
             leases.remove(botId);
-            return new JsonObject();
+            return BusBody.Empty.INSTANCE;
           });
     });
   }
 
   /** {@code store.outgoing.pending}: the bots this deliverer is to send now, each leased to it. */
-  Future<JsonObject> pending(JsonObject cmd) {
-    String nodeId = cmd.getString("nodeId");
+  Future<BotCommands.Pending> pending(BotCommands.Deliverer cmd) {
+    String nodeId = cmd.nodeId();
     if (nodeId == null) {
       return Future.failedFuture(Failure.invalid("nodeId", "a deliverer names itself"));
     }
     long now = System.currentTimeMillis();
-    JsonArray bots = new JsonArray();
+    List<BotCommands.PendingBot> bots = new ArrayList<>();
     hooks.forEach((botId, hook) -> {
       Long acked = state.botCursors.get(botId);
       if (hook.paused || acked == null || fanout.newestFor(botId) <= acked || !live(botId)) {
@@ -229,14 +233,10 @@ final class OutgoingWebhooks {
         return;
       }
       leases.put(botId, new Lease(nodeId, now + LEASE_MS));
-      JsonObject bot = new JsonObject().put("botId", botId).put("url", hook.url).put("secret", hook.secret)
-          .put("ackedId", acked).put("failures", hook.failures);
-      if (hook.failingEventId != null) {
-        bot.put("failingEventId", hook.failingEventId).put("failingSince", hook.failingSince);
-      }
-      bots.add(bot);
+      bots.add(new BotCommands.PendingBot(botId, hook.url, hook.secret, acked, hook.failingEventId, hook.failingSince,
+          hook.failures));
     });
-    return Future.succeededFuture(new JsonObject().put("head", fanout.head()).put("bots", bots));
+    return Future.succeededFuture(new BotCommands.Pending(fanout.head(), bots));
   }
 
   private boolean holds(String nodeId, String botId) {
@@ -249,12 +249,12 @@ final class OutgoingWebhooks {
    * position (in the same transaction) and ends the retry series, a failed one continues it and
    * pauses the webhook once the series is older than {@code pauseAfterMs}.
    */
-  Future<JsonObject> attempt(JsonObject cmd) {
-    String nodeId = cmd.getString("nodeId", "");
-    String botId = cmd.getString("botId", "");
-    long eventId = cmd.getLong("eventId", 0L);
-    boolean delivered = cmd.getBoolean("delivered", false);
-    long pauseAfterMs = cmd.getLong("pauseAfterMs", Long.MAX_VALUE);
+  Future<BotCommands.AttemptReply> attempt(BotCommands.Attempt cmd) {
+    String nodeId = cmd.nodeId();
+    String botId = cmd.botId();
+    long eventId = cmd.eventId();
+    boolean delivered = cmd.delivered();
+    long pauseAfterMs = cmd.pauseAfterMs();
     return writes.submit(tx -> {
       Hook hook = hooks.get(botId);
       if (hook == null || !holds(nodeId, botId) || hook.paused) {
@@ -280,7 +280,7 @@ final class OutgoingWebhooks {
         if (now - failingSince >= pauseAfterMs) {
           pause = true;
           reason = "event " + eventId + " failed " + failures + " times since " + java.time.Instant.ofEpochMilli(failingSince)
-              + "; last: " + cmd.getString("error", "HTTP " + cmd.getInteger("status", 0));
+              + "; last: " + (cmd.error() != null ? cmd.error() : "HTTP " + cmd.status());
         }
       }
       boolean paused = pause;
@@ -289,8 +289,7 @@ final class OutgoingWebhooks {
       boolean moves = delivered && eventId > acked && eventId <= state.lastEventId;
       return tx.conn.preparedQuery("INSERT INTO bot_webhook_deliveries (id, bot_id, event_id, at, status, latency_ms, error)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .execute(Tuple.of(logId, botId, eventId, WireViews.now(), cmd.getInteger("status", 0), cmd.getLong("latencyMs", 0L),
-              cmd.getString("error")))
+          .execute(Tuple.of(logId, botId, eventId, WireViews.now(), cmd.status(), cmd.latencyMs(), cmd.error()))
           .compose(rows -> tx.conn.preparedQuery("DELETE FROM bot_webhook_deliveries WHERE bot_id = ? AND id NOT IN"
               + " (SELECT id FROM bot_webhook_deliveries WHERE bot_id = ? ORDER BY id DESC LIMIT " + LOG_SIZE + ")")
               .execute(Tuple.of(botId, botId)))
@@ -313,21 +312,17 @@ final class OutgoingWebhooks {
             if (moves) {
               state.botCursors.put(botId, eventId);
             }
-            JsonObject reply = new JsonObject().put("paused", paused).put("failures", failures);
-            if (failingSince != null) {
-              reply.put("failingSince", failingSince);
-            }
-            return reply;
+            return new BotCommands.AttemptReply(paused, failures, failingSince);
           });
     });
   }
 
   /** {@code store.outgoing.release}: the deliverer has nothing more to send for the bot. */
-  Future<JsonObject> release(JsonObject cmd) {
-    String botId = cmd.getString("botId", "");
-    if (holds(cmd.getString("nodeId", ""), botId)) {
+  Future<BusBody.Empty> release(BotCommands.Release cmd) {
+    String botId = cmd.botId();
+    if (holds(cmd.nodeId(), botId)) {
       leases.remove(botId);
     }
-    return Future.succeededFuture(new JsonObject());
+    return Future.succeededFuture(BusBody.Empty.INSTANCE);
   }
 }

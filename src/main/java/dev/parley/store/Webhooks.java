@@ -1,5 +1,7 @@
 package dev.parley.store;
 
+import dev.parley.shared.BotCommands;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import dev.parley.shared.RateLimits;
@@ -63,12 +65,12 @@ final class Webhooks {
   }
 
   /** {@code store.webhook.create}: the api checked the name; the avatar must be the creator's own image. */
-  Future<JsonObject> create(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String name = cmd.getString("name");
-    String avatar = cmd.getString("avatarMediaId");
+  Future<BotCommands.WebhookReply> create(BotCommands.CreateWebhook cmd) {
+    String userId = cmd.userId();
+    String name = cmd.name();
+    String avatar = cmd.avatarMediaId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -104,18 +106,18 @@ final class Webhooks {
                 .execute(Tuple.of(sender.id, sender.username, sender.displayName, avatar, sender.createdAt))
                 .compose(v -> tx.conn.preparedQuery("INSERT INTO webhooks (id, conversation_id, creator_id, sender_id, name,"
                         + " secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    .execute(Tuple.of(id, c.id, userId, sender.id, name, cmd.getString("secretHash"), sender.createdAt)))
+                    .execute(Tuple.of(id, c.id, userId, sender.id, name, cmd.secretHash(), sender.createdAt)))
                 .map(v -> {
                   state.putUser(sender);
-                  return new JsonObject().put("webhook", json(id, c.id, userId, sender.id, name, sender.createdAt));
+                  return new BotCommands.WebhookReply(json(id, c.id, userId, sender.id, name, sender.createdAt));
                 });
           });
     });
   }
 
   /** {@code store.webhook.list}: the live webhooks of a conversation, oldest first, for every member. */
-  Future<JsonObject> list(JsonObject cmd) {
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+  Future<BotCommands.WebhookList> list(BotCommands.ListWebhooks cmd) {
+    StoreState.Conversation c = state.membership(cmd.conversationId(), cmd.userId());
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -125,7 +127,7 @@ final class Webhooks {
         .map(rows -> {
           JsonArray hooks = new JsonArray();
           rows.forEach(row -> hooks.add(json(row)));
-          return new JsonObject().put("webhooks", hooks);
+          return new BotCommands.WebhookList(hooks);
         });
   }
 
@@ -133,16 +135,16 @@ final class Webhooks {
    * {@code store.webhook.revoke}: its creator, a group's owner or admins, either member of a direct
    * conversation. 404 for non-members, unknown and already revoked webhooks.
    */
-  Future<JsonObject> revoke(JsonObject cmd) {
-    String userId = cmd.getString("userId");
+  Future<BusBody.Empty> revoke(BotCommands.RevokeWebhook cmd) {
+    String userId = cmd.userId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
       return tx.conn.preparedQuery("SELECT " + COLUMNS + " FROM webhooks WHERE id = ? AND conversation_id = ?"
               + " AND secret_hash IS NOT NULL")
-          .execute(Tuple.of(cmd.getString("webhookId"), c.id))
+          .execute(Tuple.of(cmd.webhookId(), c.id))
           .compose(rows -> {
             if (rows.size() == 0) {
               return Future.failedFuture(Failure.notFound("webhook"));
@@ -153,19 +155,19 @@ final class Webhooks {
             }
             return tx.conn.preparedQuery("UPDATE webhooks SET secret_hash = NULL, revoked_at = ? WHERE id = ?")
                 .execute(Tuple.of(WireViews.now(), row.getString("id")))
-                .map(v -> new JsonObject());
+                .map(v -> BusBody.Empty.INSTANCE);
           });
     });
   }
 
   /**
-   * {@code store.webhook.post}: {@code {secretHash, text, username?, clientId}}. The api checked
-   * and rendered the text. 404 for an unknown or revoked secret, or a creator who left; 429 past
-   * the webhook's limit; then the ordinary send, idempotent by (the webhook's sender, clientId).
+   * {@code store.webhook.post}: the api checked and rendered the text. 404 for an unknown or revoked
+   * secret, or a creator who left; 429 past the webhook's limit; then the ordinary send, idempotent
+   * by (the webhook's sender, clientId).
    */
-  Future<JsonObject> post(JsonObject cmd) {
+  Future<BotCommands.WebhookPosted> post(BotCommands.PostToWebhook cmd) {
     return reader.preparedQuery("SELECT " + COLUMNS + " FROM webhooks WHERE secret_hash = ?")
-        .execute(Tuple.of(cmd.getString("secretHash", "")))
+        .execute(Tuple.of(cmd.secretHash()))
         .compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
           if (row == null || state.membership(row.getString("conversation_id"), row.getString("creator_id")) == null) {
@@ -176,16 +178,17 @@ final class Webhooks {
           if (wait > 0) {
             return Future.failedFuture(Failure.rateLimited("posts to this webhook", wait));
           }
-          String shown = cmd.getString("username");
+          String shown = cmd.username();
           JsonObject via = new JsonObject().put("webhook", id).put("name", shown != null ? shown : row.getString("name"));
-          return messages.send(new JsonObject()
+          JsonObject send = new JsonObject()
               .put("senderId", row.getString("sender_id"))
               .put("conversationId", row.getString("conversation_id"))
-              .put("clientId", cmd.getString("clientId"))
+              .put("clientId", cmd.clientId())
               .put("type", "text")
-              .put("text", cmd.getString("text"))
+              .put("text", cmd.text())
               .put("mentions", new JsonArray())
-              .put("via", via));
+              .put("via", via);
+          return messages.send(send).map(BotCommands.WebhookPosted::from);
         });
   }
 
