@@ -2,13 +2,16 @@ package dev.parley.store;
 
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.RateLimits;
+import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 
 /**
  * Incoming webhooks (issue 20): a conversation's integrations post messages through a secret URL.
@@ -178,14 +181,10 @@ final class Webhooks {
           }
           String shown = cmd.getString("username");
           JsonObject via = new JsonObject().put("webhook", id).put("name", shown != null ? shown : row.getString("name"));
-          return messages.send(new JsonObject()
-              .put("senderId", row.getString("sender_id"))
-              .put("conversationId", row.getString("conversation_id"))
-              .put("clientId", cmd.getString("clientId"))
-              .put("type", "text")
-              .put("text", cmd.getString("text"))
-              .put("mentions", new JsonArray())
-              .put("via", via));
+          SendRequest text = new SendRequest(row.getString("conversation_id"), cmd.getString("clientId"), "text",
+              cmd.getString("text"), null, null, List.of());
+          return messages.sendVia(MessageCommands.Send.of(row.getString("sender_id"), text), via)
+              .map(MessageCommands.Sent::toJson);
         });
   }
 
