@@ -2,11 +2,14 @@ package dev.parley.api;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.Command;
 import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.EditRequest;
 import dev.parley.shared.Emoji;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -44,12 +47,12 @@ final class MessageRoutes {
   /** 201 with the new message, or 200 with the stored one when the clientId was seen before. */
   private void send(RoutingContext ctx) {
     SendRequest request = SendRequest.parse(ctx.pathParam("id"), HttpReplies.body(ctx), "type");
-    bus.request(Address.MESSAGE_SEND, request.toJson(HttpReplies.userId(ctx))).onComplete(ar -> {
+    bus.request(Address.MESSAGE_SEND, MessageCommands.Send.of(HttpReplies.userId(ctx), request)).onComplete(ar -> {
       if (ar.failed()) {
         HttpReplies.ok(ctx, Future.failedFuture(ar.cause()));
       } else {
-        HttpReplies.respond(ctx, ar.result().getBoolean("created") ? 201 : 200,
-            Future.succeededFuture(new JsonObject().put("message", ar.result().getJsonObject("message"))));
+        HttpReplies.respond(ctx, ar.result().created() ? 201 : 200,
+            Future.succeededFuture(new JsonObject().put("message", ar.result().message())));
       }
     });
   }
@@ -60,29 +63,31 @@ final class MessageRoutes {
     if (before != null && after != null) {
       throw Failure.invalid("before", "give before or after, not both");
     }
-    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_HISTORY, ConversationRoutes.scoped(ctx)
-        .put("before", before)
-        .put("after", after)
-        .put("limit", Json.limit(ctx.request().getParam("limit")))));
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_HISTORY, new MessageCommands.History(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), before, after, Json.limit(ctx.request().getParam("limit"))))
+        .map(MessageCommands.HistoryPage::toJson));
   }
 
   private void recall(RoutingContext ctx) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
-    HttpReplies.noContent(ctx, bus.request(Address.MESSAGE_RECALL, ConversationRoutes.scoped(ctx).put("messageId", messageId)));
+    HttpReplies.noContent(ctx, bus.request(Address.MESSAGE_RECALL,
+        new MessageCommands.Recall(HttpReplies.userId(ctx), ctx.pathParam("id"), messageId)));
   }
 
   private void edit(RoutingContext ctx) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
     EditRequest edit = EditRequest.parse(HttpReplies.body(ctx));
-    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_EDIT, ConversationRoutes.scoped(ctx).put("messageId", messageId)
-        .mergeIn(edit.toJson())));
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_EDIT,
+            new MessageCommands.Edit(HttpReplies.userId(ctx), ctx.pathParam("id"), messageId, edit))
+        .map(MessageCommands.MessageReply::toJson));
   }
 
   /** The emoji arrives URL-encoded in the path; the router hands it over decoded. */
-  private void react(RoutingContext ctx, String address) {
+  private void react(RoutingContext ctx, Command<MessageCommands.Reaction, BusBody.Empty> command) {
     Long messageId = Json.queryLong(ctx.pathParam("messageId"), "messageId");
     String emoji = Emoji.require(ctx.pathParam("emoji"), "emoji");
-    HttpReplies.noContent(ctx, bus.request(address, ConversationRoutes.scoped(ctx).put("messageId", messageId).put("emoji", emoji)));
+    HttpReplies.noContent(ctx, bus.request(command,
+        new MessageCommands.Reaction(HttpReplies.userId(ctx), ctx.pathParam("id"), messageId, emoji)));
   }
 
   private void delivered(RoutingContext ctx) {
@@ -111,11 +116,9 @@ final class MessageRoutes {
     if (q.isEmpty() || q.length() > 200) {
       throw Failure.invalid("q", "q must be 1-200 characters");
     }
-    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_SEARCH, new JsonObject()
-        .put("userId", HttpReplies.userId(ctx))
-        .put("q", q)
-        .put("conversationId", ctx.request().getParam("conversationId"))
-        .put("limit", Json.limit(ctx.request().getParam("limit")))
-        .put("before", Json.queryLong(ctx.request().getParam("cursor"), "cursor"))));
+    HttpReplies.ok(ctx, bus.request(Address.MESSAGE_SEARCH, new MessageCommands.Search(HttpReplies.userId(ctx), q,
+            ctx.request().getParam("conversationId"), Json.limit(ctx.request().getParam("limit")),
+            Json.queryLong(ctx.request().getParam("cursor"), "cursor")))
+        .map(MessageCommands.SearchPage::toJson));
   }
 }

@@ -12,6 +12,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -164,8 +165,8 @@ final class BridgeGate {
           throw Failure.invalid(null, "the body must be a send frame (a JSON object)");
         }
         SendRequest request = SendRequest.parse(Json.requiredString(json, "conversationId"), json, "msgType");
-        ack = bus.request(Address.MESSAGE_SEND, request.toJson(userId).put("reply", "ack"))
-            .map(reply -> Frames.ack(request.clientId(), reply).getJsonObject("data"));
+        ack = bus.request(Address.MESSAGE_SEND, MessageCommands.Send.forAck(userId, request))
+            .map(sent -> Frames.ack(request.clientId(), sent).getJsonObject("data"));
       } catch (RuntimeException e) {
         ack = Future.failedFuture(e);
       }

@@ -3,10 +3,10 @@ package dev.parley.delivery;
 import dev.parley.shared.Address;
 import dev.parley.shared.Event;
 import dev.parley.shared.Frames;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -281,14 +281,13 @@ public abstract class Delivery {
   }
 
   private Future<Fetched> fetch() {
-    JsonObject query = new JsonObject().put("userId", userId).put("since", lastDurableId).put("limit", feed.replayLimit());
+    MessageCommands.EventsSince query = new MessageCommands.EventsSince(userId, lastDurableId, feed.replayLimit(), false);
     return feed.bus().request(Address.EVENTS_SINCE, query).map(reply -> {
-      if (reply.getBoolean("resync", false)) {
+      if (reply.resync()) {
         return new Fetched(List.of(), true);
       }
-      JsonArray frames = reply.getJsonArray("events", new JsonArray());
-      List<Event> events = new ArrayList<>(frames.size());
-      frames.forEach(frame -> events.add(Event.of((JsonObject) frame)));
+      List<Event> events = new ArrayList<>(reply.events().size());
+      reply.events().forEach(frame -> events.add(Event.of((JsonObject) frame)));
       return new Fetched(events, false);
     });
   }

@@ -2,14 +2,16 @@ package dev.parley.delivery;
 
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
+import dev.parley.shared.Command;
 import dev.parley.shared.Events;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.NodeBatch;
 import dev.parley.shared.UserEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +94,7 @@ public final class UserRegistry<D extends Delivery> {
     count--;
     if (deliveries.isEmpty()) {
       users.remove(delivery.userId);
-      report(Address.PRESENCE_UPDATE, new JsonObject().put("nodeId", reporter).put("userId", delivery.userId).put("online", false))
+      report(Address.PRESENCE_UPDATE, new MessageCommands.PresenceReport(reporter, delivery.userId, false))
           .onFailure(cause -> log.warn("presence of {} not recorded: {}", delivery.userId, cause.getMessage()));
     }
   }
@@ -102,15 +104,15 @@ public final class UserRegistry<D extends Delivery> {
    * {@code probe}. Sent from this verticle's context, so that it follows every earlier report
    * about the user (a closed last connection, say) on its way to the store.
    */
-  Future<JsonObject> probe(String userId, String probe) {
-    return report(Address.STORE_ROUTE_PROBE, new JsonObject().put("userId", userId).put("nodeId", reporter).put("probe", probe));
+  Future<BusBody.Empty> probe(String userId, String probe) {
+    return report(Address.STORE_ROUTE_PROBE, new MessageCommands.RouteProbe(userId, reporter, probe));
   }
 
-  private Future<JsonObject> report(String address, JsonObject body) {
+  private <B extends BusBody> Future<BusBody.Empty> report(Command<B, BusBody.Empty> command, B body) {
     if (Vertx.currentContext() == context) {
-      return bus.request(address, body);
+      return bus.request(command, body);
     }
-    return Future.<Future<JsonObject>>future(p -> context.runOnContext(v -> p.complete(bus.request(address, body))))
+    return Future.<Future<BusBody.Empty>>future(p -> context.runOnContext(v -> p.complete(bus.request(command, body))))
         .compose(sent -> sent);
   }
 
@@ -153,13 +155,13 @@ public final class UserRegistry<D extends Delivery> {
   public void storeStarted() {
     // The list is taken afresh for every try: users come and go while the store is away.
     StoreRetry.whileUnavailable(vertx, System.nanoTime() + StoreRetry.PATIENCE_NANOS, () -> false,
-        () -> report(Address.PRESENCE_SYNC, new JsonObject().put("nodeId", reporter)
-            .put("userIds", new JsonArray(new ArrayList<>(users.keySet()))))).onComplete(synced -> {
-      if (synced.failed()) {
-        log.warn("users of {} not reported to the new store: {}", reporter, synced.cause().getMessage());
-      }
-      all().forEach(Delivery::storeRestarted);
-    });
+        () -> report(Address.PRESENCE_SYNC, new MessageCommands.PresenceSync(reporter, new ArrayList<>(users.keySet()))))
+        .onComplete(synced -> {
+          if (synced.failed()) {
+            log.warn("users of {} not reported to the new store: {}", reporter, synced.cause().getMessage());
+          }
+          all().forEach(Delivery::storeRestarted);
+        });
   }
 
   /** How many deliveries (sockets) are attached. */

@@ -7,6 +7,8 @@ import dev.parley.shared.Address;
 import dev.parley.shared.BotCommands;
 import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
+import dev.parley.shared.Events;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -149,10 +151,9 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       if (stopped || cancelled) {
         return;
       }
-      bus.request(Address.EVENTS_SINCE, new JsonObject().put("userId", botId).put("since", acked).put("limit", PAGE)
-              .put("page", true))
+      bus.request(Address.EVENTS_SINCE, new MessageCommands.EventsSince(botId, acked, PAGE, true))
           .onSuccess(reply -> {
-            JsonArray events = reply.getJsonArray("events");
+            JsonArray events = reply.events();
             if (events.isEmpty()) {
               // Nothing of this bot's up to head: its position moves there, so it is not pending again.
               Future<?> moved = head > acked
@@ -204,10 +205,10 @@ public final class OutgoingWebhookVerticle extends VerticleBase {
       if (text == null || conversationId == null) {
         return Future.succeededFuture(null);
       }
-      JsonObject cmd;
+      MessageCommands.Send cmd;
       try {
-        cmd = SendRequest.parse(conversationId, new JsonObject().put("clientId", "webhook-reply:" + eventId)
-            .put("type", "text").put("text", text), "type").toJson(botId);
+        cmd = MessageCommands.Send.of(botId, SendRequest.parse(conversationId, new JsonObject()
+            .put("clientId", "webhook-reply:" + eventId).put("type", "text").put("text", text), "type"));
       } catch (RuntimeException e) {
         return Future.succeededFuture("reply not posted: " + e.getMessage());
       }

@@ -8,6 +8,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -61,8 +62,8 @@ final class ClientFrames {
 
   private void send(WsSession session, JsonObject frame, String clientId) {
     SendRequest request = SendRequest.parse(Json.requiredString(frame, "conversationId"), frame, "msgType");
-    bus.request(Address.MESSAGE_SEND, request.toJson(session.userId).put("reply", "ack"))
-        .onSuccess(reply -> session.reply(Frames.ack(request.clientId(), reply).encode()))
+    bus.request(Address.MESSAGE_SEND, MessageCommands.Send.forAck(session.userId, request))
+        .onSuccess(sent -> session.reply(Frames.ack(request.clientId(), sent).encode()))
         .onFailure(cause -> refuse(session, clientId, Failure.from(cause)));
   }
 

@@ -143,59 +143,74 @@ public final class Address {
       Command.of("store.conversation.receipts", ConversationCommands.Scoped.class, ConversationCommands.ReceiptsReply.class,
           STORE, API);
 
-  // ---- Messages -----------------------------------------------------------------------------
+  // ---- Messages: sent by api (and push, bridge, outgoing), consumed by store (bodies: MessageCommands) ----
 
   /**
-   * api, push → store. A {@link SendRequest} as JSON plus {@code senderId} → {@code {message, created}};
-   * with {@code reply: "ack"} (push) the message in the reply is only {@code {id, seq}}.
-   * After the group commit the store publishes the {@code message} event to every member.
+   * A message sent by a person (REST, WebSocket {@code send}), a bot (bridge {@code chat.send}) or
+   * an outgoing webhook's answer; a {@code clientId} seen before answers with the stored message
+   * (created false), 409 if it was for another conversation. 400 a bad reply target, mention or
+   * attachment, 404 non-member, 429 past the sender's limit. After the group commit the store
+   * publishes the {@code message} event to every member.
    */
-  public static final String MESSAGE_SEND = "store.message.send";
-  /** api → store. {@code {userId, conversationId, before?, after?, limit}} → {@code {messages, hasMore}}. */
-  public static final String MESSAGE_HISTORY = "store.message.history";
-  /** api → store. {@code {userId, conversationId, messageId}} → {@code {}}; publishes the recalled message with a new event id. */
-  public static final String MESSAGE_RECALL = "store.message.recall";
-  /** api → store. {@code {userId, q, conversationId?, limit, before?}} → {@code {messages, nextCursor}}. */
-  public static final String MESSAGE_SEARCH = "store.message.search";
+  public static final Command<MessageCommands.Send, MessageCommands.Sent> MESSAGE_SEND =
+      Command.of("store.message.send", MessageCommands.Send.class, MessageCommands.Sent.class, STORE, API, PUSH, BRIDGE,
+          OUTGOING);
+  /** A page of a conversation's messages; 404 for non-members. */
+  public static final Command<MessageCommands.History, MessageCommands.HistoryPage> MESSAGE_HISTORY =
+      Command.of("store.message.history", MessageCommands.History.class, MessageCommands.HistoryPage.class, STORE, API);
+  /** Recalls a message; publishes the recalled message with a new event id. */
+  public static final Command<MessageCommands.Recall, BusBody.Empty> MESSAGE_RECALL =
+      Command.of("store.message.recall", MessageCommands.Recall.class, BusBody.Empty.class, STORE, API);
+  /** Full-text search over the caller's conversations, newest first. */
+  public static final Command<MessageCommands.Search, MessageCommands.SearchPage> MESSAGE_SEARCH =
+      Command.of("store.message.search", MessageCommands.Search.class, MessageCommands.SearchPage.class, STORE, API);
   /**
-   * api → store. {@code {userId, conversationId, messageId, text, mentions?}} → {@code {message}}; the
-   * sender, within 24 hours, text only. Publishes the edited message with a new event id.
+   * Edits a message: the sender, within 24 hours, text only. Publishes the edited message with a
+   * new event id.
    */
-  public static final String MESSAGE_EDIT = "store.message.edit";
-  /** api → store. {@code {userId, conversationId, messageId, emoji}} → {@code {}}; publishes the message with a new event id if it changed. */
-  public static final String REACTION_ADD = "store.reaction.add";
-  /** api → store. {@code {userId, conversationId, messageId, emoji}} → {@code {}}; publishes the message with a new event id if it changed. */
-  public static final String REACTION_REMOVE = "store.reaction.remove";
+  public static final Command<MessageCommands.Edit, MessageCommands.MessageReply> MESSAGE_EDIT =
+      Command.of("store.message.edit", MessageCommands.Edit.class, MessageCommands.MessageReply.class, STORE, API);
+  /** Adds a reaction; publishes the message with a new event id if it changed. */
+  public static final Command<MessageCommands.Reaction, BusBody.Empty> REACTION_ADD =
+      Command.of("store.reaction.add", MessageCommands.Reaction.class, BusBody.Empty.class, STORE, API);
+  /** Removes a reaction; publishes the message with a new event id if it changed. */
+  public static final Command<MessageCommands.Reaction, BusBody.Empty> REACTION_REMOVE =
+      Command.of("store.reaction.remove", MessageCommands.Reaction.class, BusBody.Empty.class, STORE, API);
 
-  // ---- Push support --------------------------------------------------------------------------
+  // ---- Push support: sent by push and bridge (their deliveries) and outgoing, consumed by store -----
 
   /**
-   * push, bridge, outgoing → store. {@code {userId, since, limit, page?}} → {@code {events: [frame], resync}} in
-   * event-id order; with {@code page} the first {@code limit} events, never a resync.
+   * A user's durable events after a cursor, in event-id order: the replay and catch-up of push and
+   * bridge deliveries, and the outgoing webhooks' pages (which ask for the first events, never a
+   * resync).
    */
-  public static final String EVENTS_SINCE = "store.events.since";
+  public static final Command<MessageCommands.EventsSince, MessageCommands.EventFrames> EVENTS_SINCE =
+      Command.of("store.events.since", MessageCommands.EventsSince.class, MessageCommands.EventFrames.class, STORE,
+          PUSH, BRIDGE, OUTGOING);
   /**
-   * push, bridge → store. {@code {nodeId, userId, online}} → {@code {}}; the store publishes
-   * {@code presence} on a change, and stops routing the user's events to the reporter when
-   * {@code online} is false (its last connection there closed).
+   * A reporter's first connection or last disconnection of a user; the store publishes
+   * {@code presence} on a change, and stops routing the user's events to the reporter when it is
+   * offline (its last connection there closed).
    */
-  public static final String PRESENCE_UPDATE = "store.presence.update";
+  public static final Command<MessageCommands.PresenceReport, BusBody.Empty> PRESENCE_UPDATE =
+      Command.of("store.presence.update", MessageCommands.PresenceReport.class, BusBody.Empty.class, STORE, PUSH, BRIDGE);
   /**
-   * push, bridge → store. {@code {nodeId, userIds}} → {@code {}}: every user with a connection on
-   * that reporter, sent when the store (re)starts so that presence and the routes of
-   * {@link #deliveries(String)} survive a store restart. Its reply comes before the reporter's
-   * connections catch up, so nothing committed between the two is missed.
+   * Every user with a connection on that reporter, sent when the store (re)starts so that presence
+   * and the routes of {@link #deliveries(String)} survive a store restart. Its reply comes before
+   * the reporter's connections catch up, so nothing committed between the two is missed.
    */
-  public static final String PRESENCE_SYNC = "store.presence.sync";
+  public static final Command<MessageCommands.PresenceSync, BusBody.Empty> PRESENCE_SYNC =
+      Command.of("store.presence.sync", MessageCommands.PresenceSync.class, BusBody.Empty.class, STORE, PUSH, BRIDGE);
   /**
-   * push, bridge → store. {@code {userId, nodeId, probe}} → {@code {}}: the store records that the
-   * reporter {@code nodeId} holds a connection of the user (as {@link #PRESENCE_UPDATE} online
-   * does), then sends a {@linkplain UserEvent#route route marker} carrying {@code probe} to
-   * {@link #deliveries(String) chat.node.<nodeId>}, behind everything it sent there before. A new
-   * delivery waits for its marker before it replays: the marker's arrival proves that the store's
-   * later events for the user reach this verticle, and everything before it is committed.
+   * The store records that the reporter holds a connection of the user (as {@link #PRESENCE_UPDATE}
+   * online does), then sends a {@linkplain UserEvent#route route marker} carrying the probe to
+   * {@link #deliveries(String) chat.node.<nodeId>}, behind everything it sent there before; 400
+   * without a user or reporter. A new delivery waits for its marker before it replays: the
+   * marker's arrival proves that the store's later events for the user reach this verticle, and
+   * everything before it is committed.
    */
-  public static final String STORE_ROUTE_PROBE = "store.route.probe";
+  public static final Command<MessageCommands.RouteProbe, BusBody.Empty> STORE_ROUTE_PROBE =
+      Command.of("store.route.probe", MessageCommands.RouteProbe.class, BusBody.Empty.class, STORE, PUSH, BRIDGE);
   /** {@code GET /health}: whether a store answers, and how it is. */
   public static final Command<BusBody.Empty, NodeCommands.StoreHealth> STORE_HEALTH =
       Command.of("store.health", BusBody.Empty.class, NodeCommands.StoreHealth.class, STORE, HTTP);

@@ -24,6 +24,19 @@ public record EditRequest(String text, List<String> mentions) {
     return new EditRequest(text, body.getValue("mentions") == null ? null : SendRequest.mentions(body));
   }
 
+  /** Reads back {@link #toJson}: no {@code mentions} is null (recompute). */
+  public static EditRequest fromJson(JsonObject json) {
+    JsonArray array = json.getJsonArray("mentions");
+    List<String> mentions = null;
+    if (array != null) {
+      mentions = new ArrayList<>();
+      for (Object id : array) {
+        mentions.add((String) id);
+      }
+    }
+    return new EditRequest(json.getString("text"), mentions);
+  }
+
   /** The store command's fields; {@code mentions} absent means recompute. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("text", text);

@@ -36,9 +36,9 @@ public final class Frames {
     return durable(MESSAGE, eventId, message);
   }
 
-  /** An {@code ack} for a send, from the store's reply {@code {message}}: WebSocket frame and bridge reply alike. */
-  public static JsonObject ack(String clientId, JsonObject stored) {
-    JsonObject message = stored.getJsonObject("message");
+  /** An {@code ack} for a send, from the store's reply: WebSocket frame and bridge reply alike. */
+  public static JsonObject ack(String clientId, MessageCommands.Sent stored) {
+    JsonObject message = stored.message();
     return ephemeral(ACK, new JsonObject().put("clientId", clientId).put("id", message.getLong("id"))
         .put("seq", message.getLong("seq")));
   }

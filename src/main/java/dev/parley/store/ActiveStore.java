@@ -11,6 +11,7 @@ import dev.parley.shared.Command;
 import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.Meters;
 import dev.parley.shared.NodeCommands;
 import io.micrometer.core.instrument.Counter;
@@ -168,23 +169,21 @@ final class ActiveStore {
     serve(Address.MEMBER_ADD, members::add);
     serve(Address.MEMBER_ROLE, members::role);
     serve(Address.MEMBER_REMOVE, members::remove);
-    // "via" marks a webhook's message: only Webhooks (in this verticle) sets it, never a bus sender.
-    serve(Address.MESSAGE_SEND, limits.limited(UserLimits.Kind.MESSAGES, "senderId", cmd -> {
-      cmd.remove("via");
-      return messages.send(cmd);
-    }));
-    serve(Address.MESSAGE_RECALL, limits.limited(UserLimits.Kind.CHANGES, "userId", messages::recall));
+    // A bus send never carries "via" (a webhook's mark): only Webhooks, in this verticle, sets it.
+    serve(Address.MESSAGE_SEND, limits.limited(UserLimits.Kind.MESSAGES, MessageCommands.Send::senderId, messages::send));
+    serve(Address.MESSAGE_RECALL, limits.limited(UserLimits.Kind.CHANGES, MessageCommands.Recall::userId, messages::recall));
     serve(Address.MESSAGE_HISTORY, reads::history);
     serve(Address.MESSAGE_SEARCH, reads::search);
     serve(Address.EVENTS_SINCE, reads::since);
-    serve(Address.MESSAGE_EDIT, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::edit));
-    serve(Address.REACTION_ADD, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::addReaction));
-    serve(Address.REACTION_REMOVE, limits.limited(UserLimits.Kind.CHANGES, "userId", changes::removeReaction));
-    serve(Address.STORE_ROUTE_PROBE, cmd -> cmd.getString("nodeId") == null || cmd.getString("userId") == null
+    serve(Address.MESSAGE_EDIT, limits.limited(UserLimits.Kind.CHANGES, MessageCommands.Edit::userId, changes::edit));
+    serve(Address.REACTION_ADD, limits.limited(UserLimits.Kind.CHANGES, MessageCommands.Reaction::userId, changes::addReaction));
+    serve(Address.REACTION_REMOVE, limits.limited(UserLimits.Kind.CHANGES, MessageCommands.Reaction::userId,
+        changes::removeReaction));
+    serve(Address.STORE_ROUTE_PROBE, probe -> probe.nodeId() == null || probe.userId() == null
         ? Future.failedFuture(Failure.invalid("nodeId", "a route probe names its user and reporter"))
-        : presenceReports.update(cmd.copy().put("online", true)).map(v -> {
-          fanout.probe(cmd.getString("userId"), cmd.getString("nodeId"), cmd.getString("probe"));
-          return new JsonObject();
+        : presenceReports.update(new MessageCommands.PresenceReport(probe.nodeId(), probe.userId(), true)).map(v -> {
+          fanout.probe(probe.userId(), probe.nodeId(), probe.probe());
+          return BusBody.Empty.INSTANCE;
         }));
     serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", shares::create));
     serve(Address.SHARE_LIST, shares::list);

@@ -1,7 +1,9 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
+import dev.parley.shared.MessageCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,16 +49,16 @@ final class MessageChanges {
   }
 
   /** {@code store.message.edit}: the sender, within 24 hours, text messages only → {@code {message}}. */
-  Future<JsonObject> edit(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String text = cmd.getString("text");
+  Future<MessageCommands.MessageReply> edit(MessageCommands.Edit cmd) {
+    String userId = cmd.userId();
+    String text = cmd.edit().text();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
-      JsonArray given = cmd.getJsonArray("mentions");
-      return load(tx, c, cmd.getLong("messageId")).compose(message -> {
+      JsonArray given = cmd.edit().mentions() == null ? null : new JsonArray(new ArrayList<>(cmd.edit().mentions()));
+      return load(tx, c, cmd.messageId()).compose(message -> {
         if (!userId.equals(message.getString("senderId"))) {
           return Future.failedFuture(Failure.forbidden("only the sender may edit a message"));
         }
@@ -77,7 +79,7 @@ final class MessageChanges {
         // contract answers an edit with edited: true, even one that keeps the text).
         if (message.getBoolean("edited") && text.equals(message.getString("text"))
             && mentions.equals(message.getJsonArray("mentions"))) {
-          return Future.succeededFuture(new JsonObject().put("message", message));
+          return Future.succeededFuture(new MessageCommands.MessageReply(message));
         }
         long messageId = message.getLong("id");
         long eventId = state.nextEventId();
@@ -89,7 +91,7 @@ final class MessageChanges {
         });
         return tx.conn.preparedQuery("UPDATE messages SET text = ?, mentions = ?, edited_at = ?, event_id = ? WHERE id = ?")
             .execute(Tuple.of(text, mentions.encode(), at, eventId, messageId))
-            .map(v -> new JsonObject().put("message", message));
+            .map(v -> new MessageCommands.MessageReply(message));
       });
     });
   }
@@ -123,24 +125,24 @@ final class MessageChanges {
   }
 
   /** {@code store.reaction.add}: idempotent per user and emoji; at most 20 distinct emoji. */
-  Future<JsonObject> addReaction(JsonObject cmd) {
+  Future<BusBody.Empty> addReaction(MessageCommands.Reaction cmd) {
     return react(cmd, true);
   }
 
   /** {@code store.reaction.remove}: removing a reaction that is not there changes nothing. */
-  Future<JsonObject> removeReaction(JsonObject cmd) {
+  Future<BusBody.Empty> removeReaction(MessageCommands.Reaction cmd) {
     return react(cmd, false);
   }
 
-  private Future<JsonObject> react(JsonObject cmd, boolean add) {
-    String userId = cmd.getString("userId");
-    String emoji = cmd.getString("emoji");
+  private Future<BusBody.Empty> react(MessageCommands.Reaction cmd, boolean add) {
+    String userId = cmd.userId();
+    String emoji = cmd.emoji();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
-      return load(tx, c, cmd.getLong("messageId")).compose(message -> {
+      return load(tx, c, cmd.messageId()).compose(message -> {
         if ("system".equals(message.getString("type"))) {
           return Future.failedFuture(Failure.invalid(null, "system messages take no reactions"));
         }
@@ -161,7 +163,7 @@ final class MessageChanges {
                 .execute(Tuple.of(messageId, emoji, userId)).map(rows -> rows.rowCount());
         return changed.compose(count -> {
           if (count == 0) {
-            return Future.succeededFuture(new JsonObject());
+            return Future.succeededFuture(BusBody.Empty.INSTANCE);
           }
           return summary(tx, messageId, emoji).compose(entry -> {
             if (entry == null) {
@@ -175,7 +177,7 @@ final class MessageChanges {
             tx.afterCommit(() -> fanout.toUsers(state.memberIds(c), Frames.message(eventId, message)));
             return tx.conn.preparedQuery("UPDATE messages SET reactions = ?, event_id = ? WHERE id = ?")
                 .execute(Tuple.of(reactions.isEmpty() ? null : reactions.encode(), eventId, messageId))
-                .map(v -> new JsonObject());
+                .map(v -> BusBody.Empty.INSTANCE);
           });
         });
       });

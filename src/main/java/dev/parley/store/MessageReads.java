@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
+import dev.parley.shared.MessageCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,14 +29,14 @@ final class MessageReads {
   }
 
   /** {@code store.message.history}: a page ascending by seq, newest page when no cursor. */
-  Future<JsonObject> history(JsonObject cmd) {
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), cmd.getString("userId"));
+  Future<MessageCommands.HistoryPage> history(MessageCommands.History cmd) {
+    StoreState.Conversation c = state.membership(cmd.conversationId(), cmd.userId());
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    int limit = cmd.getInteger("limit");
-    Long after = cmd.getLong("after");
-    Long before = cmd.getLong("before");
+    int limit = cmd.limit();
+    Long after = cmd.after();
+    Long before = cmd.before();
     String query = "SELECT " + sql.messageColumns() + " FROM messages m WHERE m.conversation_id = ? AND "
         + (after != null ? "m.seq > ? ORDER BY m.seq ASC" : "m.seq < ? ORDER BY m.seq DESC") + " LIMIT ?";
     long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
@@ -49,7 +50,7 @@ final class MessageReads {
       if (after == null) {
         Collections.reverse(page);
       }
-      return new JsonObject().put("messages", new JsonArray(new ArrayList<>(page))).put("hasMore", hasMore);
+      return new MessageCommands.HistoryPage(new JsonArray(new ArrayList<>(page)), hasMore);
     });
   }
 
@@ -57,18 +58,17 @@ final class MessageReads {
    * {@code store.events.since}: durable events after a cursor in the user's conversations; more than
    * {@code limit} is a resync, unless {@code page} asks for the first {@code limit} of them.
    */
-  Future<JsonObject> since(JsonObject cmd) {
-    int limit = cmd.getInteger("limit", 1000);
+  Future<MessageCommands.EventFrames> since(MessageCommands.EventsSince cmd) {
+    int limit = cmd.limit();
     // Walks the event index from the cursor (recent events only) and keeps the caller's.
     return reader.preparedQuery("SELECT " + sql.messageColumns() + " FROM " + sql.messagesByEvent()
             + " WHERE m.event_id > ? AND m.conversation_id IN (SELECT conversation_id FROM members WHERE user_id = ?)"
             + " ORDER BY m.event_id LIMIT ?")
-        .execute(Tuple.of(cmd.getLong("since"), cmd.getString("userId"), limit + 1))
+        .execute(Tuple.of(cmd.since(), cmd.userId(), limit + 1))
         .map(rows -> {
           // page: the first limit events (the outgoing webhooks' deliverer), never a resync.
-          boolean page = cmd.getBoolean("page", false);
-          if (rows.size() > limit && !page) {
-            return new JsonObject().put("events", new JsonArray()).put("resync", true);
+          if (rows.size() > limit && !cmd.page()) {
+            return new MessageCommands.EventFrames(new JsonArray(), true);
           }
           JsonArray events = new JsonArray();
           for (Row row : rows) {
@@ -77,7 +77,7 @@ final class MessageReads {
             }
             events.add(Frames.message(row.getLong("event_id"), WireViews.message(row)));
           }
-          return new JsonObject().put("events", events).put("resync", false);
+          return new MessageCommands.EventFrames(events, false);
         });
   }
 
@@ -86,18 +86,18 @@ final class MessageReads {
    * first; recalled messages are filtered on the message row, so they never show, even before
    * SQLite's search.db has forgotten them.
    */
-  Future<JsonObject> search(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String conversationId = cmd.getString("conversationId");
+  Future<MessageCommands.SearchPage> search(MessageCommands.Search cmd) {
+    String userId = cmd.userId();
+    String conversationId = cmd.conversationId();
     if (conversationId != null && state.membership(conversationId, userId) == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    String match = sql.searchQuery(cmd.getString("q"));
+    String match = sql.searchQuery(cmd.q());
     if (match == null) {
       return Future.failedFuture(Failure.invalid("q", "q must contain at least one letter or digit"));
     }
-    int limit = cmd.getInteger("limit", 50);
-    Long before = cmd.getLong("before");
+    int limit = cmd.limit();
+    Long before = cmd.before();
     List<Object> params = new ArrayList<>(List.of(match, userId));
     StringBuilder query = new StringBuilder("SELECT " + sql.messageColumns() + " FROM " + sql.searchSource()
         + " JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?"
@@ -117,12 +117,12 @@ final class MessageReads {
       Long last = null;
       for (Row row : rows) {
         if (messages.size() == limit) {
-          return new JsonObject().put("messages", messages).put("nextCursor", String.valueOf(last));
+          return new MessageCommands.SearchPage(messages, String.valueOf(last));
         }
         messages.add(WireViews.message(row));
         last = row.getLong("id");
       }
-      return new JsonObject().put("messages", messages).putNull("nextCursor");
+      return new MessageCommands.SearchPage(messages, null);
     });
   }
 }

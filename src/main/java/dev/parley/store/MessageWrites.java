@@ -1,7 +1,9 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.SendRequest;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.AsyncResult;
@@ -41,7 +43,14 @@ final class MessageWrites {
   /** Web Push for members who are not here to see a message; null when Web Push is off. */
   private final PushAlerts pushAlerts;
   /** Reads what it must, then writes the whole batch with one INSERT: no transaction needed. */
-  private final WriteQueue.Bulk<JsonObject, JsonObject> append = WriteQueue.Bulk.oneStatement(this::appendAll);
+  private final WriteQueue.Bulk<Append, MessageCommands.Sent> append = WriteQueue.Bulk.oneStatement(this::appendAll);
+
+  /**
+   * One send in a batch: {@code via} ({@code {webhook, name}}) marks a webhook's message, null for
+   * every other; only {@link Webhooks} sets it, never a bus sender.
+   */
+  private record Append(MessageCommands.Send send, JsonObject via) {
+  }
 
   MessageWrites(Dialect sql, StoreState state, WriteQueue writes, Fanout fanout, SearchIndex search, Counter stored,
                 MediaRecords media, ClientKeys clientKeys, PushAlerts pushAlerts) {
@@ -57,19 +66,24 @@ final class MessageWrites {
   }
 
   /** {@code store.message.send}: queued into the next group commit. */
-  Future<JsonObject> send(JsonObject cmd) {
-    return writes.submit(append, cmd);
+  Future<MessageCommands.Sent> send(MessageCommands.Send cmd) {
+    return writes.submit(append, new Append(cmd, null));
+  }
+
+  /** A webhook's message ({@code via}: {@code {webhook, name}}), sent as its sender; see {@link Webhooks#post}. */
+  Future<MessageCommands.Sent> sendVia(MessageCommands.Send cmd, JsonObject via) {
+    return writes.submit(append, new Append(cmd, via));
   }
 
   /**
    * One batch of sends: one duplicate check, one reply check, one multi-row insert. The insert
    * is a single statement, so a batch of sends alone is atomic without a transaction around it.
    */
-  private Future<List<AsyncResult<JsonObject>>> appendAll(WriteQueue.Tx tx, List<JsonObject> cmds) {
-    List<AsyncResult<JsonObject>> outcomes = new ArrayList<>(cmds.size());
+  private Future<List<AsyncResult<MessageCommands.Sent>>> appendAll(WriteQueue.Tx tx, List<Append> cmds) {
+    List<AsyncResult<MessageCommands.Sent>> outcomes = new ArrayList<>(cmds.size());
     List<SendRequest> requests = new ArrayList<>(cmds.size());
-    for (JsonObject cmd : cmds) {
-      SendRequest request = SendRequest.fromJson(cmd);
+    for (Append cmd : cmds) {
+      SendRequest request = cmd.send().request();
       requests.add(request);
       outcomes.add(validate(cmd, request));
     }
@@ -84,7 +98,7 @@ final class MessageWrites {
             if (outcomes.get(i) != null) {
               continue;
             }
-            String senderId = cmds.get(i).getString("senderId");
+            String senderId = cmds.get(i).send().senderId();
             SendRequest r = requests.get(i);
             String key = ClientKeys.key(senderId, r.clientId());
             JsonObject earlier = duplicates.containsKey(key) ? duplicates.get(key) : inBatch.get(key);
@@ -106,7 +120,7 @@ final class MessageWrites {
             long seq = ++c.lastSeq;
             String at = WireViews.now();
             JsonArray mentions = new JsonArray(new ArrayList<>(r.mentions()));
-            JsonObject via = cmds.get(i).getJsonObject("via");
+            JsonObject via = cmds.get(i).via();
             rows.add(new JsonArray(Arrays.asList(id, c.id, seq, id, senderId, r.type(), r.text(), r.mediaId(), r.replyTo(),
                 mentions.encode(), r.clientId(), at, null, via == null ? null : via.encode())));
             JsonObject message = message(id, c.id, seq, senderId, r.type(), r.text(), r.replyTo(), mentions, r.clientId(), at);
@@ -145,7 +159,7 @@ final class MessageWrites {
         })));
   }
 
-  private static Set<String> mediaIds(List<SendRequest> requests, List<AsyncResult<JsonObject>> outcomes) {
+  private static Set<String> mediaIds(List<SendRequest> requests, List<AsyncResult<MessageCommands.Sent>> outcomes) {
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < requests.size(); i++) {
       if (outcomes.get(i) == null && requests.get(i).mediaId() != null) {
@@ -159,10 +173,10 @@ final class MessageWrites {
    * A sender must be a member; a webhook's sender ({@code via}, set only by {@link Webhooks}, never
    * taken from the bus) is not one: its webhook was checked instead.
    */
-  private AsyncResult<JsonObject> validate(JsonObject cmd, SendRequest r) {
-    StoreState.Conversation c = cmd.getJsonObject("via") != null
+  private AsyncResult<MessageCommands.Sent> validate(Append cmd, SendRequest r) {
+    StoreState.Conversation c = cmd.via() != null
         ? state.conversations.get(r.conversationId())
-        : state.membership(r.conversationId(), cmd.getString("senderId"));
+        : state.membership(r.conversationId(), cmd.send().senderId());
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -174,7 +188,7 @@ final class MessageWrites {
     return null;
   }
 
-  private static AsyncResult<JsonObject> sameConversation(JsonObject cmd, JsonObject earlier, SendRequest r) {
+  private static AsyncResult<MessageCommands.Sent> sameConversation(Append cmd, JsonObject earlier, SendRequest r) {
     if (!earlier.getString("conversationId").equals(r.conversationId())) {
       return Future.failedFuture(Failure.conflict("clientId was already used for another conversation"));
     }
@@ -182,14 +196,15 @@ final class MessageWrites {
   }
 
   /**
-   * {@code {message, created}}; a WebSocket send only needs the ack's id and seq, so it asks for
-   * {@code reply: "ack"} and is spared a copy of the whole message on the bus.
+   * {@code {message, created}}; a WebSocket or bridge send only needs the ack's id and seq, so it
+   * asks for {@linkplain MessageCommands.Send#ackOnly no more} and is spared a copy of the whole
+   * message on the bus.
    */
-  private static JsonObject reply(JsonObject cmd, JsonObject message, boolean created) {
-    JsonObject body = "ack".equals(cmd.getString("reply"))
+  private static MessageCommands.Sent reply(Append cmd, JsonObject message, boolean created) {
+    JsonObject body = cmd.send().ackOnly()
         ? new JsonObject().put("id", message.getLong("id")).put("seq", message.getLong("seq"))
         : message;
-    return new JsonObject().put("message", body).put("created", created);
+    return new MessageCommands.Sent(body, created);
   }
 
   /**
@@ -197,13 +212,13 @@ final class MessageWrites {
    * Only keys the Bloom filter may have seen are looked for: a recent one by the message id held
    * for it in memory, an older one where {@link ClientKeys} moved it.
    */
-  private Future<Map<String, JsonObject>> existing(WriteQueue.Tx tx, List<JsonObject> cmds,
-                                                   List<AsyncResult<JsonObject>> outcomes) {
+  private Future<Map<String, JsonObject>> existing(WriteQueue.Tx tx, List<Append> cmds,
+                                                   List<AsyncResult<MessageCommands.Sent>> outcomes) {
     List<Long> recentIds = new ArrayList<>();
     List<String> olderKeys = new ArrayList<>();
     for (int i = 0; i < cmds.size(); i++) {
-      String senderId = cmds.get(i).getString("senderId");
-      String clientId = cmds.get(i).getString("clientId");
+      String senderId = cmds.get(i).send().senderId();
+      String clientId = cmds.get(i).send().request().clientId();
       if (outcomes.get(i) != null || !state.clientIds.mightContain(senderId, clientId)) {
         continue;
       }
@@ -236,7 +251,7 @@ final class MessageWrites {
 
   /** The conversation of every message replied to, by message id. */
   private Future<Map<Long, String>> replyTargets(WriteQueue.Tx tx, List<SendRequest> requests,
-                                                 List<AsyncResult<JsonObject>> outcomes) {
+                                                 List<AsyncResult<MessageCommands.Sent>> outcomes) {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
       if (outcomes.get(i) == null && requests.get(i).replyTo() != null) {
@@ -302,11 +317,11 @@ final class MessageWrites {
    * time. The message keeps id and seq, loses text, media and reactions, and is published again
    * under a new event id so that clients resuming past the recall learn of it.
    */
-  Future<JsonObject> recall(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    long messageId = cmd.getLong("messageId");
+  Future<BusBody.Empty> recall(MessageCommands.Recall cmd) {
+    String userId = cmd.userId();
+    long messageId = cmd.messageId();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -329,7 +344,7 @@ final class MessageWrites {
                   ? "the recall window of 2 minutes has passed" : "only the sender or a group owner/admin may recall"));
             }
             if (message.getBoolean("recalled")) {
-              return Future.succeededFuture(new JsonObject());
+              return Future.succeededFuture(BusBody.Empty.INSTANCE);
             }
             long eventId = state.nextEventId();
             message.remove("text");
@@ -343,7 +358,7 @@ final class MessageWrites {
                     + " event_id = ? WHERE id = ?")
                 .execute(Tuple.of(eventId, messageId))
                 .compose(v -> tx.conn.preparedQuery("DELETE FROM reactions WHERE message_id = ?").execute(Tuple.of(messageId)))
-                .map(v -> new JsonObject());
+                .map(v -> BusBody.Empty.INSTANCE);
           });
     });
   }

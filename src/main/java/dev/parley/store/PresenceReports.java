@@ -1,8 +1,9 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Frames;
+import dev.parley.shared.MessageCommands;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,19 +28,18 @@ final class PresenceReports {
     this.fanout = fanout;
   }
 
-  Future<JsonObject> update(JsonObject report) {
-    String userId = report.getString("userId");
-    boolean online = report.getBoolean("online", false);
-    if (userId == null || !presence.update(userId, report.getString("nodeId"), online)) {
-      return Future.succeededFuture(new JsonObject());
+  Future<BusBody.Empty> update(MessageCommands.PresenceReport report) {
+    String userId = report.userId();
+    boolean online = report.online();
+    if (userId == null || !presence.update(userId, report.nodeId(), online)) {
+      return Future.succeededFuture(BusBody.Empty.INSTANCE);
     }
-    return announce(userId, online).map(new JsonObject());
+    return announce(userId, online).map(BusBody.Empty.INSTANCE);
   }
 
-  Future<JsonObject> sync(JsonObject report) {
-    Set<String> userIds = new HashSet<>();
-    report.getJsonArray("userIds", new JsonArray()).forEach(id -> userIds.add(String.valueOf(id)));
-    return announceAll(presence.sync(report.getString("nodeId"), userIds)).map(new JsonObject());
+  Future<BusBody.Empty> sync(MessageCommands.PresenceSync report) {
+    Set<String> userIds = new HashSet<>(report.userIds());
+    return announceAll(presence.sync(report.nodeId(), userIds)).map(BusBody.Empty.INSTANCE);
   }
 
   /** A cluster member is gone: so are the connections it held. */

@@ -4,13 +4,16 @@ import dev.parley.shared.BotCommands;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.MessageCommands;
 import dev.parley.shared.RateLimits;
+import dev.parley.shared.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 
 /**
  * Incoming webhooks (issue 20): a conversation's integrations post messages through a secret URL.
@@ -180,15 +183,10 @@ final class Webhooks {
           }
           String shown = cmd.username();
           JsonObject via = new JsonObject().put("webhook", id).put("name", shown != null ? shown : row.getString("name"));
-          JsonObject send = new JsonObject()
-              .put("senderId", row.getString("sender_id"))
-              .put("conversationId", row.getString("conversation_id"))
-              .put("clientId", cmd.clientId())
-              .put("type", "text")
-              .put("text", cmd.text())
-              .put("mentions", new JsonArray())
-              .put("via", via);
-          return messages.send(send).map(BotCommands.WebhookPosted::from);
+          SendRequest text = new SendRequest(row.getString("conversation_id"), cmd.clientId(), "text",
+              cmd.text(), null, null, List.of());
+          return messages.sendVia(MessageCommands.Send.of(row.getString("sender_id"), text), via)
+              .map(sent -> new BotCommands.WebhookPosted(sent.message(), sent.created()));
         });
   }
 
