@@ -7,6 +7,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.BusBody;
 import dev.parley.shared.Command;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -181,7 +182,7 @@ final class ActiveStore {
           fanout.probe(cmd.getString("userId"), cmd.getString("nodeId"), cmd.getString("probe"));
           return new JsonObject();
         }));
-    serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", shares::create));
+    serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, MediaCommands.CreateShare::userId, shares::create));
     serve(Address.SHARE_LIST, shares::list);
     serve(Address.SHARE_REVOKE, shares::revoke);
     serve(Address.SHARE_VIEW, shares::view);
@@ -235,7 +236,7 @@ final class ActiveStore {
     serve(Address.PUSH_UNSUBSCRIBE, pushSubscriptions::unsubscribe);
     serve(Address.PUSH_EXPIRED, pushSubscriptions::expired);
     serve(Address.PUSH_VAPID, cmd -> Future.succeededFuture(ServerKeys.wire(vapid)));
-    serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
+    serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, MediaCommands.Filed::ownerId, media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new JsonObject().put("status", "UP")
