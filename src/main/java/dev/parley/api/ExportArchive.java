@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -65,7 +66,7 @@ final class ExportArchive {
   private final ParleyConfig.Export limits;
   private final String userId;
   private final JsonObject conversation;
-  private final JsonObject range;
+  private final MediaCommands.Range range;
   private final String exportedAt;
   private final ResponseOutputStream out;
   private final ExportHtml html = new ExportHtml();
@@ -82,15 +83,15 @@ final class ExportArchive {
   private int filed;
   private JsonObject truncated;
 
-  ExportArchive(Bus bus, WorkerExecutor workers, MediaFiles files, ParleyConfig.Export limits, JsonObject started,
-                String exportedAt, ResponseOutputStream out) {
+  ExportArchive(Bus bus, WorkerExecutor workers, MediaFiles files, ParleyConfig.Export limits,
+                MediaCommands.ExportStarted started, String exportedAt, ResponseOutputStream out) {
     this.bus = bus;
     this.workers = workers;
     this.files = files;
     this.limits = limits;
-    this.userId = started.getString("userId");
-    this.conversation = started.getJsonObject("conversation");
-    this.range = started.getJsonObject("range");
+    this.userId = started.userId();
+    this.conversation = started.conversation();
+    this.range = started.range();
     this.exportedAt = exportedAt;
     this.out = out;
   }
@@ -101,7 +102,7 @@ final class ExportArchive {
    */
   Future<Summary> run() {
     return blocking(this::open)
-        .compose(v -> pages(range.getLong("fromSeq") - 1))
+        .compose(v -> pages(range.fromSeq() - 1))
         .compose(v -> blocking(this::closeText))
         .compose(v -> mediaFiles(media.entrySet().iterator()))
         .compose(v -> blocking(this::finish))
@@ -110,15 +111,14 @@ final class ExportArchive {
   }
 
   private Future<Void> pages(long after) {
-    if (after >= range.getLong("toSeq")) {
+    if (after >= range.toSeq()) {
       return Future.succeededFuture();
     }
-    JsonObject cmd = new JsonObject().put("userId", userId).put("conversationId", conversation.getString("id"))
-        .put("after", after).put("toSeq", range.getLong("toSeq")).put("limit", PAGE)
-        .put("from", range.getString("from")).put("to", range.getString("to"));
+    MediaCommands.ReadExportPage cmd = new MediaCommands.ReadExportPage(userId, conversation.getString("id"), after,
+        range.toSeq(), PAGE, range.from(), range.to());
     return bus.request(Address.EXPORT_PAGE, cmd)
         .compose(reply -> blocking(() -> write(reply))
-            .compose(more -> more ? pages(reply.getLong("cursor")) : Future.succeededFuture()));
+            .compose(more -> more ? pages(reply.cursor()) : Future.succeededFuture()));
   }
 
   private Void open() throws IOException {
@@ -127,20 +127,20 @@ final class ExportArchive {
     zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
     zip.putNextEntry(new ZipEntry("messages.json"));
     String header = new JsonObject().put("format", "parley-export/1").put("conversation", conversation)
-        .put("exportedAt", exportedAt).put("exportedBy", userId).put("range", range).encode();
+        .put("exportedAt", exportedAt).put("exportedBy", userId).put("range", range.toJson()).encode();
     used += text(zip, header.substring(0, header.length() - 1) + ",\"messages\":[");
-    String head = ExportHtml.head(conversation, range, exportedAt);
+    String head = ExportHtml.head(conversation, range.toJson(), exportedAt);
     pageWriter.write(head);
     used += head.getBytes(StandardCharsets.UTF_8).length;
     return null;
   }
 
   /** One page of messages into the archive; false once the export is complete or cut short. */
-  private boolean write(JsonObject reply) throws IOException {
-    JsonArray users = reply.getJsonArray("users", new JsonArray());
+  private boolean write(MediaCommands.ExportPage reply) throws IOException {
+    JsonArray users = reply.users();
     html.addUsers(users);
     users.forEach(u -> people.put(((JsonObject) u).getString("id"), (JsonObject) u));
-    for (Object item : reply.getJsonArray("messages")) {
+    for (Object item : reply.messages()) {
       JsonObject message = (JsonObject) item;
       JsonObject file = message.getJsonObject("media");
       String mediaId = file == null || !MediaFiles.isId(file.getString("id")) ? null : file.getString("id");
@@ -167,7 +167,7 @@ final class ExportArchive {
       messages++;
       name(message);
     }
-    return reply.getBoolean("hasMore", false);
+    return reply.hasMore();
   }
 
   private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.parley.api;
 
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.MediaCommands;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
@@ -40,21 +41,8 @@ record ExportRange(Long fromSeq, Long toSeq, Instant from, Instant to) {
   }
 
   /** The range as the store's export commands take it (instants as {@link Instant#toString}). */
-  JsonObject toJson() {
-    JsonObject json = new JsonObject();
-    if (fromSeq != null) {
-      json.put("fromSeq", fromSeq);
-    }
-    if (toSeq != null) {
-      json.put("toSeq", toSeq);
-    }
-    if (from != null) {
-      json.put("from", from.toString());
-    }
-    if (to != null) {
-      json.put("to", to.toString());
-    }
-    return json;
+  MediaCommands.Range onTheBus() {
+    return new MediaCommands.Range(fromSeq, toSeq, from == null ? null : from.toString(), to == null ? null : to.toString());
   }
 
   private static Long seq(String raw, String name) {

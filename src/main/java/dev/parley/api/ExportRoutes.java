@@ -8,6 +8,7 @@ import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import dev.parley.shared.Meters;
 import io.micrometer.core.instrument.Counter;
@@ -85,18 +86,18 @@ final class ExportRoutes {
 
   private void export(RoutingContext ctx) {
     ExportRange range = ExportRange.query(ctx.request());
-    stream(ctx, bus.request(Address.EXPORT_START, ConversationRoutes.scoped(ctx).mergeIn(range.toJson())
-        .put("clientAddress", forwarded.clientAddress(ctx.request()))));
+    stream(ctx, bus.request(Address.EXPORT_START, MediaCommands.StartExport.bearer(HttpReplies.userId(ctx),
+        ctx.pathParam("id"), range.onTheBus(), forwarded.clientAddress(ctx.request()))));
   }
 
   private void ticket(RoutingContext ctx) {
     ExportRange range = ExportRange.body(ctx.body().length() <= 0 ? new JsonObject() : HttpReplies.body(ctx));
     String ticket = Secrets.token(32);
     HttpServerRequest request = ctx.request();
-    HttpReplies.respond(ctx, 201, bus.request(Address.EXPORT_TICKET, ConversationRoutes.scoped(ctx)
-            .put("ticketHash", Secrets.sha256(ticket)).mergeIn(range.toJson()))
+    HttpReplies.respond(ctx, 201, bus.request(Address.EXPORT_TICKET, new MediaCommands.TicketExport(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), Secrets.sha256(ticket), range.onTheBus()))
         .map(issued -> new JsonObject().put("ticket", ticket).put("url", urls.of(request, "/api/exports/" + ticket))
-            .put("expiresAt", issued.getString("expiresAt"))));
+            .put("expiresAt", issued.expiresAt())));
   }
 
   /** Public: the ticket is the credential. Unknown, used and expired tickets get one 404. */
@@ -106,19 +107,19 @@ final class ExportRoutes {
       throw Failure.notFound("export ticket");
     }
     ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
-    stream(ctx, bus.request(Address.EXPORT_START, new JsonObject().put("ticketHash", Secrets.sha256(ticket))
-        .put("clientAddress", forwarded.clientAddress(ctx.request()))));
+    stream(ctx, bus.request(Address.EXPORT_START,
+        MediaCommands.StartExport.byTicket(Secrets.sha256(ticket), forwarded.clientAddress(ctx.request()))));
   }
 
-  private void stream(RoutingContext ctx, Future<JsonObject> started) {
+  private void stream(RoutingContext ctx, Future<MediaCommands.ExportStarted> started) {
     long begin = System.nanoTime();
     started.onComplete(ar -> {
       if (ar.failed()) {
         HttpFront.error(ctx, Failure.from(ar.cause()));
         return;
       }
-      JsonObject start = ar.result();
-      String userId = start.getString("userId");
+      MediaCommands.ExportStarted start = ar.result();
+      String userId = start.userId();
       if (!exporting.add(userId)) {
         HttpFront.error(ctx, Failure.rateLimited("exports at once", 10));
         return;
@@ -132,7 +133,7 @@ final class ExportRoutes {
       String exportedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
       response.setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/zip")
-          .putHeader("Content-Disposition", ByteRanges.disposition(true, fileName(start.getJsonObject("conversation"))))
+          .putHeader("Content-Disposition", ByteRanges.disposition(true, fileName(start.conversation())))
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           // Already compressed: the server's gzip would only cost time.
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
@@ -142,7 +143,7 @@ final class ExportRoutes {
           .onComplete(done -> {
             // Free before the response ends: the client may start its next export as soon as it has this one.
             release(userId);
-            String conversationId = start.getJsonObject("conversation").getString("id");
+            String conversationId = start.conversation().getString("id");
             long ms = (System.nanoTime() - begin) / 1_000_000;
             if (done.succeeded()) {
               ExportArchive.Summary summary = done.result();

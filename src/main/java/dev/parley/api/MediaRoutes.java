@@ -4,6 +4,7 @@ import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import dev.parley.http.HttpFront;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ final class MediaRoutes {
         .compose(userId -> Upload.receive(vertx, request, files, limit).compose(received -> ingest(userId, received)))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            HttpReplies.respond(ctx, 201, Future.succeededFuture(ar.result()));
+            HttpReplies.respond(ctx, 201, Future.succeededFuture(ar.result().toJson()));
             return;
           }
           if (!request.isEnded()) {
@@ -75,12 +76,9 @@ final class MediaRoutes {
         });
   }
 
-  private Future<JsonObject> ingest(String userId, Upload.Received received) {
-    return media.request(Address.MEDIA_INGEST, new JsonObject()
-            .put("upload", received.upload())
-            .put("ownerId", userId)
-            .put("name", received.name())
-            .put("declaredType", received.declaredType()))
+  private Future<MediaCommands.MediaReply> ingest(String userId, Upload.Received received) {
+    return media.request(Address.MEDIA_INGEST,
+            new MediaCommands.Uploaded(received.upload(), userId, received.name(), received.declaredType()))
         .recover(cause -> {
           if (Failure.from(cause).code() == ErrorCode.UNAVAILABLE) {
             // No media verticle took it (or none answered in time): do not leave it in uploads/.
@@ -95,19 +93,18 @@ final class MediaRoutes {
     if (!MediaFiles.isId(id)) {
       throw Failure.notFound("media");
     }
-    serve(ctx, store.request(Address.MEDIA_GET, new JsonObject().put("userId", HttpReplies.userId(ctx)).put("mediaId", id)),
-        thumbnail);
+    serve(ctx, store.request(Address.MEDIA_GET, new MediaCommands.GetMedia(HttpReplies.userId(ctx), id)), thumbnail);
   }
 
   /**
-   * Answers with the bytes (or the thumbnail) of the {@code {media}} that {@code allowed} gives,
-   * or with its failure. The store decides who may read what; this only serves the files.
+   * Answers with the bytes (or the thumbnail) of the media item that {@code allowed} gives, or
+   * with its failure. The store decides who may read what; this only serves the files.
    */
-  void serve(RoutingContext ctx, Future<JsonObject> allowed, boolean thumbnail) {
+  void serve(RoutingContext ctx, Future<MediaCommands.MediaReply> allowed, boolean thumbnail) {
     allowed
         .onFailure(cause -> HttpFront.error(ctx, Failure.from(cause)))
         .onSuccess(reply -> {
-          JsonObject item = reply.getJsonObject("media");
+          JsonObject item = reply.media();
           if (thumbnail && !item.containsKey("thumbnailUrl")) {
             HttpFront.error(ctx, Failure.notFound("thumbnail"));
             return;

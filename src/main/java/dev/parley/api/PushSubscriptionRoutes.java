@@ -3,9 +3,11 @@ package dev.parley.api;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.PushCommands;
 import dev.parley.http.EndpointGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,12 +42,13 @@ final class PushSubscriptionRoutes {
   /** {@code GET /api/push-subscriptions/key} → {@code {publicKey}}: the browser's {@code applicationServerKey}. */
   private void key(RoutingContext ctx) {
     requireEnabled();
-    HttpReplies.ok(ctx, bus.request(Address.PUSH_VAPID, new JsonObject())
-        .map(keys -> new JsonObject().put("publicKey", keys.getString("publicKey"))));
+    HttpReplies.ok(ctx, bus.request(Address.PUSH_VAPID, BusBody.Empty.INSTANCE)
+        .map(keys -> new JsonObject().put("publicKey", keys.publicKey())));
   }
 
   private void list(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.PUSH_SUBSCRIPTIONS, new JsonObject().put("userId", HttpReplies.userId(ctx))));
+    HttpReplies.ok(ctx, bus.request(Address.PUSH_SUBSCRIPTIONS, new PushCommands.ListSubscriptions(HttpReplies.userId(ctx)))
+        .map(PushCommands.Subscriptions::toJson));
   }
 
   /** {@code POST {endpoint, keys: {p256dh, auth}, expirationTime?}} → 201 (new) or 200 (known) {@code {subscription}}. */
@@ -66,18 +69,19 @@ final class PushSubscriptionRoutes {
     if (base64url(auth, "keys.auth").length != 16) {
       throw Failure.invalid("keys.auth", "keys.auth must be 16 bytes, base64url");
     }
-    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx)).put("endpoint", endpoint)
-        .put("p256dh", p256dh).put("auth", auth);
-    bus.request(Address.PUSH_SUBSCRIBE, cmd).onComplete(ar -> {
-      boolean created = ar.succeeded() && Boolean.TRUE.equals(ar.result().remove("created"));
-      HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
-    });
+    bus.request(Address.PUSH_SUBSCRIBE, new PushCommands.Subscribe(HttpReplies.userId(ctx), endpoint, p256dh, auth))
+        .onComplete(ar -> {
+          boolean created = ar.succeeded() && ar.result().created();
+          HttpReplies.respond(ctx, created ? 201 : 200, ar.succeeded()
+              ? Future.succeededFuture(new JsonObject().put("subscription", ar.result().subscription()))
+              : Future.failedFuture(ar.cause()));
+        });
   }
 
   /** {@code DELETE /api/push-subscriptions/{id}} → 204; 404 unless it is the caller's. */
   private void unsubscribe(RoutingContext ctx) {
     HttpReplies.noContent(ctx, bus.request(Address.PUSH_UNSUBSCRIBE,
-        new JsonObject().put("userId", HttpReplies.userId(ctx)).put("id", ctx.pathParam("id"))));
+        new PushCommands.Unsubscribe(HttpReplies.userId(ctx), ctx.pathParam("id"), null)));
   }
 
   private void requireEnabled() {

@@ -8,6 +8,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -64,7 +65,7 @@ final class ShareRoutes {
   private void page(RoutingContext ctx) {
     String hash = hashOf(ctx.pathParam("token"));
     Future<Boolean> live = hash == null ? Future.succeededFuture(false)
-        : bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", hash).put("check", true))
+        : bus.request(Address.SHARE_VIEW, new MediaCommands.ViewShare(hash, true))
             .map(true)
             .recover(cause -> cause instanceof Failure f && f.code() == ErrorCode.NOT_FOUND
                 ? Future.succeededFuture(false) : Future.failedFuture(cause));
@@ -98,57 +99,49 @@ final class ShareRoutes {
     }
     String token = Secrets.token(32);
     String url = urls.of(ctx.request(), "/s/" + token);
-    HttpReplies.respond(ctx, 201, bus.request(Address.SHARE_CREATE, ConversationRoutes.scoped(ctx)
-            .put("tokenHash", Secrets.sha256(token))
-            .put("token", token)
-            .put("fromSeq", fromSeq)
-            .put("toSeq", toSeq)
-            .put("expiresAt", expiresAt))
+    HttpReplies.respond(ctx, 201, bus.request(Address.SHARE_CREATE, new MediaCommands.CreateShare(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), Secrets.sha256(token), token, fromSeq, toSeq, expiresAt))
         .map(created -> {
-          created.getJsonObject("share").put("token", token).put("url", url);
-          return created;
+          created.share().put("token", token).put("url", url);
+          return created.toJson();
         }));
   }
 
   private void list(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.SHARE_LIST, ConversationRoutes.scoped(ctx)
-            .put("limit", Json.limit(ctx.request().getParam("limit")))
-            .put("cursor", Json.queryLong(ctx.request().getParam("cursor"), "cursor")))
+    HttpReplies.ok(ctx, bus.request(Address.SHARE_LIST, new MediaCommands.ListShares(HttpReplies.userId(ctx),
+            ctx.pathParam("id"), Json.limit(ctx.request().getParam("limit")),
+            Json.queryLong(ctx.request().getParam("cursor"), "cursor")))
         .map(listed -> {
-          listed.getJsonArray("shares").forEach(s -> {
+          listed.shares().forEach(s -> {
             JsonObject share = (JsonObject) s;
             if (share.getString("token") != null) {
               share.put("url", urls.of(ctx.request(), "/s/" + share.getString("token")));
             }
           });
-          return listed;
+          return listed.toJson();
         }));
   }
 
   /** By the token (the link's holder) or by the share's id (from a list). */
   private void revoke(RoutingContext ctx) {
     String key = ctx.pathParam("token");
-    JsonObject cmd = new JsonObject().put("userId", HttpReplies.userId(ctx));
     String hash = hashOf(key);
-    if (hash != null) {
-      cmd.put("tokenHash", hash);
-    } else if (SHARE_ID.matcher(key).matches()) {
-      cmd.put("shareId", key);
-    } else {
+    if (hash == null && !SHARE_ID.matcher(key).matches()) {
       throw Failure.notFound("share");
     }
-    HttpReplies.noContent(ctx, bus.request(Address.SHARE_REVOKE, cmd));
+    HttpReplies.noContent(ctx, bus.request(Address.SHARE_REVOKE,
+        new MediaCommands.RevokeShare(HttpReplies.userId(ctx), hash == null ? key : null, hash)));
   }
 
   /** Public. Unknown, expired and revoked tokens all get the same 404. */
   private void view(RoutingContext ctx) {
     ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
     String base = "/api/shared/" + ctx.pathParam("token") + "/media/";
-    HttpReplies.ok(ctx, bus.request(Address.SHARE_VIEW, new JsonObject().put("tokenHash", tokenHash(ctx)))
+    HttpReplies.ok(ctx, bus.request(Address.SHARE_VIEW, new MediaCommands.ViewShare(tokenHash(ctx), false))
         .map(view -> {
           // A reader without an account can only fetch media through the share itself.
-          view.getJsonArray("messages").forEach(m -> sharedUrls(((JsonObject) m).getJsonObject("media"), base));
-          return view;
+          view.messages().forEach(m -> sharedUrls(((JsonObject) m).getJsonObject("media"), base));
+          return view.toJson();
         }));
   }
 
@@ -172,8 +165,7 @@ final class ShareRoutes {
       throw Failure.notFound("media");
     }
     ctx.response().putHeader("X-Robots-Tag", "noindex, nofollow");
-    media.serve(ctx, bus.request(Address.SHARE_MEDIA, new JsonObject()
-        .put("tokenHash", tokenHash(ctx)).put("mediaId", mediaId)), thumbnail);
+    media.serve(ctx, bus.request(Address.SHARE_MEDIA, new MediaCommands.SharedMedia(tokenHash(ctx), mediaId)), thumbnail);
   }
 
   private static String tokenHash(RoutingContext ctx) {

@@ -4,8 +4,8 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,12 +36,11 @@ final class Ingest {
   }
 
   /**
-   * The record for {@code store.media.create}: {@code {id, ownerId, kind, mime, size, name,
-   * width?, height?, durationMs?, thumbnail}}; the bytes are filed under the id. Throws a
+   * The record for {@code store.media.create}; the bytes are filed under its id. Throws a
    * {@link Failure} (400, 413, 415) and leaves nothing behind when the upload is refused.
    */
-  JsonObject run(JsonObject cmd) {
-    String uploadName = cmd.getString("upload");
+  MediaCommands.Filed run(MediaCommands.Uploaded cmd) {
+    String uploadName = cmd.upload();
     if (!MediaFiles.isUploadName(uploadName)) {
       throw Failure.invalid("upload", "not an upload");
     }
@@ -56,7 +55,7 @@ final class Ingest {
         throw new Failure(ErrorCode.TOO_LARGE, "the file is larger than " + maxBytes + " bytes");
       }
       MediaType type = sniff(upload);
-      String name = cmd.getString("name");
+      String name = cmd.name();
       // Bytes of an accepted type are taken as what they are, whatever the name says: phones and
       // downloads often save a JPEG as .png. Only text must agree with its name and declared
       // type, so that text claiming to be a picture or a document is refused.
@@ -64,18 +63,15 @@ final class Ingest {
         if (!type.agreesWithName(name)) {
           throw Sniffer.unsupported("the content is plain text, which the file name '" + name + "' contradicts");
         }
-        if (!type.agreesWithDeclared(cmd.getString("declaredType"))) {
-          throw Sniffer.unsupported("the content is plain text, not the declared " + cmd.getString("declaredType"));
+        if (!type.agreesWithDeclared(cmd.declaredType())) {
+          throw Sniffer.unsupported("the content is plain text, not the declared " + cmd.declaredType());
         }
       }
-      JsonObject media = new JsonObject().put("ownerId", cmd.getString("ownerId")).put("kind", type.kind)
-          .put("mime", type.mime).put("size", size).put("name", name).put("thumbnail", false);
+      Images.Probe probe = null;
+      Long durationMs = null;
       switch (type.kind) {
-        case "image" -> {
-          Images.Probe probe = Images.probe(upload, type, maxPixels, thumbnail);
-          media.put("width", probe.width()).put("height", probe.height()).put("thumbnail", true);
-        }
-        case "voice" -> media.put("durationMs", Audio.probe(upload, type));
+        case "image" -> probe = Images.probe(upload, type, maxPixels, thumbnail);
+        case "voice" -> durationMs = Audio.probe(upload, type);
         default -> {
           if (type == MediaType.TEXT) {
             Sniffer.checkText(upload);
@@ -84,11 +80,12 @@ final class Ingest {
       }
       String id = Ids.nextHex("m");
       Files.createDirectories(files.original(id).getParent());
-      if (media.getBoolean("thumbnail")) {
+      if (probe != null) {
         move(thumbnail, files.thumbnail(id));
       }
       move(upload, files.original(id));
-      return media.put("id", id);
+      return new MediaCommands.Filed(id, cmd.ownerId(), type.kind, type.mime, size, name,
+          probe == null ? null : probe.width(), probe == null ? null : probe.height(), durationMs, probe != null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

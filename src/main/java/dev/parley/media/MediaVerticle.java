@@ -3,17 +3,17 @@ package dev.parley.media;
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +60,11 @@ public final class MediaVerticle extends VerticleBase {
     return Bus.serve(vertx, Address.MEDIA_INGEST, this::ingest);
   }
 
-  private Future<JsonObject> ingest(JsonObject cmd) {
-    JsonObject record = ingest.run(cmd);
-    return store.request(Address.MEDIA_CREATE, record)
+  private Future<MediaCommands.MediaReply> ingest(MediaCommands.Uploaded cmd) {
+    MediaCommands.Filed filed = ingest.run(cmd);
+    return store.request(Address.MEDIA_CREATE, filed)
         .recover(cause -> {
-          ingest.delete(record.getString("id"));
+          ingest.delete(filed.id());
           return Future.failedFuture(cause);
         });
   }
@@ -91,10 +91,10 @@ public final class MediaVerticle extends VerticleBase {
    * writer, so sends wait behind one batch at most.
    */
   private void sweep(String before) {
-    store.request(Address.MEDIA_SWEEP, new JsonObject().put("before", before).put("limit", SWEEP_BATCH))
+    store.request(Address.MEDIA_SWEEP, new MediaCommands.Sweep(before, SWEEP_BATCH))
         .onSuccess(reply -> {
-          JsonArray ids = reply.getJsonArray("ids", new JsonArray());
-          ids.forEach(id -> ingest.delete((String) id));
+          List<String> ids = reply.ids();
+          ids.forEach(ingest::delete);
           if (!ids.isEmpty()) {
             log.info("removed {} unreferenced media", ids.size());
           }

@@ -4,11 +4,13 @@ import static dev.parley.shared.Party.API;
 import static dev.parley.shared.Party.BRIDGE;
 import static dev.parley.shared.Party.CLUSTER;
 import static dev.parley.shared.Party.HTTP;
+import static dev.parley.shared.Party.MEDIA;
 import static dev.parley.shared.Party.NODE;
 import static dev.parley.shared.Party.OPS;
 import static dev.parley.shared.Party.OUTGOING;
 import static dev.parley.shared.Party.PUSH;
 import static dev.parley.shared.Party.STORE;
+import static dev.parley.shared.Party.WEBPUSH;
 
 import java.util.Set;
 
@@ -259,121 +261,125 @@ public final class Address {
   public static final Command<BusBody.Empty, NodeCommands.ClusterStatus> CLUSTER_STATUS =
       Command.of("cluster.status", BusBody.Empty.class, NodeCommands.ClusterStatus.class, CLUSTER, HTTP).asLocal();
 
-  // ---- Media -------------------------------------------------------------------------------
+  // ---- Media (bodies: MediaCommands) ---------------------------------------------------------
 
   /**
-   * api → media. {@code {upload, ownerId, name, declaredType?}}: {@code upload} is the name of a
-   * finished upload in the media folder's {@code uploads/} ({@link MediaFiles}). The media verticle
-   * decides the type from the bytes, probes and thumbnails, files the bytes under a new media id,
-   * records them with {@link #MEDIA_CREATE} and replies {@code {media}}; 400, 413, 415. The upload
-   * is gone afterwards, whatever the outcome. Timeout {@code media.processTimeoutMs}.
+   * A finished upload, named in the media folder's {@code uploads/} ({@link MediaFiles}). The media
+   * verticle decides the type from the bytes, probes and thumbnails, files the bytes under a new
+   * media id, records them with {@link #MEDIA_CREATE} and replies with its answer; 400, 413, 415.
+   * The upload is gone afterwards, whatever the outcome. Timeout {@code media.processTimeoutMs}.
    */
-  public static final String MEDIA_INGEST = "media.ingest";
+  public static final Command<MediaCommands.Uploaded, MediaCommands.MediaReply> MEDIA_INGEST =
+      Command.of("media.ingest", MediaCommands.Uploaded.class, MediaCommands.MediaReply.class, MEDIA, API);
+  /** Records a filed upload (counted against the owner's {@code limits.uploadsPerMinute}). */
+  public static final Command<MediaCommands.Filed, MediaCommands.MediaReply> MEDIA_CREATE =
+      Command.of("store.media.create", MediaCommands.Filed.class, MediaCommands.MediaReply.class, STORE, MEDIA);
   /**
-   * media → store. {@code {id, ownerId, kind, mime, size, name, width?, height?, durationMs?, thumbnail}}
-   * → {@code {media}}: records a filed upload.
+   * The item when the user may read it: the uploader, a member of a conversation with a (not
+   * recalled) message carrying it, or anyone signed in for a user's avatar; 404 otherwise
+   * (whether or not it exists).
    */
-  public static final String MEDIA_CREATE = "store.media.create";
+  public static final Command<MediaCommands.GetMedia, MediaCommands.MediaReply> MEDIA_GET =
+      Command.of("store.media.get", MediaCommands.GetMedia.class, MediaCommands.MediaReply.class, STORE, API);
   /**
-   * api → store. {@code {userId, mediaId}} → {@code {media}} when the user may read it: the
-   * uploader, a member of a conversation with a (not recalled) message carrying it, or anyone
-   * signed in for a user's avatar; 404 otherwise (whether or not it exists).
+   * Periodic cleanup: deletes the records of media created before {@code before} that no message
+   * and no avatar uses, and names them so the caller removes their files.
    */
-  public static final String MEDIA_GET = "store.media.get";
-  /**
-   * media (periodic cleanup) → store. {@code {before, limit}} → {@code {ids}}: deletes the records
-   * of media created before {@code before} (ISO time) that no message and no avatar uses, and
-   * names them so the caller removes their files.
-   */
-  public static final String MEDIA_SWEEP = "store.media.sweep";
+  public static final Command<MediaCommands.Sweep, MediaCommands.Swept> MEDIA_SWEEP =
+      Command.of("store.media.sweep", MediaCommands.Sweep.class, MediaCommands.Swept.class, STORE, MEDIA);
 
-  // ---- Web Push: subscriptions kept by the store, pushes sent by the web-push verticle -------
-
-  /**
-   * api → store. {@code {userId, endpoint, p256dh, auth}} (checked by the api) →
-   * {@code {subscription: {id, service, createdAt}, created}}. An endpoint already known moves to
-   * the caller with the new keys; beyond 20 per user the oldest goes.
-   */
-  public static final String PUSH_SUBSCRIBE = "store.push.subscribe";
-  /** api → store. {@code {userId}} → {@code {subscriptions: [{id, service, createdAt}]}}, oldest first. */
-  public static final String PUSH_SUBSCRIPTIONS = "store.push.list";
-  /** api → store. {@code {userId, id}} or {@code {userId, endpoint}} → {@code {}}; 404 unless it is the caller's. */
-  public static final String PUSH_UNSUBSCRIBE = "store.push.unsubscribe";
-  /**
-   * webpush → store. {@code {id, endpoint}} → {@code {}}: the push service answered 404 or 410 for
-   * it, so it is removed (only if it still names that endpoint).
-   */
-  public static final String PUSH_EXPIRED = "store.push.expired";
-  /**
-   * api, webpush → store. {@code {}} → {@code {publicKey, x509, pkcs8}}: the server's VAPID key pair
-   * (configured, or made once and kept in the database), {@code publicKey} as the browser's
-   * {@code applicationServerKey} (base64url, uncompressed point), the pair as base64 X.509 and
-   * PKCS #8 for the sender. The clustered bus must be private (docs/deploy.md).
-   */
-  public static final String PUSH_VAPID = "store.push.vapid";
-  /**
-   * store → webpush, point to point (one sender among all nodes takes it), no reply:
-   * {@code {notification: {type, conversationId, messageId, seq, senderId, title, body},
-   * targets: [{id, endpoint, p256dh, auth}]}}. The sender encrypts the notification to each
-   * target, retries what the push service could not take yet, and reports gone subscriptions
-   * with {@link #PUSH_EXPIRED}.
-   */
-  public static final String WEB_PUSH_DELIVER = "webpush.deliver";
-
-  // ---- Shares: sent by api, consumed by store ------------------------------------------------
+  // ---- Web Push: subscriptions kept by the store, pushes sent by the web-push verticle (bodies: PushCommands) --
 
   /**
-   * api → store. {@code {userId, conversationId, tokenHash, token, fromSeq, toSeq, expiresAt?}} → {@code {share}}
-   * (the api adds token and url); 400 bad range, 404 non-member, 409 too many active shares. The store keeps the
-   * token for lists, and looks presented tokens up by hash only.
+   * A device subscribing (checked by the api). An endpoint already known moves to the caller with
+   * the new keys; beyond 20 per user the oldest goes.
    */
-  public static final String SHARE_CREATE = "store.share.create";
-  /** api → store. {@code {userId, conversationId}} → {@code {shares}}: the caller's, or all for a group's owner/admin. */
-  public static final String SHARE_LIST = "store.share.list";
-  /** api → store. {@code {userId, shareId} or {userId, tokenHash}} → {@code {}}; creator or group owner/admin; 403, 404. */
-  public static final String SHARE_REVOKE = "store.share.revoke";
+  public static final Command<PushCommands.Subscribe, PushCommands.Subscribed> PUSH_SUBSCRIBE =
+      Command.of("store.push.subscribe", PushCommands.Subscribe.class, PushCommands.Subscribed.class, STORE, API);
+  /** A user's subscriptions, oldest first. */
+  public static final Command<PushCommands.ListSubscriptions, PushCommands.Subscriptions> PUSH_SUBSCRIPTIONS =
+      Command.of("store.push.list", PushCommands.ListSubscriptions.class, PushCommands.Subscriptions.class, STORE, API);
+  /** Removes a subscription by id or endpoint; 404 unless it is the caller's. */
+  public static final Command<PushCommands.Unsubscribe, BusBody.Empty> PUSH_UNSUBSCRIBE =
+      Command.of("store.push.unsubscribe", PushCommands.Unsubscribe.class, BusBody.Empty.class, STORE, API);
   /**
-   * api (public) → store. {@code {tokenHash}} → {@code {conversation: {title}, messages, users, views, expiresAt}};
-   * counts one view; 404 when unknown, expired, revoked, or its creator left the conversation.
-   * With {@code check: true} (the share page's own address, {@code /s/<token>}) it only answers
+   * The push service answered 404 or 410 for a subscription, so it is removed (only if it still
+   * names that endpoint).
+   */
+  public static final Command<PushCommands.Expired, BusBody.Empty> PUSH_EXPIRED =
+      Command.of("store.push.expired", PushCommands.Expired.class, BusBody.Empty.class, STORE, WEBPUSH);
+  /**
+   * The server's VAPID key pair (configured, or made once and kept in the database). The clustered
+   * bus must be private (docs/deploy.md).
+   */
+  public static final Command<BusBody.Empty, PushCommands.VapidPair> PUSH_VAPID =
+      Command.of("store.push.vapid", BusBody.Empty.class, PushCommands.VapidPair.class, STORE, API, WEBPUSH);
+  /**
+   * One message's notification for its targets, sent point to point (one sender among all nodes
+   * takes it), no reply. The sender encrypts the notification to each target, retries what the
+   * push service could not take yet, and reports gone subscriptions with {@link #PUSH_EXPIRED}.
+   */
+  public static final Topic<PushCommands.Deliver> WEB_PUSH_DELIVER =
+      Topic.of("webpush.deliver", PushCommands.Deliver.class, Set.of(STORE), Set.of(WEBPUSH))
+          .reaching(Topic.Reach.ONE_CONSUMER);
+
+  // ---- Shares: sent by api, consumed by store (bodies: MediaCommands) -------------------------
+
+  /**
+   * A new share (the api adds token and url to the answer); 400 bad range, 404 non-member, 409 too
+   * many active shares, 429 past {@code limits.sharesPerMinute}. The store keeps the token for
+   * lists, and looks presented tokens up by hash only.
+   */
+  public static final Command<MediaCommands.CreateShare, MediaCommands.ShareReply> SHARE_CREATE =
+      Command.of("store.share.create", MediaCommands.CreateShare.class, MediaCommands.ShareReply.class, STORE, API);
+  /** A conversation's live shares: the caller's, or all for a group's owner/admin; 404 non-member. */
+  public static final Command<MediaCommands.ListShares, MediaCommands.SharesPage> SHARE_LIST =
+      Command.of("store.share.list", MediaCommands.ListShares.class, MediaCommands.SharesPage.class, STORE, API);
+  /** Revokes a share by id or token hash; creator or group owner/admin; 403, 404. */
+  public static final Command<MediaCommands.RevokeShare, BusBody.Empty> SHARE_REVOKE =
+      Command.of("store.share.revoke", MediaCommands.RevokeShare.class, BusBody.Empty.class, STORE, API);
+  /**
+   * Public: what a share shows; counts one view; 404 when unknown, expired, revoked, or its creator
+   * left the conversation. A check (the share page's own address, {@code /s/<token>}) only answers
    * {@code {}} or 404, and counts nothing.
    */
-  public static final String SHARE_VIEW = "store.share.view";
+  public static final Command<MediaCommands.ViewShare, MediaCommands.SharedRange> SHARE_VIEW =
+      Command.of("store.share.view", MediaCommands.ViewShare.class, MediaCommands.SharedRange.class, STORE, API);
   /**
-   * api (public) → store. {@code {tokenHash, mediaId}} → {@code {media}} when a live share's range holds a
-   * message (not recalled) carrying that media; 404 otherwise. Counts no view.
+   * Public: the media item when a live share's range holds a message (not recalled) carrying it;
+   * 404 otherwise. Counts no view.
    */
-  public static final String SHARE_MEDIA = "store.share.media";
+  public static final Command<MediaCommands.SharedMedia, MediaCommands.MediaReply> SHARE_MEDIA =
+      Command.of("store.share.media", MediaCommands.SharedMedia.class, MediaCommands.MediaReply.class, STORE, API);
 
-  // ---- Exports: sent by api, consumed by store -----------------------------------------------
-  // A range is {fromSeq?, toSeq?, from?, to?}: seqs inclusive, from ≤ createdAt < to (ISO instants),
-  // checked by the api. Whether a user may export a conversation is decided in one place, the
-  // store's Exports.readable, for all three commands.
+  // ---- Exports: sent by api, consumed by store (bodies: MediaCommands) ------------------------
+  // A range (MediaCommands.Range) is checked by the api. Whether a user may export a conversation
+  // is decided in one place, the store's Exports.readable, for all three commands.
 
   /**
-   * api → store. {@code {userId, conversationId, ticketHash, range…}} → {@code {expiresAt}}: keeps a
-   * one-time download ticket (in the store's memory, by the SHA-256 of the random ticket, for
-   * {@code export.ticketSeconds}) bound to that user, conversation and range. 404 non-member; 429 past
-   * {@code export.perHour} (an issued ticket counts as an export).
+   * Keeps a one-time download ticket (in the store's memory, by the SHA-256 of the random ticket,
+   * for {@code export.ticketSeconds}) bound to that user, conversation and range. 404 non-member;
+   * 429 past {@code export.perHour} (an issued ticket counts as an export).
    */
-  public static final String EXPORT_TICKET = "store.export.ticket";
+  public static final Command<MediaCommands.TicketExport, MediaCommands.TicketIssued> EXPORT_TICKET =
+      Command.of("store.export.ticket", MediaCommands.TicketExport.class, MediaCommands.TicketIssued.class, STORE, API);
   /**
-   * api → store. {@code {userId, conversationId, range…}} (a bearer export; counts against
-   * {@code export.perHour}, 429 past it) or {@code {ticketHash}} (redeems the ticket: it is gone
-   * afterwards) → {@code {userId, conversation: {id, type, title, createdAt}, range: {fromSeq, toSeq,
-   * from?, to?}}}, where {@code toSeq} is never past the conversation's last seq at this moment, so
-   * the export does not grow while it runs. 404 non-member, or a ticket unknown, used or expired.
+   * Starts an export: a bearer export (counts against {@code export.perHour}, 429 past it) or a
+   * ticket redeemed (it is gone afterwards). The range's {@code toSeq} is never past the
+   * conversation's last seq at this moment, so the export does not grow while it runs. An admin
+   * exporting a conversation they are not in is written to the audit log. 404 non-member, or a
+   * ticket unknown, used or expired.
    */
-  public static final String EXPORT_START = "store.export.start";
+  public static final Command<MediaCommands.StartExport, MediaCommands.ExportStarted> EXPORT_START =
+      Command.of("store.export.start", MediaCommands.StartExport.class, MediaCommands.ExportStarted.class, STORE, API);
   /**
-   * api → store. {@code {userId, conversationId, after, toSeq, from?, to?, limit}} → {@code {messages,
-   * users, cursor, hasMore}}: the next messages with {@code after < seq ≤ toSeq} (and in the time
-   * range) in seq order, each exactly as {@link #MESSAGE_HISTORY} shows it; {@code users}
-   * ({@code {id, username, displayName, bot}}) the people they name (senders, mentions, reactions,
-   * system messages); {@code cursor} the seq to continue after (rows outside the time range are
-   * skipped, so a page may hold fewer than {@code limit}). 404 once the user may no longer read it.
+   * The next messages of an export in seq order, each exactly as {@link #MESSAGE_HISTORY} shows
+   * it, with the people they name (senders, mentions, reactions, system messages); rows outside
+   * the time range are skipped, so a page may hold fewer than {@code limit}. 404 once the user may
+   * no longer read it.
    */
-  public static final String EXPORT_PAGE = "store.export.page";
+  public static final Command<MediaCommands.ReadExportPage, MediaCommands.ExportPage> EXPORT_PAGE =
+      Command.of("store.export.page", MediaCommands.ReadExportPage.class, MediaCommands.ExportPage.class, STORE, API);
 
   // ---- Bots: sent by api, bridge and outgoing, consumed by store (bodies: BotCommands) ---------
 

@@ -11,6 +11,7 @@ import dev.parley.shared.Command;
 import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MessageCommands;
 import dev.parley.shared.Meters;
 import dev.parley.shared.NodeCommands;
@@ -185,7 +186,7 @@ final class ActiveStore {
           fanout.probe(probe.userId(), probe.nodeId(), probe.probe());
           return BusBody.Empty.INSTANCE;
         }));
-    serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, "userId", shares::create));
+    serve(Address.SHARE_CREATE, limits.limited(UserLimits.Kind.SHARES, MediaCommands.CreateShare::userId, shares::create));
     serve(Address.SHARE_LIST, shares::list);
     serve(Address.SHARE_REVOKE, shares::revoke);
     serve(Address.SHARE_VIEW, shares::view);
@@ -240,7 +241,7 @@ final class ActiveStore {
     serve(Address.PUSH_UNSUBSCRIBE, pushSubscriptions::unsubscribe);
     serve(Address.PUSH_EXPIRED, pushSubscriptions::expired);
     serve(Address.PUSH_VAPID, cmd -> Future.succeededFuture(ServerKeys.wire(vapid)));
-    serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, "ownerId", media::create));
+    serve(Address.MEDIA_CREATE, limits.limited(UserLimits.Kind.UPLOADS, MediaCommands.Filed::ownerId, media::create));
     serve(Address.MEDIA_GET, media::get);
     serve(Address.MEDIA_SWEEP, media::sweep);
     serve(Address.STORE_HEALTH, cmd -> Future.succeededFuture(new NodeCommands.StoreHealth(state.lastEventId, config.nodeId(),

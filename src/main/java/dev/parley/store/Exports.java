@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import dev.parley.shared.RateLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,7 +40,7 @@ final class Exports {
   /** Ticket hash → ticket, oldest first (all live equally long, so the expired ones are at the head). */
   private final Map<String, Ticket> tickets = new LinkedHashMap<>();
 
-  private record Ticket(String userId, String conversationId, JsonObject range, long expiresAt) {
+  private record Ticket(String userId, String conversationId, MediaCommands.Range range, long expiresAt) {
   }
 
   Exports(Dialect sql, StoreState state, Pool reader, ParleyConfig.Export config, Administration administration) {
@@ -69,9 +70,9 @@ final class Exports {
   }
 
   /** {@code store.export.ticket}. */
-  Future<JsonObject> ticket(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    StoreState.Conversation c = readable(cmd.getString("conversationId"), userId);
+  Future<MediaCommands.TicketIssued> ticket(MediaCommands.TicketExport cmd) {
+    String userId = cmd.userId();
+    StoreState.Conversation c = readable(cmd.conversationId(), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
@@ -87,18 +88,19 @@ final class Exports {
       oldest.remove();
     }
     long expiresAt = now + ticketMs;
-    tickets.put(cmd.getString("ticketHash"), new Ticket(userId, c.id, range(cmd), expiresAt));
-    return Future.succeededFuture(new JsonObject().put("expiresAt", Instant.ofEpochMilli(expiresAt).toString()));
+    tickets.put(cmd.ticketHash(), new Ticket(userId, c.id, cmd.range(), expiresAt));
+    return Future.succeededFuture(new MediaCommands.TicketIssued(Instant.ofEpochMilli(expiresAt).toString()));
   }
 
   /** {@code store.export.start}: by ticket (used up here) or by the caller's own request. */
-  Future<JsonObject> start(JsonObject cmd) {
+  Future<MediaCommands.ExportStarted> start(MediaCommands.StartExport cmd) {
+    boolean byTicket = cmd.ticketHash() != null;
     String userId;
     String conversationId;
-    JsonObject range;
-    if (cmd.getString("ticketHash") != null) {
+    MediaCommands.Range range;
+    if (byTicket) {
       forgetExpired(System.currentTimeMillis());
-      Ticket ticket = tickets.remove(cmd.getString("ticketHash"));
+      Ticket ticket = tickets.remove(cmd.ticketHash());
       if (ticket == null) {
         return Future.failedFuture(Failure.notFound("export ticket"));
       }
@@ -106,44 +108,41 @@ final class Exports {
       conversationId = ticket.conversationId();
       range = ticket.range();
     } else {
-      userId = cmd.getString("userId");
-      conversationId = cmd.getString("conversationId");
-      range = range(cmd);
+      userId = cmd.userId();
+      conversationId = cmd.conversationId();
+      range = cmd.range();
     }
     StoreState.Conversation c = readable(conversationId, userId);
     if (c == null) {
-      return Future.failedFuture(Failure.notFound(cmd.getString("ticketHash") != null ? "export ticket" : "conversation"));
+      return Future.failedFuture(Failure.notFound(byTicket ? "export ticket" : "conversation"));
     }
-    if (cmd.getString("ticketHash") == null) {
+    if (!byTicket) {
       Failure limited = limited(userId);
       if (limited != null) {
         return Future.failedFuture(limited);
       }
     }
     // Fixed now: messages sent while the export runs are not part of it.
-    long toSeq = Math.min(range.getLong("toSeq", Long.MAX_VALUE), c.lastSeq);
-    range.put("fromSeq", range.getLong("fromSeq", 1L)).put("toSeq", toSeq);
+    MediaCommands.Range fixed = new MediaCommands.Range(range.fromSeq() == null ? 1L : range.fromSeq(),
+        Math.min(range.toSeq() == null ? Long.MAX_VALUE : range.toSeq(), c.lastSeq), range.from(), range.to());
     // An admin reading a conversation they are not in: the audit log says so before a byte goes out.
     Future<Void> audited = c.roles.containsKey(userId) ? Future.succeededFuture()
-        : administration.recordExport(userId, c.id, range, cmd.getString("clientAddress"));
+        : administration.recordExport(userId, c.id, fixed.toJson(), cmd.clientAddress());
     String exporter = userId;
-    return audited.map(v -> new JsonObject()
-        .put("userId", exporter)
-        .put("conversation", new JsonObject().put("id", c.id).put("type", c.type).put("title", c.title)
-            .put("createdAt", c.createdAt))
-        .put("range", range));
+    return audited.map(v -> new MediaCommands.ExportStarted(exporter,
+        new JsonObject().put("id", c.id).put("type", c.type).put("title", c.title).put("createdAt", c.createdAt), fixed));
   }
 
   /** {@code store.export.page}. */
-  Future<JsonObject> page(JsonObject cmd) {
-    StoreState.Conversation c = readable(cmd.getString("conversationId"), cmd.getString("userId"));
+  Future<MediaCommands.ExportPage> page(MediaCommands.ReadExportPage cmd) {
+    StoreState.Conversation c = readable(cmd.conversationId(), cmd.userId());
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    int limit = cmd.getInteger("limit", 200);
-    Instant from = instant(cmd.getString("from"));
-    Instant to = instant(cmd.getString("to"));
-    List<Object> params = new ArrayList<>(List.of(c.id, cmd.getLong("after", 0L), cmd.getLong("toSeq")));
+    int limit = cmd.limit();
+    Instant from = instant(cmd.from());
+    Instant to = instant(cmd.to());
+    List<Object> params = new ArrayList<>(List.of(c.id, cmd.after(), cmd.toSeq()));
     StringBuilder query = new StringBuilder("SELECT " + sql.messageColumns()
         + " FROM messages m WHERE m.conversation_id = ? AND m.seq > ? AND m.seq <= ?");
     // Stored times are ISO instants whose fraction may be missing ("…:05Z"), so they compare as text
@@ -161,7 +160,7 @@ final class Exports {
     return reader.preparedQuery(query.toString()).execute(Tuple.from(params)).map(rows -> {
       JsonArray messages = new JsonArray();
       Set<String> userIds = new LinkedHashSet<>();
-      long cursor = cmd.getLong("after", 0L);
+      long cursor = cmd.after();
       int read = 0;
       boolean hasMore = false;
       for (Row row : rows) {
@@ -187,7 +186,7 @@ final class Exports {
               .put("bot", u.bot));
         }
       }
-      return new JsonObject().put("messages", messages).put("users", users).put("cursor", cursor).put("hasMore", hasMore);
+      return new MediaCommands.ExportPage(messages, users, cursor, hasMore);
     });
   }
 
@@ -201,16 +200,6 @@ final class Exports {
     while (oldest.hasNext() && oldest.next().expiresAt() <= now) {
       oldest.remove();
     }
-  }
-
-  private static JsonObject range(JsonObject cmd) {
-    JsonObject range = new JsonObject();
-    for (String key : new String[] {"fromSeq", "toSeq", "from", "to"}) {
-      if (cmd.getValue(key) != null) {
-        range.put(key, cmd.getValue(key));
-      }
-    }
-    return range;
   }
 
   private static Instant instant(String iso) {

@@ -1,8 +1,8 @@
 package dev.parley.store;
 
 import dev.parley.shared.Failure;
+import dev.parley.shared.MediaCommands;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -46,30 +46,29 @@ final class MediaRecords {
   }
 
   /** {@code store.media.create}: records an item the media verticle has filed. */
-  Future<JsonObject> create(JsonObject cmd) {
+  Future<MediaCommands.MediaReply> create(MediaCommands.Filed cmd) {
     return writes.submit(tx -> {
-      String ownerId = cmd.getString("ownerId");
+      String ownerId = cmd.ownerId();
       if (!state.users.containsKey(ownerId)) {
         return Future.failedFuture(Failure.notFound("user"));
       }
       return tx.conn.preparedQuery("INSERT INTO media (id, owner_id, kind, mime, size, name, width, height, duration_ms,"
               + " thumbnail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .execute(Tuple.from(new Object[] {cmd.getString("id"), ownerId, cmd.getString("kind"), cmd.getString("mime"),
-              cmd.getLong("size"), cmd.getString("name"), cmd.getInteger("width"), cmd.getInteger("height"),
-              cmd.getLong("durationMs"), cmd.getBoolean("thumbnail", false) ? 1 : 0, WireViews.now()}))
-          .map(rows -> new JsonObject().put("media", WireViews.media(cmd)));
+          .execute(Tuple.from(new Object[] {cmd.id(), ownerId, cmd.kind(), cmd.mime(), cmd.size(), cmd.name(), cmd.width(),
+              cmd.height(), cmd.durationMs(), cmd.thumbnail() ? 1 : 0, WireViews.now()}))
+          .map(rows -> new MediaCommands.MediaReply(WireViews.media(cmd.toJson())));
     });
   }
 
   /** {@code store.media.get}: the item if {@code userId} may read it, else 404 (existing or not). */
-  Future<JsonObject> get(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    return find(reader, List.of(cmd.getString("mediaId"))).compose(found -> {
-      Found item = found.get(cmd.getString("mediaId"));
+  Future<MediaCommands.MediaReply> get(MediaCommands.GetMedia cmd) {
+    String userId = cmd.userId();
+    return find(reader, List.of(cmd.mediaId())).compose(found -> {
+      Found item = found.get(cmd.mediaId());
       if (item == null || !readable(item, userId)) {
         return Future.failedFuture(Failure.notFound("media"));
       }
-      return Future.succeededFuture(new JsonObject().put("media", item.wire()));
+      return Future.succeededFuture(new MediaCommands.MediaReply(item.wire()));
     });
   }
 
@@ -77,15 +76,15 @@ final class MediaRecords {
    * The item if a live (not recalled) message of the conversation within the seq range carries
    * it, else 404: what a share may show ({@link Shares#media}). One indexed lookup (messages_media).
    */
-  Future<JsonObject> inRange(String mediaId, String conversationId, long fromSeq, long toSeq) {
+  Future<MediaCommands.MediaReply> inRange(String mediaId, String conversationId, long fromSeq, long toSeq) {
     return reader.preparedQuery("SELECT " + sql.mediaJson() + " AS media_json FROM media md WHERE md.id = ? AND EXISTS"
             + " (SELECT 1 FROM messages m WHERE m.media_id = md.id AND m.conversation_id = ? AND m.recalled = 0"
             + " AND m.seq BETWEEN ? AND ?)")
         .execute(Tuple.of(mediaId, conversationId, fromSeq, toSeq))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(Failure.notFound("media"))
-            : Future.succeededFuture(new JsonObject()
-                .put("media", WireViews.media(new JsonObject(rows.iterator().next().getString("media_json"))))));
+            : Future.succeededFuture(new MediaCommands.MediaReply(
+                WireViews.media(new JsonObject(rows.iterator().next().getString("media_json"))))));
   }
 
   private boolean readable(Found item, String userId) {
@@ -140,20 +139,20 @@ final class MediaRecords {
    * no avatar carries, and names them. Run by the single writer, so no send can pick one up
    * between the check and the delete.
    */
-  Future<JsonObject> sweep(JsonObject cmd) {
+  Future<MediaCommands.Swept> sweep(MediaCommands.Sweep cmd) {
     return writes.submit(tx -> tx.conn.preparedQuery("SELECT md.id FROM media md WHERE md.created_at < ?"
             + " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.media_id = md.id)"
             + " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = md.id) LIMIT ?")
-        .execute(Tuple.of(cmd.getString("before"), cmd.getInteger("limit", 500)))
+        .execute(Tuple.of(cmd.before(), cmd.limit()))
         .compose(rows -> {
-          List<Object> ids = new ArrayList<>();
+          List<String> ids = new ArrayList<>();
           rows.forEach(row -> ids.add(row.getString("id")));
           if (ids.isEmpty()) {
-            return Future.succeededFuture(new JsonObject().put("ids", new JsonArray()));
+            return Future.succeededFuture(new MediaCommands.Swept(List.of()));
           }
           String marks = "?" + ", ?".repeat(ids.size() - 1);
           return tx.conn.preparedQuery("DELETE FROM media WHERE id IN (" + marks + ")").execute(Tuple.from(ids))
-              .map(v -> new JsonObject().put("ids", new JsonArray(ids)));
+              .map(v -> new MediaCommands.Swept(ids));
         }));
   }
 

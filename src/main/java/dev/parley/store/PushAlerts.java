@@ -1,6 +1,8 @@
 package dev.parley.store;
 
 import dev.parley.shared.Address;
+import dev.parley.shared.Bus;
+import dev.parley.shared.PushCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -126,7 +128,7 @@ final class PushAlerts {
   }
 
   private void deliver(JsonObject notification, List<String> userIds) {
-    JsonArray targets = new JsonArray();
+    List<PushCommands.Target> targets = new ArrayList<>();
     for (String userId : userIds) {
       subscriptions.of(userId).forEach(s -> targets.add(s.target()));
     }
@@ -134,7 +136,7 @@ final class PushAlerts {
       return;
     }
     log.debug("web push of message {} to {} device(s)", notification.getString("messageId"), targets.size());
-    vertx.eventBus().send(Address.WEB_PUSH_DELIVER, new JsonObject().put("notification", notification).put("targets", targets));
+    Bus.publish(vertx, Address.WEB_PUSH_DELIVER, new PushCommands.Deliver(notification, targets));
   }
 
   /**

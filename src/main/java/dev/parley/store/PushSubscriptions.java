@@ -1,7 +1,9 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.PushCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +36,8 @@ final class PushSubscriptions {
     }
 
     /** What the sender needs to reach the device. */
-    JsonObject target() {
-      return new JsonObject().put("id", id).put("endpoint", endpoint).put("p256dh", p256dh).put("auth", auth);
+    PushCommands.Target target() {
+      return new PushCommands.Target(id, endpoint, p256dh, auth);
     }
   }
 
@@ -65,21 +67,17 @@ final class PushSubscriptions {
     return byUser.getOrDefault(userId, List.of());
   }
 
-  /**
-   * {@code store.push.subscribe}: {@code {userId, endpoint, p256dh, auth}} (checked by the api) →
-   * {@code {subscription, created}}.
-   */
-  Future<JsonObject> subscribe(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    String endpoint = cmd.getString("endpoint");
+  /** {@code store.push.subscribe}: the device's subscription, and whether it is new. */
+  Future<PushCommands.Subscribed> subscribe(PushCommands.Subscribe cmd) {
+    String userId = cmd.userId();
+    String endpoint = cmd.endpoint();
     return writes.submit(tx -> {
       Subscription known = byEndpoint.get(endpoint);
-      if (known != null && known.userId().equals(userId) && known.p256dh().equals(cmd.getString("p256dh"))
-          && known.auth().equals(cmd.getString("auth"))) {
-        return Future.succeededFuture(new JsonObject().put("subscription", known.view()).put("created", false));
+      if (known != null && known.userId().equals(userId) && known.p256dh().equals(cmd.p256dh())
+          && known.auth().equals(cmd.auth())) {
+        return Future.succeededFuture(new PushCommands.Subscribed(known.view(), false));
       }
-      Subscription fresh = new Subscription(Ids.next("w"), userId, endpoint, cmd.getString("p256dh"),
-          cmd.getString("auth"), WireViews.now());
+      Subscription fresh = new Subscription(Ids.next("w"), userId, endpoint, cmd.p256dh(), cmd.auth(), WireViews.now());
       List<Subscription> gone = new ArrayList<>();
       if (known != null) {
         gone.add(known);
@@ -100,27 +98,24 @@ final class PushSubscriptions {
           .map(v -> {
             gone.forEach(this::drop);
             put(fresh);
-            return new JsonObject().put("subscription", fresh.view()).put("created", true);
+            return new PushCommands.Subscribed(fresh.view(), true);
           });
     });
   }
 
-  /** {@code store.push.list}: {@code {userId}} → {@code {subscriptions}}, oldest first. */
-  Future<JsonObject> list(JsonObject cmd) {
+  /** {@code store.push.list}: the user's subscriptions, oldest first. */
+  Future<PushCommands.Subscriptions> list(PushCommands.ListSubscriptions cmd) {
     JsonArray views = new JsonArray();
-    of(cmd.getString("userId")).forEach(s -> views.add(s.view()));
-    return Future.succeededFuture(new JsonObject().put("subscriptions", views));
+    of(cmd.userId()).forEach(s -> views.add(s.view()));
+    return Future.succeededFuture(new PushCommands.Subscriptions(views));
   }
 
-  /**
-   * {@code store.push.unsubscribe}: {@code {userId, id}} or {@code {userId, endpoint}} → {@code {}};
-   * 404 unless it is the caller's.
-   */
-  Future<JsonObject> unsubscribe(JsonObject cmd) {
-    String userId = cmd.getString("userId");
+  /** {@code store.push.unsubscribe}: by id or by endpoint; 404 unless it is the caller's. */
+  Future<BusBody.Empty> unsubscribe(PushCommands.Unsubscribe cmd) {
+    String userId = cmd.userId();
     return writes.submit(tx -> {
-      Subscription s = cmd.getString("endpoint") != null ? byEndpoint.get(cmd.getString("endpoint"))
-          : of(userId).stream().filter(x -> x.id().equals(cmd.getString("id"))).findFirst().orElse(null);
+      Subscription s = cmd.endpoint() != null ? byEndpoint.get(cmd.endpoint())
+          : of(userId).stream().filter(x -> x.id().equals(cmd.id())).findFirst().orElse(null);
       if (s == null || !s.userId().equals(userId)) {
         return Future.failedFuture(Failure.notFound("push subscription"));
       }
@@ -129,14 +124,14 @@ final class PushSubscriptions {
   }
 
   /**
-   * {@code store.push.expired}: {@code {id, endpoint}} → {@code {}}: the push service answered
-   * that the subscription is gone (404/410). Removed only if it still names that endpoint.
+   * {@code store.push.expired}: the push service answered that the subscription is gone
+   * (404/410). Removed only if it still names that endpoint.
    */
-  Future<JsonObject> expired(JsonObject cmd) {
+  Future<BusBody.Empty> expired(PushCommands.Expired cmd) {
     return writes.submit(tx -> {
-      Subscription s = byEndpoint.get(cmd.getString("endpoint"));
-      if (s == null || !s.id().equals(cmd.getString("id"))) {
-        return Future.succeededFuture(new JsonObject());
+      Subscription s = byEndpoint.get(cmd.endpoint());
+      if (s == null || !s.id().equals(cmd.id())) {
+        return Future.succeededFuture(BusBody.Empty.INSTANCE);
       }
       return delete(tx, s);
     });
@@ -152,10 +147,10 @@ final class PushSubscriptions {
         });
   }
 
-  private Future<JsonObject> delete(WriteQueue.Tx tx, Subscription s) {
+  private Future<BusBody.Empty> delete(WriteQueue.Tx tx, Subscription s) {
     return tx.conn.preparedQuery("DELETE FROM push_subscriptions WHERE id = ?").execute(Tuple.of(s.id())).map(v -> {
       drop(s);
-      return new JsonObject();
+      return BusBody.Empty.INSTANCE;
     });
   }
 

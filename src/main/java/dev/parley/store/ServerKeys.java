@@ -2,8 +2,8 @@ package dev.parley.store;
 
 import com.interaso.webpush.VapidKeys;
 import dev.parley.config.ParleyConfig;
+import dev.parley.shared.PushCommands;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -23,11 +23,9 @@ final class ServerKeys {
   }
 
   /** The pair as {@link dev.parley.shared.Address#PUSH_VAPID} answers it. */
-  static JsonObject wire(VapidKeys keys) {
-    return new JsonObject()
-        .put("publicKey", Base64.getUrlEncoder().withoutPadding().encodeToString(keys.getApplicationServerKey()))
-        .put("x509", keys.getX509PublicKey())
-        .put("pkcs8", keys.getPkcs8PrivateKey());
+  static PushCommands.VapidPair wire(VapidKeys keys) {
+    return new PushCommands.VapidPair(Base64.getUrlEncoder().withoutPadding().encodeToString(keys.getApplicationServerKey()),
+        keys.getX509PublicKey(), keys.getPkcs8PrivateKey());
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.parley.store;
 
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.MediaCommands;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -48,13 +50,13 @@ final class Shares {
   }
 
   /** {@code store.share.create}: the api has checked the numbers; the range must exist. */
-  Future<JsonObject> create(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    long fromSeq = cmd.getLong("fromSeq");
-    long toSeq = cmd.getLong("toSeq");
-    Long expiresAt = cmd.getLong("expiresAt");
+  Future<MediaCommands.ShareReply> create(MediaCommands.CreateShare cmd) {
+    String userId = cmd.userId();
+    long fromSeq = cmd.fromSeq();
+    long toSeq = cmd.toSeq();
+    Long expiresAt = cmd.expiresAt();
     return writes.submit(tx -> {
-      StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+      StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
       if (c == null) {
         return Future.failedFuture(Failure.notFound("conversation"));
       }
@@ -72,9 +74,9 @@ final class Shares {
             String at = WireViews.now();
             return tx.conn.preparedQuery("INSERT INTO shares (id, token_hash, token, conversation_id, creator_id, from_seq,"
                     + " to_seq, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(Tuple.from(new Object[] {id, cmd.getString("tokenHash"), cmd.getString("token"), c.id, userId,
-                    fromSeq, toSeq, at, expiresAt}))
-                .map(v -> new JsonObject().put("share", json(id, c.id, userId, fromSeq, toSeq, at, expiresAt, 0)));
+                .execute(Tuple.from(new Object[] {id, cmd.tokenHash(), cmd.token(), c.id, userId, fromSeq, toSeq, at,
+                    expiresAt}))
+                .map(v -> new MediaCommands.ShareReply(json(id, c.id, userId, fromSeq, toSeq, at, expiresAt, 0)));
           });
     });
   }
@@ -83,20 +85,20 @@ final class Shares {
    * {@code store.share.list}: live shares, newest first. A group's owner and admins see every
    * share of the group (they may revoke any); everyone else sees their own.
    */
-  Future<JsonObject> list(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    StoreState.Conversation c = state.membership(cmd.getString("conversationId"), userId);
+  Future<MediaCommands.SharesPage> list(MediaCommands.ListShares cmd) {
+    String userId = cmd.userId();
+    StoreState.Conversation c = state.membership(cmd.conversationId(), userId);
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));
     }
-    int limit = cmd.getInteger("limit", 50);
+    int limit = cmd.limit();
     List<Object> params = new ArrayList<>(List.of(c.id, System.currentTimeMillis()));
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM shares WHERE conversation_id = ? AND " + LIVE);
     if (!moderates(c, userId)) {
       sql.append(" AND creator_id = ?");
       params.add(userId);
     }
-    Long cursor = cmd.getLong("cursor");
+    Long cursor = cmd.cursor();
     if (cursor != null) {
       sql.append(" AND n < ?");
       params.add(cursor);
@@ -120,11 +122,12 @@ final class Shares {
       StoreState.Conversation c = state.conversations.get(share.getString("conversationId"));
       share.put("conversationTitle", c == null ? "" : c.isGroup() ? c.title
           : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList()));
-    });
+    }).map(MediaCommands.SharesPage::toJson);
   }
 
   /** Newest first (n numbers shares in creation order), with the token, and a cursor when more follow. */
-  private Future<JsonObject> page(StringBuilder sql, List<Object> params, int limit, Consumer<JsonObject> extra) {
+  private Future<MediaCommands.SharesPage> page(StringBuilder sql, List<Object> params, int limit,
+                                                Consumer<JsonObject> extra) {
     sql.append(" ORDER BY n DESC LIMIT ?");
     params.add(limit + 1);
     return reader.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
@@ -144,7 +147,7 @@ final class Shares {
         shares.add(share);
         last = row.getLong("n");
       }
-      return new JsonObject().put("shares", shares).put("nextCursor", next);
+      return new MediaCommands.SharesPage(shares, next);
     });
   }
 
@@ -155,12 +158,12 @@ final class Shares {
   }
 
   /** {@code store.share.revoke}: by id or token hash; the creator, or a group's owner/admin. */
-  Future<JsonObject> revoke(JsonObject cmd) {
-    String userId = cmd.getString("userId");
-    boolean byId = cmd.getString("shareId") != null;
+  Future<BusBody.Empty> revoke(MediaCommands.RevokeShare cmd) {
+    String userId = cmd.userId();
+    boolean byId = cmd.shareId() != null;
     return writes.submit(tx -> tx.conn.preparedQuery("SELECT " + COLUMNS + " FROM shares WHERE "
             + (byId ? "id" : "token_hash") + " = ? AND revoked = 0")
-        .execute(Tuple.of(byId ? cmd.getString("shareId") : cmd.getString("tokenHash")))
+        .execute(Tuple.of(byId ? cmd.shareId() : cmd.tokenHash()))
         .compose(rows -> {
           Row row = first(rows);
           if (row == null) {
@@ -173,16 +176,16 @@ final class Shares {
                 : Failure.notFound("share"));
           }
           return tx.conn.preparedQuery("UPDATE shares SET revoked = 1 WHERE id = ?").execute(Tuple.of(row.getString("id")))
-              .map(v -> new JsonObject());
+              .map(v -> BusBody.Empty.INSTANCE);
         }));
   }
 
   /** {@code store.share.view}: counts a view, then reads the range as it is now. */
-  Future<JsonObject> view(JsonObject cmd) {
-    if (cmd.getBoolean("check", false)) {
-      return live(cmd.getString("tokenHash")).map(share -> new JsonObject());
+  Future<MediaCommands.SharedRange> view(MediaCommands.ViewShare cmd) {
+    if (cmd.check()) {
+      return live(cmd.tokenHash()).map(share -> MediaCommands.SharedRange.CHECKED);
     }
-    return live(cmd.getString("tokenHash")).compose(share -> writes.submit(countViews, share.getString("id"))
+    return live(cmd.tokenHash()).compose(share -> writes.submit(countViews, share.getString("id"))
         .compose(views -> reader.preparedQuery("SELECT " + sql.messageColumns() + " FROM messages m"
                 + " WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq")
             .execute(Tuple.of(share.getString("conversationId"), share.getLong("fromSeq"), share.getLong("toSeq")))
@@ -204,12 +207,8 @@ final class Shares {
                 }
               }
               StoreState.Conversation c = state.conversations.get(share.getString("conversationId"));
-              return new JsonObject()
-                  .put("conversation", new JsonObject().put("title", c == null ? null : c.title))
-                  .put("messages", messages)
-                  .put("users", users)
-                  .put("views", views)
-                  .put("expiresAt", share.getString("expiresAt"));
+              return new MediaCommands.SharedRange(new JsonObject().put("title", c == null ? null : c.title), messages,
+                  users, views, share.getString("expiresAt"));
             })));
   }
 
@@ -217,8 +216,8 @@ final class Shares {
    * {@code store.share.media}: the media item a live share may show, that is, one a message of
    * its range that is not recalled carries. The api then serves its bytes from the media folder.
    */
-  Future<JsonObject> media(JsonObject cmd) {
-    return live(cmd.getString("tokenHash")).compose(share -> media.inRange(cmd.getString("mediaId"),
+  Future<MediaCommands.MediaReply> media(MediaCommands.SharedMedia cmd) {
+    return live(cmd.tokenHash()).compose(share -> media.inRange(cmd.mediaId(),
         share.getString("conversationId"), share.getLong("fromSeq"), share.getLong("toSeq")));
   }
 

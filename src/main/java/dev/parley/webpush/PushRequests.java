@@ -4,6 +4,7 @@ import com.interaso.webpush.WebPush;
 import dev.parley.auth.Secrets;
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.EndpointGuard;
+import dev.parley.shared.PushCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,7 +13,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
@@ -68,13 +68,13 @@ final class PushRequests {
    * slow lookup for one device holds up no other; the exchange as a whole has
    * {@code webPush.requestTimeoutMs}, and at most {@link #MAX_ANSWER_BYTES} of the answer are read.
    */
-  Future<Outcome> send(WebPush webPush, JsonObject target, byte[] payload, String topic) {
-    String endpoint = target.getString("endpoint");
+  Future<Outcome> send(WebPush webPush, PushCommands.Target target, byte[] payload, String topic) {
+    String endpoint = target.endpoint();
     return vertx.executeBlocking(() -> {
       URI uri = guard.check(endpoint);
       InetAddress address = guard.resolve(uri);
-      byte[] body = webPush.getBody(payload, Base64.getUrlDecoder().decode(target.getString("p256dh")),
-          Base64.getUrlDecoder().decode(target.getString("auth")));
+      byte[] body = webPush.getBody(payload, Base64.getUrlDecoder().decode(target.p256dh()),
+          Base64.getUrlDecoder().decode(target.auth()));
       return new Prepared(uri, address, webPush.getHeaders(endpoint, settings.ttlSeconds(), topic, WebPush.Urgency.High), body);
     }, false).transform(ar -> {
       if (ar.succeeded()) {

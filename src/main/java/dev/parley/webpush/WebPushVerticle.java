@@ -6,7 +6,9 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.http.EndpointGuard;
 import dev.parley.shared.Address;
 import dev.parley.shared.Bus;
+import dev.parley.shared.BusBody;
 import dev.parley.shared.Meters;
+import dev.parley.shared.PushCommands;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -56,10 +58,7 @@ public final class WebPushVerticle extends VerticleBase {
     expired = counter("expired");
     failed = counter("failed");
     retried = counter("retried");
-    return Bus.serve(vertx, Address.WEB_PUSH_DELIVER, body -> {
-      deliver(body);
-      return Future.succeededFuture(new JsonObject());
-    });
+    return Bus.subscribe(vertx, Address.WEB_PUSH_DELIVER, this::deliver).completion();
   }
 
   private static Counter counter(String outcome) {
@@ -67,26 +66,24 @@ public final class WebPushVerticle extends VerticleBase {
         .description("Web Push requests by outcome").register(Meters.registry());
   }
 
-  private void deliver(JsonObject body) {
-    JsonObject notification = body.getJsonObject("notification");
+  private void deliver(PushCommands.Deliver body) {
+    JsonObject notification = body.notification();
     byte[] payload = notification.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String topic = PushRequests.topic(notification.getString("conversationId"));
-    signer().onSuccess(webPush -> body.getJsonArray("targets").forEach(t ->
-            attempt(webPush, (JsonObject) t, payload, topic, 1)))
+    signer().onSuccess(webPush -> body.targets().forEach(target -> attempt(webPush, target, payload, topic, 1)))
         .onFailure(e -> log.warn("web push: no VAPID keys from the store, {} device(s) not told: {}",
-            body.getJsonArray("targets").size(), e.getMessage()));
+            body.targets().size(), e.getMessage()));
   }
 
-  private void attempt(WebPush webPush, JsonObject target, byte[] payload, String topic, int attempt) {
+  private void attempt(WebPush webPush, PushCommands.Target target, byte[] payload, String topic, int attempt) {
     requests.send(webPush, target, payload, topic).onComplete(ar -> {
       PushRequests.Outcome outcome = ar.succeeded() ? ar.result() : PushRequests.Outcome.unreachable(ar.cause());
       switch (outcome.kind()) {
         case DELIVERED -> delivered.increment();
         case EXPIRED -> {
           expired.increment();
-          bus.request(Address.PUSH_EXPIRED, new JsonObject().put("id", target.getString("id"))
-                  .put("endpoint", target.getString("endpoint")))
-              .onFailure(e -> log.warn("web push: could not remove expired subscription {}: {}", target.getString("id"),
+          bus.request(Address.PUSH_EXPIRED, new PushCommands.Expired(target.id(), target.endpoint()))
+              .onFailure(e -> log.warn("web push: could not remove expired subscription {}: {}", target.id(),
                   e.getMessage()));
         }
         case RETRY -> {
@@ -111,8 +108,8 @@ public final class WebPushVerticle extends VerticleBase {
   /** The request signer, from the store's VAPID keys; asked again if the store did not answer. */
   private Future<WebPush> signer() {
     if (signer == null || signer.failed()) {
-      signer = bus.request(Address.PUSH_VAPID, new JsonObject())
-          .map(keys -> new WebPush(settings.subject(), VapidKeys.create(keys.getString("x509"), keys.getString("pkcs8"))));
+      signer = bus.request(Address.PUSH_VAPID, BusBody.Empty.INSTANCE)
+          .map(keys -> new WebPush(settings.subject(), VapidKeys.create(keys.x509(), keys.pkcs8())));
     }
     return signer;
   }
