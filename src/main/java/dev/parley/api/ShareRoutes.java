@@ -12,7 +12,6 @@ import dev.parley.shared.MediaCommands;
 import dev.parley.shared.MediaFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -7,18 +7,22 @@ import dev.parley.delivery.Feed;
 import dev.parley.delivery.UserRegistry;
 import dev.parley.shared.Address;
 import dev.parley.shared.BotCommands;
+import dev.parley.shared.BridgeWords;
 import dev.parley.shared.Bus;
+import dev.parley.shared.Command;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Frames;
 import dev.parley.shared.Json;
 import dev.parley.shared.MessageCommands;
+import dev.parley.shared.Route;
 import dev.parley.shared.SendRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BaseBridgeEvent;
 import io.vertx.ext.bridge.BridgeEventType;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +51,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * stock bridge act on it (true) or send its own error (false).
  */
 final class BridgeGate {
+  /** The commands bots may send, as the address registry says, in its order. */
+  private static final List<String> FOR_BOTS = Address.ALL.stream()
+      .filter(route -> route instanceof Command<?, ?> && route.botsMayUse()).map(Route::name).toList();
+
+  /** One of the bridge's words, served here. */
+  private interface Word {
+    void serve(BridgeLink link, JsonObject frame, String replyAddress);
+  }
+
+  private final Map<String, Word> words = Map.of(Address.BRIDGE_SEND.name(), this::send, Address.BRIDGE_ACK.name(), this::ack);
   private final Authenticator authenticator;
   /** Accounts an admin disabled: a check answered just before the event must not leave a link open. */
   private final DisabledAccounts disabled;
@@ -67,6 +81,9 @@ final class BridgeGate {
     this.deliveries = deliveries;
     this.home = home;
     this.feed = feed;
+    if (!words.keySet().equals(Set.copyOf(FOR_BOTS))) {
+      throw new IllegalStateException("the registry lets bots send to " + FOR_BOTS + "; the bridge serves " + words.keySet());
+    }
   }
 
   /** An event of the SockJS bridge: socket life-cycle events pass, frames are served by {@link #frame}. */
@@ -89,12 +106,11 @@ final class BridgeGate {
       case UNREGISTER -> unregister(link, address);
       case SEND -> {
         String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
-        if (Address.BRIDGE_SEND.equals(address)) {
-          send(link, frame, replyAddress);
-        } else if (Address.BRIDGE_ACK.equals(address)) {
-          ack(link, frame, replyAddress);
+        Word word = address == null ? null : words.get(address);
+        if (word != null) {
+          word.serve(link, frame, replyAddress);
         } else {
-          link.refuse(replyAddress, denied("a bridge may only send to " + Address.BRIDGE_SEND + " or " + Address.BRIDGE_ACK));
+          link.refuse(replyAddress, denied("a bridge may only send to " + String.join(" or ", FOR_BOTS)));
         }
       }
       default -> link.refuse(null, denied("publishing is not allowed"));
@@ -117,7 +133,7 @@ final class BridgeGate {
     }
     authenticate(link, frame).onFailure(cause -> link.refuse(address, Failure.from(cause))).onSuccess(userId -> {
       if (!Address.user(userId).equals(address)) {
-        link.refuse(address, denied("a connection may only register on " + Address.USER_PREFIX + "<its own user id>"));
+        link.refuse(address, denied("a connection may only register on " + Address.user("<its own user id>")));
       } else if (link.session != null) {
         link.refuse(address, Failure.invalid(null, "already registered"));
       } else if (serverKept) {
@@ -159,19 +175,19 @@ final class BridgeGate {
     authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
       Object body = frame.getValue("body");
       String clientId = body instanceof JsonObject json && json.getValue("clientId") instanceof String s ? s : null;
-      Future<JsonObject> ack;
+      Future<BridgeWords.Answer> answer;
       try {
         if (!(body instanceof JsonObject json)) {
           throw Failure.invalid(null, "the body must be a send frame (a JSON object)");
         }
-        SendRequest request = SendRequest.parse(Json.requiredString(json, "conversationId"), json, "msgType");
-        ack = bus.request(Address.MESSAGE_SEND, MessageCommands.Send.forAck(userId, request))
-            .map(sent -> Frames.ack(request.clientId(), sent).getJsonObject("data"));
+        SendRequest request = BridgeWords.Send.from(json).request();
+        answer = bus.request(Address.MESSAGE_SEND, MessageCommands.Send.forAck(userId, request))
+            .map(sent -> new BridgeWords.Answer(Frames.ack(request.clientId(), sent).getJsonObject("data")));
       } catch (RuntimeException e) {
-        ack = Future.failedFuture(e);
+        answer = Future.failedFuture(e);
       }
-      ack.onComplete(ar -> link.reply(replyAddress, ar.succeeded()
-          ? ar.result()
+      answer.onComplete(ar -> link.reply(replyAddress, ar.succeeded()
+          ? ar.result().toJson()
           : Frames.error(clientId, Failure.from(ar.cause())).getJsonObject("data")));
     });
   }
@@ -179,12 +195,14 @@ final class BridgeGate {
   /** A bot's acknowledgement: every event up to {@code body.id} is handled, keep it as its position. */
   private void ack(BridgeLink link, JsonObject frame, String replyAddress) {
     authenticate(link, frame).onFailure(cause -> link.refuse(replyAddress, Failure.from(cause))).onSuccess(userId -> {
-      Object id = frame.getValue("body") instanceof JsonObject body ? body.getValue("id") : null;
-      if (!(id instanceof Number n) || n.longValue() < 1) {
-        link.refuse(replyAddress, Failure.invalid("id", "the body must be {\"id\": <an event id>}"));
+      BridgeWords.Ack ack;
+      try {
+        ack = BridgeWords.Ack.from(frame.getValue("body") instanceof JsonObject body ? body : new JsonObject());
+      } catch (Failure failure) {
+        link.refuse(replyAddress, failure);
         return;
       }
-      bus.request(Address.BOT_ACK, new BotCommands.Ack(userId, n.longValue()))
+      bus.request(Address.BOT_ACK, new BotCommands.Ack(userId, ack.id()))
           .onComplete(ar -> {
             if (ar.succeeded()) {
               link.reply(replyAddress, ar.result().toJson());

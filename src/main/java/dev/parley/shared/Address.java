@@ -1,6 +1,7 @@
 package dev.parley.shared;
 
 import static dev.parley.shared.Party.API;
+import static dev.parley.shared.Party.BOTS;
 import static dev.parley.shared.Party.BRIDGE;
 import static dev.parley.shared.Party.CLUSTER;
 import static dev.parley.shared.Party.HTTP;
@@ -561,18 +562,6 @@ public final class Address {
   }
 
   /**
-   * A user's events as bots see them on the event-bus bridge: a bot's connection registers
-   * {@code chat.user.<its user id>} and receives its events under that address. Not an address
-   * on the bus itself (the bridge serves it from {@link #deliveries(String)}).
-   */
-  public static String user(String userId) {
-    return USER_PREFIX + userId;
-  }
-
-  /** The prefix of {@link #user(String)} addresses, for bridges that check a registration. */
-  public static final String USER_PREFIX = "chat.user.";
-
-  /**
    * Published by the store after an admin disabled or enabled an account. Every node (api, push,
    * bridge: {@code auth.DisabledAccounts}) refuses the account's access tokens while it is
    * disabled, and push and the bridge close its connections.
@@ -607,17 +596,28 @@ public final class Address {
   public static final Topic<Events.BotRevoked> BOT_REVOKED = Topic.of("event.bot.revoked", Events.BotRevoked.class,
       Set.of(STORE), Set.of(BRIDGE));
 
+  // ---- The bridge's words: what bots (and people) on the SockJS or TCP bridge may use --------
+  // Not addresses on the bus: the bridge serves them itself (bridge.BridgeGate, which lets
+  // through exactly the entries bots may use). Bodies: BridgeWords.
+
+  /** A message sent as on a WebSocket: stored like any other, answered with the ack or error data. */
+  public static final Command<BridgeWords.Send, BridgeWords.Answer> BRIDGE_SEND =
+      Command.of("chat.send", BridgeWords.Send.class, BridgeWords.Answer.class, BRIDGE, BOTS);
+  /** A bot's acknowledgement of the events up to an id: kept as its position with {@link #BOT_ACK}. */
+  public static final Command<BridgeWords.Ack, BotCommands.Position> BRIDGE_ACK =
+      Command.of("chat.ack", BridgeWords.Ack.class, BotCommands.Position.class, BRIDGE, BOTS);
   /**
-   * The bridge's inbound address as bots see it. Not registered on the bus: the bridge serves a
-   * {@code send} to it itself (a WebSocket {@code send} frame's body, answered with the ack or error data).
+   * A user's events as bots see them: a connection registers {@code chat.user.<its own user id>}
+   * ({@link #user(String)}) and receives its events under that address, the bridge feeding it from
+   * {@link #deliveries(String)}.
    */
-  public static final String BRIDGE_SEND = "chat.send";
-  /**
-   * The bridge's acknowledgement address as bots see it, served by the bridge itself like
-   * {@link #BRIDGE_SEND}: a {@code send} with body {@code {id}} (an event id the bot received)
-   * keeps the bot's position with {@link #BOT_ACK}, answered with {@code {ackedId}}.
-   */
-  public static final String BRIDGE_ACK = "chat.ack";
+  public static final Topic<BridgeWords.UserFrame> USER_EVENTS = Topic.of("chat.user.", BridgeWords.UserFrame.class,
+      Set.of(BRIDGE), Set.of(BOTS));
+
+  /** The {@link #USER_EVENTS} address of one user. */
+  public static String user(String userId) {
+    return USER_EVENTS.name() + userId;
+  }
 
   /** Every entry above, in the order written. */
   public static final java.util.List<Route> ALL = routes();

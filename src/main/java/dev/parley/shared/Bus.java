@@ -93,36 +93,4 @@ public final class Bus {
         ? vertx.eventBus().localConsumer(command.name(), serve)
         : vertx.eventBus().consumer(command.name(), serve);
   }
-
-  // ---- Untyped, while addresses move to their records; removed when every address has them ----
-
-  /** Sends an untyped command and yields the reply body. */
-  public Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, options)
-        .map(Message::body)
-        .recover(cause -> Future.failedFuture(Failure.from(cause)));
-  }
-
-  public static Future<Void> serve(Vertx vertx, String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return consumer(vertx, address, handler).completion();
-  }
-
-  public static MessageConsumer<JsonObject> consumer(Vertx vertx, String address,
-                                                     Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> {
-      Future<JsonObject> reply;
-      try {
-        reply = handler.apply(message.body() == null ? new JsonObject() : message.body());
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
-      }
-      reply.onComplete(ar -> {
-        if (ar.succeeded()) {
-          message.reply(ar.result() == null ? new JsonObject() : ar.result());
-        } else {
-          Failure.reply(message, ar.cause());
-        }
-      });
-    });
-  }
 }

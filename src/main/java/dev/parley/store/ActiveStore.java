@@ -19,8 +19,6 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,10 +249,6 @@ final class ActiveStore {
 
   private <B extends BusBody, R extends BusBody> void serve(Command<B, R> command, Function<B, Future<R>> handler) {
     consumers.add(Bus.consumer(vertx, command, handler));
-  }
-
-  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(Bus.consumer(vertx, address, handler));
   }
 
   /** Finishes every queued write (an acknowledged message is never lost), then closes the writer. */

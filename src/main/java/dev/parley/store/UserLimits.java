@@ -4,7 +4,6 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.shared.Failure;
 import dev.parley.shared.RateLimits;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,22 +42,11 @@ final class UserLimits {
     buckets.put(kind, new RateLimits(perMinute, perMinute / 4));
   }
 
-  /** {@code handler}, for the user named by the command's {@code userField}, while within the limit of {@code kind}. */
   /** {@code handler}, refusing with 429 a user ({@code whose} the command is) out of {@code kind}'s budget. */
   <B, R> Function<B, Future<R>> limited(Kind kind, Function<B, String> whose, Function<B, Future<R>> handler) {
     RateLimits limit = buckets.get(kind);
     return cmd -> {
       String userId = whose.apply(cmd);
-      long wait = userId == null ? 0 : limit.tryTake(userId);
-      return wait > 0 ? Future.failedFuture(Failure.rateLimited(kind.what, wait)) : handler.apply(cmd);
-    };
-  }
-
-  Function<JsonObject, Future<JsonObject>> limited(Kind kind, String userField,
-                                                   Function<JsonObject, Future<JsonObject>> handler) {
-    RateLimits limit = buckets.get(kind);
-    return cmd -> {
-      String userId = cmd.getString(userField);
       long wait = userId == null ? 0 : limit.tryTake(userId);
       return wait > 0 ? Future.failedFuture(Failure.rateLimited(kind.what, wait)) : handler.apply(cmd);
     };

@@ -9,15 +9,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.parley.shared.Address;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,30 +78,6 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage(pkg("auth"))
         .because("ids are not secrets: shared.Ids makes them")
         .check(classes);
-  }
-
-  /** Every address {@code shared.Address} names is in architecture.md's address table, and the table names no other. */
-  @Test
-  void theArchitectureDocumentListsEveryAddress() throws Exception {
-    Set<String> inCode = new TreeSet<>();
-    for (Field field : Address.class.getFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-        inCode.add(((String) field.get(null)).replaceAll("\\.$", ".<id>"));
-      }
-    }
-    Address.ALL.forEach(route -> inCode.add(route.name()));
-    inCode.add(Address.deliveries("<reporter>"));
-    String doc = Files.readString(Path.of("docs/architecture.md"));
-    String table = doc.substring(doc.indexOf("## 4. Event-bus addresses"), doc.indexOf("## 5."));
-    Set<String> inDoc = new TreeSet<>();
-    Matcher firstCells = Pattern.compile("(?m)^\\| (`[^|]+`) \\|").matcher(table);
-    while (firstCells.find()) {
-      Matcher names = Pattern.compile("`([^`]+)`").matcher(firstCells.group(1));
-      while (names.find()) {
-        inDoc.add(names.group(1));
-      }
-    }
-    assertEquals(inCode, inDoc, "shared.Address against the table in docs/architecture.md §4");
   }
 
   /** On the sources: a constant's value is copied into each class that uses it, so the bytecode cannot tell. */
