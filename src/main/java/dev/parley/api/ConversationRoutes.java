@@ -39,12 +39,7 @@ final class ConversationRoutes {
     router.put("/api/conversations/:id/retention").handler(authn).handler(HttpReplies.guarded(this::retention));
   }
 
-  /** The caller and the conversation of the path: the start of every store command here. */
-  static JsonObject scoped(RoutingContext ctx) {
-    return new JsonObject().put("userId", HttpReplies.userId(ctx)).put("conversationId", ctx.pathParam("id"));
-  }
-
-  /** {@link #scoped} as the record of the commands that need nothing more. */
+  /** The caller and the conversation of the path: the body of the commands that need nothing more. */
   static ConversationCommands.Scoped caller(RoutingContext ctx) {
     return new ConversationCommands.Scoped(HttpReplies.userId(ctx), ctx.pathParam("id"));
   }

@@ -9,6 +9,7 @@ import dev.parley.shared.Bus;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Json;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -147,7 +148,7 @@ final class WebhookRoutes {
           }
           boolean created = ar.result().created();
           // "ok": Slack's answer, which Grafana's Slack contact point looks for.
-          HttpReplies.respond(ctx, created ? 201 : 200, io.vertx.core.Future.succeededFuture(new JsonObject()
+          HttpReplies.respond(ctx, created ? 201 : 200, Future.succeededFuture(new JsonObject()
               .put("ok", true).put("created", created).put("message", ar.result().message())));
         });
   }

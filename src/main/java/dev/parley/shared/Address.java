@@ -461,8 +461,8 @@ public final class Address {
    * a text message from the webhook's sender carrying {@code via: {webhook, name}}. 404 unknown or
    * revoked (or its creator left), 429 past the webhook's limit.
    */
-  public static final Command<BotCommands.PostToWebhook, BotCommands.WebhookPosted> WEBHOOK_POST =
-      Command.of("store.webhook.post", BotCommands.PostToWebhook.class, BotCommands.WebhookPosted.class, STORE, API);
+  public static final Command<BotCommands.PostToWebhook, MessageCommands.Sent> WEBHOOK_POST =
+      Command.of("store.webhook.post", BotCommands.PostToWebhook.class, MessageCommands.Sent.class, STORE, API);
 
   // ---- Administration: sent by api, consumed by store (bodies: AdminCommands) -----------------
   // Every admin command names the caller ({@code adminId}) and, when it changes something, carries
@@ -527,8 +527,8 @@ public final class Address {
   public static final Command<AdminCommands.RevokeBot, BusBody.Empty> ADMIN_BOT_REVOKE =
       Command.of("store.admin.bot.revoke", AdminCommands.RevokeBot.class, BusBody.Empty.class, STORE, API);
   /** The live shares of the whole server. */
-  public static final Command<AdminCommands.ListShares, AdminCommands.SharesPage> ADMIN_SHARES =
-      Command.of("store.admin.shares", AdminCommands.ListShares.class, AdminCommands.SharesPage.class, STORE, API);
+  public static final Command<AdminCommands.ListShares, MediaCommands.SharesPage> ADMIN_SHARES =
+      Command.of("store.admin.shares", AdminCommands.ListShares.class, MediaCommands.SharesPage.class, STORE, API);
   /** Revokes anyone's share; 404 unknown or already revoked. */
   public static final Command<AdminCommands.RevokeShare, BusBody.Empty> ADMIN_SHARE_REVOKE =
       Command.of("store.admin.share.revoke", AdminCommands.RevokeShare.class, BusBody.Empty.class, STORE, API);

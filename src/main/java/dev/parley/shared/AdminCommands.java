@@ -335,21 +335,6 @@ public final class AdminCommands {
     }
   }
 
-  /**
-   * {@code {shares, nextCursor}}: one page of shares with their tokens and conversation titles
-   * (docs/api.md, "share" with "conversationTitle"; the api adds the url), newest first; {@code nextCursor} null on the last.
-   */
-  public record SharesPage(JsonArray shares, String nextCursor) implements BusBody {
-    public static SharesPage from(JsonObject json) {
-      return new SharesPage(json.getJsonArray("shares"), json.getString("nextCursor"));
-    }
-
-    @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("shares", shares).put("nextCursor", nextCursor);
-    }
-  }
-
   /** {@link Address#ADMIN_SHARE_REVOKE}: anyone's share stops working. */
   public record RevokeShare(Acting acting, String shareId) implements BusBody {
     public static RevokeShare from(JsonObject json) {

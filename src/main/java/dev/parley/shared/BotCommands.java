@@ -354,19 +354,4 @@ public final class BotCommands {
           .put("clientId", clientId);
     }
   }
-
-  /**
-   * {@code {message, created}}, as {@link Address#MESSAGE_SEND} answers: the message (docs/api.md,
-   * "Message") and whether this post made it (false: an earlier post with the same client id did).
-   */
-  public record WebhookPosted(JsonObject message, boolean created) implements BusBody {
-    public static WebhookPosted from(JsonObject json) {
-      return new WebhookPosted(json.getJsonObject("message"), json.getBoolean("created", false));
-    }
-
-    @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("message", message).put("created", created);
-    }
-  }
 }

@@ -166,7 +166,8 @@ public final class MediaCommands {
 
   /**
    * {@code {shares, nextCursor}}: one page of shares, newest first, each with its {@code token}
-   * when the store has it (the api adds the url); {@code nextCursor} null on the last page.
+   * when the store has it (the api adds the url), and with its {@code conversationTitle} in an
+   * admin's list of the whole server's; {@code nextCursor} null on the last page.
    */
   public record SharesPage(JsonArray shares, String nextCursor) implements BusBody {
     public static SharesPage from(JsonObject json) {

@@ -9,6 +9,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Events;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
+import dev.parley.shared.MediaCommands;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -357,9 +358,9 @@ final class Administration {
             new JsonObject().put("owner", state.botOwners.get(botId)))));
   }
 
-  Future<AdminCommands.SharesPage> shares(AdminCommands.ListShares cmd) {
+  Future<MediaCommands.SharesPage> shares(AdminCommands.ListShares cmd) {
     Long cursor = cmd.cursor() == null ? null : Long.valueOf(cmd.cursor());
-    return admin(cmd.adminId()).compose(admin -> shares.listAll(cmd.limit(), cursor)).map(AdminCommands.SharesPage::from);
+    return admin(cmd.adminId()).compose(admin -> shares.listAll(cmd.limit(), cursor));
   }
 
   Future<BusBody.Empty> revokeShare(AdminCommands.RevokeShare cmd) {

@@ -111,7 +111,7 @@ final class Shares {
    * {@code store.admin.shares}: the live shares of the whole server, newest first, each with the
    * title its conversation shows (for a direct one, its two members' names).
    */
-  Future<JsonObject> listAll(int limit, Long cursor) {
+  Future<MediaCommands.SharesPage> listAll(int limit, Long cursor) {
     List<Object> params = new ArrayList<>(List.of(System.currentTimeMillis()));
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM shares WHERE " + LIVE);
     if (cursor != null) {
@@ -122,7 +122,7 @@ final class Shares {
       StoreState.Conversation c = state.conversations.get(share.getString("conversationId"));
       share.put("conversationTitle", c == null ? "" : c.isGroup() ? c.title
           : String.join(" & ", c.roles.keySet().stream().map(id -> state.users.get(id).displayName).toList()));
-    }).map(MediaCommands.SharesPage::toJson);
+    });
   }
 
   /** Newest first (n numbers shares in creation order), with the token, and a cursor when more follow. */

@@ -168,7 +168,7 @@ final class Webhooks {
    * secret, or a creator who left; 429 past the webhook's limit; then the ordinary send, idempotent
    * by (the webhook's sender, clientId).
    */
-  Future<BotCommands.WebhookPosted> post(BotCommands.PostToWebhook cmd) {
+  Future<MessageCommands.Sent> post(BotCommands.PostToWebhook cmd) {
     return reader.preparedQuery("SELECT " + COLUMNS + " FROM webhooks WHERE secret_hash = ?")
         .execute(Tuple.of(cmd.secretHash()))
         .compose(rows -> {
@@ -185,8 +185,7 @@ final class Webhooks {
           JsonObject via = new JsonObject().put("webhook", id).put("name", shown != null ? shown : row.getString("name"));
           SendRequest text = new SendRequest(row.getString("conversation_id"), cmd.clientId(), "text",
               cmd.text(), null, null, List.of());
-          return messages.sendVia(MessageCommands.Send.of(row.getString("sender_id"), text), via)
-              .map(sent -> new BotCommands.WebhookPosted(sent.message(), sent.created()));
+          return messages.sendVia(MessageCommands.Send.of(row.getString("sender_id"), text), via);
         });
   }
 
