@@ -82,9 +82,7 @@ final class WebhookRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    HttpReplies.ok(ctx, bus.request(Address.WEBHOOK_LIST,
-            new BotCommands.ListWebhooks(HttpReplies.userId(ctx), ctx.pathParam("id")))
-        .map(BotCommands.WebhookList::toJson));
+    HttpReplies.ok(ctx, bus.request(Address.WEBHOOK_LIST, ConversationRoutes.caller(ctx)).map(BotCommands.WebhookList::toJson));
   }
 
   private void revoke(RoutingContext ctx) {

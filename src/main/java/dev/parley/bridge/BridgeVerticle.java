@@ -40,10 +40,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * send, from either bridge. One instance per node.
  *
  * <p>Consumes {@code chat.node.<member id>/bridge}, the events of the users with a registered
- * socket on this node (see {@link UserRegistry}), {@code event.bot.revoked} and
- * {@code event.store.started}. Sends {@code store.bot.authenticate}, {@code store.message.send},
- * {@code store.route.probe}, {@code store.events.since}, {@code store.presence.update} and
- * {@code store.presence.sync}.
+ * socket on this node (see {@link UserRegistry}), {@code event.bot.revoked},
+ * {@code event.sessions.revoked}, {@code event.user.disabled}, {@code event.store.started} and
+ * {@code event.connections.census}. Sends {@code store.bot.authenticate}, {@code store.bot.cursor},
+ * {@code store.bot.ack}, {@code store.message.send}, {@code store.route.probe},
+ * {@code store.events.since}, {@code store.presence.update}, {@code store.presence.sync} and
+ * {@code store.users.disabled}. Serves the bridge's own words ({@code chat.send}, {@code chat.ack},
+ * {@code chat.user.<id>}) in {@link BridgeGate}.
  */
 public final class BridgeVerticle extends VerticleBase {
   private final Map<Object, BridgeLink> links = new ConcurrentHashMap<>();

@@ -19,18 +19,14 @@ import java.util.function.Supplier;
  * members does it see?) and {@code GET /metrics}.
  */
 public final class OpsRoutes {
-  private final Vertx vertx;
   private final Bus bus;
   private final String nodeId;
   private final boolean clustered;
-  private final long timeoutMs;
   private final Supplier<HttpFront.Phase> phase;
 
   private OpsRoutes(Vertx vertx, long timeoutMs, String nodeId, boolean clustered, Supplier<HttpFront.Phase> phase) {
-    this.vertx = vertx;
     this.phase = phase;
     this.bus = new Bus(vertx, timeoutMs);
-    this.timeoutMs = timeoutMs;
     this.nodeId = nodeId;
     this.clustered = clustered;
   }

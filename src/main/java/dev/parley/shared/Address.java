@@ -180,7 +180,7 @@ public final class Address {
   public static final Command<MessageCommands.Reaction, BusBody.Empty> REACTION_REMOVE =
       Command.of("store.reaction.remove", MessageCommands.Reaction.class, BusBody.Empty.class, STORE, API);
 
-  // ---- Push support: sent by push and bridge (their deliveries) and outgoing, consumed by store -----
+  // ---- Push support: sent by push and bridge (their deliveries) and outgoing, consumed by store (bodies: MessageCommands)
 
   /**
    * A user's durable events after a cursor, in event-id order: the replay and catch-up of push and
@@ -214,6 +214,9 @@ public final class Address {
    */
   public static final Command<MessageCommands.RouteProbe, BusBody.Empty> STORE_ROUTE_PROBE =
       Command.of("store.route.probe", MessageCommands.RouteProbe.class, BusBody.Empty.class, STORE, PUSH, BRIDGE);
+
+  // ---- A node's own questions: sent by http (/health) and the root, consumed by store (bodies: NodeCommands)
+
   /** {@code GET /health}: whether a store answers, and how it is. */
   public static final Command<BusBody.Empty, NodeCommands.StoreHealth> STORE_HEALTH =
       Command.of("store.health", BusBody.Empty.class, NodeCommands.StoreHealth.class, STORE, HTTP);
@@ -448,8 +451,8 @@ public final class Address {
   public static final Command<BotCommands.CreateWebhook, BotCommands.WebhookReply> WEBHOOK_CREATE =
       Command.of("store.webhook.create", BotCommands.CreateWebhook.class, BotCommands.WebhookReply.class, STORE, API);
   /** A conversation's live webhooks (no secrets); 404 non-member. */
-  public static final Command<BotCommands.ListWebhooks, BotCommands.WebhookList> WEBHOOK_LIST =
-      Command.of("store.webhook.list", BotCommands.ListWebhooks.class, BotCommands.WebhookList.class, STORE, API);
+  public static final Command<ConversationCommands.Scoped, BotCommands.WebhookList> WEBHOOK_LIST =
+      Command.of("store.webhook.list", ConversationCommands.Scoped.class, BotCommands.WebhookList.class, STORE, API);
   /**
    * Revokes a webhook: the creator, a group's owner/admin or either member of a direct
    * conversation; 403, 404 (also when already revoked).

@@ -301,18 +301,6 @@ public final class BotCommands {
     }
   }
 
-  /** {@link Address#WEBHOOK_LIST}: a member ({@code userId}) asking for a conversation's webhooks. */
-  public record ListWebhooks(String userId, String conversationId) implements BusBody {
-    public static ListWebhooks from(JsonObject json) {
-      return new ListWebhooks(json.getString("userId"), json.getString("conversationId"));
-    }
-
-    @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("userId", userId).put("conversationId", conversationId);
-    }
-  }
-
   /** {@code {webhooks}}: a conversation's live incoming webhooks, oldest first (docs/api.md, "The webhook object"). */
   public record WebhookList(JsonArray webhooks) implements BusBody {
     public static WebhookList from(JsonObject json) {

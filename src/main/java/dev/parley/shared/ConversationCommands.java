@@ -17,8 +17,8 @@ public final class ConversationCommands {
 
   /**
    * A member asking about, or acting in, a conversation with nothing more to say:
-   * {@link Address#CONVERSATION_GET}, {@link Address#CONVERSATION_TYPING} and
-   * {@link Address#CONVERSATION_RECEIPTS}.
+   * {@link Address#CONVERSATION_GET}, {@link Address#CONVERSATION_TYPING},
+   * {@link Address#CONVERSATION_RECEIPTS} and {@link Address#WEBHOOK_LIST}.
    */
   public record Scoped(String userId, String conversationId) implements BusBody {
     public static Scoped from(JsonObject json) {
@@ -34,7 +34,7 @@ public final class ConversationCommands {
   /**
    * {@link Address#CONVERSATION_CREATE}: a direct conversation with {@code peerId}, or (any other
    * {@code type}) a group named {@code title} with the caller as owner and {@code memberIds} as
-   * members. The fields of the other kind are null and stay off the wire.
+   * members (null: none). The fields of the other kind are null and stay off the wire.
    */
   public record Create(String userId, String type, String peerId, String title, List<String> memberIds)
       implements BusBody {
@@ -47,7 +47,7 @@ public final class ConversationCommands {
     }
 
     public static Create from(JsonObject json) {
-      JsonArray ids = json.getJsonArray("memberIds", new JsonArray());
+      JsonArray ids = json.getJsonArray("memberIds");
       return new Create(json.getString("userId"), json.getString("type"), json.getString("peerId"), json.getString("title"),
           ids == null ? null : ids.stream().map(String.class::cast).toList());
     }

@@ -5,7 +5,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A published address: every consumer on every node gets the body {@code B}, nobody replies.
+ * An address nobody replies on: its consumers get the body {@code B}, every one on every node
+ * (a publish), every one on the sending node, or one of them, as its {@link Reach} says.
  * {@link Bus#publish(Topic, BusBody)} and {@link Bus#subscribe(io.vertx.core.Vertx, Topic,
  * java.util.function.Consumer)} take these.
  */

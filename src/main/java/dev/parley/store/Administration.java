@@ -108,7 +108,7 @@ final class Administration {
     });
   }
 
-  /** {@code {userId, disabled}}: disabling ends every sign-in and, after commit, every connection of the account. */
+  /** {@code store.admin.user.disable}: disabling ends every sign-in and, after commit, every connection of the account. */
   Future<AdminCommands.AccountReply> setDisabled(AdminCommands.SetDisabled cmd) {
     boolean disable = cmd.disabled();
     return audited(cmd.acting(), disable ? "user.disable" : "user.enable", (tx, admin) -> {
@@ -134,7 +134,7 @@ final class Administration {
     });
   }
 
-  /** {@code {userId, admin}}: makes or drops an admin; never the last one, never one the configuration names. */
+  /** {@code store.admin.user.admin}: makes or drops an admin; never the last one, never one the configuration names. */
   Future<AdminCommands.AccountReply> setAdmin(AdminCommands.SetAdmin cmd) {
     boolean grant = cmd.admin();
     return audited(cmd.acting(), grant ? "user.admin_grant" : "user.admin_drop", (tx, admin) -> {
@@ -162,7 +162,7 @@ final class Administration {
     });
   }
 
-  /** {@code {userId, tokenHash, expiresAt}}: a one-time link to choose a new password; earlier unused ones stop working. */
+  /** {@code store.admin.user.password-reset}: a one-time link to choose a new password; earlier unused ones stop working. */
   Future<AdminCommands.ResetIssued> passwordReset(AdminCommands.IssueReset cmd) {
     return audited(cmd.acting(), "user.password_reset", (tx, admin) -> {
       StoreState.User user = target(cmd.userId());
@@ -178,7 +178,7 @@ final class Administration {
   }
 
   /**
-   * {@code store.password.reset}, from the person holding a link: {@code {tokenHash, passwordHash}}.
+   * {@code store.password.reset}, from the person holding a link (its token's hash) with a new password.
    * Sets the password, uses the link up and ends every sign-in of the account.
    */
   Future<BusBody.Empty> usePasswordReset(AdminCommands.ResetPassword cmd) {
@@ -220,7 +220,7 @@ final class Administration {
         }));
   }
 
-  /** {@code {codeHash, maxUses, expiresAt}} → the invitation (the code itself was made, and is shown, by the api). */
+  /** {@code store.admin.invitation.create}: the invitation (its code was made, and is shown, by the api). */
   Future<AdminCommands.InvitationReply> createInvitation(AdminCommands.CreateInvitation cmd) {
     return audited(cmd.acting(), "invitation.create", (tx, admin) -> {
       JsonObject invitation = new JsonObject().put("id", Ids.next("i")).put("createdBy", admin.id)
@@ -286,7 +286,7 @@ final class Administration {
   // ---- Conversations ---------------------------------------------------------------------------
 
   /**
-   * {@code {adminId, q?, limit, cursor?}}: every conversation of the server by the name it shows (a
+   * {@code store.admin.conversations}: every conversation of the server by the name it shows (a
    * group's title, a direct conversation's two members), with what an admin needs to find one and
    * export it; never its messages. {@code q} matches a prefix of that name or of a member's username.
    */
@@ -408,7 +408,7 @@ final class Administration {
 
   // ---- The audit log -------------------------------------------------------------------------------
 
-  /** {@code {actor?, action?, limit, cursor?}}: newest first; an action ending in "." is a prefix. */
+  /** {@code store.admin.audit}: newest first; an action ending in "." is a prefix. */
   Future<AdminCommands.AuditPage> audit(AdminCommands.ListAudit cmd) {
     return admin(cmd.adminId()).compose(admin -> {
       List<Object> params = new ArrayList<>();

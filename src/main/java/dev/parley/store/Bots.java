@@ -10,7 +10,6 @@ import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 

@@ -111,7 +111,7 @@ final class Conversations {
   }
 
   private Future<ConversationCommands.CreateReply> createGroup(String userId, ConversationCommands.Create cmd) {
-    Set<String> memberIds = new LinkedHashSet<>(cmd.memberIds());
+    Set<String> memberIds = cmd.memberIds() == null ? new LinkedHashSet<>() : new LinkedHashSet<>(cmd.memberIds());
     memberIds.remove(userId);
     return writes.submit(tx -> {
       for (String id : memberIds) {

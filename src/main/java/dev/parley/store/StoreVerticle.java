@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The active store consumes every {@code store.*} address of {@link Address} ({@link ActiveStore})
- * and publishes {@code chat.user.<id>} events after the change they describe has committed:
+ * and publishes users' events to {@code chat.node.<reporter>} ({@link Address#deliveries}) after
+ * the change they describe has committed:
  * {@code message}, {@code conversation}, {@code typing}, {@code delivered}, {@code read},
- * {@code presence}, and the route markers that answer {@code store.route.probe}; and
- * {@code event.bot.revoked} once a bot's token is gone. A waiting store answers only
+ * {@code presence}, and the route markers that answer {@code store.route.probe}. It publishes
+ * {@code event.store.started}, {@code event.sessions.revoked}, {@code event.user.disabled} and
+ * {@code event.bot.revoked}, and sends {@code webpush.deliver}. A waiting store answers only
  * {@link Address#STORE_STANDBY}.
  */
 public final class StoreVerticle extends VerticleBase {

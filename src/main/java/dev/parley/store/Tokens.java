@@ -115,7 +115,7 @@ final class Tokens {
         });
   }
 
-  /** Revokes the family and, once that has committed, tells every push node to end its streams. */
+  /** Revokes the family and, once that has committed, tells push and the bridge on every node to end its connections. */
   private Future<Void> revokeFamily(WriteQueue.Tx tx, String userId, String family) {
     tx.afterCommit(() -> Bus.publish(bus, Address.SESSIONS_REVOKED, new Events.SessionsRevoked(userId, family)));
     return tx.conn.preparedQuery("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?")

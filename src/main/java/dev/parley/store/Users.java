@@ -5,7 +5,6 @@ import dev.parley.shared.Ids;
 import dev.parley.shared.UserCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Comparator;

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.shared.BotCommands;
 import dev.parley.shared.BusBody;
+import dev.parley.shared.ConversationCommands;
 import dev.parley.shared.Failure;
 import dev.parley.shared.Ids;
 import dev.parley.shared.MessageCommands;
@@ -119,7 +120,7 @@ final class Webhooks {
   }
 
   /** {@code store.webhook.list}: the live webhooks of a conversation, oldest first, for every member. */
-  Future<BotCommands.WebhookList> list(BotCommands.ListWebhooks cmd) {
+  Future<BotCommands.WebhookList> list(ConversationCommands.Scoped cmd) {
     StoreState.Conversation c = state.membership(cmd.conversationId(), cmd.userId());
     if (c == null) {
       return Future.failedFuture(Failure.notFound("conversation"));

@@ -40,7 +40,8 @@ class AddressRegistryTest {
     List<String> wrong = new ArrayList<>();
     for (Route route : Address.ALL) {
       List<String> row = rows.get(shown(route));
-      List<String> expected = List.of(parties(route.senders()) + " → " + parties(route.consumers()) + reach(route), types(route));
+      List<String> expected = List.of(parties(route.senders()) + " → " + parties(route.consumers()) + reach(route),
+          types(route));
       if (row == null || row.size() < 3 || !row.subList(1, 3).equals(expected)) {
         wrong.add("| `" + shown(route) + "` | " + String.join(" | ", expected) + " | …what it does… |"
             + (row == null ? "  (missing)" : "  (the table has: " + row + ")"));
@@ -101,7 +102,8 @@ class AddressRegistryTest {
   }
 
   private static String type(Class<? extends BusBody> type) {
-    return type == BusBody.Empty.class ? "`{}`" : "`" + type.getDeclaringClass().getSimpleName() + "." + type.getSimpleName() + "`";
+    return type == BusBody.Empty.class ? "`{}`"
+        : "`" + type.getDeclaringClass().getSimpleName() + "." + type.getSimpleName() + "`";
   }
 
   /** The table's rows by their address, each the list of its cells. */
