@@ -622,7 +622,10 @@ public final class Address {
     return USER_EVENTS.name() + userId;
   }
 
-  /** Every entry above, in the order written. */
+  /**
+   * Every entry above, in the order written (as HotSpot lists a class's fields; only the order of
+   * texts such as the bridge's refusal depends on it).
+   */
   public static final java.util.List<Route> ALL = routes();
 
   private static java.util.List<Route> routes() {
