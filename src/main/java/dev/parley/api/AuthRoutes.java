@@ -83,13 +83,19 @@ final class AuthRoutes {
     return name;
   }
 
+  /** A password being chosen (at registration, a change, a reset): 8–256 characters, or a 400 naming {@code field}. */
+  private static String newPassword(JsonObject body, String field) {
+    String password = Json.requiredString(body, field);
+    if (password.length() < 8 || password.length() > 256) {
+      throw Failure.invalid(field, "password must be 8-256 characters");
+    }
+    return password;
+  }
+
   private void register(RoutingContext ctx) {
     JsonObject body = HttpReplies.body(ctx);
     String username = username(body);
-    String password = Json.requiredString(body, "password");
-    if (password.length() < 8 || password.length() > 256) {
-      throw Failure.invalid("password", "password must be 8-256 characters");
-    }
+    String password = newPassword(body, "password");
     String displayName = displayName(body, username);
     String inviteCode = Json.string(body, "inviteCode");
     if (inviteCode != null && inviteCode.length() > 128) {
@@ -113,10 +119,7 @@ final class AuthRoutes {
   private void resetPassword(RoutingContext ctx) {
     JsonObject body = HttpReplies.body(ctx);
     String token = Json.requiredString(body, "token");
-    String next = Json.requiredString(body, "newPassword");
-    if (next.length() < 8 || next.length() > 256) {
-      throw Failure.invalid("newPassword", "password must be 8-256 characters");
-    }
+    String next = newPassword(body, "newPassword");
     if (token.length() > 128) {
       throw Failure.invalid("token", "this link is not valid any more");
     }
@@ -163,10 +166,7 @@ final class AuthRoutes {
   private void changePassword(RoutingContext ctx) {
     JsonObject body = HttpReplies.body(ctx);
     String current = Json.requiredString(body, "currentPassword");
-    String next = Json.requiredString(body, "newPassword");
-    if (next.length() < 8 || next.length() > 256) {
-      throw Failure.invalid("newPassword", "password must be 8-256 characters");
-    }
+    String next = newPassword(body, "newPassword");
     String userId = HttpReplies.userId(ctx);
     throttle(ctx, limits, "password:" + userId);
     HttpReplies.noContent(ctx, bus.request(Address.USER_GET, UserCommands.Get.self(userId))
