@@ -1,6 +1,7 @@
 package dev.parley.shared;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -28,7 +29,7 @@ public final class Bus {
   /** Sends a command (to this node's consumer for a local one) and yields the reply; failures arrive as {@link Failure}s. */
   public <B extends BusBody, R extends BusBody> Future<R> request(Command<B, R> command, B body) {
     return vertx.eventBus().<JsonObject>request(command.name(), body.toJson(), command.local() ? localOptions : options)
-        .map(message -> command.reply().apply(message.body() == null ? new JsonObject() : message.body()))
+        .map(message -> command.reply().apply(body(message)))
         .recover(cause -> Future.failedFuture(Failure.from(cause)));
   }
 
@@ -55,8 +56,8 @@ public final class Bus {
   /** Receives a topic's events (on this node only for a {@link Topic.Reach#THIS_NODE} topic). */
   public static <B extends BusBody> MessageConsumer<JsonObject> subscribe(Vertx vertx, Topic<B> topic, Consumer<B> handler) {
     Function<JsonObject, B> read = topic.body();
-    io.vertx.core.Handler<Message<JsonObject>> receive =
-        message -> handler.accept(read.apply(message.body() == null ? new JsonObject() : message.body()));
+    Handler<Message<JsonObject>> receive =
+        message -> handler.accept(read.apply(body(message)));
     return topic.reach() == Topic.Reach.THIS_NODE
         ? vertx.eventBus().localConsumer(topic.name(), receive)
         : vertx.eventBus().consumer(topic.name(), receive);
@@ -74,10 +75,10 @@ public final class Bus {
   /** {@link #serve}, keeping the consumer, for a verticle that stops serving before it stops (a store stepping down). */
   public static <B extends BusBody, R extends BusBody> MessageConsumer<JsonObject> consumer(
       Vertx vertx, Command<B, R> command, Function<B, Future<R>> handler) {
-    io.vertx.core.Handler<Message<JsonObject>> serve = message -> {
+    Handler<Message<JsonObject>> serve = message -> {
       Future<R> reply;
       try {
-        reply = handler.apply(command.body().apply(message.body() == null ? new JsonObject() : message.body()));
+        reply = handler.apply(command.body().apply(body(message)));
       } catch (RuntimeException e) {
         reply = Future.failedFuture(e);
       }
@@ -92,5 +93,10 @@ public final class Bus {
     return command.local()
         ? vertx.eventBus().localConsumer(command.name(), serve)
         : vertx.eventBus().consumer(command.name(), serve);
+  }
+
+  /** A message's body; one sent without any reads as {@code {}}. */
+  private static JsonObject body(Message<JsonObject> message) {
+    return message.body() == null ? new JsonObject() : message.body();
   }
 }
