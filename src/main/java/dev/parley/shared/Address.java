@@ -13,6 +13,10 @@ import static dev.parley.shared.Party.PUSH;
 import static dev.parley.shared.Party.STORE;
 import static dev.parley.shared.Party.WEBPUSH;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -626,12 +630,12 @@ public final class Address {
    * Every entry above, in the order written (as HotSpot lists a class's fields; only the order of
    * texts such as the bridge's refusal depends on it).
    */
-  public static final java.util.List<Route> ALL = routes();
+  public static final List<Route> ALL = routes();
 
-  private static java.util.List<Route> routes() {
-    java.util.List<Route> all = new java.util.ArrayList<>();
-    for (java.lang.reflect.Field field : Address.class.getDeclaredFields()) {
-      if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && Route.class.isAssignableFrom(field.getType())) {
+  private static List<Route> routes() {
+    List<Route> all = new ArrayList<>();
+    for (Field field : Address.class.getDeclaredFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && Route.class.isAssignableFrom(field.getType())) {
         try {
           all.add((Route) field.get(null));
         } catch (IllegalAccessException e) {
@@ -639,6 +643,6 @@ public final class Address {
         }
       }
     }
-    return java.util.List.copyOf(all);
+    return List.copyOf(all);
   }
 }
